@@ -1,0 +1,39 @@
+# Planvakt: `make demo` sets everything up and crawls the bundled demo web; `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install system-deps postgres demo test lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+# Debian packages: Chromium for Playwright (its own browser download cannot work here), Tesseract with nor+dan.
+system-deps:
+	@scripts/install-system-deps
+
+postgres:
+	@scripts/ensure-postgres
+
+demo: install system-deps
+	$(BIN)/planvakt db upgrade
+	$(BIN)/planvakt demo
+
+test: install system-deps postgres
+	$(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check tracker crawlers dashboards tests bench
+	$(BIN)/ruff format --check tracker crawlers dashboards tests bench
+
+bench: install system-deps
+	$(BIN)/python bench/bench_crawl.py
+	$(BIN)/python bench/bench_extract.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

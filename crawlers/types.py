@@ -1,0 +1,120 @@
+"""Plain, frozen types the crawler takes and returns.
+
+The crawler knows URLs and bytes, not kommuner or the database: `tracker` turns these into rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+FoundVia = Literal["link", "rendered", "site_search", "sitemap"]
+RenderMode = Literal["auto", "never", "always"]
+DocumentFormat = Literal["pdf", "html", "docx"]
+TextSource = Literal["text_layer", "ocr", "html"]
+
+DEFAULT_USER_AGENT = "PlanvaktBot/0.1 (+https://planvakt.no/om-crawleren; crawler for public action plans)"
+
+#: Queries probed against a site's own search, in nb, nn and da.
+DEFAULT_SEARCH_QUERIES: tuple[str, ...] = (
+    "handlingsplan seksuelle overgrep",
+    "handlingsplan vold",
+    "beredskab seksuelle overgreb",
+)
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    """Everything that steers one crawl. Defaults are the polite ones."""
+
+    user_agent: str = DEFAULT_USER_AGENT
+    max_pages_per_site: int = 300
+    per_host_delay: float = 1.0
+    concurrency: int = 8
+    render: RenderMode = "auto"
+    allow_private_networks: bool = False
+    timeout: float = 20.0
+    max_retries: int = 2
+    retry_backoff: float = 1.0
+    max_response_bytes: int = 40_000_000
+    max_documents_per_site: int = 40
+    max_visits_per_path_pattern: int = 15
+    chromium_path: str = "/usr/bin/chromium"
+    search_queries: tuple[str, ...] = DEFAULT_SEARCH_QUERIES
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step of a click path: the page URL and the link text that was clicked to get there."""
+
+    url: str
+    anchor_text: str = ""
+
+
+@dataclass(frozen=True)
+class FetchedDocument:
+    """A candidate plan document the crawler downloaded, with how it was reached."""
+
+    url: str
+    final_url: str
+    status: int
+    content_type: str
+    format: DocumentFormat
+    body: bytes = field(repr=False)
+    sha256: str
+    anchor_text: str
+    found_via: FoundVia
+    click_depth: int | None
+    click_path: tuple[Hop, ...]
+    redirects: tuple[str, ...]
+    fetched_at: datetime
+    #: the discovery score the frontier gave it (higher: more plan-like context)
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class CrawlIssue:
+    """A per-URL problem that did not stop the site crawl (recorded, counted, never silent)."""
+
+    url: str
+    kind: str  # "fetch_error" | "http_status" | "robots_disallowed" | "too_large" | "refused_address" | "render_error"
+    detail: str
+    status: int | None = None
+
+
+@dataclass(frozen=True)
+class SiteCrawl:
+    """The outcome of crawling one site."""
+
+    start_url: str
+    final_start_url: str | None
+    reachable: bool
+    error: str | None
+    pages_fetched: int
+    documents: tuple[FetchedDocument, ...]
+    issues: tuple[CrawlIssue, ...]
+    robots_disallowed: int
+    rendered_pages: int
+    started_at: datetime
+    finished_at: datetime
+    #: True when the site answered but every useful page was denied to us (403/429 walls, robots.txt disallow-all)
+    blocked: bool = False
+
+
+@dataclass(frozen=True)
+class ExtractedText:
+    """Text pulled from a document's bytes, page by page (HTML and DOCX give one page per section)."""
+
+    text_source: TextSource
+    title: str
+    pages: tuple[str, ...]
+    page_count: int
+    headings: tuple[str, ...] = ()
+    language: str | None = None  # declared language (PDF /Lang, <html lang>), if any
+    metadata: tuple[tuple[str, str], ...] = ()
+    extractor: str = ""
+    #: mean OCR confidence 0..100 when text_source == "ocr"
+    ocr_confidence: float | None = None
+    #: accessibility facts (PDF tagged, has a text layer ...), kept as pairs to stay hashable
+    facts: tuple[tuple[str, str], ...] = ()

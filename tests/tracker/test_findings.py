@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from tracker.domain import Category, Status
+from tracker.findings import ClassifiedSighting, decide
+
+TODAY = date(2026, 11, 23)
+
+ABUSE = ClassifiedSighting(
+    sighting_key=0, url="https://k.no/plan.pdf", sha256="a" * 64, format="pdf", title="Handlingsplan mot overgrep",
+    text_source="text_layer", found_via="link", click_depth=2, category=Category.ABUSE_SPECIFIC, confidence=0.9,
+    year_start=2024, year_end=2027,
+)
+GENERAL = replace(ABUSE, sighting_key=1, url="https://k.no/vold.pdf", sha256="b" * 64,
+                  category=Category.GENERAL_VIOLENCE, title="Handlingsplan mot vold i nære relasjoner")
+OTHER = replace(ABUSE, sighting_key=2, url="https://k.no/budsjett.pdf", sha256="c" * 64, category=Category.OTHER)
+
+
+def test_unreachable_site_is_never_no_plan() -> None:
+    decision = decide(False, [], TODAY)
+    assert decision.status is Status.SITE_UNREACHABLE
+    assert decision.plan is None
+
+
+def test_abuse_plan_beats_general_plan() -> None:
+    decision = decide(True, [GENERAL, OTHER, ABUSE], TODAY)
+    assert decision.status is Status.ABUSE_SPECIFIC_PLAN
+    assert decision.plan == ABUSE
+    assert decision.plan_current == "true"
+
+
+def test_general_only_and_nothing() -> None:
+    assert decide(True, [GENERAL, OTHER], TODAY).status is Status.GENERAL_VIOLENCE_PLAN_ONLY
+    nothing = decide(True, [OTHER], TODAY)
+    assert nothing.status is Status.NO_PLAN_FOUND
+    assert nothing.plan_current == ""
+    assert "1 candidate" in nothing.reason
+
+
+def test_current_plan_beats_easier_expired_one_and_link_beats_sitemap() -> None:
+    expired = replace(ABUSE, sighting_key=5, url="https://k.no/gammel.pdf", year_start=2013, year_end=2016,
+                      click_depth=1)
+    in_sitemap = replace(ABUSE, sighting_key=6, found_via="sitemap", click_depth=None)
+    decision = decide(True, [expired, in_sitemap], TODAY)
+    assert decision.plan == in_sitemap
+    linked = replace(in_sitemap, sighting_key=7, found_via="link", click_depth=4)
+    assert decide(True, [in_sitemap, linked, expired], TODAY).plan == linked
+    only_expired = decide(True, [expired], TODAY)
+    assert only_expired.status is Status.ABUSE_SPECIFIC_PLAN
+    assert only_expired.plan_current == "false"
+    undated = decide(True, [replace(ABUSE, year_start=None, year_end=None)], TODAY)
+    assert undated.plan_current == "unknown"

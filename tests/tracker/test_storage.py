@@ -1,0 +1,117 @@
+"""Storage and export against real SQLite and PostgreSQL databases."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine, inspect
+
+from tracker import storage
+from tracker.domain import Category, Classification, Country, Evidence, Kommune
+from tracker.errors import StorageError
+from tracker.export import FINDINGS_COLUMNS, finding_records, write_records
+from tracker.findings import ClassifiedSighting, decide
+from tracker.models import Document, Sighting, SiteCheck
+
+T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+OSLO = Kommune("0301", "Oslo", Country.NO, "https://www.oslo.kommune.no", region="Oslo")
+BERGEN = Kommune("4601", "Bergen", Country.NO, "https://www.bergen.kommune.no", region="Vestland")
+
+
+def _store_check(engine: Engine, run_id: int, kommune_id: int, *, reachable: bool, with_plan: bool,
+                 at: datetime) -> None:
+    factory = storage.make_session_factory(engine)
+    with factory.begin() as session:
+        run = storage.get_run(session, run_id)
+        sightings = []
+        classification = None
+        if with_plan:
+            document = storage.document_by_sha(session, "f" * 64) or storage.add_document(session, Document(
+                sha256="f" * 64, format="pdf", content_type="application/pdf", size_bytes=1234, first_seen_at=at,
+                title="Handlingsplan mot seksuelle overgrep mot barn 2024–2027", page_count=5,
+                text_source="text_layer", pages=["side 1"], headings=[], doc_metadata={}, facts={}))
+            classification = storage.classification_for(session, document, "test-1") or storage.add_classification(
+                session, document, Classification(Category.ABUSE_SPECIFIC, 0.95,
+                                                  (Evidence("seksuelle overgrep mot barn", 0, "title:abuse"),),
+                                                  "title names it", 2024, 2027, "nb", "test-1"), at)
+            sightings.append(Sighting(document=document, url="https://www.oslo.kommune.no/plan.pdf",
+                                      final_url="https://www.oslo.kommune.no/plan.pdf", http_status=200, redirects=[],
+                                      anchor_text="Handlingsplan", found_via="link", click_depth=2,
+                                      click_path=[{"url": "https://www.oslo.kommune.no/", "anchor_text": ""}],
+                                      seen_at=at))
+        check = storage.add_check(session, SiteCheck(
+            run_id=run_id, kommune_id=kommune_id, start_url="https://x", final_url=None, reachable=reachable,
+            error=None if reachable else "connection refused", pages_fetched=17, issues=[], started_at=at,
+            finished_at=at), sightings)
+        candidates = [ClassifiedSighting(0, s.url, s.document.sha256, "pdf", s.document.title, "text_layer",
+                                         s.found_via, s.click_depth, Category.ABUSE_SPECIFIC, 0.95, 2024, 2027)
+                      for s in sightings]
+        decision = decide(reachable, candidates, at.date())
+        storage.add_finding(session, run=run, check=check, decision=decision,
+                            plan_sighting=sightings[0] if sightings else None, plan_classification=classification)
+
+
+def test_schema_matches_models_and_is_checked(engine: Engine) -> None:
+    storage.check_migrated(engine)
+    tables = set(inspect(engine).get_table_names())
+    assert {"kommune", "crawl_run", "site_check", "document", "sighting", "classification", "finding"} <= tables
+
+
+def test_unmigrated_database_is_refused(tmp_path: object) -> None:
+    engine = storage.make_engine(f"sqlite:///{tmp_path}/empty.sqlite3")
+    with pytest.raises(StorageError, match="planvakt db upgrade"):
+        storage.check_migrated(engine)
+
+
+def test_latest_finding_per_kommune_is_exported(engine: Engine) -> None:
+    factory = storage.make_session_factory(engine)
+    with factory.begin() as session:
+        ids = storage.sync_kommuner(session, [OSLO, BERGEN])
+        first = storage.start_run(session, {}, 2, T0).id
+    _store_check(engine, first, ids[("NO", "0301")], reachable=True, with_plan=False, at=T0)
+    _store_check(engine, first, ids[("NO", "4601")], reachable=True, with_plan=True, at=T0)
+    with factory.begin() as session:
+        second = storage.start_run(session, {}, 2, T0 + timedelta(days=7)).id
+    later = T0 + timedelta(days=7)
+    _store_check(engine, second, ids[("NO", "0301")], reachable=True, with_plan=True, at=later)
+    _store_check(engine, second, ids[("NO", "4601")], reachable=False, with_plan=False, at=later)
+
+    out = io.StringIO()
+    with factory() as session:
+        count = write_records(finding_records(storage.iter_latest_findings(session, batch_size=1)),
+                              FINDINGS_COLUMNS, out, "csv")
+    assert count == 2
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert list(rows[0]) == list(FINDINGS_COLUMNS)
+    by_number = {r["kommunenummer"]: r for r in rows}
+    assert by_number["0301"] == {
+        "kommunenummer": "0301", "name": "Oslo", "country": "NO", "website": "https://www.oslo.kommune.no",
+        "status": "abuse_specific_plan", "plan_url": "https://www.oslo.kommune.no/plan.pdf",
+        "plan_title": "Handlingsplan mot seksuelle overgrep mot barn 2024–2027", "plan_category": "abuse_specific",
+        "plan_format": "pdf", "plan_years": "2024-2027", "plan_current": "true", "click_depth": "2",
+        "found_via": "link", "text_source": "text_layer", "pages_fetched": "17", "checked_at": "2026-11-30T10:00:00Z",
+    }
+    assert by_number["4601"]["status"] == "site_unreachable"
+    assert by_number["4601"]["plan_url"] == ""
+
+    as_json = io.StringIO()
+    with factory() as session:
+        write_records(finding_records(storage.iter_latest_findings(session)), FINDINGS_COLUMNS, as_json, "json")
+    records = json.loads(as_json.getvalue())
+    assert [r["kommunenummer"] for r in records] == ["0301", "4601"]
+    assert list(records[0]) == list(FINDINGS_COLUMNS)
+
+
+def test_sync_kommuner_updates_in_place(engine: Engine) -> None:
+    factory = storage.make_session_factory(engine)
+    with factory.begin() as session:
+        first = storage.sync_kommuner(session, [OSLO])
+    moved = Kommune("0301", "Oslo", Country.NO, "https://oslo.kommune.no")
+    with factory.begin() as session:
+        second = storage.sync_kommuner(session, [moved, BERGEN])
+        assert storage.count_kommuner(session) == {"NO": 2}
+    assert first[("NO", "0301")] == second[("NO", "0301")]

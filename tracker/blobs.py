@@ -1,0 +1,47 @@
+"""The evidence store: every candidate document's bytes, kept content-addressed by SHA-256 on disk.
+
+Layout `ROOT/ab/cd/abcd…` (two fan-out levels keep folders small for hundreds of thousands of files). Writes go to a
+temporary file and are renamed into place, so a killed process never leaves a half-written blob under a real name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+
+class EvidenceStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path_for(self, sha256: str) -> Path:
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def put(self, body: bytes) -> str:
+        """Store `body` (once) and return its SHA-256."""
+        sha256 = hashlib.sha256(body).hexdigest()
+        target = self.path_for(sha256)
+        if target.exists():
+            return sha256
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(body)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return sha256
+
+    def get(self, sha256: str) -> bytes:
+        return self.path_for(sha256).read_bytes()
+
+    def __contains__(self, sha256: object) -> bool:
+        return isinstance(sha256, str) and self.path_for(sha256).exists()

@@ -1,0 +1,96 @@
+"""Settings: the only module that reads the environment.
+
+Order of precedence: command-line option > environment variable (prefix `PLANVAKT_`) > `.env` file > default.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from tracker.errors import ConfigError
+
+DEFAULT_VAR_DIR = Path("var")
+
+
+def _help(text: str) -> dict[str, Any]:
+    return {"help": text}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting with its default and help text (README's settings table is checked against these)."""
+
+    database_url: str = field(
+        default="", metadata=_help("SQLAlchemy URL of the database; default a SQLite file under var/.")
+    )
+    var_dir: Path = field(default=DEFAULT_VAR_DIR, metadata=_help("Folder for the SQLite file and evidence."))
+    evidence_dir: Path = field(
+        default=Path(""), metadata=_help("Content-addressed store of document bytes; default var/evidence.")
+    )
+    user_agent: str = field(default="", metadata=_help("User-Agent sent by the crawler; default names Planvakt."))
+    per_host_delay: float = field(default=1.0, metadata=_help("Seconds between requests to one host."))
+    max_pages_per_site: int = field(default=300, metadata=_help("Page budget per kommune site."))
+    concurrency: int = field(default=8, metadata=_help("Sites crawled in parallel."))
+    chromium_path: str = field(default="/usr/bin/chromium", metadata=_help("Chromium used by Playwright."))
+    extract_workers: int = field(
+        default=0, metadata=_help("Worker processes that parse documents; 0 means one per core.")
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.var_dir / 'planvakt.sqlite3'}"
+
+    @property
+    def resolved_evidence_dir(self) -> Path:
+        return self.evidence_dir if str(self.evidence_dir) not in ("", ".") else self.var_dir / "evidence"
+
+
+def setting_names() -> list[str]:
+    """Environment variable names of every setting (for docs and the README check)."""
+    return [f"PLANVAKT_{f.name.upper()}" for f in fields(Settings)]
+
+
+def _read_env_file(path: Path) -> dict[str, str]:
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if "=" not in line:
+            raise ConfigError(f"{path}, line {number}: expected NAME=value")
+        name, value = line.split("=", 1)
+        values[name.strip()] = value.strip().strip('"').strip("'")
+    return values
+
+
+def load_settings(environ: Mapping[str, str] = os.environ, env_file: Path | str = ".env") -> Settings:
+    """Build Settings from `environ` over the `.env` file over defaults; raise ConfigError on bad values."""
+    merged = {**_read_env_file(Path(env_file)), **environ}
+    settings = Settings()
+    changes: dict[str, Any] = {}
+    for f in fields(Settings):
+        key = f"PLANVAKT_{f.name.upper()}"
+        if key not in merged:
+            continue
+        raw = merged[key]
+        default = getattr(settings, f.name)
+        try:
+            if isinstance(default, bool):
+                changes[f.name] = raw.lower() in ("1", "true", "yes", "on")
+            elif isinstance(default, int):
+                changes[f.name] = int(raw)
+            elif isinstance(default, float):
+                changes[f.name] = float(raw)
+            elif isinstance(default, Path):
+                changes[f.name] = Path(raw)
+            else:
+                changes[f.name] = raw
+        except ValueError as exc:
+            raise ConfigError(f"{key}={raw!r}: {exc}") from exc
+    return replace(settings, **changes)

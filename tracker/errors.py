@@ -1,0 +1,30 @@
+"""Planvakt's own errors, one hierarchy.
+
+    TrackerError
+     ├── ConfigError      a setting is missing or malformed
+     ├── RegistryError    a registry file is malformed (names the line); nothing is written
+     └── StorageError     the database is not migrated or cannot be reached
+"""
+
+from __future__ import annotations
+
+
+class TrackerError(Exception):
+    """Base class of everything tracker raises on purpose."""
+
+
+class ConfigError(TrackerError):
+    pass
+
+
+class RegistryError(TrackerError):
+    def __init__(self, source: str, line: int | None, message: str) -> None:
+        where = f"{source}, line {line}" if line is not None else source
+        super().__init__(f"{where}: {message}")
+        self.source = source
+        self.line = line
+        self.message = message
+
+
+class StorageError(TrackerError):
+    pass

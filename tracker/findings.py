@@ -1,0 +1,76 @@
+"""Pure: from a check's classified sightings to the kommune's status and its best plan.
+
+The best plan is the best abuse-specific plan, else the best general violence plan. Within a category a current plan
+beats one of unknown period, which beats an expired one; then the easiest way a person would reach it wins
+(link > rendered > site_search > sitemap), then the fewest clicks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from tracker.domain import Category, Status
+from tracker.plan_years import is_current
+
+FOUND_VIA_PRECEDENCE = ("link", "rendered", "site_search", "sitemap")
+PLAN_CATEGORIES = (Category.ABUSE_SPECIFIC, Category.GENERAL_VIOLENCE)
+
+
+@dataclass(frozen=True)
+class ClassifiedSighting:
+    """One place a classified document was seen in a check."""
+
+    sighting_key: int  # the caller's handle (a row id, or an index)
+    url: str
+    sha256: str
+    format: str
+    title: str
+    text_source: str | None
+    found_via: str
+    click_depth: int | None
+    category: Category
+    confidence: float
+    year_start: int | None
+    year_end: int | None
+
+
+@dataclass(frozen=True)
+class FindingDecision:
+    status: Status
+    plan: ClassifiedSighting | None
+    plan_current: str  # "true" | "false" | "unknown" | "" (no plan)
+    reason: str
+
+
+def current_label(year_start: int | None, year_end: int | None, on: date) -> str:
+    value = is_current(year_start, year_end, on)
+    return "unknown" if value is None else ("true" if value else "false")
+
+
+def decide(reachable: bool, sightings: Sequence[ClassifiedSighting], on: date) -> FindingDecision:
+    """The status of one check. An unreachable site is never reported as having no plan."""
+    if not reachable:
+        return FindingDecision(Status.SITE_UNREACHABLE, None, "", "the site could not be crawled")
+    for category, status in (
+        (Category.ABUSE_SPECIFIC, Status.ABUSE_SPECIFIC_PLAN),
+        (Category.GENERAL_VIOLENCE, Status.GENERAL_VIOLENCE_PLAN_ONLY),
+    ):
+        candidates = [s for s in sightings if s.category == category]
+        if candidates:
+            best = min(candidates, key=lambda s: _rank(s, on))
+            current = current_label(best.year_start, best.year_end, on)
+            reason = f"{category.value} plan {best.title or best.url!r} found via {best.found_via}"
+            return FindingDecision(status, best, current, reason)
+    checked = len({s.sha256 for s in sightings})
+    return FindingDecision(
+        Status.NO_PLAN_FOUND, None, "", f"{checked} candidate document(s) read; none is a plan against violence"
+    )
+
+
+def _rank(s: ClassifiedSighting, on: date) -> tuple[int, int, int, float, int, str]:
+    current_rank = {"true": 0, "unknown": 1, "false": 2}[current_label(s.year_start, s.year_end, on)]
+    via_rank = FOUND_VIA_PRECEDENCE.index(s.found_via) if s.found_via in FOUND_VIA_PRECEDENCE else 9
+    depth = s.click_depth if s.click_depth is not None else 999
+    return (current_rank, via_rank, depth, -s.confidence, -(s.year_end or s.year_start or 0), s.url)

@@ -1,0 +1,277 @@
+"""Every read and write of the database. Functions take a Session (or an Engine) passed in by the caller.
+
+A site check is written in one transaction when that site is done, so a crawl killed halfway keeps every check it
+finished and a rerun picks up from there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.orm import Session, aliased, sessionmaker
+
+from tracker.domain import Classification as ClassificationResult
+from tracker.domain import Kommune
+from tracker.errors import StorageError
+from tracker.findings import FindingDecision
+from tracker.models import (
+    Classification,
+    CrawlRun,
+    Document,
+    Finding,
+    KommuneRow,
+    Sighting,
+    SiteCheck,
+)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with SQLite made safe for a crawler (WAL, foreign keys, waits instead of 'database is locked')."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+    return engine
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the database to the newest schema (`alembic upgrade head`)."""
+    config = _alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def check_migrated(engine: Engine) -> None:
+    """Raise StorageError unless the database is at the newest schema."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current != head:
+        raise StorageError(
+            f"database schema is at {current or 'nothing'}, code expects {head}: run `planvakt db upgrade`"
+        )
+
+
+def sync_kommuner(session: Session, kommuner: Iterable[Kommune]) -> dict[tuple[str, str], int]:
+    """Insert or update kommuner; return their ids keyed by (country, kommunenummer)."""
+    existing = {(k.country, k.kommunenummer): k for k in session.scalars(select(KommuneRow))}
+    for kommune in kommuner:
+        row = existing.get((kommune.country.value, kommune.kommunenummer))
+        if row is None:
+            row = KommuneRow(country=kommune.country.value, kommunenummer=kommune.kommunenummer)
+            session.add(row)
+            existing[(row.country, row.kommunenummer)] = row
+        row.name = kommune.name
+        row.website = kommune.website
+        row.website_alt = kommune.website_alt
+        row.region_code = kommune.region_code
+        row.region = kommune.region
+        row.written_standard = kommune.written_standard
+    session.flush()
+    return {key: row.id for key, row in existing.items()}
+
+
+def count_kommuner(session: Session) -> dict[str, int]:
+    rows = session.execute(select(KommuneRow.country, func.count()).group_by(KommuneRow.country))
+    return {country: count for country, count in rows}
+
+
+def start_run(session: Session, options: dict[str, Any], planned: int, now: datetime) -> CrawlRun:
+    run = CrawlRun(started_at=now, options=options, kommuner_planned=planned, state="running")
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_run(session: Session, run: CrawlRun, now: datetime, state: str = "finished") -> None:
+    run.finished_at = now
+    run.state = state
+
+
+def latest_unfinished_run(session: Session) -> CrawlRun | None:
+    return session.scalars(
+        select(CrawlRun).where(CrawlRun.state != "finished").order_by(CrawlRun.id.desc()).limit(1)
+    ).first()
+
+
+def checked_kommune_ids(session: Session, run_id: int) -> set[int]:
+    return set(session.scalars(select(SiteCheck.kommune_id).where(SiteCheck.run_id == run_id)))
+
+
+def document_by_sha(session: Session, sha256: str) -> Document | None:
+    return session.scalars(select(Document).where(Document.sha256 == sha256)).first()
+
+
+def add_document(session: Session, document: Document) -> Document:
+    session.add(document)
+    session.flush()
+    return document
+
+
+def classification_for(session: Session, document: Document, version: str) -> Classification | None:
+    return session.scalars(
+        select(Classification).where(
+            Classification.document_id == document.id, Classification.classifier_version == version
+        )
+    ).first()
+
+
+def add_classification(
+    session: Session, document: Document, result: ClassificationResult, now: datetime
+) -> Classification:
+    row = Classification(
+        document_id=document.id,
+        classifier_version=result.classifier_version,
+        category=result.category.value,
+        confidence=result.confidence,
+        reason=result.reason,
+        evidence=[{"phrase": e.phrase, "page": e.page, "signal": e.signal} for e in result.evidence],
+        year_start=result.year_start,
+        year_end=result.year_end,
+        language=result.language,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def add_check(session: Session, check: SiteCheck, sightings: Sequence[Sighting]) -> SiteCheck:
+    session.add(check)
+    session.flush()
+    for sighting in sightings:
+        sighting.check_id = check.id
+        session.add(sighting)
+    session.flush()
+    return check
+
+
+def add_finding(
+    session: Session,
+    *,
+    run: CrawlRun,
+    check: SiteCheck,
+    decision: FindingDecision,
+    plan_sighting: Sighting | None,
+    plan_classification: Classification | None,
+) -> Finding:
+    finding = Finding(
+        run_id=run.id,
+        kommune_id=check.kommune_id,
+        check_id=check.id,
+        status=decision.status.value,
+        plan_sighting_id=plan_sighting.id if plan_sighting else None,
+        plan_classification_id=plan_classification.id if plan_classification else None,
+        plan_category=decision.plan.category.value if decision.plan else None,
+        plan_current=decision.plan_current or None,
+        found_via=decision.plan.found_via if decision.plan else None,
+        click_depth=decision.plan.click_depth if decision.plan else None,
+        checked_at=check.finished_at,
+        reason=decision.reason,
+    )
+    session.add(finding)
+    run.kommuner_checked += 1
+    run.pages_fetched += check.pages_fetched
+    run.errors += len(check.issues) + (0 if check.reachable else 1)
+    session.flush()
+    return finding
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    """One kommune's latest finding joined with its evidence, as exports and the dashboard read it."""
+
+    kommunenummer: str
+    name: str
+    country: str
+    website: str
+    status: str
+    plan_url: str | None
+    plan_title: str | None
+    plan_category: str | None
+    plan_format: str | None
+    year_start: int | None
+    year_end: int | None
+    plan_current: str | None
+    click_depth: int | None
+    found_via: str | None
+    text_source: str | None
+    pages_fetched: int
+    checked_at: datetime
+
+
+def iter_latest_findings(session: Session, batch_size: int = 500) -> Iterator[FindingRow]:
+    """Each kommune's latest finding, streamed in batches (never the whole table in memory)."""
+    latest = (
+        select(Finding.kommune_id, func.max(Finding.id).label("finding_id")).group_by(Finding.kommune_id).subquery()
+    )
+    plan_sighting = aliased(Sighting)
+    stmt = (
+        select(
+            KommuneRow.kommunenummer,
+            KommuneRow.name,
+            KommuneRow.country,
+            KommuneRow.website,
+            Finding.status,
+            plan_sighting.url,
+            Document.title,
+            Finding.plan_category,
+            Document.format,
+            Classification.year_start,
+            Classification.year_end,
+            Finding.plan_current,
+            Finding.click_depth,
+            Finding.found_via,
+            Document.text_source,
+            SiteCheck.pages_fetched,
+            Finding.checked_at,
+        )
+        .join(latest, latest.c.finding_id == Finding.id)
+        .join(KommuneRow, KommuneRow.id == Finding.kommune_id)
+        .join(SiteCheck, SiteCheck.id == Finding.check_id)
+        .outerjoin(plan_sighting, plan_sighting.id == Finding.plan_sighting_id)
+        .outerjoin(Document, Document.id == plan_sighting.document_id)
+        .outerjoin(Classification, Classification.id == Finding.plan_classification_id)
+        .order_by(KommuneRow.country.desc(), KommuneRow.kommunenummer)
+        .execution_options(yield_per=batch_size)
+    )
+    for row in session.execute(stmt):
+        yield FindingRow(*row)
+
+
+def get_run(session: Session, run_id: int) -> CrawlRun:
+    run = session.get(CrawlRun, run_id)
+    if run is None:
+        raise StorageError(f"no crawl run {run_id}")
+    return run
