@@ -1,9 +1,9 @@
 """Planvakt's own errors, one hierarchy.
 
-    TrackerError
-     ├── ConfigError      a setting is missing or malformed
-     ├── RegistryError    a registry file is malformed (names the line); nothing is written
-     └── StorageError     the database is not migrated or cannot be reached
+TrackerError
+ ├── ConfigError      a setting is missing or malformed
+ ├── RegistryError    a registry file is malformed (names the line); nothing is written
+ └── StorageError     the database is not migrated or cannot be reached
 """
 
 from __future__ import annotations

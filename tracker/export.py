@@ -61,9 +61,7 @@ def finding_record(row: FindingRow) -> dict[str, str]:
     }
 
 
-def write_records(
-    records: Iterable[dict[str, str]], columns: tuple[str, ...], out: TextIO, fmt: ExportFormat
-) -> int:
+def write_records(records: Iterable[dict[str, str]], columns: tuple[str, ...], out: TextIO, fmt: ExportFormat) -> int:
     """Write records as CSV (header first) or as a JSON array, one record at a time; return the count."""
     count = 0
     if fmt == "csv":

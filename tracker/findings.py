@@ -65,7 +65,10 @@ def decide(reachable: bool, sightings: Sequence[ClassifiedSighting], on: date) -
             return FindingDecision(status, best, current, reason)
     checked = len({s.sha256 for s in sightings})
     return FindingDecision(
-        Status.NO_PLAN_FOUND, None, "", f"{checked} candidate document(s) read; none is a plan against violence"
+        Status.NO_PLAN_FOUND,
+        None,
+        "",
+        f"{checked} candidate document(s) read; none is a plan against violence",
     )
 
 

@@ -1,8 +1,8 @@
 """SQLAlchemy 2 tables. History, not overwrite: every check adds rows; nothing is updated in place but run totals.
 
-    kommune ─┬─< site_check >── crawl_run
-             │       ├─< sighting >── document ──< classification
-             └─< finding (one per kommune per run, points at its check and best sighting)
+kommune ─┬─< site_check >── crawl_run
+         │       ├─< sighting >── document ──< classification
+         └─< finding (one per kommune per run, points at its check and best sighting)
 """
 
 from __future__ import annotations
@@ -168,9 +168,7 @@ class Sighting(Base):
 
 class Classification(Base):
     __tablename__ = "classification"
-    __table_args__ = (
-        UniqueConstraint("document_id", "classifier_version", name="uq_classification_document_version"),
-    )
+    __table_args__ = (UniqueConstraint("document_id", "classifier_version", name="uq_classification_document_version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)

@@ -10,7 +10,7 @@ from tracker.blobs import EvidenceStore
 
 def test_put_is_content_addressed_and_idempotent(tmp_path: Path) -> None:
     store = EvidenceStore(tmp_path / "evidence")
-    body = "Handlingsplan mot seksuelle overgrep mot barn".encode()
+    body = b"Handlingsplan mot seksuelle overgrep mot barn"
     sha = store.put(body)
     assert sha == hashlib.sha256(body).hexdigest()
     assert store.put(body) == sha

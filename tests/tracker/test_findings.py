@@ -9,12 +9,27 @@ from tracker.findings import ClassifiedSighting, decide
 TODAY = date(2026, 11, 23)
 
 ABUSE = ClassifiedSighting(
-    sighting_key=0, url="https://k.no/plan.pdf", sha256="a" * 64, format="pdf", title="Handlingsplan mot overgrep",
-    text_source="text_layer", found_via="link", click_depth=2, category=Category.ABUSE_SPECIFIC, confidence=0.9,
-    year_start=2024, year_end=2027,
+    sighting_key=0,
+    url="https://k.no/plan.pdf",
+    sha256="a" * 64,
+    format="pdf",
+    title="Handlingsplan mot overgrep",
+    text_source="text_layer",
+    found_via="link",
+    click_depth=2,
+    category=Category.ABUSE_SPECIFIC,
+    confidence=0.9,
+    year_start=2024,
+    year_end=2027,
 )
-GENERAL = replace(ABUSE, sighting_key=1, url="https://k.no/vold.pdf", sha256="b" * 64,
-                  category=Category.GENERAL_VIOLENCE, title="Handlingsplan mot vold i nære relasjoner")
+GENERAL = replace(
+    ABUSE,
+    sighting_key=1,
+    url="https://k.no/vold.pdf",
+    sha256="b" * 64,
+    category=Category.GENERAL_VIOLENCE,
+    title="Handlingsplan mot vold i nære relasjoner",
+)
 OTHER = replace(ABUSE, sighting_key=2, url="https://k.no/budsjett.pdf", sha256="c" * 64, category=Category.OTHER)
 
 
@@ -40,8 +55,9 @@ def test_general_only_and_nothing() -> None:
 
 
 def test_current_plan_beats_easier_expired_one_and_link_beats_sitemap() -> None:
-    expired = replace(ABUSE, sighting_key=5, url="https://k.no/gammel.pdf", year_start=2013, year_end=2016,
-                      click_depth=1)
+    expired = replace(
+        ABUSE, sighting_key=5, url="https://k.no/gammel.pdf", year_start=2013, year_end=2016, click_depth=1
+    )
     in_sitemap = replace(ABUSE, sighting_key=6, found_via="sitemap", click_depth=None)
     decision = decide(True, [expired, in_sitemap], TODAY)
     assert decision.plan == in_sitemap

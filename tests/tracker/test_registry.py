@@ -41,12 +41,18 @@ def test_registry_csv_ignores_extra_columns(tmp_path: Path) -> None:
     ("text", "line", "message"),
     [
         ("kommunenummer,name,website\n0301,Oslo,https://oslo.no\n", 1, "missing column(s): country"),
-        ("kommunenummer,name,country,website\n0301,Oslo,NO,https://a.no\n0301,Oslo2,NO,https://b.no\n", 3,
-         "duplicate kommunenummer 0301 (first on line 2)"),
+        (
+            "kommunenummer,name,country,website\n0301,Oslo,NO,https://a.no\n0301,Oslo2,NO,https://b.no\n",
+            3,
+            "duplicate kommunenummer 0301 (first on line 2)",
+        ),
         ("kommunenummer,name,country,website\n0301,Oslo,NO,oslo.kommune.no\n", 2, "is not an http(s) URL"),
         ("kommunenummer,name,country,website\n0301,Oslo,SE,https://a.no\n", 2, "is not NO or DK"),
-        ("kommunenummer,name,country,website\n0301,Oslo,NO,https://a.no\n301,Oslo,NO,https://a.no\n", 3,
-         "is not four digits"),
+        (
+            "kommunenummer,name,country,website\n0301,Oslo,NO,https://a.no\n301,Oslo,NO,https://a.no\n",
+            3,
+            "is not four digits",
+        ),
         ("kommunenummer,name,country,website\n0301,Oslo,NO\n", 2, "fewer fields"),
         ("kommunenummer,name,country,website\n0301,,NO,https://a.no\n", 2, "empty name"),
     ],

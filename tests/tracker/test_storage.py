@@ -22,43 +22,117 @@ OSLO = Kommune("0301", "Oslo", Country.NO, "https://www.oslo.kommune.no", region
 BERGEN = Kommune("4601", "Bergen", Country.NO, "https://www.bergen.kommune.no", region="Vestland")
 
 
-def _store_check(engine: Engine, run_id: int, kommune_id: int, *, reachable: bool, with_plan: bool,
-                 at: datetime) -> None:
+def _store_check(
+    engine: Engine, run_id: int, kommune_id: int, *, reachable: bool, with_plan: bool, at: datetime
+) -> None:
     factory = storage.make_session_factory(engine)
     with factory.begin() as session:
         run = storage.get_run(session, run_id)
         sightings = []
         classification = None
         if with_plan:
-            document = storage.document_by_sha(session, "f" * 64) or storage.add_document(session, Document(
-                sha256="f" * 64, format="pdf", content_type="application/pdf", size_bytes=1234, first_seen_at=at,
-                title="Handlingsplan mot seksuelle overgrep mot barn 2024–2027", page_count=5,
-                text_source="text_layer", pages=["side 1"], headings=[], doc_metadata={}, facts={}))
+            document = storage.document_by_sha(session, "f" * 64) or storage.add_document(
+                session,
+                Document(
+                    sha256="f" * 64,
+                    format="pdf",
+                    content_type="application/pdf",
+                    size_bytes=1234,
+                    first_seen_at=at,
+                    title="Handlingsplan mot seksuelle overgrep mot barn 2024–2027",
+                    page_count=5,
+                    text_source="text_layer",
+                    pages=["side 1"],
+                    headings=[],
+                    doc_metadata={},
+                    facts={},
+                ),
+            )
             classification = storage.classification_for(session, document, "test-1") or storage.add_classification(
-                session, document, Classification(Category.ABUSE_SPECIFIC, 0.95,
-                                                  (Evidence("seksuelle overgrep mot barn", 0, "title:abuse"),),
-                                                  "title names it", 2024, 2027, "nb", "test-1"), at)
-            sightings.append(Sighting(document=document, url="https://www.oslo.kommune.no/plan.pdf",
-                                      final_url="https://www.oslo.kommune.no/plan.pdf", http_status=200, redirects=[],
-                                      anchor_text="Handlingsplan", found_via="link", click_depth=2,
-                                      click_path=[{"url": "https://www.oslo.kommune.no/", "anchor_text": ""}],
-                                      seen_at=at))
-        check = storage.add_check(session, SiteCheck(
-            run_id=run_id, kommune_id=kommune_id, start_url="https://x", final_url=None, reachable=reachable,
-            error=None if reachable else "connection refused", pages_fetched=17, issues=[], started_at=at,
-            finished_at=at), sightings)
-        candidates = [ClassifiedSighting(0, s.url, s.document.sha256, "pdf", s.document.title, "text_layer",
-                                         s.found_via, s.click_depth, Category.ABUSE_SPECIFIC, 0.95, 2024, 2027)
-                      for s in sightings]
+                session,
+                document,
+                Classification(
+                    Category.ABUSE_SPECIFIC,
+                    0.95,
+                    (Evidence("seksuelle overgrep mot barn", 0, "title:abuse"),),
+                    "title names it",
+                    2024,
+                    2027,
+                    "nb",
+                    "test-1",
+                ),
+                at,
+            )
+            sightings.append(
+                Sighting(
+                    document=document,
+                    url="https://www.oslo.kommune.no/plan.pdf",
+                    final_url="https://www.oslo.kommune.no/plan.pdf",
+                    http_status=200,
+                    redirects=[],
+                    anchor_text="Handlingsplan",
+                    found_via="link",
+                    click_depth=2,
+                    click_path=[{"url": "https://www.oslo.kommune.no/", "anchor_text": ""}],
+                    seen_at=at,
+                )
+            )
+        check = storage.add_check(
+            session,
+            SiteCheck(
+                run_id=run_id,
+                kommune_id=kommune_id,
+                start_url="https://x",
+                final_url=None,
+                reachable=reachable,
+                error=None if reachable else "connection refused",
+                pages_fetched=17,
+                issues=[],
+                started_at=at,
+                finished_at=at,
+            ),
+            sightings,
+        )
+        candidates = [
+            ClassifiedSighting(
+                0,
+                s.url,
+                s.document.sha256,
+                "pdf",
+                s.document.title,
+                "text_layer",
+                s.found_via,
+                s.click_depth,
+                Category.ABUSE_SPECIFIC,
+                0.95,
+                2024,
+                2027,
+            )
+            for s in sightings
+        ]
         decision = decide(reachable, candidates, at.date())
-        storage.add_finding(session, run=run, check=check, decision=decision,
-                            plan_sighting=sightings[0] if sightings else None, plan_classification=classification)
+        storage.add_finding(
+            session,
+            run=run,
+            check=check,
+            decision=decision,
+            plan_sighting=sightings[0] if sightings else None,
+            plan_classification=classification,
+        )
 
 
 def test_schema_matches_models_and_is_checked(engine: Engine) -> None:
     storage.check_migrated(engine)
     tables = set(inspect(engine).get_table_names())
-    assert {"kommune", "crawl_run", "site_check", "document", "sighting", "classification", "finding"} <= tables
+    assert {
+        "kommune",
+        "crawl_run",
+        "site_check",
+        "document",
+        "sighting",
+        "classification",
+        "finding",
+    } <= tables
 
 
 def test_unmigrated_database_is_refused(tmp_path: object) -> None:
@@ -82,18 +156,30 @@ def test_latest_finding_per_kommune_is_exported(engine: Engine) -> None:
 
     out = io.StringIO()
     with factory() as session:
-        count = write_records(finding_records(storage.iter_latest_findings(session, batch_size=1)),
-                              FINDINGS_COLUMNS, out, "csv")
+        count = write_records(
+            finding_records(storage.iter_latest_findings(session, batch_size=1)), FINDINGS_COLUMNS, out, "csv"
+        )
     assert count == 2
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert list(rows[0]) == list(FINDINGS_COLUMNS)
     by_number = {r["kommunenummer"]: r for r in rows}
     assert by_number["0301"] == {
-        "kommunenummer": "0301", "name": "Oslo", "country": "NO", "website": "https://www.oslo.kommune.no",
-        "status": "abuse_specific_plan", "plan_url": "https://www.oslo.kommune.no/plan.pdf",
-        "plan_title": "Handlingsplan mot seksuelle overgrep mot barn 2024–2027", "plan_category": "abuse_specific",
-        "plan_format": "pdf", "plan_years": "2024-2027", "plan_current": "true", "click_depth": "2",
-        "found_via": "link", "text_source": "text_layer", "pages_fetched": "17", "checked_at": "2026-11-30T10:00:00Z",
+        "kommunenummer": "0301",
+        "name": "Oslo",
+        "country": "NO",
+        "website": "https://www.oslo.kommune.no",
+        "status": "abuse_specific_plan",
+        "plan_url": "https://www.oslo.kommune.no/plan.pdf",
+        "plan_title": "Handlingsplan mot seksuelle overgrep mot barn 2024–2027",
+        "plan_category": "abuse_specific",
+        "plan_format": "pdf",
+        "plan_years": "2024-2027",
+        "plan_current": "true",
+        "click_depth": "2",
+        "found_via": "link",
+        "text_source": "text_layer",
+        "pages_fetched": "17",
+        "checked_at": "2026-11-30T10:00:00Z",
     }
     assert by_number["4601"]["status"] == "site_unreachable"
     assert by_number["4601"]["plan_url"] == ""

@@ -1,0 +1,75 @@
+"""The command line, driven through Typer's CliRunner against a real SQLite database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from tracker import storage
+from tracker.cli import app
+from tracker.export import FINDINGS_COLUMNS
+
+runner = CliRunner()
+
+
+def _command_paths() -> list[list[str]]:
+    root = get_command(app)
+    paths: list[list[str]] = [[]]
+
+    def walk(command: object, prefix: list[str]) -> None:
+        for name, sub in getattr(command, "commands", {}).items():
+            paths.append([*prefix, name])
+            walk(sub, [*prefix, name])
+
+    walk(root, [])
+    return paths
+
+
+@pytest.mark.parametrize("path", _command_paths(), ids=lambda p: " ".join(p) or "planvakt")
+def test_every_command_has_help(path: list[str]) -> None:
+    result = runner.invoke(app, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage" in result.output
+
+
+def test_registry_load_into_a_migrated_database(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'p.sqlite3'}"
+    assert runner.invoke(app, ["db", "upgrade", "--db", db]).exit_code == 0
+    result = runner.invoke(app, ["registry", "load", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "loaded 455 kommuner" in result.output
+    assert "357 NO" in result.output and "98 DK" in result.output
+
+
+def test_malformed_registry_writes_nothing(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'p.sqlite3'}"
+    runner.invoke(app, ["db", "upgrade", "--db", db])
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "kommunenummer,name,country,website\n9901,A,NO,https://a.no\n9902,B,NO,not-a-url\n", encoding="utf-8"
+    )
+    result = runner.invoke(app, ["registry", "load", "--registry", str(bad), "--db", db])
+    assert result.exit_code == 2
+    assert "line 3" in result.output
+    with storage.make_session_factory(storage.make_engine(db))() as session:
+        assert storage.count_kommuner(session) == {}
+
+
+def test_commands_refuse_an_unmigrated_database(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["export", "findings", "--db", f"sqlite:///{tmp_path / 'new.sqlite3'}"])
+    assert result.exit_code == 2
+    assert "planvakt db upgrade" in result.output
+
+
+def test_export_of_an_empty_database_is_just_the_header(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'p.sqlite3'}"
+    runner.invoke(app, ["db", "upgrade", "--db", db])
+    out = tmp_path / "findings.csv"
+    result = runner.invoke(app, ["export", "findings", "--format", "csv", "--out", str(out), "--db", db])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == ",".join(FINDINGS_COLUMNS) + "\n"
+    as_json = runner.invoke(app, ["export", "findings", "--format", "json", "--db", db])
+    assert as_json.output.strip() == "[]"

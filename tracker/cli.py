@@ -1,0 +1,293 @@
+"""The `planvakt` command line: parse options, build dependencies, call one function. No business rules here."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from contextlib import nullcontext
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from tracker import storage
+from tracker.blobs import EvidenceStore
+from tracker.config import Settings, load_settings
+from tracker.domain import Kommune, Status
+from tracker.errors import TrackerError
+from tracker.export import FINDINGS_COLUMNS, ExportFormat, finding_records, write_records
+from tracker.registry import builtin_registry, load_registry_csv, select
+
+app = typer.Typer(
+    help="Planvakt: finds, reads and watches kommuner's plans against sexual abuse of children.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+registry_app = typer.Typer(help="The kommune registry.", no_args_is_help=True)
+export_app = typer.Typer(help="Exports for journalists (CSV or JSON).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(registry_app, name="registry")
+app.add_typer(export_app, name="export")
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (default: PLANVAKT_DATABASE_URL or var/planvakt.sqlite3)."),
+]
+RegistryOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--registry",
+        help="CSV with kommunenummer,name,country,website (default: the built-in registry).",
+        exists=True,
+        dir_okay=False,
+    ),
+]
+
+console = Console(stderr=True, soft_wrap=True)
+
+
+def _settings(db: str | None) -> Settings:
+    settings = load_settings()
+    return replace(settings, database_url=db) if db else settings
+
+
+def _engine(settings: Settings, *, migrated: bool = True) -> Any:
+    engine = storage.make_engine(settings.resolved_database_url)
+    if migrated:
+        storage.check_migrated(engine)
+    return engine
+
+
+def _kommuner(registry: Path | None) -> list[Kommune]:
+    return load_registry_csv(registry) if registry else builtin_registry()
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    console.print(f"[red]error:[/red] {exc}")
+    return typer.Exit(code=2)
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more.")] = False) -> None:
+    """Planvakt's command line."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("httpx", "httpcore", "pdfminer", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Create or migrate the database to the newest schema (alembic upgrade head)."""
+    settings = _settings(db)
+    storage.upgrade(_engine(settings, migrated=False))
+    console.print(f"database ready: {settings.resolved_database_url}")
+
+
+@registry_app.command("load")
+def registry_load(registry: RegistryOption = None, db: DbOption = None) -> None:
+    """Load the registry into the database (all 357 Norwegian and 98 Danish kommuner by default)."""
+    try:
+        kommuner = _kommuner(registry)
+        factory = storage.make_session_factory(_engine(_settings(db)))
+        with factory.begin() as session:
+            storage.sync_kommuner(session, kommuner)
+            counts = storage.count_kommuner(session)
+    except TrackerError as exc:
+        raise _fail(exc) from exc
+    typer.echo(
+        f"loaded {len(kommuner)} kommuner; database now holds "
+        + ", ".join(f"{n} {c}" for c, n in sorted(counts.items()))
+    )
+
+
+@app.command("crawl")
+def crawl(
+    registry: RegistryOption = None,
+    kommune: Annotated[
+        list[str] | None, typer.Option("--kommune", help="Only this kommunenummer (repeatable).")
+    ] = None,
+    max_pages_per_site: Annotated[int | None, typer.Option(help="Page budget per site (default 300).")] = None,
+    per_host_delay: Annotated[
+        float | None, typer.Option(help="Seconds between requests to one host (default 1.0).")
+    ] = None,
+    concurrency: Annotated[int | None, typer.Option(help="Sites crawled in parallel (default 8).")] = None,
+    render: Annotated[str, typer.Option(help="JavaScript rendering: auto | never | always.")] = "auto",
+    allow_private_networks: Annotated[
+        bool, typer.Option(help="Allow loopback/private addresses (tests and the demo web only).")
+    ] = False,
+    resume: Annotated[
+        bool, typer.Option(help="Continue the last unfinished run instead of starting a new one.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Crawl kommune sites, find and classify their plans, and store a finding per kommune."""
+    if render not in ("auto", "never", "always"):
+        raise _fail(ValueError("--render must be auto, never or always"))
+    settings = _settings(db)
+    try:
+        kommuner = _kommuner(registry)
+        if kommune:
+            kommuner = select(kommuner, kommune)
+        engine = _engine(settings)
+    except TrackerError as exc:
+        raise _fail(exc) from exc
+    options = _crawl_options(settings, max_pages_per_site, per_host_delay, concurrency, render, allow_private_networks)
+    run_id = _run(settings, engine, kommuner, options, resume=resume)
+    typer.echo(f"crawl run {run_id} finished")
+    _print_findings(engine)
+
+
+def _crawl_options(
+    settings: Settings,
+    max_pages: int | None,
+    delay: float | None,
+    concurrency: int | None,
+    render: str,
+    allow_private: bool,
+) -> Any:
+    from crawlers.types import CrawlOptions
+
+    base = CrawlOptions()
+    return replace(
+        base,
+        user_agent=settings.user_agent or base.user_agent,
+        max_pages_per_site=max_pages if max_pages is not None else settings.max_pages_per_site,
+        per_host_delay=delay if delay is not None else settings.per_host_delay,
+        concurrency=concurrency if concurrency is not None else settings.concurrency,
+        render=render,
+        allow_private_networks=allow_private,
+        chromium_path=settings.chromium_path,
+    )
+
+
+def _run(settings: Settings, engine: Any, kommuner: list[Kommune], options: Any, *, resume: bool) -> int:
+    from crawlers.extract import Extractor
+    from tracker.pipeline import CrawlDependencies, run_crawl
+
+    factory = storage.make_session_factory(engine)
+    resume_id = None
+    if resume:
+        with factory() as session:
+            unfinished = storage.latest_unfinished_run(session)
+        resume_id = unfinished.id if unfinished else None
+
+    async def go() -> int:
+        workers = settings.extract_workers or None
+        async with Extractor(workers=workers) as extractor:
+            with _progress() as progress:
+                deps = CrawlDependencies(
+                    factory, EvidenceStore(settings.resolved_evidence_dir), extractor, progress=progress
+                )
+                return await run_crawl(kommuner, options, deps, resume_run_id=resume_id)
+
+    return asyncio.run(go())
+
+
+class _RichProgress:
+    """A live progress bar on a terminal."""
+
+    def __init__(self) -> None:
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        )
+        self.task: Any = None
+
+    def __enter__(self) -> _RichProgress:
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+    def planned(self, total: int) -> None:
+        self.task = self.bar.add_task("crawling", total=total)
+
+    def site_done(self, kommune: Kommune, status: Status, pages: int) -> None:
+        self.bar.console.log(f"{kommune.kommunenummer} {kommune.name}: {status.value} ({pages} pages)")
+        self.bar.advance(self.task)
+
+
+def _progress() -> Any:
+    from tracker.pipeline import LogProgress
+
+    return _RichProgress() if console.is_terminal else nullcontext(LogProgress())
+
+
+def _print_findings(engine: Any) -> None:
+    factory = storage.make_session_factory(engine)
+    table = Table(title="Findings (latest check per kommune)")
+    for column in ("kommune", "status", "category", "format", "years", "current", "via", "depth", "pages"):
+        table.add_column(column)
+    with factory() as session:
+        for record in finding_records(storage.iter_latest_findings(session)):
+            table.add_row(
+                f"{record['kommunenummer']} {record['name']}",
+                record["status"],
+                record["plan_category"],
+                record["plan_format"],
+                record["plan_years"],
+                record["plan_current"],
+                record["found_via"],
+                record["click_depth"],
+                record["pages_fetched"],
+            )
+    Console().print(table)
+
+
+@export_app.command("findings")
+def export_findings(
+    format: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    out: Annotated[Path | None, typer.Option("--out", help="Write here instead of standard output.")] = None,
+    db: DbOption = None,
+) -> None:
+    """One row per kommune, its latest check (columns in README's data dictionary)."""
+    if format not in ("csv", "json"):
+        raise _fail(ValueError("--format must be csv or json"))
+    fmt: ExportFormat = "csv" if format == "csv" else "json"
+    try:
+        factory = storage.make_session_factory(_engine(_settings(db)))
+    except TrackerError as exc:
+        raise _fail(exc) from exc
+    with factory() as session:
+        target = out.open("w", encoding="utf-8", newline="") if out else nullcontext(sys.stdout)
+        with target as handle:
+            count = write_records(finding_records(storage.iter_latest_findings(session)), FINDINGS_COLUMNS, handle, fmt)
+    if out:
+        console.print(f"wrote {count} rows to {out}")
+
+
+@app.command("demo")
+def demo(
+    db: DbOption = None,
+    per_host_delay: Annotated[float, typer.Option(help="Delay between requests to one demo host.")] = 0.05,
+) -> None:
+    """Start the bundled demo web on loopback addresses, crawl it, and print the findings table."""
+    from crawlers.testweb import build_demo_web
+
+    settings = _settings(db)
+    engine = _engine(settings, migrated=False)
+    storage.upgrade(engine)
+    with build_demo_web() as web:
+        registry = web.write_registry(settings.var_dir / "demo-registry.csv")
+        kommuner = load_registry_csv(registry)
+        options = _crawl_options(settings, 120, per_host_delay, 16, "auto", True)
+        started = datetime.now()
+        run_id = _run(settings, engine, kommuner, options, resume=False)
+        console.print(
+            f"demo crawl run {run_id} of {len(kommuner)} sites took {(datetime.now() - started).total_seconds():.1f} s"
+        )
+    _print_findings(engine)
