@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from crawlers.types import CrawlOptions, RenderMode
 from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings, load_settings
@@ -131,7 +132,7 @@ def crawl(
     db: DbOption = None,
 ) -> None:
     """Crawl kommune sites, find and classify their plans, and store a finding per kommune."""
-    if render not in ("auto", "never", "always"):
+    if render not in RENDER_MODES:
         raise _fail(ValueError("--render must be auto, never or always"))
     settings = _settings(db)
     try:
@@ -147,6 +148,9 @@ def crawl(
     _print_findings(engine)
 
 
+RENDER_MODES: dict[str, RenderMode] = {"auto": "auto", "never": "never", "always": "always"}
+
+
 def _crawl_options(
     settings: Settings,
     max_pages: int | None,
@@ -154,9 +158,7 @@ def _crawl_options(
     concurrency: int | None,
     render: str,
     allow_private: bool,
-) -> Any:
-    from crawlers.types import CrawlOptions
-
+) -> CrawlOptions:
     base = CrawlOptions()
     return replace(
         base,
@@ -164,13 +166,13 @@ def _crawl_options(
         max_pages_per_site=max_pages if max_pages is not None else settings.max_pages_per_site,
         per_host_delay=delay if delay is not None else settings.per_host_delay,
         concurrency=concurrency if concurrency is not None else settings.concurrency,
-        render=render,
+        render=RENDER_MODES[render],
         allow_private_networks=allow_private,
         chromium_path=settings.chromium_path,
     )
 
 
-def _run(settings: Settings, engine: Any, kommuner: list[Kommune], options: Any, *, resume: bool) -> int:
+def _run(settings: Settings, engine: Any, kommuner: list[Kommune], options: CrawlOptions, *, resume: bool) -> int:
     from crawlers.extract import Extractor
     from tracker.pipeline import CrawlDependencies, run_crawl
 
