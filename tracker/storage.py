@@ -267,7 +267,7 @@ def iter_latest_findings(session: Session, batch_size: int = 500) -> Iterator[Fi
         .execution_options(yield_per=batch_size)
     )
     for row in session.execute(stmt):
-        yield FindingRow(*row._tuple())
+        yield FindingRow(*tuple(row))
 
 
 def get_run(session: Session, run_id: int) -> CrawlRun:
