@@ -50,9 +50,7 @@ _NOISE_PATTERNS = (
         r"lovbekendtgørelse\w*)\b[^.\n;]{0,45}?\b" + _YEAR + r"\b",
         re.IGNORECASE,
     ),
-    re.compile(
-        r"\b(?:Meld\.?\s*St\.?|St\.?\s*meld\.?|Prop\.?)[^()\n]{0,30}\(" + _YEAR + r"[^)]*\)", re.IGNORECASE
-    ),
+    re.compile(r"\b(?:Meld\.?\s*St\.?|St\.?\s*meld\.?|Prop\.?)[^()\n]{0,30}\(" + _YEAR + r"[^)]*\)", re.IGNORECASE),
     re.compile(r"\bNOU\s*" + _YEAR + r"\s*:\s*\d+", re.IGNORECASE),
     re.compile(
         r"\b(?:opptrappingsplan\w*|regjeringens?\s+\w+|nasjonal\w*\s+\w+|national\w*\s+\w+|"
@@ -70,16 +68,12 @@ _NOISE_PATTERNS = (
     ),
 )
 
-_RANGE_RE = re.compile(
-    rf"(?<![\d./-])(?P<start>{_YEAR})(?:{_DASH}|\s*/\s*)(?P<end>{_YEAR}|\d{{2}})(?![\d./-]\d)(?!\d)"
-)
+_RANGE_RE = re.compile(rf"(?<![\d./-])(?P<start>{_YEAR})(?:{_DASH}|\s*/\s*)(?P<end>{_YEAR}|\d{{2}})(?![\d./-]\d)(?!\d)")
 _PERIOD_RE = re.compile(
     rf"\b(?:for|i)\s+(?:perioden|periode)\s+(?:fra\s+)?(?P<start>{_YEAR})\s*(?:[-–—]|til|to)\s*(?P<end>{_YEAR}|\d{{2}})\b",
     re.IGNORECASE,
 )
-_FROM_PREFIX = (
-    r"(?:gjelder|gjeld|gælder|gældende|gyldig|virker|iverksatt|iverksettes|iverksett|træder i kraft)"
-)
+_FROM_PREFIX = r"(?:gjelder|gjeld|gælder|gældende|gyldig|virker|iverksatt|iverksettes|iverksett|træder i kraft)"
 _FROM_RE = re.compile(
     rf"\b(?:{_FROM_PREFIX}\s+)?"
     rf"(?:fra|frå)\s+(?:og\s+med\s+)?(?:år\s+|året\s+|\d{{1,2}}\.\s*{_MONTHS}\s+|{_MONTHS}\s+)?(?P<year>{_YEAR})\b",
@@ -161,9 +155,9 @@ def find_plan_years(title: str, pages: tuple[str, ...] | list[str]) -> tuple[int
                     start = int(match.group("year"))
                     break
         if end is None:
-            match = _UNTIL_RE.search(text)
-            if match:
-                end = int(match.group("year"))
+            until = _UNTIL_RE.search(text)
+            if until:
+                end = int(until.group("year"))
     if start is None:
         start = _adoption_year(clean_title) or _adoption_year(head)
     if start is None:

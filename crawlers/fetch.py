@@ -1,0 +1,310 @@
+"""The only place the crawler speaks HTTP: polite, bounded, checked fetches.
+
+`Fetcher` (an async context manager built from `CrawlOptions`) keeps one small `httpx.AsyncClient` per origin
+(one shared client spent most of its CPU scanning its connection pool with hundreds of hosts), an honest
+User-Agent, timeouts, and:
+- robots.txt checked before every request, including each redirect hop (`RobotsDisallowed`, never fetched);
+- netguard checked on every hop (`RefusedAddress`);
+- redirects followed by hand, the chain recorded (`Response.redirects`);
+- the HostGate: one request in flight per host, delay stamped from the end of the previous response;
+- retries with exponential backoff on 429/5xx, timeouts and connection errors (`max_retries`);
+- a byte cap while streaming (`TooLarge`).
+
+Non-2xx answers after retries are returned (the caller decides); network failures raise `FetchError`.
+httpx exceptions never leave this module.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import TracebackType
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from crawlers.errors import FetchError, RobotsDisallowed, TooLarge
+from crawlers.netguard import check_host
+from crawlers.politeness import HostGate, RobotsRules, rules_from_response, unreachable_rules
+from crawlers.types import CrawlOptions
+from crawlers.urls import host_of, origin_of
+
+logger = logging.getLogger(__name__)
+
+MAX_REDIRECTS = 10
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+#: robots.txt bigger than this is cut (Google reads 500 KiB)
+ROBOTS_MAX_BYTES = 512_000
+#: a Crawl-delay or Retry-After above this is capped so one site cannot stall a sweep
+MAX_HONOURED_DELAY = 30.0
+#: clients idle this long are closed when new ones are made
+CLIENT_IDLE_SECONDS = 60.0
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Response:
+    """One fetched URL after redirects: the status, headers (lower-case names) and the whole body."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: Mapping[str, str]
+    content_type: str
+    body: bytes = field(repr=False)
+    redirects: tuple[str, ...]
+    elapsed: float
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    @property
+    def is_html(self) -> bool:
+        ct = self.content_type.split(";", 1)[0].strip().lower()
+        return ct in ("text/html", "application/xhtml+xml") or (
+            not ct and self.body.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html"))
+        )
+
+    def text(self) -> str:
+        """The body decoded: charset from Content-Type, else <meta charset>, else UTF-8, else cp1252."""
+        match = re.search(r"charset=([\w-]+)", self.content_type, re.IGNORECASE)
+        candidates: list[str] = []
+        if match:
+            candidates.append(match.group(1))
+        meta = _META_CHARSET.search(self.body[:4096])
+        if meta:
+            candidates.append(meta.group(1).decode("ascii", "ignore"))
+        for encoding in (*candidates, "utf-8"):
+            try:
+                return self.body.decode(encoding)
+            except (LookupError, UnicodeDecodeError):
+                continue
+        return self.body.decode("cp1252", errors="replace")
+
+
+@dataclass
+class FetchStats:
+    """Counters over a Fetcher's life (scrapy-style stats, for the crawl_run row and benchmarks)."""
+
+    requests: int = 0
+    retries: int = 0
+    bytes_received: int = 0
+    robots_fetched: int = 0
+
+
+@dataclass
+class _ClientSlot:
+    client: httpx.AsyncClient
+    active: int = 0
+    last_used: float = field(default_factory=time.monotonic)
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    value = headers.get("retry-after", "").strip()
+    if value.isdigit():
+        return min(float(value), MAX_HONOURED_DELAY)
+    return None
+
+
+class Fetcher:
+    """Polite HTTP fetching for many sites at once. Use as `async with Fetcher(options) as fetcher:`."""
+
+    def __init__(self, options: CrawlOptions, *, allowed_hosts: frozenset[str] = frozenset()) -> None:
+        """`allowed_hosts`: hosts exempt from the private-address refusal (a local demo web), lower-case."""
+        self.options = options
+        self.allowed_hosts = frozenset(h.lower() for h in allowed_hosts)
+        self.gate = HostGate(options.per_host_delay)
+        self.stats = FetchStats()
+        self._clients: dict[str, _ClientSlot] = {}
+        self._robots: dict[str, RobotsRules] = {}
+        self._robots_locks: dict[str, asyncio.Lock] = {}
+        self._closed = False
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        self._closed = True
+        slots, self._clients = list(self._clients.values()), {}
+        for slot in slots:
+            await slot.client.aclose()
+
+    # -- clients -----------------------------------------------------------------------------------------
+
+    def _new_client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            headers={
+                "User-Agent": self.options.user_agent,
+                "Accept": "text/html,application/xhtml+xml,application/pdf,application/xml;q=0.9,*/*;q=0.8",
+                "Accept-Language": "nb,nn;q=0.9,no;q=0.9,da;q=0.9,en;q=0.5",
+            },
+            timeout=httpx.Timeout(self.options.timeout),
+            follow_redirects=False,
+            limits=httpx.Limits(max_connections=2, max_keepalive_connections=1, keepalive_expiry=30.0),
+            trust_env=False,
+        )
+
+    async def _evict_idle(self) -> None:
+        now = time.monotonic()
+        idle = [k for k, s in self._clients.items() if s.active == 0 and now - s.last_used > CLIENT_IDLE_SECONDS]
+        for key in idle:
+            await self._clients.pop(key).client.aclose()
+
+    async def _client_for(self, origin: str) -> _ClientSlot:
+        slot = self._clients.get(origin)
+        if slot is None:
+            if self._closed:
+                raise RuntimeError("Fetcher is closed")
+            await self._evict_idle()
+            slot = self._clients[origin] = _ClientSlot(self._new_client())
+        return slot
+
+    # -- robots --------------------------------------------------------------------------------------------
+
+    async def robots(self, url: str) -> RobotsRules:
+        """The robots.txt rules for the URL's origin, fetched once per origin per Fetcher."""
+        origin = origin_of(url)
+        rules = self._robots.get(origin)
+        if rules is not None:
+            return rules
+        lock = self._robots_locks.setdefault(origin, asyncio.Lock())
+        async with lock:
+            rules = self._robots.get(origin)
+            if rules is None:
+                rules = await self._fetch_robots(origin)
+                self._robots[origin] = rules
+                if rules.crawl_delay:
+                    self.gate.set_delay(host_of(origin), min(rules.crawl_delay, MAX_HONOURED_DELAY))
+        return rules
+
+    async def _fetch_robots(self, origin: str) -> RobotsRules:
+        self.stats.robots_fetched += 1
+        try:
+            response = await self._follow(f"{origin}/robots.txt", max_bytes=ROBOTS_MAX_BYTES, check_robots=False)
+        except TooLarge as exc:
+            logger.info("robots.txt too large at %s: %s", origin, exc)
+            return rules_from_response(404, "", self.options.user_agent)
+        except FetchError as exc:
+            logger.info("robots.txt unreachable at %s: %s", origin, exc.detail)
+            return unreachable_rules(self.options.user_agent, f"robots.txt unreachable: {exc.detail}")
+        return rules_from_response(response.status, response.text(), self.options.user_agent)
+
+    async def ensure_allowed(self, url: str) -> None:
+        """Raise `RobotsDisallowed` when robots.txt forbids `url`, `FetchError` when its origin is unreachable."""
+        rules = await self.robots(url)
+        if rules.state == "unreachable":
+            raise FetchError(url, rules.detail)
+        if not rules.allows(url):
+            raise RobotsDisallowed(url)
+
+    # -- fetching ------------------------------------------------------------------------------------------
+
+    async def fetch(self, url: str, *, max_bytes: int | None = None) -> Response:
+        """GET `url` politely, following redirects by hand.
+
+        Raises `RobotsDisallowed` (not fetched), `RefusedAddress`, `TooLarge` or `FetchError` (network failure,
+        too many redirects). Any HTTP status is returned as a Response after retries.
+        """
+        return await self._follow(url, max_bytes=max_bytes or self.options.max_response_bytes, check_robots=True)
+
+    async def _follow(self, url: str, *, max_bytes: int, check_robots: bool) -> Response:
+        started = time.monotonic()
+        current = url
+        chain: list[str] = []
+        for _ in range(MAX_REDIRECTS + 1):
+            parts = urlsplit(current)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise FetchError(url, f"unsupported URL {current!r}")
+            try:
+                port = parts.port or (443 if parts.scheme == "https" else 80)
+            except ValueError as exc:
+                raise FetchError(url, f"bad port in {current!r}") from exc
+            await check_host(
+                current,
+                parts.hostname,
+                port,
+                allow_private_networks=self.options.allow_private_networks,
+                allowed_hosts=self.allowed_hosts,
+            )
+            if check_robots:
+                await self.ensure_allowed(current)
+            status, headers, body = await self._get_with_retries(current, max_bytes)
+            location = headers.get("location")
+            if status in REDIRECT_STATUSES and location:
+                chain.append(current)
+                try:
+                    current = urljoin(current, location.strip())
+                except ValueError as exc:
+                    raise FetchError(url, f"bad redirect location {location!r}") from exc
+                continue
+            return Response(
+                url=url,
+                final_url=current,
+                status=status,
+                headers=headers,
+                content_type=headers.get("content-type", ""),
+                body=body,
+                redirects=tuple(chain),
+                elapsed=time.monotonic() - started,
+            )
+        raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
+
+    async def _get_with_retries(self, url: str, max_bytes: int) -> tuple[int, dict[str, str], bytes]:
+        attempt = 0
+        while True:
+            try:
+                status, headers, body = await self._get_once(url, max_bytes)
+            except TooLarge:
+                raise
+            except (httpx.TimeoutException, httpx.TransportError, TimeoutError) as exc:
+                if attempt >= self.options.max_retries:
+                    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                    raise FetchError(url, detail) from exc
+                wait = self.options.retry_backoff * 2**attempt
+            except httpx.HTTPError as exc:
+                raise FetchError(url, f"{type(exc).__name__}: {exc}") from exc
+            else:
+                if status not in RETRY_STATUSES or attempt >= self.options.max_retries:
+                    return status, headers, body
+                wait = max(self.options.retry_backoff * 2**attempt, _retry_after(headers) or 0.0)
+            attempt += 1
+            self.stats.retries += 1
+            logger.debug("retry %d for %s in %.2fs", attempt, url, wait)
+            await asyncio.sleep(wait)
+
+    async def _get_once(self, url: str, max_bytes: int) -> tuple[int, dict[str, str], bytes]:
+        origin = origin_of(url)
+        slot = await self._client_for(origin)
+        slot.active += 1
+        try:
+            async with self.gate.slot(host_of(url)):
+                self.stats.requests += 1
+                # httpx timeouts are per read; the overall deadline stops a server that drips bytes forever
+                async with asyncio.timeout(self.options.timeout * 3):
+                    async with slot.client.stream("GET", url) as response:
+                        headers = {k.lower(): v for k, v in response.headers.items()}
+                        declared = headers.get("content-length", "")
+                        if declared.isdigit() and int(declared) > max_bytes:
+                            raise TooLarge(url, f"Content-Length {declared} exceeds {max_bytes} bytes")
+                        buffer = bytearray()
+                        async for chunk in response.aiter_bytes():
+                            buffer += chunk
+                            if len(buffer) > max_bytes:
+                                raise TooLarge(url, f"body exceeds {max_bytes} bytes")
+                        self.stats.bytes_received += len(buffer)
+                        return response.status_code, headers, bytes(buffer)
+        finally:
+            slot.active -= 1
+            slot.last_used = time.monotonic()

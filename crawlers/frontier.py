@@ -1,0 +1,91 @@
+"""The best-first frontier of one site crawl: which URL to fetch next.
+
+Highest score first, then the shallowest, then first come. URLs are deduplicated on their normalised form,
+and each path pattern (see `urls.path_pattern`) is admitted at most `max_per_pattern` times so an endless
+calendar or query-string trap cannot eat the page budget.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from dataclasses import dataclass, field
+
+from crawlers.types import FoundVia
+from crawlers.urls import normalize_url, path_pattern
+
+
+@dataclass(frozen=True)
+class FrontierEntry:
+    """A URL waiting to be fetched, with why it is there."""
+
+    url: str
+    score: float
+    depth: int
+    found_via: FoundVia = "link"
+    anchor_text: str = ""
+    context: str = ""
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(order=True)
+class _Item:
+    key: tuple[float, int, int]
+    entry: FrontierEntry = field(compare=False)
+
+
+class Frontier:
+    """Best-first queue with dedupe and a per-path-pattern admission cap."""
+
+    def __init__(self, max_per_pattern: int) -> None:
+        self._heap: list[_Item] = []
+        self._best: dict[str, float] = {}  # normalised url -> best score queued so far
+        self._done: set[str] = set()
+        self._pattern_counts: dict[str, int] = {}
+        self._max_per_pattern = max_per_pattern
+        self._seq = itertools.count()
+        #: URLs refused because their pattern was full (counted for the crawl's record)
+        self.trapped = 0
+
+    def push(self, entry: FrontierEntry) -> bool:
+        """Queue a URL; returns False when it is a duplicate, already fetched or its pattern is full.
+
+        A URL found again with a higher score moves up (the old heap item is skipped when popped).
+        """
+        key = normalize_url(entry.url)
+        if key is None or key in self._done:
+            return False
+        previous = self._best.get(key)
+        if previous is not None:
+            if entry.score <= previous:
+                return False
+        else:
+            pattern = path_pattern(key)
+            count = self._pattern_counts.get(pattern, 0)
+            if count >= self._max_per_pattern:
+                self.trapped += 1
+                return False
+            self._pattern_counts[pattern] = count + 1
+        self._best[key] = entry.score
+        heapq.heappush(self._heap, _Item((-entry.score, entry.depth, next(self._seq)), entry))
+        return True
+
+    def pop(self) -> FrontierEntry | None:
+        """The best waiting entry, or None when the frontier is empty."""
+        while self._heap:
+            item = heapq.heappop(self._heap)
+            key = normalize_url(item.entry.url)
+            if key is None or key in self._done or self._best.get(key) != item.entry.score:
+                continue
+            self._done.add(key)
+            return item.entry
+        return None
+
+    def mark_done(self, url: str) -> None:
+        """Record a URL as fetched by other means (a redirect target, the front page) so it is not queued."""
+        key = normalize_url(url)
+        if key is not None:
+            self._done.add(key)
+
+    def __len__(self) -> int:
+        return sum(1 for item in self._heap if self._best.get(normalize_url(item.entry.url) or "") == item.entry.score)

@@ -1,0 +1,128 @@
+"""Links out of an HTML page (selectolax/lexbor), and the guess that a page builds its menu with JavaScript.
+
+Each link carries its anchor text (img alt, aria-label and title count when the text is empty) and its context:
+the nearest heading before it, which on kommune sites names the section ("Planer og styringsdokumenter").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from crawlers.urls import host_of, normalize_url, site_key
+
+_SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "sms:", "ftp:", "file:")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_WS = re.compile(r"\s+")
+#: root elements of single-page-app frameworks
+_APP_ROOTS = ("#root", "#app", "#__next", "#__nuxt", "[ng-app]", "[data-reactroot]", "app-root", "#svelte")
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """One link on a page: absolute URL (normalised), anchor text and the nearest preceding heading."""
+
+    url: str
+    text: str
+    context: str
+
+
+def _clean(text: str | None) -> str:
+    return _WS.sub(" ", text or "").strip()
+
+
+def parse_html(html: str) -> LexborHTMLParser:
+    return LexborHTMLParser(html)
+
+
+def base_href(tree: LexborHTMLParser, page_url: str) -> str:
+    """The URL relative links resolve against: <base href> when present, else the page's own URL."""
+    base = tree.css_first("base[href]")
+    href = base.attributes.get("href") if base is not None else None
+    if href:
+        try:
+            return urljoin(page_url, href.strip())
+        except ValueError:
+            return page_url
+    return page_url
+
+
+def _anchor_text(node: LexborNode) -> str:
+    text = _clean(node.text(separator=" "))
+    if text:
+        return text
+    for img in node.css("img[alt]"):
+        alt = _clean(img.attributes.get("alt"))
+        if alt:
+            return alt
+    for attr in ("aria-label", "title"):
+        value = _clean(node.attributes.get(attr))
+        if value:
+            return value
+    return ""
+
+
+def extract_links(html: str | LexborHTMLParser, page_url: str) -> list[PageLink]:
+    """All http(s) links of a page, in document order, deduplicated on the normalised URL (first wins).
+
+    mailto:, tel:, javascript: and bare fragments are skipped.
+    """
+    tree = html if isinstance(html, LexborHTMLParser) else parse_html(html)
+    base = base_href(tree, page_url)
+    heading = ""
+    seen: set[str] = set()
+    links: list[PageLink] = []
+    for node in tree.css("h1, h2, h3, h4, h5, h6, a[href], area[href]"):
+        if node.tag in _HEADINGS:
+            heading = _clean(node.text(separator=" "))[:200]
+            continue
+        href = (node.attributes.get("href") or "").strip()
+        if not href or href.startswith("#") or href.lower().startswith(_SKIP_SCHEMES):
+            continue
+        url = normalize_url(href, base)
+        if url is None or url in seen:
+            continue
+        seen.add(url)
+        links.append(PageLink(url=url, text=_anchor_text(node)[:300], context=heading))
+    return links
+
+
+def page_title(html: str | LexborHTMLParser) -> str:
+    """The <title> of a page ("" when absent)."""
+    tree = html if isinstance(html, LexborHTMLParser) else parse_html(html)
+    node = tree.css_first("title")
+    return _clean(node.text()) if node is not None else ""
+
+
+def page_h1(html: str | LexborHTMLParser) -> str:
+    """The first <h1> of a page ("" when absent)."""
+    tree = html if isinstance(html, LexborHTMLParser) else parse_html(html)
+    node = tree.css_first("h1")
+    return _clean(node.text(separator=" ")) if node is not None else ""
+
+
+def links_built_by_script(html: str | LexborHTMLParser, page_url: str) -> bool:
+    """Whether a page likely builds its menu with JavaScript, so its static links under-report the site.
+
+    Signs: scripts present and very few static same-site links; or an empty <nav>/menu container; or an empty
+    framework root (<div id="root">, #app, #__next ...).
+    """
+    tree = html if isinstance(html, LexborHTMLParser) else parse_html(html)
+    scripts = tree.css("script")
+    if not scripts:
+        return False
+    keys = {site_key(host_of(page_url))}
+    same_site = [link for link in extract_links(tree, page_url) if site_key(host_of(link.url)) in keys]
+    if len(same_site) < 5:
+        return True
+    for container in tree.css("nav, [role=navigation], #menu, .menu, #nav, .nav, .main-menu, #main-menu"):
+        if not container.css("a[href]") and not _clean(container.text()):
+            return True
+    for selector in _APP_ROOTS:
+        root = tree.css_first(selector)
+        if root is not None and not root.css("a[href]"):
+            return True
+    return False

@@ -1,0 +1,447 @@
+"""Crawl one kommune site: front page, discovery (links, sitemaps, site search, rendering), candidate documents.
+
+`crawl_site` never raises for the site's own failures: an unreachable front page gives `reachable=False` with
+the error, a 403/429 wall or robots.txt disallow-all gives `blocked=True`, and every per-URL failure becomes a
+counted `CrawlIssue`. Discovery is best-first (see `frontier.py`); every link is kept in a `LinkGraph`, and at
+the end each document gets the shortest click path from the front page:
+static links only -> found_via "link" (click_depth = clicks); with rendered links -> "rendered"; reachable from
+a site-search result -> "site_search" (depth None); else "sitemap" (depth None).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from selectolax.lexbor import LexborHTMLParser
+
+from crawlers.errors import CrawlError, FetchError, RefusedAddress, RobotsDisallowed, TooLarge
+from crawlers.fetch import Fetcher, Response
+from crawlers.frontier import Frontier, FrontierEntry
+from crawlers.graph import EdgeKind, LinkGraph, PathStep
+from crawlers.links import extract_links, links_built_by_script, page_h1, page_title, parse_html
+from crawlers.render import Renderer
+from crawlers.scoring import is_candidate_document, looks_like_plan, score_link
+from crawlers.site_search import search_site
+from crawlers.sitemap import read_sitemaps
+from crawlers.types import CrawlIssue, CrawlOptions, DocumentFormat, FetchedDocument, FoundVia, Hop, SiteCrawl
+from crawlers.urls import (
+    document_format_of,
+    document_format_of_content_type,
+    host_of,
+    is_skippable,
+    normalize_url,
+    origin_of,
+    same_site,
+    site_key,
+)
+
+logger = logging.getLogger(__name__)
+
+#: in render="auto", at most this many pages of a site are rendered (a browser page costs ~50 plain fetches)
+MAX_AUTO_RENDERS = 5
+#: fetches the site search may spend (form/probes plus one per query)
+MAX_SEARCH_PAGES = 10
+#: share of a parent's score a child link inherits, so the subtree of a promising page is explored first
+INHERIT = 0.5
+#: depth given to URLs that come from sitemaps or search (ordering only; paths come from the graph)
+DETACHED_DEPTH = 50
+#: bonus for plan-like HTML pages and links: an explicit plan title beats menu words
+PLAN_BONUS = 5.0
+
+_STATIC: frozenset[EdgeKind] = frozenset({"static"})
+_ALL: frozenset[EdgeKind] = frozenset({"static", "rendered"})
+
+
+@dataclass
+class _Candidate:
+    url: str
+    score: float
+    anchor_text: str
+    format: DocumentFormat
+
+
+@dataclass
+class _State:
+    start_url: str
+    front_key: str
+    front_url: str
+    site_keys: frozenset[str]
+    frontier: Frontier
+    graph: LinkGraph = field(default_factory=LinkGraph)
+    candidates: dict[str, _Candidate] = field(default_factory=dict)
+    documents: dict[str, FetchedDocument] = field(default_factory=dict)  # node key -> document
+    issues: list[CrawlIssue] = field(default_factory=list)
+    search_keys: set[str] = field(default_factory=set)
+    robots_disallowed: int = 0
+    pages_fetched: int = 0
+    page_attempts: int = 0
+    rendered_pages: int = 0
+    render_attempts: int = 0
+
+
+def _issue(url: str, exc: CrawlError) -> CrawlIssue:
+    if isinstance(exc, RobotsDisallowed):
+        return CrawlIssue(url, "robots_disallowed", str(exc))
+    if isinstance(exc, TooLarge):
+        return CrawlIssue(url, "too_large", exc.detail)
+    if isinstance(exc, RefusedAddress):
+        return CrawlIssue(url, "refused_address", exc.detail)
+    if isinstance(exc, FetchError):
+        return CrawlIssue(url, "fetch_error", exc.detail, exc.status)
+    return CrawlIssue(url, "fetch_error", str(exc))
+
+
+class _SiteCrawler:
+    def __init__(
+        self,
+        options: CrawlOptions,
+        fetcher: Fetcher,
+        renderer: Renderer | None,
+        now: Callable[[], datetime],
+    ) -> None:
+        self.options = options
+        self.fetcher = fetcher
+        self.renderer = renderer
+        self.now = now
+
+    # -- bookkeeping ---------------------------------------------------------------------------------------
+
+    def _record(self, state: _State, url: str, exc: CrawlError) -> None:
+        if isinstance(exc, RobotsDisallowed):
+            state.robots_disallowed += 1
+        state.issues.append(_issue(url, exc))
+
+    def _document(self, response: Response, fmt: DocumentFormat, anchor_text: str, score: float) -> FetchedDocument:
+        # found_via and the click path are filled in at the end, when the whole graph is known
+        return FetchedDocument(
+            url=response.url,
+            final_url=response.final_url,
+            status=response.status,
+            content_type=response.content_type,
+            format=fmt,
+            body=response.body,
+            sha256=hashlib.sha256(response.body).hexdigest(),
+            anchor_text=anchor_text,
+            found_via="sitemap",
+            click_depth=None,
+            click_path=(),
+            redirects=response.redirects,
+            fetched_at=self.now(),
+            score=score,
+        )
+
+    def _add_candidate(self, state: _State, url: str, score: float, anchor: str, fmt: DocumentFormat) -> None:
+        current = state.candidates.get(url)
+        if current is None or score > current.score:
+            state.candidates[url] = _Candidate(url, score, anchor or (current.anchor_text if current else ""), fmt)
+
+    # -- pages ---------------------------------------------------------------------------------------------
+
+    def _take_links(
+        self, state: _State, node: str, links_html: str, base_url: str, parent: FrontierEntry, kind: EdgeKind
+    ) -> int:
+        """Add a page's links to the graph, the frontier and the document candidates; returns links added."""
+        added = 0
+        tree = parse_html(links_html)
+        for link in extract_links(tree, base_url):
+            if not same_site(link.url, state.site_keys) or is_skippable(link.url):
+                continue
+            if kind == "rendered" and state.graph.has_edge(node, link.url, "static"):
+                continue
+            state.graph.add(node, link.url, link.text, kind)
+            added += 1
+            score = score_link(link.text, link.url, link.context)
+            fmt = document_format_of(link.url)
+            if fmt is not None:
+                if is_candidate_document(link.text, link.url, link.context):
+                    bonus = PLAN_BONUS if looks_like_plan(f"{link.text} {link.url}") else 0.0
+                    self._add_candidate(state, link.url, score.value + bonus, link.text, fmt)
+                continue
+            value = score.value + INHERIT * max(parent.score, 0.0)
+            if looks_like_plan(link.text):
+                value += PLAN_BONUS
+            state.frontier.push(
+                FrontierEntry(
+                    url=link.url,
+                    score=round(value, 3),
+                    depth=parent.depth + 1,
+                    found_via="rendered" if kind == "rendered" else "link",
+                    anchor_text=link.text,
+                    context=link.context,
+                    reasons=score.reasons,
+                )
+            )
+        return added
+
+    async def _visit_page(self, state: _State, node: str, response: Response, entry: FrontierEntry) -> None:
+        html = response.text()
+        tree = parse_html(html)
+        title, h1 = page_title(tree), page_h1(tree)
+        if node != state.front_key and (looks_like_plan(h1) or looks_like_plan(title)):
+            if len(state.documents) < self.options.max_documents_per_site:
+                state.documents[node] = self._document(response, "html", entry.anchor_text or h1, entry.score)
+        self._take_links(state, node, html, response.final_url, entry, "static")
+        if self._should_render(tree, response.final_url):
+            await self._render(state, node, response.final_url, entry)
+
+    def _should_render(self, tree: LexborHTMLParser, url: str) -> bool:
+        mode = self.options.render
+        if self.renderer is None or mode == "never":
+            return False
+        if mode == "always":
+            return True
+        return links_built_by_script(tree, url)
+
+    async def _render(self, state: _State, node: str, url: str, entry: FrontierEntry) -> None:
+        cap = self.options.max_pages_per_site if self.options.render == "always" else MAX_AUTO_RENDERS
+        if self.renderer is None or state.render_attempts >= cap:
+            return
+        state.render_attempts += 1
+        try:
+            html = await self.renderer.render(url)
+        except RobotsDisallowed as exc:
+            self._record(state, url, exc)
+            return
+        except CrawlError as exc:
+            state.issues.append(CrawlIssue(url, "render_error", str(exc), getattr(exc, "status", None)))
+            return
+        state.rendered_pages += 1
+        self._take_links(state, node, html, url, entry, "rendered")
+
+    async def _crawl_pages(self, state: _State) -> None:
+        while state.page_attempts < self.options.max_pages_per_site:
+            entry = state.frontier.pop()
+            if entry is None:
+                return
+            node = normalize_url(entry.url) or entry.url
+            state.page_attempts += 1
+            try:
+                response = await self.fetcher.fetch(entry.url)
+            except CrawlError as exc:
+                self._record(state, entry.url, exc)
+                if isinstance(exc, RobotsDisallowed):
+                    state.page_attempts -= 1  # never requested: costs no budget
+                continue
+            state.frontier.mark_done(response.final_url)
+            fmt = document_format_of_content_type(response.content_type)
+            if fmt is not None:
+                state.page_attempts -= 1  # a document behind an extension-less link: not a page
+                if response.ok and is_candidate_document(entry.anchor_text, response.final_url, entry.context):
+                    if len(state.documents) < self.options.max_documents_per_site:
+                        state.documents[node] = self._document(response, fmt, entry.anchor_text, entry.score)
+                continue
+            state.pages_fetched += 1
+            if not response.ok:
+                state.issues.append(CrawlIssue(entry.url, "http_status", f"HTTP {response.status}", response.status))
+                continue
+            if not response.is_html or not same_site(response.final_url, state.site_keys):
+                continue
+            await self._visit_page(state, node, response, entry)
+
+    # -- other discovery -----------------------------------------------------------------------------------
+
+    async def _sitemaps(self, state: _State) -> None:
+        rules = await self.fetcher.robots(state.front_url)
+        result = await read_sitemaps(self.fetcher, origin_of(state.front_url), rules.sitemaps)
+        for url, detail in result.errors:
+            state.issues.append(CrawlIssue(url, "fetch_error", f"sitemap: {detail}"))
+        for entry in result.entries:
+            if not same_site(entry.url, state.site_keys) or is_skippable(entry.url):
+                continue
+            score = score_link("", entry.url)
+            fmt = document_format_of(entry.url)
+            if fmt is not None:
+                if is_candidate_document("", entry.url, ""):
+                    bonus = PLAN_BONUS if looks_like_plan(entry.url.replace("-", " ")) else 0.0
+                    self._add_candidate(state, entry.url, score.value + bonus, "", fmt)
+            elif score.value > 0:
+                state.frontier.push(
+                    FrontierEntry(entry.url, score.value, DETACHED_DEPTH, "sitemap", reasons=score.reasons)
+                )
+
+    async def _site_search(self, state: _State, front: Response, front_links: set[str]) -> None:
+        budget = min(MAX_SEARCH_PAGES, self.options.max_pages_per_site - state.page_attempts)
+        outcome = await search_site(self.fetcher, front, front_links, self.options.search_queries, max_pages=budget)
+        state.page_attempts += outcome.pages_fetched
+        state.pages_fetched += outcome.pages_fetched
+        for url, exc in outcome.errors:
+            self._record(state, url, exc)
+        for hit in outcome.hits:
+            if not same_site(hit.url, state.site_keys) or is_skippable(hit.url):
+                continue
+            state.search_keys.add(hit.url)
+            score = score_link(hit.text, hit.url, hit.context)
+            fmt = document_format_of(hit.url)
+            bonus = PLAN_BONUS if looks_like_plan(hit.text) else 0.0
+            if fmt is not None:
+                self._add_candidate(state, hit.url, score.value + bonus + 1.0, hit.text, fmt)
+            else:
+                state.frontier.push(
+                    FrontierEntry(
+                        hit.url, score.value + bonus + 1.0, DETACHED_DEPTH, "site_search", hit.text, hit.context
+                    )
+                )
+
+    # -- documents -----------------------------------------------------------------------------------------
+
+    async def _download_documents(self, state: _State) -> None:
+        seen_final = {doc.final_url for doc in state.documents.values()}
+        seen_hash = {doc.sha256 for doc in state.documents.values()}
+        ranked = sorted(state.candidates.values(), key=lambda c: (-c.score, c.url))
+        for candidate in ranked:
+            if len(state.documents) >= self.options.max_documents_per_site:
+                break
+            if candidate.url in state.documents:
+                continue
+            try:
+                response = await self.fetcher.fetch(candidate.url)
+            except CrawlError as exc:
+                self._record(state, candidate.url, exc)
+                continue
+            if not response.ok:
+                state.issues.append(
+                    CrawlIssue(candidate.url, "http_status", f"HTTP {response.status}", response.status)
+                )
+                continue
+            fmt = document_format_of_content_type(response.content_type) or (
+                None if response.is_html else document_format_of(response.final_url) or candidate.format
+            )
+            if fmt is None:
+                state.issues.append(
+                    CrawlIssue(candidate.url, "not_a_document", f"answered {response.content_type or 'no type'}")
+                )
+                continue
+            document = self._document(response, fmt, candidate.anchor_text, candidate.score)
+            if document.final_url in seen_final or document.sha256 in seen_hash:
+                continue
+            seen_final.add(document.final_url)
+            seen_hash.add(document.sha256)
+            state.documents[candidate.url] = document
+
+    def _attach_paths(self, state: _State) -> tuple[FetchedDocument, ...]:
+        static = state.graph.shortest_paths([state.front_key], _STATIC)
+        rendered = state.graph.shortest_paths([state.front_key], _ALL)
+        searched = state.graph.shortest_paths(sorted(state.search_keys), _ALL)
+
+        def hops(path: tuple[PathStep, ...]) -> tuple[Hop, ...]:
+            return tuple(
+                Hop(state.front_url if step.url == state.front_key else step.url, step.anchor_text) for step in path
+            )
+
+        result: list[FetchedDocument] = []
+        for node, doc in state.documents.items():
+            found_via: FoundVia
+            if node in static:
+                path, found_via, depth = static[node], "link", len(static[node]) - 1
+            elif node in rendered:
+                path, found_via, depth = rendered[node], "rendered", len(rendered[node]) - 1
+            elif node in searched:
+                path, found_via, depth = searched[node], "site_search", None
+            else:
+                path, found_via, depth = (), "sitemap", None
+            anchor = path[-1].anchor_text if len(path) > 1 and path[-1].anchor_text else doc.anchor_text
+            result.append(
+                replace(doc, found_via=found_via, click_depth=depth, click_path=hops(path), anchor_text=anchor)
+            )
+        result.sort(key=lambda d: (-d.score, d.url))
+        return tuple(result)
+
+    # -- the whole site ------------------------------------------------------------------------------------
+
+    async def crawl(self, start_url: str) -> SiteCrawl:
+        started = self.now()
+
+        def outcome(state: _State | None, **kwargs: object) -> SiteCrawl:
+            values: dict[str, object] = {
+                "start_url": start_url,
+                "final_start_url": None,
+                "reachable": True,
+                "error": None,
+                "pages_fetched": state.pages_fetched if state else 0,
+                "documents": (),
+                "issues": tuple(state.issues) if state else (),
+                "robots_disallowed": state.robots_disallowed if state else 0,
+                "rendered_pages": state.rendered_pages if state else 0,
+                "started_at": started,
+                "finished_at": self.now(),
+            }
+            values.update(kwargs)
+            return SiteCrawl(**values)  # type: ignore[arg-type]
+
+        start = normalize_url(start_url)
+        if start is None:
+            return outcome(None, reachable=False, error=f"not an http(s) URL: {start_url!r}")
+        try:
+            front = await self.fetcher.fetch(start)
+        except RobotsDisallowed as exc:
+            issue = _issue(start, exc)
+            return outcome(
+                None, error=str(exc), blocked=True, robots_disallowed=1, issues=(issue,), final_start_url=start
+            )
+        except CrawlError as exc:
+            return outcome(None, reachable=False, error=str(exc), issues=(_issue(start, exc),))
+        if front.status in (401, 403, 429):
+            return outcome(
+                None,
+                error=f"front page answered HTTP {front.status}",
+                blocked=True,
+                final_start_url=front.final_url,
+                pages_fetched=1,
+            )
+        if not front.ok:
+            return outcome(None, reachable=False, error=f"front page answered HTTP {front.status}", pages_fetched=1)
+        keys = frozenset({site_key(host_of(start)), site_key(host_of(front.final_url))})
+        state = _State(
+            start_url=start,
+            front_key=start,
+            front_url=front.final_url,
+            site_keys=keys,
+            frontier=Frontier(self.options.max_visits_per_path_pattern),
+            pages_fetched=1,
+            page_attempts=1,
+        )
+        for url in (start, front.final_url, *front.redirects):
+            state.frontier.mark_done(url)
+        root = FrontierEntry(start, 0.0, 0)
+        front_links = {link.url for link in extract_links(front.text(), front.final_url)}
+        await self._visit_page(state, start, front, root)
+        await self._sitemaps(state)
+        await self._site_search(state, front, front_links)
+        await self._crawl_pages(state)
+        await self._download_documents(state)
+        documents = self._attach_paths(state)
+        rules = await self.fetcher.robots(front.final_url)
+        logger.info(
+            "crawled %s: %d pages, %d documents, %d issues, %d trapped",
+            start,
+            state.pages_fetched,
+            len(documents),
+            len(state.issues),
+            state.frontier.trapped,
+        )
+        return outcome(
+            state,
+            final_start_url=front.final_url,
+            documents=documents,
+            blocked=rules.disallows_everything,
+        )
+
+
+async def crawl_site(
+    start_url: str,
+    options: CrawlOptions,
+    *,
+    fetcher: Fetcher,
+    renderer: Renderer | None,
+    now: Callable[[], datetime],
+) -> SiteCrawl:
+    """Crawl one site from its start URL and return what was found; never raises for the site's own failures.
+
+    `fetcher` is shared by all sites of a sweep; `renderer` may be None (no rendering, whatever `options.render`
+    says). `now` stamps started/finished/fetched times.
+    """
+    return await _SiteCrawler(options, fetcher, renderer, now).crawl(start_url)

@@ -1,0 +1,151 @@
+"""URL facts the crawler needs: normalisation, same-site test, path patterns, document type by extension.
+
+Pure functions over strings; no I/O.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
+
+from crawlers.types import DocumentFormat
+
+#: query parameters that carry session state or tracking, never content
+_SESSION_PARAMS = frozenset({"sid", "sessionid", "session_id", "phpsessid", "jsessionid", "aspsessionid", "fbclid"})
+_MATRIX_SESSION = re.compile(r";(jsessionid|phpsessid|sid|sessionid)=[^/?#]*", re.IGNORECASE)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+#: second-level suffixes under which each name is its own site (a small slice of the public suffix list that
+#: matters for Norwegian and Danish kommuner: "oslo.kommune.no" and "bergen.kommune.no" are different sites)
+_SHARED_SUFFIXES = frozenset({"kommune.no", "fylkeskommune.no", "co.uk", "org.uk", "gov.uk", "com.au"})
+
+_DOC_EXTENSIONS: dict[str, DocumentFormat] = {".pdf": "pdf", ".docx": "docx", ".doc": "docx"}
+#: extensions that are never worth fetching as pages
+_SKIP_EXTENSIONS = frozenset(
+    {
+        ".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp", ".ico", ".bmp", ".tif", ".tiff",
+        ".mp3", ".mp4", ".m4a", ".mov", ".avi", ".wmv", ".webm", ".ogg", ".wav",
+        ".zip", ".gz", ".rar", ".7z", ".exe", ".msi", ".dmg", ".iso",
+        ".css", ".js", ".json", ".woff", ".woff2", ".ttf", ".eot",
+        ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".ics", ".vcf", ".rss", ".atom",
+    }
+)  # fmt: skip
+
+_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\.\d{1,2}\.\d{2,4}")
+_DIGITS = re.compile(r"\d+")
+
+
+def normalize_url(url: str, base: str | None = None) -> str | None:
+    """The canonical form used for dedupe, or None when the URL is not http(s).
+
+    Lower-cases scheme and host, drops the default port, the fragment, session ids (`;jsessionid=`, `sid=`...)
+    and utm_* parameters, sorts the query and gives an empty path as "/".
+    """
+    url = url.strip()
+    if base is not None:
+        try:
+            url = urljoin(base, url)
+        except ValueError:
+            return None
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    host = parts.hostname.lower().rstrip(".")
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    path = _MATRIX_SESSION.sub("", parts.path) or "/"
+    path = quote(unquote(path), safe="/:@!$&'()*+,;=-._~%")
+    query_pairs = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in _SESSION_PARAMS and not k.lower().startswith("utm_")
+    ]
+    query = urlencode(sorted(query_pairs))
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def host_of(url: str) -> str:
+    """The lower-cased host name of a URL ("" when it has none)."""
+    try:
+        return (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return ""
+
+
+def origin_of(url: str) -> str:
+    """scheme://host[:port], the unit robots.txt applies to."""
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
+def site_key(host: str) -> str:
+    """The registrable part of a host: "www.oslo.kommune.no" -> "oslo.kommune.no", "www.aarhus.dk" -> "aarhus.dk".
+
+    IP addresses are their own key. Without the full public suffix list this keeps the last two labels, or three
+    under a known shared suffix such as kommune.no.
+    """
+    host = host.lower().rstrip(".").strip("[]")
+    try:
+        ipaddress.ip_address(host)
+        return host
+    except ValueError:
+        pass
+    labels = host.split(".")
+    if len(labels) >= 3 and ".".join(labels[-2:]) in _SHARED_SUFFIXES:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+def same_site(url: str, site_keys: set[str] | frozenset[str]) -> bool:
+    """True when the URL's host belongs to one of the given site keys (www and other subdomains included)."""
+    host = host_of(url)
+    return bool(host) and site_key(host) in site_keys
+
+
+def path_pattern(url: str) -> str:
+    """A URL's shape for trap caps: host + path with dates and digits replaced, plus the sorted query keys.
+
+    "/kalender?dato=2026-01-02" and "/kalender?dato=2026-01-03" share one pattern, so an endless calendar uses
+    one small visit budget instead of the site's page budget.
+    """
+    parts = urlsplit(url)
+    path = _DIGITS.sub("N", _DATE.sub("D", unquote(parts.path)))
+    keys = sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    return f"{parts.netloc.lower()}{path}?{'&'.join(keys)}"
+
+
+def _extension(url: str) -> str:
+    path = unquote(urlsplit(url).path).lower()
+    last = path.rsplit("/", 1)[-1]
+    dot = last.rfind(".")
+    return last[dot:] if dot > 0 else ""
+
+
+def document_format_of(url: str) -> DocumentFormat | None:
+    """The document format an URL's extension promises ("pdf", "docx"), None for pages and unknowns."""
+    return _DOC_EXTENSIONS.get(_extension(url))
+
+
+def document_format_of_content_type(content_type: str) -> DocumentFormat | None:
+    """The document format a Content-Type announces (pdf/docx), None for HTML and everything else."""
+    ct = content_type.split(";", 1)[0].strip().lower()
+    if ct in ("application/pdf", "application/x-pdf"):
+        return "pdf"
+    if ct in (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/msword",
+    ):
+        return "docx"
+    return None
+
+
+def is_skippable(url: str) -> bool:
+    """True for images, media, archives, stylesheets and the like: never fetched as pages or documents."""
+    return _extension(url) in _SKIP_EXTENSIONS

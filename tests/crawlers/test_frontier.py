@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from crawlers.frontier import Frontier, FrontierEntry
+
+
+def drain(frontier: Frontier) -> list[str]:
+    urls = []
+    while (entry := frontier.pop()) is not None:
+        urls.append(entry.url)
+    return urls
+
+
+def test_best_score_first_then_shallowest() -> None:
+    frontier = Frontier(max_per_pattern=10)
+    frontier.push(FrontierEntry("https://x.no/deep", 1.0, 3))
+    frontier.push(FrontierEntry("https://x.no/shallow", 1.0, 1))
+    frontier.push(FrontierEntry("https://x.no/best", 5.0, 4))
+    frontier.push(FrontierEntry("https://x.no/zero", 0.0, 1))
+    assert drain(frontier) == ["https://x.no/best", "https://x.no/shallow", "https://x.no/deep", "https://x.no/zero"]
+
+
+def test_dedupe_on_normalised_url_and_done() -> None:
+    frontier = Frontier(max_per_pattern=10)
+    assert frontier.push(FrontierEntry("https://X.no/a#top", 1.0, 1))
+    assert not frontier.push(FrontierEntry("https://x.no/a", 1.0, 2))
+    assert not frontier.push(FrontierEntry("https://x.no/a;jsessionid=1", 0.5, 2))
+    frontier.mark_done("https://x.no/b")
+    assert not frontier.push(FrontierEntry("https://x.no/b", 9.0, 1))
+    assert drain(frontier) == ["https://X.no/a#top"]
+    assert not frontier.push(FrontierEntry("https://x.no/a", 9.0, 1))  # already fetched
+
+
+def test_better_score_moves_a_waiting_url_up() -> None:
+    frontier = Frontier(max_per_pattern=10)
+    frontier.push(FrontierEntry("https://x.no/a", 0.0, 1))
+    frontier.push(FrontierEntry("https://x.no/b", 1.0, 1))
+    assert frontier.push(FrontierEntry("https://x.no/a", 4.0, 2, anchor_text="Handlingsplan"))
+    first = frontier.pop()
+    assert first is not None and first.url == "https://x.no/a" and first.anchor_text == "Handlingsplan"
+    assert drain(frontier) == ["https://x.no/b"]
+    assert len(frontier) == 0
+
+
+def test_path_pattern_cap_stops_a_calendar_trap() -> None:
+    frontier = Frontier(max_per_pattern=3)
+    admitted = [
+        frontier.push(FrontierEntry(f"https://x.no/kalender?dato=2026-01-{day:02d}", 0.0, day)) for day in range(1, 31)
+    ]
+    assert admitted.count(True) == 3
+    assert frontier.trapped == 27
+    assert frontier.push(FrontierEntry("https://x.no/planer", 0.0, 1))

@@ -1,0 +1,239 @@
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+
+from crawlers.fetch import Fetcher
+from crawlers.site import crawl_site
+from crawlers.sweep import crawl_sites
+from crawlers.testweb.server import Reply, Request, Site, redirect
+from crawlers.types import CrawlOptions, SiteCrawl
+from tests.crawlers.conftest import FIXED_NOW, fixed_now, html_page, pdf_bytes, serving
+
+PDF = "application/pdf"
+PLAN_TITLE = "Handlingsplan mot seksuelle overgrep mot barn 2024-2027"
+
+
+def page(title: str, body: str = "") -> Reply:
+    return Reply(body=html_page(title, body))
+
+
+def robots(text: str) -> Reply:
+    return Reply(body=text, content_type="text/plain")
+
+
+async def crawl(base: str, options: CrawlOptions) -> SiteCrawl:
+    async with Fetcher(options) as fetcher:
+        return await crawl_site(base + "/", options, fetcher=fetcher, renderer=None, now=fixed_now)
+
+
+async def test_menu_plan_with_click_path_and_robots(options: CrawlOptions) -> None:
+    plan = pdf_bytes(PLAN_TITLE)
+    site = Site(
+        "127.66.5.1",
+        {
+            "/robots.txt": robots("User-agent: *\nDisallow: /intern/\n"),
+            "/": page(
+                "Forside",
+                '<nav><a href="/tjenester">Tjenester</a><a href="/planer">Planer og styringsdokumenter</a>'
+                '<a href="/nyheter">Nyheter</a></nav>'
+                '<a href="/intern/overgrep.pdf">Handlingsplan mot overgrep (intern)</a>',
+            ),
+            "/tjenester": page("Tjenester", '<a href="/tjenester/helse">Helse</a>'),
+            "/nyheter": page("Nyheter", '<a href="/nyheter/1">Ny barnehage</a>'),
+            "/planer": page(
+                "Planer",
+                "<h2>Planer og styringsdokumenter</h2>"
+                f'<ul><li><a href="/dok/plan.pdf">{PLAN_TITLE}</a></li>'
+                '<li><a href="/dok/mangler.pdf">Handlingsplan mot vold (gammel lenke)</a></li></ul>',
+            ),
+            "/dok/plan.pdf": Reply(body=plan, content_type=PDF),
+            "/intern/overgrep.pdf": Reply(body=pdf_bytes("intern"), content_type=PDF),
+        },
+    )
+    with serving(site) as server:
+        base = server.base_url(site.host)
+        result = await crawl(base, options)
+    assert result.reachable and not result.blocked and result.error is None
+    assert result.final_start_url == base + "/"
+    assert result.started_at == FIXED_NOW
+    [doc] = result.documents
+    assert doc.url == base + "/dok/plan.pdf" and doc.format == "pdf" and doc.status == 200
+    assert doc.body == plan and doc.sha256 == hashlib.sha256(plan).hexdigest()
+    assert doc.found_via == "link" and doc.click_depth == 2
+    assert [(hop.url, hop.anchor_text) for hop in doc.click_path] == [
+        (base + "/", ""),
+        (base + "/planer", "Planer og styringsdokumenter"),
+        (base + "/dok/plan.pdf", PLAN_TITLE),
+    ]
+    assert doc.anchor_text == PLAN_TITLE
+    paths = [e.path_with_query for e in server.request_log]
+    assert "/intern/overgrep.pdf" not in paths
+    assert result.robots_disallowed == 1
+    kinds = {(issue.kind, issue.url.removeprefix(base)) for issue in result.issues}
+    assert ("robots_disallowed", "/intern/overgrep.pdf") in kinds
+    assert ("http_status", "/dok/mangler.pdf") in kinds
+    assert ("http_status", "/tjenester/helse") in kinds
+    assert result.pages_fetched == len([p for p in paths if not p.endswith((".pdf", "robots.txt", ".xml"))])
+
+
+def calendar(request: Request) -> Reply:
+    day = int((request.query.get("dato") or ["2026-01-01"])[0][-2:] or 1) % 28 + 1
+    return page(
+        "Kalender",
+        f'<a href="/kalender?dato=2026-01-{day:02d}">Neste dag</a>'
+        f'<a href="/kalender;jsessionid=A{day}?dato=2026-02-{day:02d}">Neste månad</a>'
+        f'<a href="/arrangement/{day}?sid={day}">Konsert</a>',
+    )
+
+
+def news(request: Request) -> Reply:
+    number = int(request.path.rsplit("/", 1)[-1])
+    return page(f"Nyheit {number}", f'<a href="/nyheiter/{number + 1}">Neste nyheit</a>')
+
+
+async def test_best_first_reaches_a_deep_plan_within_a_small_budget_despite_traps(options: CrawlOptions) -> None:
+    plan = pdf_bytes("Handlingsplan mot vald og seksuelle overgrep mot born 2025-2028")
+    routes = {
+        "/": page(
+            "Forside",
+            '<a href="/kalender?dato=2026-01-01">Kalender</a><a href="/nyheiter/1">Nyheiter</a>'
+            '<a href="/kultur">Kultur</a><a href="/naering">Næring</a><a href="/tenester">Tenester</a>',
+        ),
+        "/kalender": calendar,
+        "/tenester": page("Tenester", '<a href="/tenester/helse">Helse</a><a href="/tenester/vatn">Vatn</a>'),
+        "/tenester/helse": page("Helse", '<a href="/tenester/helse/barn-og-unge">Barn og unge</a>'),
+        "/tenester/helse/barn-og-unge": page("Barn og unge", '<a href="/tenester/helse/vald">Vald og overgrep</a>'),
+        "/tenester/helse/vald": page(
+            "Vald og overgrep", '<h2>Handlingsplan</h2><a href="/f/2025-77.pdf">Les meir (PDF)</a>'
+        ),
+        "/f/2025-77.pdf": Reply(body=plan, content_type=PDF),
+    }
+    site = Site("127.66.5.2", routes)
+    for number in range(1, 200):
+        site.set(f"/nyheiter/{number}", news)
+    for i in range(30):
+        site.set(f"/arrangement/{i}", page("Konsert"))
+    tight = replace(options, max_pages_per_site=15, max_visits_per_path_pattern=3)
+    with serving(site) as server:
+        base = server.base_url(site.host)
+        result = await crawl(base, tight)
+    [doc] = result.documents
+    assert doc.body == plan and doc.found_via == "link" and doc.click_depth == 5
+    assert [hop.anchor_text for hop in doc.click_path] == [
+        "",
+        "Tenester",
+        "Helse",
+        "Barn og unge",
+        "Vald og overgrep",
+        "Les meir (PDF)",
+    ]
+    paths = [e.path_with_query for e in server.request_log]
+    assert result.pages_fetched <= 15
+    assert sum(p.startswith("/kalender") for p in paths) <= 3
+    assert sum(p.startswith("/nyheiter") for p in paths) <= 3
+
+
+async def test_plan_only_in_a_sitemap_index(options: CrawlOptions) -> None:
+    site = Site("127.66.5.3", {"/": page("Forside", '<a href="/om">Om kommunen</a>'), "/om": page("Om")})
+    with serving(site) as server:
+        base = server.base_url(site.host)
+        site.set("/robots.txt", robots(f"User-agent: *\nAllow: /\nSitemap: {base}/kart/index.xml\n"))
+        site.set(
+            "/kart/index.xml",
+            Reply(body=f"<sitemapindex><sitemap><loc>{base}/kart/dok.xml</loc></sitemap></sitemapindex>"),
+        )
+        site.set(
+            "/kart/dok.xml",
+            Reply(
+                body=f"<urlset><url><loc>{base}/filer/beredskab-om-vold-og-seksuelle-overgreb.pdf</loc></url>"
+                f"<url><loc>{base}/filer/budget-2026.pdf</loc></url></urlset>"
+            ),
+        )
+        site.set("/filer/beredskab-om-vold-og-seksuelle-overgreb.pdf", Reply(body=pdf_bytes("b"), content_type=PDF))
+        site.set("/filer/budget-2026.pdf", Reply(body=pdf_bytes("budget"), content_type=PDF))
+        result = await crawl(base, options)
+    [doc] = result.documents
+    assert doc.url.endswith("/filer/beredskab-om-vold-og-seksuelle-overgreb.pdf")
+    assert doc.found_via == "sitemap" and doc.click_depth is None and doc.click_path == ()
+    assert "/filer/budget-2026.pdf" not in [e.path_with_query for e in server.request_log]  # not plan-like
+
+
+async def test_plan_only_through_the_site_search(options: CrawlOptions) -> None:
+    def results(request: Request) -> Reply:
+        query = request.query.get("q", [""])[0]
+        hits = '<a href="/dokument/991">Handlingsplan mot seksuelle overgrep</a>' if "overgrep" in query else ""
+        return page("Søk", f"<h1>Resultat</h1>{hits}")
+
+    site = Site(
+        "127.66.5.4",
+        {
+            "/": page("Forside", '<form action="/sok"><input name="q"></form><a href="/om">Om</a>'),
+            "/sok": results,
+            "/dokument/991": Reply(body=pdf_bytes("plan"), content_type=PDF),
+        },
+    )
+    with serving(site) as server:
+        result = await crawl(server.base_url(site.host), options)
+    [doc] = result.documents
+    assert doc.url.endswith("/dokument/991") and doc.format == "pdf"  # by content type: no extension
+    assert doc.found_via == "site_search" and doc.click_depth is None
+    assert doc.anchor_text == "Handlingsplan mot seksuelle overgrep"
+
+
+async def test_redirected_front_page_and_moved_plan(options: CrawlOptions) -> None:
+    site = Site(
+        "127.66.5.5",
+        {
+            "/": redirect("/forside"),
+            "/forside": page("Forside", '<a href="/planer">Planer og strategier</a><a href="/">Hjem</a>'),
+            "/planer": page("Planer", f'<a href="/gammel/plan.pdf">{PLAN_TITLE}</a>'),
+            "/gammel/plan.pdf": redirect("/dok/ny-plan.pdf"),
+            "/dok/ny-plan.pdf": Reply(body=pdf_bytes("ny"), content_type=PDF),
+        },
+    )
+    with serving(site) as server:
+        base = server.base_url(site.host)
+        result = await crawl(base, options)
+    assert result.final_start_url == base + "/forside"
+    [doc] = result.documents
+    assert (doc.url, doc.final_url) == (base + "/gammel/plan.pdf", base + "/dok/ny-plan.pdf")
+    assert doc.redirects == (base + "/gammel/plan.pdf",)
+    assert doc.click_depth == 2 and doc.click_path[0].url == base + "/forside"
+    assert [e.path_with_query for e in server.request_log].count("/") == 1  # the "Hjem" link is the front page
+
+
+async def test_robots_disallow_all_blocks_without_requesting_anything(options: CrawlOptions) -> None:
+    site = Site("127.66.5.6", {"/robots.txt": robots("User-agent: *\nDisallow: /\n"), "/": page("Forside")})
+    with serving(site) as server:
+        result = await crawl(server.base_url(site.host), options)
+    assert result.blocked and result.reachable and result.robots_disallowed == 1
+    assert [e.path_with_query for e in server.request_log] == ["/robots.txt"]
+
+
+async def test_sweep_delivers_every_site_and_never_stops_on_one(options: CrawlOptions) -> None:
+    html_plan = page(
+        "Handlingsplan mot seksuelle overgrep mot barn og unge 2024-2028",
+        "<h1>Handlingsplan mot seksuelle overgrep mot barn og unge 2024-2028</h1><p>Formål ...</p>",
+    )
+    good = Site(
+        "127.66.6.1",
+        {"/": page("Forside", '<a href="/handlingsplan">Handlingsplan mot overgrep</a>'), "/handlingsplan": html_plan},
+    )
+    walled = Site("127.66.6.2", {"/": Reply(status=403, body="Forbudt")})
+    delivered: dict[str, SiteCrawl] = {}
+
+    async def store(start_url: str, result: SiteCrawl) -> None:
+        delivered[start_url] = result
+
+    with serving(good, walled) as server:
+        urls = [server.base_url(good.host), server.base_url(walled.host), f"http://127.66.6.3:{server.port}", "ftp://x"]
+        await crawl_sites(urls, replace(options, concurrency=2), store, now=fixed_now)
+    assert set(delivered) == set(urls)
+    [doc] = delivered[urls[0]].documents
+    assert doc.format == "html" and doc.click_depth == 1 and doc.found_via == "link"
+    assert "Formål".encode() in doc.body
+    assert delivered[urls[1]].blocked and delivered[urls[1]].reachable
+    assert not delivered[urls[2]].reachable and "robots.txt unreachable" in (delivered[urls[2]].error or "")
+    assert not delivered[urls[3]].reachable
+    assert delivered[urls[2]].finished_at == FIXED_NOW

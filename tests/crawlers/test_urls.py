@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import pytest
+
+from crawlers.urls import (
+    document_format_of,
+    document_format_of_content_type,
+    is_skippable,
+    normalize_url,
+    path_pattern,
+    same_site,
+    site_key,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("HTTP://WWW.Oslo.Kommune.NO:80/a#frag", "http://www.oslo.kommune.no/a"),
+        ("https://aarhus.dk:443", "https://aarhus.dk/"),
+        ("https://aarhus.dk:8443/x", "https://aarhus.dk:8443/x"),
+        ("https://x.no/side;jsessionid=ABC123?b=2&a=1", "https://x.no/side?a=1&b=2"),
+        ("https://x.no/s?sid=9&utm_source=fb&PHPSESSID=1&q=vold", "https://x.no/s?q=vold"),
+        ("https://x.no/planer/handlingsplan%20mot%20vold.pdf", "https://x.no/planer/handlingsplan%20mot%20vold.pdf"),
+        ("https://x.no/sk%C3%B8le", "https://x.no/sk%C3%B8le"),
+        ("https://x.no/skøle", "https://x.no/sk%C3%B8le"),
+    ],
+)
+def test_normalize_url(raw: str, expected: str) -> None:
+    assert normalize_url(raw) == expected
+
+
+def test_normalize_resolves_against_base_and_refuses_other_schemes() -> None:
+    assert normalize_url("../b?x=1", "https://x.no/a/c/") == "https://x.no/a/b?x=1"
+    assert normalize_url("mailto:post@x.no") is None
+    assert normalize_url("javascript:void(0)", "https://x.no/") is None
+    assert normalize_url("http://[::1]:8080/a") == "http://[::1]:8080/a"
+
+
+def test_site_key_and_same_site() -> None:
+    assert site_key("www.oslo.kommune.no") == "oslo.kommune.no"
+    assert site_key("oslo.kommune.no") == "oslo.kommune.no"
+    assert site_key("www.aarhus.dk") == "aarhus.dk"
+    assert site_key("127.66.0.1") == "127.66.0.1"
+    keys = frozenset({"oslo.kommune.no"})
+    assert same_site("https://www.oslo.kommune.no/x", keys)
+    assert same_site("https://innsyn.oslo.kommune.no/x", keys)
+    assert not same_site("https://bergen.kommune.no/x", keys)
+    assert not same_site("https://127.66.0.2/x", frozenset({"127.66.0.1"}))
+
+
+def test_path_pattern_groups_calendar_days_and_ids() -> None:
+    a = path_pattern("https://x.no/kalender?dato=2026-01-02")
+    b = path_pattern("https://x.no/kalender?dato=2026-05-30&vis=dag")
+    c = path_pattern("https://x.no/kalender?dato=2027-12-31")
+    assert a == c
+    assert a != b  # different query keys: a different shape
+    assert path_pattern("https://x.no/nyheter/2024/05/artikkel-123") == path_pattern(
+        "https://x.no/nyheter/2025/11/artikkel-9"
+    )
+    assert path_pattern("https://x.no/planer") != path_pattern("https://x.no/tjenester")
+
+
+def test_document_format_guesses() -> None:
+    assert document_format_of("https://x.no/dok/Handlingsplan.PDF") == "pdf"
+    assert document_format_of("https://x.no/dok/plan.docx?v=2") == "docx"
+    assert document_format_of("https://x.no/planer/") is None
+    assert document_format_of_content_type("application/pdf; qs=0.9") == "pdf"
+    assert document_format_of_content_type("text/html") is None
+    assert is_skippable("https://x.no/bilde.JPG")
+    assert not is_skippable("https://x.no/plan.pdf")

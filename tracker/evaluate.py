@@ -1,0 +1,190 @@
+"""Measure the classifier against a labelled corpus: precision, recall, F1, confusion, language accuracy.
+
+A corpus is a directory of UTF-8 ``.txt`` files, one per document: the first non-empty line is the title
+and pages are separated by form feeds (``\\f``). ``labels.csv`` beside them has the columns
+``file,label,language`` (label: abuse_specific | general_violence | other; language: nb | nn | da).
+A malformed ``labels.csv`` raises :class:`ValueError` naming the line, so a bad corpus fails loudly
+instead of quietly scoring fewer documents.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from tracker.classify import classify
+from tracker.domain import Category, Classification, DocumentText
+
+__all__ = [
+    "CategoryScore",
+    "EvaluationReport",
+    "LabelledDocument",
+    "Misclassified",
+    "evaluate",
+    "evaluate_corpus",
+    "format_report",
+    "load_corpus",
+    "read_document",
+]
+
+LABELS_FILE = "labels.csv"
+_COLUMNS = ("file", "label", "language")
+_LANGUAGES = frozenset({"nb", "nn", "da"})
+
+
+@dataclass(frozen=True)
+class LabelledDocument:
+    file: str
+    label: Category
+    language: str
+    document: DocumentText
+
+
+@dataclass(frozen=True)
+class CategoryScore:
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+@dataclass(frozen=True)
+class Misclassified:
+    file: str
+    expected: Category
+    predicted: Category
+    confidence: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class EvaluationReport:
+    total: int
+    per_category: dict[Category, CategoryScore]
+    macro_f1: float
+    accuracy: float
+    confusion: dict[Category, dict[Category, int]]  # confusion[expected][predicted]
+    misclassified: tuple[Misclassified, ...]
+    language_accuracy: float
+    language_errors: tuple[tuple[str, str, str | None], ...]  # (file, expected, detected)
+
+
+def read_document(path: Path) -> DocumentText:
+    """Read one corpus file: first non-empty line is the title, ``\\f`` separates pages."""
+    text = path.read_text(encoding="utf-8")
+    title = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    pages = tuple(text.split("\f"))
+    return DocumentText(url=f"corpus:{path.name}", title=title, pages=pages, format="txt")
+
+
+def load_corpus(corpus_dir: Path) -> list[LabelledDocument]:
+    """Read ``labels.csv`` and every document it names; raise ``ValueError`` naming the bad line."""
+    labels_path = corpus_dir / LABELS_FILE
+    if not labels_path.is_file():
+        raise ValueError(f"{labels_path}: no {LABELS_FILE} in corpus directory")
+    docs: list[LabelledDocument] = []
+    seen: set[str] = set()
+    with labels_path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            raise ValueError(f"{labels_path}, line 1: empty file, expected header {','.join(_COLUMNS)}")
+        header = [h.strip() for h in header]
+        missing = [c for c in _COLUMNS if c not in header]
+        if missing:
+            raise ValueError(f"{labels_path}, line 1: missing column(s) {', '.join(missing)}")
+        index = {c: header.index(c) for c in _COLUMNS}
+        for row in reader:
+            line = reader.line_num
+            if not row or all(not cell.strip() for cell in row):
+                continue
+            if len(row) < len(header):
+                raise ValueError(f"{labels_path}, line {line}: expected {len(header)} fields, got {len(row)}")
+            name, label, language = (row[index[c]].strip() for c in _COLUMNS)
+            try:
+                category = Category(label)
+            except ValueError:
+                known = ", ".join(c.value for c in Category)
+                raise ValueError(f"{labels_path}, line {line}: unknown label {label!r} (known: {known})") from None
+            if language not in _LANGUAGES:
+                raise ValueError(f"{labels_path}, line {line}: unknown language {language!r} (nb, nn or da)")
+            if name in seen:
+                raise ValueError(f"{labels_path}, line {line}: file {name!r} is labelled twice")
+            path = corpus_dir / name
+            if not name or not path.is_file():
+                raise ValueError(f"{labels_path}, line {line}: file {name!r} not found in {corpus_dir}")
+            seen.add(name)
+            docs.append(LabelledDocument(name, category, language, read_document(path)))
+    return docs
+
+
+def _ratio(num: float, den: float) -> float:
+    return num / den if den else 0.0
+
+
+def evaluate(docs: list[LabelledDocument], *, today: date | None = None) -> EvaluationReport:
+    """Classify every document and score the predictions against the labels."""
+    results: list[tuple[LabelledDocument, Classification]] = [(d, classify(d.document, today=today)) for d in docs]
+    confusion = {e: dict.fromkeys(Category, 0) for e in Category}
+    for doc, result in results:
+        confusion[doc.label][result.category] += 1
+    per_category = {}
+    for cat in Category:
+        tp = confusion[cat][cat]
+        predicted = sum(confusion[e][cat] for e in Category)
+        support = sum(confusion[cat].values())
+        precision, recall = _ratio(tp, predicted), _ratio(tp, support)
+        f1 = _ratio(2 * precision * recall, precision + recall)
+        per_category[cat] = CategoryScore(precision, recall, f1, support)
+    misclassified = tuple(
+        Misclassified(d.file, d.label, r.category, r.confidence, r.reason) for d, r in results if d.label != r.category
+    )
+    language_errors = tuple((d.file, d.language, r.language) for d, r in results if d.language != r.language)
+    return EvaluationReport(
+        total=len(results),
+        per_category=per_category,
+        macro_f1=sum(s.f1 for s in per_category.values()) / len(per_category),
+        accuracy=_ratio(sum(confusion[c][c] for c in Category), len(results)),
+        confusion=confusion,
+        misclassified=misclassified,
+        language_accuracy=_ratio(len(results) - len(language_errors), len(results)),
+        language_errors=language_errors,
+    )
+
+
+def evaluate_corpus(corpus_dir: Path, *, today: date | None = None) -> EvaluationReport:
+    """Load ``corpus_dir`` and evaluate the classifier on it."""
+    return evaluate(load_corpus(Path(corpus_dir)), today=today)
+
+
+def format_report(report: EvaluationReport) -> str:
+    """A plain-text table for a terminal or a CI log."""
+    cats = list(Category)
+    width = max(len(c.value) for c in cats)
+    lines = [f"Documents: {report.total}", "", f"{'category':<{width}}  precision  recall     f1  support"]
+    for cat in cats:
+        s = report.per_category[cat]
+        lines.append(f"{cat.value:<{width}}  {s.precision:9.3f}  {s.recall:6.3f}  {s.f1:5.3f}  {s.support:7d}")
+    lines += [
+        "",
+        f"macro-F1: {report.macro_f1:.3f}   accuracy: {report.accuracy:.3f}   "
+        f"language accuracy: {report.language_accuracy:.3f}",
+        "",
+        "confusion (rows = expected, columns = predicted):",
+        f"{'':<{width}}  " + "  ".join(f"{c.value[:8]:>8}" for c in cats),
+    ]
+    for expected in cats:
+        row = "  ".join(f"{report.confusion[expected][p]:8d}" for p in cats)
+        lines.append(f"{expected.value:<{width}}  {row}")
+    if report.misclassified:
+        lines += ["", "misclassified:"]
+        for m in report.misclassified:
+            lines.append(
+                f"  {m.file}: expected {m.expected.value}, got {m.predicted.value} ({m.confidence:.2f}) — {m.reason}"
+            )
+    if report.language_errors:
+        lines += ["", "language errors:"]
+        lines += [f"  {file}: expected {exp}, got {got}" for file, exp, got in report.language_errors]
+    return "\n".join(lines)

@@ -1,0 +1,294 @@
+"""One crawl run: registry → crawlers (fetch, discover, extract) → classify → storage (checks, findings).
+
+The only tracker module that imports `crawlers`. Each site is stored in its own transaction as soon as it is done,
+so a run killed halfway keeps what it finished and `resume` continues with the kommuner still to check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from typing import Protocol
+
+from crawlers.sweep import crawl_sites
+from sqlalchemy.orm import Session, sessionmaker
+
+from crawlers.errors import ExtractionError
+from crawlers.extract import Extractor
+from crawlers.fetch import Fetcher
+from crawlers.render import Renderer
+from crawlers.types import CrawlOptions, ExtractedText, FetchedDocument, SiteCrawl
+from tracker import storage
+from tracker.blobs import EvidenceStore
+from tracker.classify import CLASSIFIER_VERSION, classify
+from tracker.domain import Category, DocumentText, Kommune, Status
+from tracker.findings import ClassifiedSighting, decide
+from tracker.models import Classification, CrawlRun, Document, Sighting, SiteCheck
+
+logger = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Progress(Protocol):
+    """What the pipeline tells a progress display (rich on a terminal, log lines otherwise)."""
+
+    def planned(self, total: int) -> None: ...
+    def site_done(self, kommune: Kommune, status: Status, pages: int) -> None: ...
+
+
+class LogProgress:
+    def planned(self, total: int) -> None:
+        logger.info("crawling %d kommuner", total)
+
+    def site_done(self, kommune: Kommune, status: Status, pages: int) -> None:
+        logger.info("%s %s: %s (%d pages)", kommune.kommunenummer, kommune.name, status.value, pages)
+
+
+@dataclass
+class CrawlDependencies:
+    """Everything a run needs, built once by the caller (the CLI or the scheduler)."""
+
+    session_factory: sessionmaker[Session]
+    evidence: EvidenceStore
+    extractor: Extractor
+    now: Callable[[], datetime] = utc_now
+    progress: Progress | None = None
+
+
+async def run_crawl(
+    kommuner: Sequence[Kommune],
+    options: CrawlOptions,
+    deps: CrawlDependencies,
+    *,
+    resume_run_id: int | None = None,
+) -> int:
+    """Crawl `kommuner`, store a check and a finding for each, and return the run id."""
+    progress = deps.progress or LogProgress()
+    with deps.session_factory.begin() as session:
+        ids = storage.sync_kommuner(session, kommuner)
+        if resume_run_id is not None:
+            run = session.get(CrawlRun, resume_run_id)
+            if run is None:
+                raise ValueError(f"no crawl run {resume_run_id}")
+            done = storage.checked_kommune_ids(session, run.id)
+            run.state = "running"
+        else:
+            options_record = {k: v for k, v in asdict(options).items() if k != "search_queries"}
+            run = storage.start_run(session, options_record, len(kommuner), deps.now())
+            done = set()
+        run_id = run.id
+    todo = [k for k in kommuner if ids[(k.country.value, k.kommunenummer)] not in done]
+    progress.planned(len(todo))
+    by_url: dict[str, list[Kommune]] = {}
+    for kommune in todo:
+        by_url.setdefault(kommune.website, []).append(kommune)
+
+    async with Fetcher(options) as fetcher, Renderer(options, fetcher=fetcher) as renderer:
+        unreachable: list[Kommune] = []
+
+        async def store(start_url: str, crawl: SiteCrawl, alternative: bool) -> None:
+            for kommune in by_url.get(start_url, []):
+                if not crawl.reachable and kommune.website_alt and not alternative:
+                    unreachable.append(kommune)  # try the second known address before calling it unreachable
+                    continue
+                status = await _store_site(
+                    deps, run_id, ids[(kommune.country.value, kommune.kommunenummer)], crawl, options
+                )
+                progress.site_done(kommune, status, crawl.pages_fetched)
+
+        await crawl_sites(
+            list(by_url),
+            options,
+            lambda url, crawl: store(url, crawl, False),
+            fetcher=fetcher,
+            renderer=renderer,
+            now=deps.now,
+        )
+        if unreachable:
+            by_url = {}
+            for kommune in unreachable:
+                by_url.setdefault(kommune.website_alt or kommune.website, []).append(kommune)
+            await crawl_sites(
+                list(by_url),
+                options,
+                lambda url, crawl: store(url, crawl, True),
+                fetcher=fetcher,
+                renderer=renderer,
+                now=deps.now,
+            )
+
+    with deps.session_factory.begin() as session:
+        run = session.get(CrawlRun, run_id)
+        assert run is not None
+        storage.finish_run(session, run, deps.now())
+    return run_id
+
+
+async def _store_site(
+    deps: CrawlDependencies, run_id: int, kommune_id: int, crawl: SiteCrawl, options: CrawlOptions
+) -> Status:
+    """Extract and classify the site's documents, then write check, sightings and finding in one transaction."""
+    shas = [deps.evidence.put(doc.body) for doc in crawl.documents]
+    with deps.session_factory() as session:
+        known = {sha for sha in set(shas) if storage.document_by_sha(session, sha) is not None}
+    to_extract = {sha: doc for sha, doc in zip(shas, crawl.documents, strict=True) if sha not in known}
+    extracted = dict(
+        zip(
+            to_extract,
+            await asyncio.gather(*(_extract(deps.extractor, d) for d in to_extract.values())),
+            strict=True,
+        )
+    )
+    today = deps.now().date()
+    with deps.session_factory.begin() as session:
+        run = session.get(CrawlRun, run_id)
+        assert run is not None
+        documents: dict[str, Document] = {}
+        classifications: dict[str, Classification | None] = {}
+        for sha, doc in zip(shas, crawl.documents, strict=True):
+            if sha in documents:
+                continue
+            row = storage.document_by_sha(session, sha) or storage.add_document(
+                session, _document_row(sha, doc, extracted[sha], deps.now())
+            )
+            documents[sha] = row
+            classifications[sha] = _classification(session, row, doc, today, deps.now())
+        check = SiteCheck(
+            run_id=run_id,
+            kommune_id=kommune_id,
+            start_url=crawl.start_url,
+            final_url=crawl.final_start_url,
+            reachable=crawl.reachable,
+            blocked=crawl.blocked,
+            error=crawl.error,
+            pages_fetched=crawl.pages_fetched,
+            robots_disallowed=crawl.robots_disallowed,
+            rendered_pages=crawl.rendered_pages,
+            issues=[asdict(issue) for issue in crawl.issues],
+            started_at=crawl.started_at,
+            finished_at=crawl.finished_at,
+        )
+        sightings: list[Sighting] = []
+        seen_urls: set[str] = set()
+        for sha, doc in zip(shas, crawl.documents, strict=True):
+            if doc.url in seen_urls:
+                continue
+            seen_urls.add(doc.url)
+            sightings.append(_sighting_row(doc, documents[sha]))
+        storage.add_check(session, check, sightings)
+        run.documents_fetched += len(crawl.documents)
+        candidates = []
+        for index, sighting in enumerate(sightings):
+            result = classifications[sighting.document.sha256]
+            if result is None:
+                continue
+            candidates.append(
+                ClassifiedSighting(
+                    sighting_key=index,
+                    url=sighting.url,
+                    sha256=sighting.document.sha256,
+                    format=sighting.document.format,
+                    title=sighting.document.title,
+                    text_source=sighting.document.text_source,
+                    found_via=sighting.found_via,
+                    click_depth=sighting.click_depth,
+                    category=result_category(result),
+                    confidence=result.confidence,
+                    year_start=result.year_start,
+                    year_end=result.year_end,
+                )
+            )
+        decision = decide(crawl.reachable, candidates, today)
+        plan_sighting = sightings[decision.plan.sighting_key] if decision.plan else None
+        storage.add_finding(
+            session,
+            run=run,
+            check=check,
+            decision=decision,
+            plan_sighting=plan_sighting,
+            plan_classification=classifications[plan_sighting.document.sha256] if plan_sighting else None,
+        )
+    return decision.status
+
+
+def result_category(row: Classification) -> Category:
+    return Category(row.category)
+
+
+async def _extract(extractor: Extractor, doc: FetchedDocument) -> ExtractedText | ExtractionError:
+    try:
+        return await extractor.extract(doc.body, doc.format)
+    except ExtractionError as exc:
+        logger.warning("could not extract %s: %s", doc.url, exc.reason)
+        return exc
+
+
+def _document_row(
+    sha: str, doc: FetchedDocument, extracted: ExtractedText | ExtractionError, now: datetime
+) -> Document:
+    row = Document(
+        sha256=sha,
+        format=doc.format,
+        content_type=doc.content_type,
+        size_bytes=len(doc.body),
+        first_seen_at=now,
+        title="",
+        pages=[],
+        headings=[],
+        doc_metadata={},
+        facts={},
+    )
+    if isinstance(extracted, ExtractionError):
+        row.extraction_error = extracted.reason
+        return row
+    row.title = extracted.title
+    row.page_count = extracted.page_count
+    row.text_source = extracted.text_source
+    row.extractor = extracted.extractor
+    row.language_declared = extracted.language
+    row.ocr_confidence = extracted.ocr_confidence
+    row.pages = list(extracted.pages)
+    row.headings = list(extracted.headings)
+    row.doc_metadata = dict(extracted.metadata)
+    row.facts = dict(extracted.facts)
+    return row
+
+
+def _classification(
+    session: Session, row: Document, doc: FetchedDocument, today: date, now: datetime
+) -> Classification | None:
+    """The stored classification of this document for the current classifier, made now if missing."""
+    if row.extraction_error is not None:
+        return None
+    existing = storage.classification_for(session, row, CLASSIFIER_VERSION)
+    if existing is not None:
+        return existing
+    text = DocumentText(
+        url=doc.final_url,
+        title=row.title,
+        pages=tuple(row.pages),
+        anchor_text=doc.anchor_text,
+        format=row.format,
+    )
+    return storage.add_classification(session, row, classify(text, today=today), now)
+
+
+def _sighting_row(doc: FetchedDocument, document: Document) -> Sighting:
+    return Sighting(
+        document=document,
+        url=doc.url,
+        final_url=doc.final_url,
+        http_status=doc.status,
+        redirects=list(doc.redirects),
+        anchor_text=doc.anchor_text,
+        found_via=doc.found_via,
+        click_depth=doc.click_depth,
+        click_path=[{"url": hop.url, "anchor_text": hop.anchor_text} for hop in doc.click_path],
+        seen_at=doc.fetched_at,
+    )
