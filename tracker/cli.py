@@ -247,7 +247,7 @@ def _print_findings(engine: Any) -> None:
                 record["click_depth"],
                 record["pages_fetched"],
             )
-    Console().print(table)
+    Console(width=max(console.width, 150)).print(table)
 
 
 @export_app.command("findings")
@@ -293,3 +293,22 @@ def demo(
             f"demo crawl run {run_id} of {len(kommuner)} sites took {(datetime.now() - started).total_seconds():.1f} s"
         )
     _print_findings(engine)
+
+
+@app.command("evaluate")
+def evaluate(
+    corpus_dir: Annotated[
+        Path,
+        typer.Argument(
+            help="Folder of .txt/.pdf documents with labels.csv (file,label,language).", exists=True, file_okay=False
+        ),
+    ],
+) -> None:
+    """Measure the classifier on a labelled corpus: precision, recall and F1 per category, and the confusion matrix."""
+    from tracker.evaluate import evaluate_corpus, format_report
+
+    try:
+        report = evaluate_corpus(corpus_dir)
+    except ValueError as exc:
+        raise _fail(exc) from exc
+    typer.echo(format_report(report))

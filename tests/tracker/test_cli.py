@@ -73,3 +73,19 @@ def test_export_of_an_empty_database_is_just_the_header(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == ",".join(FINDINGS_COLUMNS) + "\n"
     as_json = runner.invoke(app, ["export", "findings", "--format", "json", "--db", db])
     assert as_json.output.strip() == "[]"
+
+
+def test_evaluate_prints_per_category_figures() -> None:
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    result = runner.invoke(app, ["evaluate", str(corpus)])
+    assert result.exit_code == 0, result.output
+    for word in ("abuse_specific", "general_violence", "other", "macro-F1", "confusion"):
+        assert word in result.output
+
+
+def test_evaluate_names_the_bad_line(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Handlingsplan\nTekst.\n", encoding="utf-8")
+    (tmp_path / "labels.csv").write_text("file,label,language\na.txt,maybe,nb\n", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "line 2" in result.output
