@@ -159,8 +159,10 @@ class Fetcher:
     async def _evict_idle(self) -> None:
         now = time.monotonic()
         idle = [k for k, s in self._clients.items() if s.active == 0 and now - s.last_used > CLIENT_IDLE_SECONDS]
-        for key in idle:
-            await self._clients.pop(key).client.aclose()
+        # Take every idle slot out before the first await: another task may evict at the same time.
+        slots = [self._clients.pop(key) for key in idle]
+        for slot in slots:
+            await slot.client.aclose()
 
     async def _client_for(self, origin: str) -> _ClientSlot:
         slot = self._clients.get(origin)
@@ -168,7 +170,9 @@ class Fetcher:
             if self._closed:
                 raise RuntimeError("Fetcher is closed")
             await self._evict_idle()
-            slot = self._clients[origin] = _ClientSlot(self._new_client())
+            slot = self._clients.get(origin)  # another task may have made it while we awaited
+            if slot is None:
+                slot = self._clients[origin] = _ClientSlot(self._new_client())
         return slot
 
     # -- robots --------------------------------------------------------------------------------------------
