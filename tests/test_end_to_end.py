@@ -99,7 +99,7 @@ def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
 
 SCENARIOS = [
     "menu", "deep", "sitemap_only", "search_only", "javascript", "general_only", "no_plan", "expired", "robots",
-    "down", "slow", "redirects", "calendar_trap", "broken_pdf", "html_plan", "docx_plan",
+    "down", "slow", "redirects", "calendar_trap", "broken_pdf", "html_plan", "docx_plan", "scanned",
 ]  # fmt: skip
 
 

@@ -266,6 +266,19 @@ def document_list(docs: Sequence[tuple[str, str, str]]) -> str:
     return f'<ul class="documents">{items}</ul>'
 
 
+def download_list(docs: Sequence[tuple[str, str, str]], label: str) -> str:
+    """Documents as many CMS templates list them: the title as plain text, then a vague link ("Last ned").
+
+    The link text says nothing out of context (WCAG 2.4.4): a screen reader's link list reads "Last ned, Last ned".
+    """
+    items = "".join(
+        f'<li class="document"><span class="document-title">{escape(t)}</span> '
+        f'<a class="download" href="{escape(h)}">{escape(label)}</a> <span class="filetype">({escape(n)})</span></li>'
+        for t, h, n in docs
+    )
+    return f'<ul class="documents">{items}</ul>'
+
+
 def article_html(doc: DocText) -> str:
     """A plan published as an HTML page: sections under <h2>."""
     parts = [f'<p class="ingress">{escape(line)}</p>' for line in doc.cover_lines]

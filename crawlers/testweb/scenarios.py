@@ -1,8 +1,8 @@
 """The synthetic kommune web: one site per discovery scenario, each with the finding the pipeline should export.
 
-`build_demo_web()` gives the sixteen scenarios of the brief (menu, deep, sitemap_only, search_only, javascript,
-general_only, no_plan, expired, robots, down, slow, redirects, calendar_trap, broken_pdf, html_plan, docx_plan);
-`build_large_web()` mixes them over many hosts for benchmarks. Plan periods are relative to `today`, so a
+`build_demo_web()` gives the seventeen scenarios of the brief (menu, deep, sitemap_only, search_only, javascript,
+general_only, no_plan, expired, robots, down, slow, redirects, calendar_trap, broken_pdf, html_plan, docx_plan,
+scanned); `build_large_web()` mixes them over many hosts for benchmarks. Plan periods are relative to `today`, so a
 "current" plan stays current whenever the suite runs (in 2026: 2024–2027, 2025–2028 ...).
 
 Conventions every scenario keeps, so the expected row is unambiguous:
@@ -12,6 +12,10 @@ Conventions every scenario keeps, so the expected row is unambiguous:
   (rendered links for `javascript`);
 - `plan_path` is the final URL path of the plan (after redirects); `alternate_paths` lists other paths that
   reach the same bytes.
+
+Accessibility variety: plan PDFs are untagged and declare neither language nor title, except `menu`'s, which
+declares both; `general_only` links its plan only as "Last ned"; `scanned` has no text layer at all; `docx_plan`
+needs Word.
 """
 
 from __future__ import annotations
@@ -26,7 +30,14 @@ from pathlib import Path
 from types import TracebackType
 
 from crawlers.testweb import fillers, pages
-from crawlers.testweb.documents import DOCX_TYPE, PDF_TYPE, broken_pdf_bytes, docx_bytes, pdf_bytes
+from crawlers.testweb.documents import (
+    DOCX_TYPE,
+    PDF_TYPE,
+    broken_pdf_bytes,
+    docx_bytes,
+    pdf_bytes,
+    scanned_pdf_bytes,
+)
 from crawlers.testweb.pages import Link, Look
 from crawlers.testweb.plantexts import (
     DocText,
@@ -51,7 +62,7 @@ class ExpectedFinding:
     found_via: str = ""  # link | rendered | site_search | sitemap | ""
     click_depth: int | None = None
     plan_current: str = ""  # "true" | "false" | ""
-    text_source: str = ""  # text_layer | html | ""
+    text_source: str = ""  # text_layer | html | ocr | ""
     plan_path: str = ""
     plan_title: str = ""
     alternate_paths: tuple[str, ...] = ()
@@ -190,22 +201,35 @@ def _base(ctx: _Ctx) -> SiteBuilder:
     return builder
 
 
-def _pdf(builder: SiteBuilder, ctx: _Ctx, doc: DocText, **kw: bool) -> tuple[str, bytes]:
-    body = pdf_bytes(doc)
+def _pdf(builder: SiteBuilder, ctx: _Ctx, doc: DocText, declare: bool = False, **kw: bool) -> tuple[str, bytes]:
+    body = pdf_bytes(doc, declare=declare)
     path = builder.add_document(_doc_path(ctx, doc.title), body, PDF_TYPE, doc.title, **kw)
     return path, body
 
 
 def _plans_page(
-    builder: SiteBuilder, ctx: _Ctx, path: str, title: str, docs: list[DocText], parent: str | None = None
+    builder: SiteBuilder,
+    ctx: _Ctx,
+    path: str,
+    title: str,
+    docs: list[DocText],
+    parent: str | None = None,
+    *,
+    declare_first: bool = False,
+    download_label: str = "",
 ) -> str:
-    """A page listing plan PDFs (the wanted one among ordinary plans); returns the path of the first document."""
+    """A page listing plan PDFs (the wanted one among ordinary plans); returns the path of the first document.
+
+    `declare_first` gives the first PDF a declared language and title; `download_label` links every document
+    by that vague text ("Last ned") instead of by its title.
+    """
     listed: list[tuple[str, str, str]] = []
-    for doc in docs:
-        doc_path, body = _pdf(builder, ctx, doc)
+    for index, doc in enumerate(docs):
+        doc_path, body = _pdf(builder, ctx, doc, declare=declare_first and index == 0)
         listed.append((doc.title, doc_path, _note(body)))
     intro = pages.paragraphs([f"{ctx.name}: {title}."])
-    content = intro + pages.document_list(listed)
+    listing = pages.download_list(listed, download_label) if download_label else pages.document_list(listed)
+    content = intro + listing
     builder.add_page(path, title, content, parent=parent, in_sitemap=False, searchable=False)
     return listed[0][1]
 
@@ -244,7 +268,12 @@ def _menu(ctx: _Ctx) -> _Built:
     s, e = ctx.year - 2, ctx.year + 1
     doc = abuse_plan("nb", ctx.docs, s, e)
     path = _plans_page(
-        b, ctx, "/planer-og-styringsdokumenter", "Planer og styringsdokumenter", [doc, *_distractors(ctx)]
+        b,
+        ctx,
+        "/planer-og-styringsdokumenter",
+        "Planer og styringsdokumenter",
+        [doc, *_distractors(ctx)],
+        declare_first=True,
     )
     return b, _found(doc, path, s, e, ctx.year, click_depth=2)
 
@@ -314,7 +343,7 @@ def _general_only(ctx: _Ctx) -> _Built:
     s, e = ctx.year - 3, ctx.year
     doc = general_violence_plan("nb", ctx.docs, s, e)
     page = "/tjenester/vold-i-naere-relasjoner"
-    path = _plans_page(b, ctx, page, "Vold i nære relasjoner", [doc], parent="/tjenester")
+    path = _plans_page(b, ctx, page, "Vold i nære relasjoner", [doc], parent="/tjenester", download_label="Last ned")
     b.front(pages.link_list([("Vold i nære relasjoner", page)], css="shortcuts-extra"))
     return b, _found(doc, path, s, e, ctx.year, click_depth=2)
 
@@ -479,6 +508,23 @@ def _docx_plan(ctx: _Ctx) -> _Built:
     return b, _found(doc, path, s, e, ctx.year, click_depth=2, plan_format="docx", text_source="text_layer")
 
 
+def _scanned(ctx: _Ctx) -> _Built:
+    """The plan exists only as a scan (page images, no text layer): found only if the pipeline OCRs it."""
+    ctx.extra_menu.append(("Planer", "/planer"))
+    b = _base(ctx)
+    s, e = ctx.year - 1, ctx.year + 2
+    doc = abuse_plan("nb", ctx.docs, s, e)
+    body = scanned_pdf_bytes(doc)
+    path = b.add_document(_doc_path(ctx, doc.title), body, PDF_TYPE, doc.title)
+    listed = [(doc.title, path, _note(body, "PDF, skannet"))]
+    for other in _distractors(ctx, 1):
+        other_path, other_body = _pdf(b, ctx, other)
+        listed.append((other.title, other_path, _note(other_body)))
+    intro = pages.paragraphs([f"{ctx.name}: vedtatte planer."])
+    b.add_page("/planer", "Planer", intro + pages.document_list(listed), in_sitemap=False, searchable=False)
+    return b, _found(doc, path, s, e, ctx.year, click_depth=2, text_source="ocr")
+
+
 def _down(ctx: _Ctx) -> _Built:
     return None, ExpectedFinding(status="site_unreachable")
 
@@ -503,11 +549,12 @@ SCENARIOS: dict[str, tuple[Lang, str, _Scenario]] = {
     "broken_pdf": ("da", "Bøgelund", _broken_pdf),
     "html_plan": ("nb", "Bjerkvoll", _html_plan),
     "docx_plan": ("nn", "Nordbø", _docx_plan),
+    "scanned": ("nb", "Steinvåg", _scanned),
 }
 
 
 def build_demo_web(seed: int = 0, today: date | None = None, port: int = 0) -> DemoWeb:
-    """The sixteen demo kommuner (NO 99xx, DK 98xx) on hosts 127.77.0.11-26; start it with `with`."""
+    """The seventeen demo kommuner (NO 99xx, DK 98xx) on hosts 127.77.0.11-27; start it with `with`."""
     today = today or date.today()
     kommuner: list[DemoKommune] = []
     for index, (scenario, (lang, name, build)) in enumerate(SCENARIOS.items(), start=1):
@@ -523,8 +570,9 @@ def build_demo_web(seed: int = 0, today: date | None = None, port: int = 0) -> D
     return DemoWeb(kommuner, port=port)
 
 
-#: scenarios mixed into the large benchmark web (no `down`, no `slow`)
-LARGE_MIX: tuple[str, ...] = tuple(s for s in SCENARIOS if s not in ("down", "slow"))
+#: scenarios mixed into the large benchmark web (no `down`, no `slow`; no `scanned`: its OCR, ~2.5 s of CPU per
+#: page, would dominate a crawl benchmark)
+LARGE_MIX: tuple[str, ...] = tuple(s for s in SCENARIOS if s not in ("down", "slow", "scanned"))
 
 
 def build_large_web(

@@ -89,15 +89,13 @@ async def test_per_host_delay_and_one_request_in_flight_per_host(options: CrawlO
     polite = with_options(options, per_host_delay=0.05)
     with serving(a, b) as server:
         async with Fetcher(polite) as fetcher:
-            loop = asyncio.get_running_loop()
-            t0 = loop.time()
             await asyncio.gather(
                 *(fetcher.fetch(f"{server.base_url(host)}/p{i}") for i in range(5) for host in (a.host, b.host))
             )
-            elapsed = loop.time() - t0
         for host in (a.host, b.host):
             entries = [e for e in server.request_log if e.host == host and e.path_with_query != "/robots.txt"]
             assert len(entries) == 5
             assert min(gaps(server.requests_to(host))) >= 0.05  # never overlapping, delay from the END
-    # the two hosts ran side by side: 6 requests x (0.05 + 0.05) each, not 12
-    assert elapsed < 1.0
+        # the two hosts ran side by side (a request to one was in flight while the other's was), not in turn
+        on_a, on_b = server.requests_to(a.host), server.requests_to(b.host)
+        assert any(x.started < y.finished and y.started < x.finished for x in on_a for y in on_b)

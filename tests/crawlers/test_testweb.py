@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import ctypes
 import hashlib
 import io
 import time
@@ -15,6 +16,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import docx
 import httpx
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 from protego import Protego
 from selectolax.lexbor import LexborHTMLParser
@@ -152,7 +154,7 @@ def test_a_broken_route_answers_500_instead_of_dropping_the_connection(caplog: p
 def test_registry_lists_every_kommune_with_its_website(web: DemoWeb, tmp_path: Path) -> None:
     path = web.write_registry(tmp_path / "reg" / "registry.csv")
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    assert len(rows) == 16 == len({r["kommunenummer"] for r in rows})
+    assert len(rows) == 17 == len({r["kommunenummer"] for r in rows})
     for row, k in zip(rows, web.kommuner, strict=True):
         assert row["website"] == k.website and row["website"].startswith("http://127.77.0.")
         prefix = "98" if row["country"] == "DK" else "99"
@@ -240,6 +242,7 @@ def test_javascript_site_has_no_static_link_towards_the_plan(web: DemoWeb, clien
         "broken_pdf",
         "html_plan",
         "docx_plan",
+        "scanned",
     ],
 )
 def test_expected_click_depth_is_the_shortest_static_path(web: DemoWeb, client: httpx.Client, scenario: str) -> None:
@@ -249,16 +252,27 @@ def test_expected_click_depth_is_the_shortest_static_path(web: DemoWeb, client: 
     assert k.expected.found_via == "link"
 
 
+def _declared_language(pdf: pdfium.PdfDocument) -> str:
+    size = pdfium_c.FPDFCatalog_GetLanguage(pdf, None, 0)
+    buffer = ctypes.create_string_buffer(max(size, 2))
+    pdfium_c.FPDFCatalog_GetLanguage(pdf, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)), size)
+    return buffer.raw[: max(size - 2, 0)].decode("utf-16-le")
+
+
 def test_plan_pdfs_open_and_carry_their_title(web: DemoWeb, client: httpx.Client) -> None:
+    """Every text plan shows its title on page one; only `menu`'s declares /Title and /Lang; none is tagged."""
     checked = 0
     for k in web.kommuner:
         e = k.expected
-        if e.plan_format != "pdf" or k.scenario == "slow":
+        if e.plan_format != "pdf" or k.scenario in ("slow", "scanned"):
             continue
         body = client.get(k.website + e.plan_path).content
         pdf = pdfium.PdfDocument(body)
         try:
-            assert pdf.get_metadata_dict()["Title"] == e.plan_title
+            declared = k.scenario == "menu"
+            assert pdf.get_metadata_dict().get("Title", "") == (e.plan_title if declared else ""), k.scenario
+            assert _declared_language(pdf) == ("nb-NO" if declared else ""), k.scenario
+            assert not pdf.is_tagged()
             assert 3 <= len(pdf) <= 8, (k.scenario, len(pdf))
             page = pdf[0]
             text = page.get_textpage().get_text_range().replace("\r\n", " ").replace("\n", " ")
@@ -284,6 +298,11 @@ def test_plan_categories_and_currency_match_the_documents(web: DemoWeb) -> None:
     assert by["no_plan"].status == "no_plan_found" and by["no_plan"].plan_path == ""
     assert by["down"].status == "site_unreachable"
     assert by["html_plan"].plan_title == "Handlingsplan mot seksuelle overgrep mot barn og unge 2024–2028"
+    assert (by["scanned"].plan_title, by["scanned"].text_source) == (
+        "Handlingsplan mot seksuelle overgrep mot barn 2025–2028",
+        "ocr",
+    )
+    assert {e.text_source for e in by.values()} == {"text_layer", "html", "ocr", ""}
     later = {k.scenario: k.expected for k in build_demo_web(today=date(2031, 3, 1)).kommuner}
     assert later["menu"].plan_current == "true" and "2029–2032" in later["menu"].plan_title
 
@@ -299,6 +318,56 @@ def test_docx_and_html_plans(web: DemoWeb, client: httpx.Client) -> None:
     tree = LexborHTMLParser(client.get(h.website + h.expected.plan_path).text)
     assert tree.css_first("h1").text() == h.expected.plan_title
     assert len(tree.css("main h2")) >= 6
+
+
+def test_general_only_links_its_plan_only_as_last_ned(web: DemoWeb, client: httpx.Client) -> None:
+    k = web.kommune("general_only")
+    page = client.get(k.website + "/tjenester/vold-i-naere-relasjoner")
+    anchors = {
+        urlsplit(urljoin(str(page.url), a.attributes.get("href") or "")).path: a.text(strip=True)
+        for a in LexborHTMLParser(page.text).css("main a, .documents a")
+    }
+    assert anchors[k.expected.plan_path] == "Last ned"
+    assert k.expected.plan_title in page.text  # the title is on the page, just not in the link
+
+
+def test_scanned_plan_has_no_text_layer_and_no_metadata(web: DemoWeb, client: httpx.Client) -> None:
+    k = web.kommune("scanned")
+    listing = client.get(k.website + "/planer").text
+    assert k.expected.plan_path in listing and "PDF, skannet" in listing
+    answer = client.get(k.website + k.expected.plan_path)
+    assert answer.headers["content-type"] == "application/pdf"
+    assert 100_000 < len(answer.content) < 1_500_000
+    pdf = pdfium.PdfDocument(answer.content)
+    try:
+        assert len(pdf) == 2
+        metadata = pdf.get_metadata_dict()
+        assert metadata["Title"] == "" and metadata["Creator"].startswith("KONICA MINOLTA")
+        assert _declared_language(pdf) == "" and not pdf.is_tagged()
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            assert textpage.get_text_range().strip() == ""
+            kinds = [obj.type for obj in page.get_objects()]
+            assert kinds == [pdfium_c.FPDF_PAGEOBJ_IMAGE]
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
+
+
+@pytest.mark.ocr
+@pytest.mark.slow
+def test_scanned_plan_reads_back_through_ocr(web: DemoWeb, client: httpx.Client) -> None:
+    from crawlers.extract.pdf import extract_pdf
+
+    k = web.kommune("scanned")
+    extracted = extract_pdf(client.get(k.website + k.expected.plan_path).content)
+    assert extracted.text_source == "ocr" and extracted.ocr_confidence is not None and extracted.ocr_confidence > 80
+    text = " ".join(" ".join(extracted.pages).split())
+    assert "Handlingsplan mot seksuelle overgrep mot barn 2025" in text
+    assert "Steinvåg kommune" in text and "overgrep" in text.split("Steinvåg kommune", 1)[1]
+    assert dict(extracted.facts)["has_text_layer"] == "false"
 
 
 def test_broken_pdf_does_not_open(web: DemoWeb, client: httpx.Client) -> None:
