@@ -13,13 +13,13 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from typing import Protocol
 
-from crawlers.sweep import crawl_sites
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawlers.errors import ExtractionError
 from crawlers.extract import Extractor
 from crawlers.fetch import Fetcher
 from crawlers.render import Renderer
+from crawlers.sweep import crawl_sites
 from crawlers.types import CrawlOptions, ExtractedText, FetchedDocument, SiteCrawl
 from tracker import storage
 from tracker.blobs import EvidenceStore
@@ -29,6 +29,10 @@ from tracker.findings import ClassifiedSighting, decide
 from tracker.models import Classification, CrawlRun, Document, Sighting, SiteCheck
 
 logger = logging.getLogger(__name__)
+
+
+#: sites whose documents may be extracted and stored while the crawl goes on
+STORE_AHEAD = 4
 
 
 def utc_now() -> datetime:
@@ -91,16 +95,26 @@ async def run_crawl(
 
     async with Fetcher(options) as fetcher, Renderer(options, fetcher=fetcher) as renderer:
         unreachable: list[Kommune] = []
+        # Extraction of one site's documents runs while the crawl goes on; at most STORE_AHEAD sites wait for it,
+        # so a slow PDF does not hold up the sweep and finished sites' bytes do not pile up in memory.
+        storing: list[asyncio.Task[None]] = []
+        slots = asyncio.Semaphore(STORE_AHEAD)
+
+        async def store_one(kommune: Kommune, crawl: SiteCrawl) -> None:
+            try:
+                kommune_id = ids[(kommune.country.value, kommune.kommunenummer)]
+                status = await _store_site(deps, run_id, kommune_id, crawl, options)
+                progress.site_done(kommune, status, crawl.pages_fetched)
+            finally:
+                slots.release()
 
         async def store(start_url: str, crawl: SiteCrawl, alternative: bool) -> None:
             for kommune in by_url.get(start_url, []):
                 if not crawl.reachable and kommune.website_alt and not alternative:
                     unreachable.append(kommune)  # try the second known address before calling it unreachable
                     continue
-                status = await _store_site(
-                    deps, run_id, ids[(kommune.country.value, kommune.kommunenummer)], crawl, options
-                )
-                progress.site_done(kommune, status, crawl.pages_fetched)
+                await slots.acquire()
+                storing.append(asyncio.create_task(store_one(kommune, crawl)))
 
         await crawl_sites(
             list(by_url),
@@ -122,6 +136,7 @@ async def run_crawl(
                 renderer=renderer,
                 now=deps.now,
             )
+        await asyncio.gather(*storing)
 
     with deps.session_factory.begin() as session:
         run = session.get(CrawlRun, run_id)
