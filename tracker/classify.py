@@ -24,13 +24,15 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from tracker.document_kind import MENTION_MIN, MENTION_TITLE_RE, PLAN_RE, kind_name, read_form, stage_label_only
 from tracker.domain import Category, Classification, DocumentText, Evidence
 from tracker.language import detect_language
+from tracker.layout import is_heading, normalise
 from tracker.plan_years import find_plan_years
 
 __all__ = ["CLASSIFIER_VERSION", "classify"]
 
-CLASSIFIER_VERSION = "rules-1"
+CLASSIFIER_VERSION = "rules-2"
 
 _CHILD = r"(?:små\s+)?(?:barn|barna|barnet|born|borna|børn|børnene|unge|ungdom\w*|mindreårige|elever)"
 # Wider child context for "is this about children?" checks, not for theme phrases.
@@ -86,6 +88,14 @@ _THEME_RULES: tuple[tuple[str, str, float], ...] = (
         1.0,
     ),
     (r"v[oa]ld\w*", "violence", 0.5),
+    # violence that is another plan's subject: extremism, and threats against staff (HMS / arbejdsmiljø)
+    (
+        r"radikalisering\w*|radikalisering|radikalisme|v[oa]ldelig\s+ekstremisme|voldelig\s+ekstremisme|"
+        r"ekstremisme\w*|v[oa]ld\s+og\s+(?:trusl[ae]r|trugsmål|trusler)\s+(?:mot|mod)\s+(?:ansatte|tilsette|"
+        r"medarbejdere)|v[oa]ld\s+(?:mot|mod)\s+(?:ansatte|tilsette|medarbejdere)|trugsmål\w*",
+        "other_topic",
+        1.0,
+    ),
     # other plan topics
     (
         r"trafikk\w*|trafik\w*|rusmiddel\w*|rusmidl\w*|alkohol\w*|rusforebygg\w*|folkehelse\w*|folkesundhed\w*|"
@@ -100,44 +110,9 @@ _THEME_RULES: tuple[tuple[str, str, float], ...] = (
     ),
 )
 
-_PLAN_RE = re.compile(
-    r"\b(?:handlingsplan\w*|handleplan\w*|handlingsveileder\w*|beredskab\w*|veileder\w*|veiledning\w*|"
-    r"rettleiar\w*|rettleiing\w*|vejledning\w*|tiltaksplan\w*|strategi\w*|plan|planen|kommunedelplan\w*|"
-    r"\w{3,}plan|rutine\w*|rutinar\w*|retningslinje\w*|retningslinier\w*|prosedyre\w*|handleguide\w*|"
-    r"handleveje\w*|handlevejledning\w*|politik|indsatsplan\w*)\b",
-    re.IGNORECASE,
-)
-_MENTION_TITLE_RE = re.compile(
-    r"\b(?:møteprotokoll\w*|protokoll\w*|møtebok\w*|saksframlegg\w*|saksfremlegg\w*|saksutgreiing\w*|"
-    r"saksutredning\w*|referat\w*|dagsorden\w*|innkalling\w*|sakliste\w*|saksliste\w*|protokol\w*|"
-    r"budsjett\w*|budget\w*|økonomiplan\w*|årsbudsjett\w*|årsrapport\w*|årsmelding\w*|årsberetning\w*|"
-    r"høring\w*|høyring\w*|offentlig\s+ettersyn|offentleg\s+ettersyn|nyhet\w*|nyheit\w*|nyhed\w*|"
-    r"pressemelding\w*|pressemeddelelse\w*|kunngjøring\w*|interpellasjon\w*|orientering\w*|mødereferat\w*)",
-    re.IGNORECASE,
-)
-_MENTION_PAGE_RE = re.compile(
-    r"\b(?:møtedato|møtestad|møtested|møtetid|mødedato|mødested|mødetidspunkt|saksnr|sak\s+nr|"
-    r"saksbehandlar|saksbehandler|sagsbehandler|sagsnr|arkivsak\w*|journalpost\w*|utval\s*:|utvalg\s*:|"
-    r"innstilling|indstilling|forslag\s+til\s+vedtak|framlegg\s+til\s+vedtak|(?:kommunedirektøren|"
-    r"rådmannen|kommunedirektør|rådmann)s\s+(?:forslag|innstilling|tilråding)|høringsfrist|høyringsfrist|"
-    r"frist\s+for\s+(?:innspel|innspill|høringssvar|høringsinnspill|høringssvar)|publisert|udgivet|"
-    r"til\s+stede|fraværende|forfall|møteleiar|møteleder|mødeleder|beslutning\s*:|vedtak\s*:|"
-    r"enstemmig\w*\s+(?:vedtatt|vedteke|vedtaget)|høringssvar\w*|tilbakemelding\w*\s+innen|bemærkninger\s+til)",
-    re.IGNORECASE,
-)
-_HEADLINE_RE = re.compile(
-    r"\b(?:skal|skall|har|får|fekk|fikk|fik|vedtok|vedtog|vedtar|lanserer|lanserte|lancerer|vil|kommer|blir|"
-    r"vert|ønsker|ynskjer|åpner|opnar|styrker|styrkjer|satser|satsar|sætter|gir|gjev|giver|bliver|sender|"
-    r"inviterer|inviterar|vedtatt|vedteken|vedteke|vedtaget|godkjent|godkjend|godkendt|lansert|lanceret)\b",
-    re.IGNORECASE,
-)
-_QUOTE_RE = re.compile(
-    r"\b(?:sier|seier|siger|sa|sagde|uttaler|udtaler|fortalte|fortæller\s+\w+\s+\w+)\b", re.IGNORECASE
-)
 _WORD_RE = re.compile(r"\w+")
 
 _TITLE_W, _HEADING_W, _FIRST_PAGE_W, _BODY_W = 5.0, 2.0, 1.5, 1.0
-_MENTION_MIN = 3.0
 _DENSITY_MIN = 4.0  # weighted theme hits per 1000 words before a silent title lets the body decide
 
 _COMPILED = tuple((re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE), theme, w) for pattern, theme, w in _THEME_RULES)
@@ -180,12 +155,6 @@ class _Reading:
         return out[:n]
 
 
-def _normalise(text: str) -> str:
-    text = text.replace("\u00ad", "").replace("\u2011", "-")
-    text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)  # words split over a line break
-    return re.sub(r"\s+", " ", text)
-
-
 def _scan(text: str, page: int, where: str) -> list[_Hit]:
     """All theme phrases in ``text``, longest first, so one phrase is counted once under one theme."""
     found: list[tuple[int, int, str, str, float]] = []
@@ -203,18 +172,9 @@ def _scan(text: str, page: int, where: str) -> list[_Hit]:
     return hits
 
 
-def _is_heading(line: str) -> bool:
-    words = line.split()
-    return (
-        0 < len(words) <= 10
-        and not line.rstrip().endswith((".", ",", ";", ":"))
-        and line[:1].isupper() | line[:1].isdigit()
-    )
-
-
 def _read(doc: DocumentText) -> _Reading:
     reading = _Reading()
-    title_text = _normalise(f"{doc.title} . {doc.anchor_text}")
+    title_text = normalise(f"{doc.title} . {doc.anchor_text}")
     reading.hits.extend(_scan(title_text, 0, "title"))
     title_key = doc.title.strip().lower()
     for number, page in enumerate(doc.pages, start=1):
@@ -224,53 +184,13 @@ def _read(doc: DocumentText) -> _Reading:
             stripped = line.strip()
             if not stripped or (number == 1 and stripped.lower() == title_key):
                 continue
-            if _is_heading(stripped):
-                reading.hits.extend(_scan(_normalise(stripped), number, "heading"))
+            if is_heading(stripped):
+                reading.hits.extend(_scan(normalise(stripped), number, "heading"))
             else:
                 body_lines.append(line)
         where = "first_page" if number == 1 else "body"
-        reading.hits.extend(_scan(_normalise("\n".join(body_lines)), number, where))
+        reading.hits.extend(_scan(normalise("\n".join(body_lines)), number, where))
     return reading
-
-
-def _first_page_head(doc: DocumentText, words: int = 80) -> str:
-    first = doc.pages[0] if doc.pages else ""
-    headings = [ln.strip() for ln in first.splitlines() if _is_heading(ln.strip())]
-    lead = " ".join(_WORD_RE.findall(first)[:words])
-    return _normalise(" ".join(headings) + " " + lead)
-
-
-def _mention(doc: DocumentText, title: str) -> tuple[float, list[Evidence]]:
-    """How strongly the document looks like a case paper, budget, hearing notice or news item."""
-    score = 0.0
-    evidence = []
-    for m in _MENTION_TITLE_RE.finditer(title):
-        score += 3.0
-        evidence.append(Evidence(m.group(0), 0, "title:mention"))
-    headline = _HEADLINE_RE.search(doc.title)
-    if headline:
-        score += 2.0
-        evidence.append(Evidence(headline.group(0), 0, "title:headline"))
-    first = _normalise(doc.pages[0]) if doc.pages else ""
-    labels = {m.group(0).lower(): m.group(0) for m in _MENTION_PAGE_RE.finditer(first)}
-    for phrase in list(labels.values())[:4]:
-        score += 1.5
-        evidence.append(Evidence(phrase, 1, "mention"))
-    quotes = _QUOTE_RE.findall(first)
-    if quotes:
-        score += min(len(quotes), 2) * 1.0
-        evidence.append(Evidence(quotes[0], 1, "mention:quote"))
-    return score, evidence
-
-
-def _plan_word(doc: DocumentText, title: str) -> tuple[float, Evidence | None]:
-    m = _PLAN_RE.search(title)
-    if m:
-        return 3.0, Evidence(m.group(0), 0, "plan_word")
-    m = _PLAN_RE.search(_first_page_head(doc))
-    if m:
-        return 1.5, Evidence(m.group(0), 1, "plan_word")
-    return 0.0, None
 
 
 def _ev(hit: _Hit, prefix: str | None = None) -> Evidence:
@@ -285,13 +205,20 @@ def _with_usable_title(doc: DocumentText) -> DocumentText:
     """Use the first heading of page 1 as the title when the given one says nothing.
 
     PDF metadata titles are often "Microsoft Word - dok1.docx" or empty; the real title is then the
-    first line of the first page, and it deserves title weight.
+    first line of the first page, and it deserves title weight. A title that is only a stage label
+    ("Høringsutkast", "UTKAST") is joined with the heading that follows it on the cover.
     """
-    given = _normalise(f"{doc.title} {doc.anchor_text}")
-    if _PLAN_RE.search(given) or _MENTION_TITLE_RE.search(given) or _scan(given, 0, "title"):
+    given = normalise(f"{doc.title} {doc.anchor_text}")
+    lines = [ln.strip() for ln in (doc.pages[0] if doc.pages else "").splitlines() if ln.strip()]
+    if stage_label_only(doc.title):
+        after = [ln for ln in lines[:4] if ln.lower() != doc.title.strip().lower() and not stage_label_only(ln)]
+        if after and is_heading(after[0]):
+            return replace(doc, title=f"{doc.title.strip()} – {after[0]}")
         return doc
-    first = next((ln.strip() for ln in (doc.pages[0] if doc.pages else "").splitlines() if ln.strip()), "")
-    if not _is_heading(first) or first.lower() == doc.title.strip().lower():
+    if PLAN_RE.search(given) or MENTION_TITLE_RE.search(given) or _scan(given, 0, "title"):
+        return doc
+    first = lines[0] if lines else ""
+    if not is_heading(first) or first.lower() == doc.title.strip().lower():
         return doc
     return replace(doc, title=first)
 
@@ -304,7 +231,7 @@ def classify(doc: DocumentText, *, today: date | None = None) -> Classification:
     """
     today = today or date.today()
     doc = _with_usable_title(doc)
-    title = _normalise(f"{doc.title} . {doc.anchor_text}")
+    title = normalise(f"{doc.title} . {doc.anchor_text}")
     reading = _read(doc)
     category, confidence, evidence, reason = _decide(doc, title, reading)
     start, end = find_plan_years(doc.title, doc.pages)
@@ -323,31 +250,9 @@ def classify(doc: DocumentText, *, today: date | None = None) -> Classification:
     )
 
 
-_KINDS = (
-    (re.compile(r"budsjett|budget|økonomiplan", re.IGNORECASE), "et budsjett"),
-    (re.compile(r"høring|høyring|ettersyn|frist|bemærkning", re.IGNORECASE), "en høringsnotis"),
-    (
-        re.compile(r"nyhe|presse|publisert|udgivet|sier|seier|siger|sa\b|sagde|uttal|udtal", re.IGNORECASE),
-        "en nyhetssak",
-    ),
-    (re.compile(r"årsm|årsr|årsb", re.IGNORECASE), "en årsmelding"),
-)
-
-
-def _kind_name(evidence: list[Evidence]) -> str:
-    """Name the kind of non-plan document from its strongest mention marker, for the reason line."""
-    for ev in evidence:
-        if ev.signal == "title:headline":
-            return "en nyhetssak"
-        for regex, name in _KINDS:
-            if regex.search(ev.phrase):
-                return name
-    return "et saksdokument (møtebok, protokoll eller saksframlegg)"
-
-
 def _decide(doc: DocumentText, title: str, r: _Reading) -> tuple[Category, float, list[Evidence], str]:
-    mention, mention_ev = _mention(doc, title)
-    plan, plan_ev = _plan_word(doc, title)
+    form = read_form(doc, title)
+    mention, mention_ev, plan, plan_ev = form.mention, list(form.mention_evidence), form.plan, form.plan_evidence
     t_abuse = r.top("abuse", ("title",))
     t_viol = r.top("violence", ("title",))
     t_other = r.top("other_topic", ("title",))
@@ -358,10 +263,10 @@ def _decide(doc: DocumentText, title: str, r: _Reading) -> tuple[Category, float
     body_ev = [_ev(h) for h in r.top("abuse", ("heading", "first_page", "body"), 2)]
     body_ev += [_ev(h) for h in r.top("violence", ("heading", "first_page", "body"), 2)]
 
-    if mention >= _MENTION_MIN and mention >= plan:
-        kind = _kind_name(mention_ev)
+    if form.is_mention:
+        kind = kind_name(form.mention_evidence)
         topical = bool(t_abuse or t_viol) or d_abuse + d_viol >= _DENSITY_MIN
-        conf = 0.6 + 0.08 * min(mention - _MENTION_MIN, 4.0) - (0.1 if plan else 0.0)
+        conf = 0.6 + 0.08 * min(mention - MENTION_MIN, 4.0) - (0.1 if plan else 0.0)
         reason = f"Dokumentet er {kind} («{mention_ev[0].phrase}»)" + (
             ", ikke selve planen" if topical else " og ikke en plan om overgrep eller vold"
         )
@@ -403,7 +308,9 @@ def _decide(doc: DocumentText, title: str, r: _Reading) -> tuple[Category, float
     best = max((s_abuse, "abuse"), (s_viol, "violence"), (s_other, "other_topic"))
     total = s_abuse + s_viol + s_other
     margin = (best[0] - sorted((s_abuse, s_viol, s_other))[1]) / total if total else 0.0
-    if best[1] == "abuse" and d_abuse >= _DENSITY_MIN and body_sexual:
+    # Abuse of *children*: a sexuality policy for adult residents that names "overgreb" is not one.
+    body_child_context = bool(_CHILD_RE.search(" ".join(doc.pages)))
+    if best[1] == "abuse" and d_abuse >= _DENSITY_MIN and body_sexual and body_child_context:
         lead = r.top("abuse", ("heading", "first_page", "body"), 1)[0]
         reason = (
             f"Dokumentet er en plan («{plan_word}») og teksten handler mest om «{lead.phrase}» "

@@ -2,7 +2,9 @@
 
 A corpus is a directory of UTF-8 ``.txt`` files, one per document: the first non-empty line is the title
 and pages are separated by form feeds (``\\f``). ``labels.csv`` beside them has the columns
-``file,label,language`` (label: abuse_specific | general_violence | other; language: nb | nn | da).
+``file,label,language`` (label: abuse_specific | general_violence | other; language: nb | nn | da) and an
+optional fourth column ``kind`` (adopted_plan | draft | hearing_draft | case_document | not_a_plan), left
+empty where the kind is not asserted; kind accuracy is scored on the documents that assert one.
 A malformed ``labels.csv`` raises :class:`ValueError` naming the line, so a bad corpus fails loudly
 instead of quietly scoring fewer documents.
 """
@@ -15,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from tracker.classify import classify
+from tracker.document_kind import DocumentKind, document_kind
 from tracker.domain import Category, Classification, DocumentText
 
 __all__ = [
@@ -40,6 +43,7 @@ class LabelledDocument:
     label: Category
     language: str
     document: DocumentText
+    kind: DocumentKind | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,9 @@ class EvaluationReport:
     misclassified: tuple[Misclassified, ...]
     language_accuracy: float
     language_errors: tuple[tuple[str, str, str | None], ...]  # (file, expected, detected)
+    kind_total: int = 0  # documents whose labels assert a kind
+    kind_accuracy: float = 0.0
+    kind_errors: tuple[tuple[str, str, str], ...] = ()  # (file, expected, predicted)
 
 
 def read_document(path: Path) -> DocumentText:
@@ -96,12 +103,20 @@ def load_corpus(corpus_dir: Path) -> list[LabelledDocument]:
         if missing:
             raise ValueError(f"{labels_path}, line 1: missing column(s) {', '.join(missing)}")
         index = {c: header.index(c) for c in _COLUMNS}
+        kind_index = header.index("kind") if "kind" in header else None
         for row in reader:
             line = reader.line_num
             if not row or all(not cell.strip() for cell in row):
                 continue
-            if len(row) < len(header):
+            needed = max(index.values()) + 1
+            if len(row) < needed:
                 raise ValueError(f"{labels_path}, line {line}: expected {len(header)} fields, got {len(row)}")
+            kind_text = row[kind_index].strip() if kind_index is not None and kind_index < len(row) else ""
+            try:
+                kind = DocumentKind(kind_text) if kind_text else None
+            except ValueError:
+                known = ", ".join(k.value for k in DocumentKind)
+                raise ValueError(f"{labels_path}, line {line}: unknown kind {kind_text!r} (known: {known})") from None
             name, label, language = (row[index[c]].strip() for c in _COLUMNS)
             try:
                 category = Category(label)
@@ -116,7 +131,7 @@ def load_corpus(corpus_dir: Path) -> list[LabelledDocument]:
             if not name or not path.is_file():
                 raise ValueError(f"{labels_path}, line {line}: file {name!r} not found in {corpus_dir}")
             seen.add(name)
-            docs.append(LabelledDocument(name, category, language, read_document(path)))
+            docs.append(LabelledDocument(name, category, language, read_document(path), kind))
     return docs
 
 
@@ -142,6 +157,8 @@ def evaluate(docs: list[LabelledDocument], *, today: date | None = None) -> Eval
         Misclassified(d.file, d.label, r.category, r.confidence, r.reason) for d, r in results if d.label != r.category
     )
     language_errors = tuple((d.file, d.language, r.language) for d, r in results if d.language != r.language)
+    kinds = [(d.file, d.kind, document_kind(d.document)[0]) for d in docs if d.kind is not None]
+    kind_errors = tuple((f, str(expected), str(got)) for f, expected, got in kinds if expected != got)
     return EvaluationReport(
         total=len(results),
         per_category=per_category,
@@ -151,6 +168,9 @@ def evaluate(docs: list[LabelledDocument], *, today: date | None = None) -> Eval
         misclassified=misclassified,
         language_accuracy=_ratio(len(results) - len(language_errors), len(results)),
         language_errors=language_errors,
+        kind_total=len(kinds),
+        kind_accuracy=_ratio(len(kinds) - len(kind_errors), len(kinds)),
+        kind_errors=kind_errors,
     )
 
 
@@ -171,6 +191,7 @@ def format_report(report: EvaluationReport) -> str:
         "",
         f"macro-F1: {report.macro_f1:.3f}   accuracy: {report.accuracy:.3f}   "
         f"language accuracy: {report.language_accuracy:.3f}",
+        f"document kind accuracy: {report.kind_accuracy:.3f} on {report.kind_total} documents with a kind label",
         "",
         "confusion (rows = expected, columns = predicted):",
         f"{'':<{width}}  " + "  ".join(f"{c.value[:8]:>8}" for c in cats),
@@ -187,4 +208,7 @@ def format_report(report: EvaluationReport) -> str:
     if report.language_errors:
         lines += ["", "language errors:"]
         lines += [f"  {file}: expected {exp}, got {got}" for file, exp, got in report.language_errors]
+    if report.kind_errors:
+        lines += ["", "document kind errors:"]
+        lines += [f"  {file}: expected {exp}, got {got}" for file, exp, got in report.kind_errors]
     return "\n".join(lines)

@@ -79,3 +79,29 @@ def test_blank_lines_are_skipped_and_line_numbers_stay_true(tmp_path: Path) -> N
     labels = "file,label,language\na.txt,other,nb\n\nb.txt,bogus,nb\n"
     with pytest.raises(ValueError, match="line 4: unknown label"):
         load_corpus(_corpus(tmp_path, labels))
+
+
+def test_optional_kind_column_is_scored_where_given(tmp_path: Path) -> None:
+    labels = (
+        "file,label,language,kind\n"
+        "a.txt,abuse_specific,nb,adopted_plan\n"
+        "b.txt,general_violence,nb,draft\n"
+        "c.txt,other,nb,\n"
+    )
+    report = evaluate_corpus(_corpus(tmp_path, labels))
+    assert report.kind_total == 2
+    assert report.kind_accuracy == pytest.approx(0.5)
+    assert report.kind_errors == (("b.txt", "draft", "adopted_plan"),)
+    text = format_report(report)
+    assert "document kind accuracy: 0.500 on 2 documents" in text
+    assert "b.txt: expected draft, got adopted_plan" in text
+
+
+def test_three_column_rows_still_load_under_a_kind_header(tmp_path: Path) -> None:
+    docs = load_corpus(_corpus(tmp_path, "file,label,language,kind\na.txt,abuse_specific,nb\nc.txt,other,nb,\n"))
+    assert [d.kind for d in docs] == [None, None]
+
+
+def test_unknown_kind_names_the_line(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="line 3: unknown kind 'final'"):
+        load_corpus(_corpus(tmp_path, "file,label,language,kind\na.txt,other,nb,\nb.txt,other,nb,final\n"))
