@@ -76,6 +76,8 @@ class _State:
     documents: dict[str, FetchedDocument] = field(default_factory=dict)  # node key -> document
     issues: list[CrawlIssue] = field(default_factory=list)
     search_keys: set[str] = field(default_factory=set)
+    search_ranks: dict[str, int] = field(default_factory=dict)  # normalised URL -> best rank
+    sitemap_keys: set[str] | None = None  # normalised URLs the sitemap lists; None when none could be read
     robots_disallowed: int = 0
     pages_fetched: int = 0
     page_attempts: int = 0
@@ -249,6 +251,8 @@ class _SiteCrawler:
         result = await read_sitemaps(self.fetcher, origin_of(state.front_url), rules.sitemaps)
         for url, detail in result.errors:
             state.issues.append(CrawlIssue(url, "fetch_error", f"sitemap: {detail}"))
+        if result.entries:
+            state.sitemap_keys = {normalize_url(entry.url) or entry.url for entry in result.entries}
         for entry in result.entries:
             if not same_site(entry.url, state.site_keys) or is_skippable(entry.url):
                 continue
@@ -274,6 +278,8 @@ class _SiteCrawler:
             if not same_site(hit.url, state.site_keys) or is_skippable(hit.url):
                 continue
             state.search_keys.add(hit.url)
+            key = normalize_url(hit.url) or hit.url
+            state.search_ranks[key] = min(hit.rank, state.search_ranks.get(key, hit.rank))
             score = score_link(hit.text, hit.url, hit.context)
             fmt = document_format_of(hit.url)
             bonus = PLAN_BONUS if looks_like_plan(hit.text) else 0.0
@@ -344,8 +350,18 @@ class _SiteCrawler:
             else:
                 path, found_via, depth = (), "sitemap", None
             anchor = path[-1].anchor_text if len(path) > 1 and path[-1].anchor_text else doc.anchor_text
+            keys = {normalize_url(doc.url) or doc.url, normalize_url(doc.final_url) or doc.final_url}
+            ranks = [state.search_ranks[k] for k in keys if k in state.search_ranks]
             result.append(
-                replace(doc, found_via=found_via, click_depth=depth, click_path=hops(path), anchor_text=anchor)
+                replace(
+                    doc,
+                    found_via=found_via,
+                    click_depth=depth,
+                    click_path=hops(path),
+                    anchor_text=anchor,
+                    in_sitemap=None if state.sitemap_keys is None else bool(keys & state.sitemap_keys),
+                    search_rank=min(ranks) if ranks else None,
+                )
             )
         result.sort(key=lambda d: (-d.score, d.url))
         return tuple(result)

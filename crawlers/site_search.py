@@ -56,6 +56,8 @@ class SearchHit:
     text: str
     context: str
     query: str
+    #: 1-based position in that query's result list
+    rank: int = 0
 
 
 @dataclass
@@ -171,10 +173,10 @@ async def search_site(
     seen: set[str] = set()
 
     def add(links: list[PageLink], query: str) -> None:
-        for link in links:
+        for rank, link in enumerate(links, start=1):
             if link.url not in seen:
                 seen.add(link.url)
-                outcome.hits.append(SearchHit(link.url, link.text, link.context, query))
+                outcome.hits.append(SearchHit(link.url, link.text, link.context, query, rank))
 
     add(first_results, queries[0])
     for query in queries[1:]:

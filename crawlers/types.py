@@ -71,6 +71,10 @@ class FetchedDocument:
     fetched_at: datetime
     #: the discovery score the frontier gave it (higher: more plan-like context)
     score: float = 0.0
+    #: whether the site's sitemap lists it (None: the site has no readable sitemap)
+    in_sitemap: bool | None = None
+    #: best 1-based rank in the site's own search results for the standard queries (None: not returned)
+    search_rank: int | None = None
 
 
 @dataclass(frozen=True)
