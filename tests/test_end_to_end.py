@@ -24,7 +24,7 @@ from crawlers.testweb import DemoWeb, build_demo_web
 from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.cli import app
-from tracker.export import FINDINGS_COLUMNS
+from tracker.export import CRITERIA_COLUMNS, FINDINGS_COLUMNS, PLANS_COLUMNS
 from tracker.models import CrawlRun, Document, Sighting, SiteCheck
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -39,6 +39,7 @@ class CrawledDemo:
     evidence: Path
     rows: dict[str, dict[str, str]]
     header: list[str]
+    plans: list[dict[str, str]]
 
 
 def _fresh_database(backend: str, tmp: Path, admin_url: str) -> tuple[str, str | None]:
@@ -85,7 +86,12 @@ def crawled(
             reader = csv.DictReader(handle)
             rows = {row["kommunenummer"]: row for row in reader}
             header = list(reader.fieldnames or [])
-        yield CrawledDemo(web, db, tmp / "var" / "evidence", rows, header)
+        plans_out = tmp / "plans.csv"
+        exported = runner.invoke(app, ["export", "plans", "--format", "csv", "--out", str(plans_out), "--db", db])
+        assert exported.exit_code == 0, exported.output
+        with plans_out.open(encoding="utf-8", newline="") as handle:
+            plans = list(csv.DictReader(handle))
+        yield CrawledDemo(web, db, tmp / "var" / "evidence", rows, header, plans)
     if pg_name:
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
@@ -192,3 +198,31 @@ def test_evidence_is_archived_with_its_click_path(crawled: CrawledDemo) -> None:
         assert path[0]["url"].rstrip("/") == kommune.website.rstrip("/")
         assert path[-1]["url"] == sighting.url
         assert all(hop["anchor_text"] for hop in path[1:])
+
+
+def _plan_row(crawled: CrawledDemo, scenario: str) -> dict[str, str]:
+    kommune = crawled.web.kommune(scenario)
+    rows = [r for r in crawled.plans if r["kommunenummer"] == kommune.kommunenummer]
+    best = crawled.rows[kommune.kommunenummer]["plan_url"]
+    return next(r for r in rows if r["url"] == best)
+
+
+def test_plans_export_reads_criteria_and_accessibility(crawled: CrawledDemo) -> None:
+    assert list(crawled.plans[0]) == list(PLANS_COLUMNS)
+    menu = _plan_row(crawled, "menu")
+    assert (menu["document_kind"], menu["language"], menu["current"]) == ("adopted_plan", "nb", "true")
+    assert (menu["access_declared_language"], menu["access_declared_title"]) == ("true", "true")
+    assert menu["access_text_layer"] == "true"
+    assert sum(menu[c] == "true" for c in CRITERIA_COLUMNS) >= 4
+    assert menu["handleveje"] == "", "Danish beredskab items do not apply to a Norwegian plan"
+    assert _plan_row(crawled, "general_only")["access_link_text"] == "false", "a link called 'Last ned'"
+    scanned = _plan_row(crawled, "scanned")
+    assert (scanned["text_source"], scanned["access_text_layer"]) == ("ocr", "false")
+    assert float(scanned["ocr_confidence"]) > 60
+    search_only = _plan_row(crawled, "search_only")
+    assert search_only["access_reachable_by_links"] == "false"
+    assert int(search_only["search_rank"]) >= 1
+    sitemap_only = _plan_row(crawled, "sitemap_only")
+    assert (sitemap_only["access_in_sitemap"], sitemap_only["language"]) == ("true", "da")
+    assert sitemap_only["handleveje"] in ("true", "false")
+    assert _plan_row(crawled, "docx_plan")["access_format"] == "false", "a Word file needs Word"

@@ -8,7 +8,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PURE_TRACKER_MODULES = ("classify", "findings", "plan_years", "language", "domain")
+PURE_TRACKER_MODULES = (
+    "classify",
+    "findings",
+    "plan_years",
+    "language",
+    "domain",
+    "changes",
+    "criteria",
+    "document_kind",
+    "accessibility",
+    "reading",
+    "messages",
+)
 
 
 def _imports(path: Path) -> set[str]:

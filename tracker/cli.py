@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import replace
 from datetime import datetime
@@ -15,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from crawlers.types import CrawlOptions, RenderMode
 from tracker import storage
@@ -22,7 +24,14 @@ from tracker.blobs import EvidenceStore
 from tracker.config import Settings, load_settings
 from tracker.domain import Kommune, Status
 from tracker.errors import TrackerError
-from tracker.export import FINDINGS_COLUMNS, ExportFormat, finding_records, write_records
+from tracker.export import (
+    FINDINGS_COLUMNS,
+    PLANS_COLUMNS,
+    ExportFormat,
+    finding_records,
+    plan_records,
+    write_records,
+)
 from tracker.registry import builtin_registry, load_registry_csv, select
 
 app = typer.Typer(
@@ -257,6 +266,16 @@ def export_findings(
     db: DbOption = None,
 ) -> None:
     """One row per kommune, its latest check (columns in README's data dictionary)."""
+    _export(FINDINGS_COLUMNS, lambda session: finding_records(storage.iter_latest_findings(session)), format, out, db)
+
+
+def _export(
+    columns: tuple[str, ...],
+    records: Callable[[Session], Iterable[dict[str, str]]],
+    format: str,
+    out: Path | None,
+    db: str | None,
+) -> None:
     if format not in ("csv", "json"):
         raise _fail(ValueError("--format must be csv or json"))
     fmt: ExportFormat = "csv" if format == "csv" else "json"
@@ -267,9 +286,19 @@ def export_findings(
     with factory() as session:
         target = out.open("w", encoding="utf-8", newline="") if out else nullcontext(sys.stdout)
         with target as handle:
-            count = write_records(finding_records(storage.iter_latest_findings(session)), FINDINGS_COLUMNS, handle, fmt)
+            count = write_records(records(session), columns, handle, fmt)
     if out:
         console.print(f"wrote {count} rows to {out}")
+
+
+@export_app.command("plans")
+def export_plans(
+    format: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    out: Annotated[Path | None, typer.Option("--out", help="Write here instead of standard output.")] = None,
+    db: DbOption = None,
+) -> None:
+    """One row per plan document in each kommune's latest check: reading, checklist criteria, accessibility."""
+    _export(PLANS_COLUMNS, lambda session: plan_records(storage.iter_latest_plans(session)), format, out, db)
 
 
 @app.command("demo")

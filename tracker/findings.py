@@ -34,6 +34,12 @@ class ClassifiedSighting:
     confidence: float
     year_start: int | None
     year_end: int | None
+    #: adopted_plan | draft | hearing_draft | case_document | not_a_plan (tracker/document_kind.py)
+    kind: str = "adopted_plan"
+
+
+#: kinds that do not give a kommune "a plan": a draft or a case document about a plan is not the plan
+NOT_YET_A_PLAN = frozenset({"draft", "hearing_draft", "case_document"})
 
 
 @dataclass(frozen=True)
@@ -57,13 +63,17 @@ def decide(reachable: bool, sightings: Sequence[ClassifiedSighting], on: date) -
         (Category.ABUSE_SPECIFIC, Status.ABUSE_SPECIFIC_PLAN),
         (Category.GENERAL_VIOLENCE, Status.GENERAL_VIOLENCE_PLAN_ONLY),
     ):
-        candidates = [s for s in sightings if s.category == category]
+        candidates = [s for s in sightings if s.category == category and s.kind not in NOT_YET_A_PLAN]
         if candidates:
             best = min(candidates, key=lambda s: _rank(s, on))
             current = current_label(best.year_start, best.year_end, on)
             reason = f"{category.value} plan {best.title or best.url!r} found via {best.found_via}"
             return FindingDecision(status, best, current, reason)
     checked = len({s.sha256 for s in sightings})
+    unfinished = sorted({s.kind for s in sightings if s.category in PLAN_CATEGORIES and s.kind in NOT_YET_A_PLAN})
+    if unfinished:
+        kinds = " / ".join(k.replace("_", " ") for k in unfinished)
+        return FindingDecision(Status.NO_PLAN_FOUND, None, "", f"only a {kinds} of a plan was found, no adopted plan")
     return FindingDecision(
         Status.NO_PLAN_FOUND,
         None,

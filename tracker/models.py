@@ -160,6 +160,10 @@ class Sighting(Base):
     click_depth: Mapped[int | None]
     #: [{"url": ..., "anchor_text": ...}, ...] from the front page to the document
     click_path: Mapped[list[Any]] = mapped_column(default=list)
+    in_sitemap: Mapped[bool | None] = mapped_column(Boolean)
+    search_rank: Mapped[int | None]
+    #: [{"check": id, "ok": bool | None, "detail": str}, ...] (tracker/accessibility.py)
+    accessibility: Mapped[list[Any]] = mapped_column(default=list)
     seen_at: Mapped[datetime]
 
     check: Mapped[SiteCheck] = relationship(back_populates="sightings")
@@ -181,6 +185,11 @@ class Classification(Base):
     year_start: Mapped[int | None]
     year_end: Mapped[int | None]
     language: Mapped[str | None] = mapped_column(String(5))
+    #: adopted_plan | draft | hearing_draft | case_document | not_a_plan
+    document_kind: Mapped[str | None] = mapped_column(String(20))
+    kind_evidence: Mapped[list[Any]] = mapped_column(default=list)
+    #: [{"criterion": id, "met": bool, "sentences": [[page, sentence], ...]}, ...]; empty for `other`
+    criteria: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime]
 
     document: Mapped[Document] = relationship(back_populates="classifications")

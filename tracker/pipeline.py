@@ -22,11 +22,12 @@ from crawlers.render import Renderer
 from crawlers.sweep import crawl_sites
 from crawlers.types import CrawlOptions, ExtractedText, FetchedDocument, SiteCrawl
 from tracker import storage
+from tracker.accessibility import assess_accessibility
 from tracker.blobs import EvidenceStore
-from tracker.classify import CLASSIFIER_VERSION, classify
 from tracker.domain import Category, DocumentText, Kommune, Status
 from tracker.findings import ClassifiedSighting, decide
 from tracker.models import Classification, CrawlRun, Document, Sighting, SiteCheck
+from tracker.reading import CLASSIFIER_VERSION, read_document
 
 logger = logging.getLogger(__name__)
 
@@ -217,6 +218,7 @@ async def _store_site(
                     confidence=result.confidence,
                     year_start=result.year_start,
                     year_end=result.year_end,
+                    kind=result.document_kind or "adopted_plan",
                 )
             )
         decision = decide(crawl.reachable, candidates, today)
@@ -291,10 +293,19 @@ def _classification(
         anchor_text=doc.anchor_text,
         format=row.format,
     )
-    return storage.add_classification(session, row, classify(text, today=today), now)
+    return storage.add_classification(session, row, read_document(text, today=today), now)
 
 
 def _sighting_row(doc: FetchedDocument, document: Document) -> Sighting:
+    accessibility = assess_accessibility(
+        format=document.format,
+        facts={str(k): str(v) for k, v in document.facts.items()},
+        size_bytes=document.size_bytes,
+        anchor_texts=[doc.anchor_text] if doc.anchor_text else [],
+        found_via=doc.found_via,
+        in_sitemap=doc.in_sitemap,
+        search_rank=doc.search_rank,
+    )
     return Sighting(
         document=document,
         url=doc.url,
@@ -305,5 +316,8 @@ def _sighting_row(doc: FetchedDocument, document: Document) -> Sighting:
         found_via=doc.found_via,
         click_depth=doc.click_depth,
         click_path=[{"url": hop.url, "anchor_text": hop.anchor_text} for hop in doc.click_path],
+        in_sitemap=doc.in_sitemap,
+        search_rank=doc.search_rank,
+        accessibility=[{"check": a.check, "ok": a.ok, "detail": a.detail} for a in accessibility],
         seen_at=doc.fetched_at,
     )

@@ -19,7 +19,6 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from tracker.domain import Classification as ClassificationResult
 from tracker.domain import Kommune
 from tracker.errors import StorageError
 from tracker.findings import FindingDecision
@@ -32,6 +31,7 @@ from tracker.models import (
     Sighting,
     SiteCheck,
 )
+from tracker.reading import Reading
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -147,9 +147,8 @@ def classification_for(session: Session, document: Document, version: str) -> Cl
     ).first()
 
 
-def add_classification(
-    session: Session, document: Document, result: ClassificationResult, now: datetime
-) -> Classification:
+def add_classification(session: Session, document: Document, reading: Reading, now: datetime) -> Classification:
+    result = reading.classification
     row = Classification(
         document_id=document.id,
         classifier_version=result.classifier_version,
@@ -160,6 +159,12 @@ def add_classification(
         year_start=result.year_start,
         year_end=result.year_end,
         language=result.language,
+        document_kind=reading.kind,
+        kind_evidence=[{"phrase": e.phrase, "page": e.page, "signal": e.signal} for e in reading.kind_evidence],
+        criteria=[
+            {"criterion": hit.criterion, "met": hit.met, "sentences": [list(pair) for pair in hit.sentences]}
+            for hit in reading.criteria
+        ],
         created_at=now,
     )
     session.add(row)
@@ -275,3 +280,91 @@ def get_run(session: Session, run_id: int) -> CrawlRun:
     if run is None:
         raise StorageError(f"no crawl run {run_id}")
     return run
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One plan document seen in a kommune's latest check, with its reading and accessibility findings."""
+
+    kommunenummer: str
+    name: str
+    country: str
+    url: str
+    sha256: str
+    category: str
+    document_kind: str | None
+    language: str | None
+    year_start: int | None
+    year_end: int | None
+    page_count: int | None
+    format: str
+    size_bytes: int
+    text_source: str | None
+    ocr_confidence: float | None
+    found_via: str
+    click_depth: int | None
+    anchor_text: str
+    search_rank: int | None
+    criteria: list[Any]
+    accessibility: list[Any]
+    checked_at: datetime
+    shared_with: tuple[str, ...]
+
+
+def _latest_checks() -> Any:
+    return select(func.max(Finding.check_id).label("check_id")).group_by(Finding.kommune_id).subquery()
+
+
+def iter_latest_plans(session: Session, batch_size: int = 500) -> Iterator[PlanRow]:
+    """Every plan document (category not `other`) in each kommune's latest check, streamed in batches.
+
+    A document published by several kommuner (a shared inter-municipal plan) is recognised by its SHA-256 and
+    `shared_with` names the other kommuner.
+    """
+    latest = _latest_checks()
+    newest_reading = select(func.max(Classification.id).label("id")).group_by(Classification.document_id).subquery()
+    base = (
+        select(KommuneRow.kommunenummer, Document.sha256)
+        .select_from(Sighting)
+        .join(latest, latest.c.check_id == Sighting.check_id)
+        .join(SiteCheck, SiteCheck.id == Sighting.check_id)
+        .join(KommuneRow, KommuneRow.id == SiteCheck.kommune_id)
+        .join(Document, Document.id == Sighting.document_id)
+        .join(Classification, Classification.document_id == Document.id)
+        .join(newest_reading, newest_reading.c.id == Classification.id)
+        .where(Classification.category != "other")
+    )
+    publishers: dict[str, set[str]] = {}
+    for number, sha in session.execute(base):
+        publishers.setdefault(sha, set()).add(number)
+    stmt = (
+        base.with_only_columns(
+            KommuneRow.kommunenummer,
+            KommuneRow.name,
+            KommuneRow.country,
+            Sighting.url,
+            Document.sha256,
+            Classification.category,
+            Classification.document_kind,
+            Classification.language,
+            Classification.year_start,
+            Classification.year_end,
+            Document.page_count,
+            Document.format,
+            Document.size_bytes,
+            Document.text_source,
+            Document.ocr_confidence,
+            Sighting.found_via,
+            Sighting.click_depth,
+            Sighting.anchor_text,
+            Sighting.search_rank,
+            Classification.criteria,
+            Sighting.accessibility,
+            SiteCheck.finished_at.label("checked_at"),
+        )
+        .order_by(KommuneRow.country.desc(), KommuneRow.kommunenummer, Sighting.url)
+        .execution_options(yield_per=batch_size)
+    )
+    for row in session.execute(stmt):
+        others = tuple(sorted(publishers.get(row.sha256, set()) - {row.kommunenummer}))
+        yield PlanRow(**dict(row._mapping), shared_with=others)

@@ -68,3 +68,13 @@ def test_current_plan_beats_easier_expired_one_and_link_beats_sitemap() -> None:
     assert only_expired.plan_current == "false"
     undated = decide(True, [replace(ABUSE, year_start=None, year_end=None)], TODAY)
     assert undated.plan_current == "unknown"
+
+
+def test_a_draft_or_hearing_version_is_not_a_plan() -> None:
+    draft = replace(ABUSE, kind="hearing_draft")
+    decision = decide(True, [draft, OTHER], TODAY)
+    assert decision.status is Status.NO_PLAN_FOUND
+    assert "hearing draft" in decision.reason
+    assert decide(True, [draft, GENERAL], TODAY).status is Status.GENERAL_VIOLENCE_PLAN_ONLY
+    case = replace(ABUSE, kind="case_document")
+    assert decide(True, [case, ABUSE], TODAY).plan == ABUSE

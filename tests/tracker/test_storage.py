@@ -11,11 +11,13 @@ import pytest
 from sqlalchemy import Engine, inspect
 
 from tracker import storage
+from tracker.criteria import CriterionHit
 from tracker.domain import Category, Classification, Country, Evidence, Kommune
 from tracker.errors import StorageError
-from tracker.export import FINDINGS_COLUMNS, finding_records, write_records
+from tracker.export import FINDINGS_COLUMNS, PLANS_COLUMNS, finding_records, plan_records, write_records
 from tracker.findings import ClassifiedSighting, decide
 from tracker.models import Document, Sighting, SiteCheck
+from tracker.reading import Reading
 
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 OSLO = Kommune("0301", "Oslo", Country.NO, "https://www.oslo.kommune.no", region="Oslo")
@@ -51,15 +53,20 @@ def _store_check(
             classification = storage.classification_for(session, document, "test-1") or storage.add_classification(
                 session,
                 document,
-                Classification(
-                    Category.ABUSE_SPECIFIC,
-                    0.95,
-                    (Evidence("seksuelle overgrep mot barn", 0, "title:abuse"),),
-                    "title names it",
-                    2024,
-                    2027,
-                    "nb",
-                    "test-1",
+                Reading(
+                    Classification(
+                        Category.ABUSE_SPECIFIC,
+                        0.95,
+                        (Evidence("seksuelle overgrep mot barn", 0, "title:abuse"),),
+                        "title names it",
+                        2024,
+                        2027,
+                        "nb",
+                        "test-1",
+                    ),
+                    "adopted_plan",
+                    (),
+                    (CriterionHit("staff_competence", True, ((2, "Alle ansatte skal få opplæring."),)),),
                 ),
                 at,
             )
@@ -201,3 +208,36 @@ def test_sync_kommuner_updates_in_place(engine: Engine) -> None:
         second = storage.sync_kommuner(session, [moved, BERGEN])
         assert storage.count_kommuner(session) == {"NO": 2}
     assert first[("NO", "0301")] == second[("NO", "0301")]
+
+
+def test_plans_export_recognises_a_plan_shared_by_two_kommuner(engine: Engine) -> None:
+    factory = storage.make_session_factory(engine)
+    with factory.begin() as session:
+        ids = storage.sync_kommuner(session, [OSLO, BERGEN])
+        run = storage.start_run(session, {}, 2, T0).id
+    _store_check(engine, run, ids[("NO", "0301")], reachable=True, with_plan=True, at=T0)
+    _store_check(engine, run, ids[("NO", "4601")], reachable=True, with_plan=True, at=T0)
+    out = io.StringIO()
+    with factory() as session:
+        write_records(plan_records(storage.iter_latest_plans(session, batch_size=1)), PLANS_COLUMNS, out, "csv")
+    rows = {r["kommunenummer"]: r for r in csv.DictReader(io.StringIO(out.getvalue()))}
+    assert rows["0301"]["shared_with"] == "4601"
+    assert rows["4601"]["shared_with"] == "0301"
+    assert rows["0301"]["staff_competence"] == "true"
+    assert rows["0301"]["children_knowledge"] == "", "a criterion the reading did not assess is empty, not false"
+    assert (rows["0301"]["years"], rows["0301"]["current"], rows["0301"]["document_kind"]) == (
+        "2024-2027",
+        "true",
+        "adopted_plan",
+    )
+
+
+def test_migrations_and_models_agree(engine: Engine) -> None:
+    """`alembic check` in test form: the upgraded schema is exactly what the models describe."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from tracker.models import Base
+
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
