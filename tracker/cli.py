@@ -324,6 +324,23 @@ def demo(
     _print_findings(engine)
 
 
+@app.command("reclassify")
+def reclassify_command(db: DbOption = None) -> None:
+    """Re-read every stored document with the current classifier and re-decide the latest findings (no re-crawl)."""
+    from tracker.pipeline import utc_now
+    from tracker.reclassify import reclassify
+
+    try:
+        factory = storage.make_session_factory(_engine(_settings(db)))
+    except TrackerError as exc:
+        raise _fail(exc) from exc
+    report = reclassify(factory, today=utc_now().date(), now=utc_now)
+    typer.echo(
+        f"classifier {report.version}: read {report.documents_read} documents, re-decided "
+        f"{report.findings_redecided} findings ({report.findings_changed} changed)"
+    )
+
+
 @app.command("evaluate")
 def evaluate(
     corpus_dir: Annotated[

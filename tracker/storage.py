@@ -368,3 +368,56 @@ def iter_latest_plans(session: Session, batch_size: int = 500) -> Iterator[PlanR
     for row in session.execute(stmt):
         others = tuple(sorted(publishers.get(row.sha256, set()) - {row.kommunenummer}))
         yield PlanRow(**dict(row._mapping), shared_with=others)
+
+
+def documents_without_reading(session: Session, version: str, limit: int) -> list[Document]:
+    """Documents with no classification by `version` (broken ones too: the caller counts them)."""
+    has_reading = select(Classification.document_id).where(Classification.classifier_version == version)
+    done_broken = select(Document.id).where(Document.extraction_error.is_not(None))
+    return list(
+        session.scalars(
+            select(Document)
+            .where(Document.id.not_in(has_reading), Document.id.not_in(done_broken))
+            .order_by(Document.id)
+            .limit(limit)
+        )
+    )
+
+
+def any_url_of(session: Session, document: Document) -> str | None:
+    return session.scalars(select(Sighting.final_url).where(Sighting.document_id == document.id).limit(1)).first()
+
+
+def any_anchor_text_of(session: Session, document: Document) -> str:
+    texts = session.scalars(
+        select(Sighting.anchor_text).where(Sighting.document_id == document.id, Sighting.anchor_text != "").limit(1)
+    ).first()
+    return texts or ""
+
+
+def latest_findings_with_checks(session: Session) -> list[tuple[Finding, SiteCheck]]:
+    latest = select(func.max(Finding.id)).group_by(Finding.kommune_id)
+    rows = session.execute(
+        select(Finding, SiteCheck).join(SiteCheck, SiteCheck.id == Finding.check_id).where(Finding.id.in_(latest))
+    )
+    return [(finding, check) for finding, check in rows]
+
+
+def redecide_finding(
+    session: Session,
+    finding: Finding,
+    decision: FindingDecision,
+    *,
+    plan_sighting: Sighting | None,
+    plan_classification: Classification | None,
+    note: str,
+) -> None:
+    finding.status = decision.status.value
+    finding.plan_sighting_id = plan_sighting.id if plan_sighting else None
+    finding.plan_classification_id = plan_classification.id if plan_classification else None
+    finding.plan_category = decision.plan.category.value if decision.plan else None
+    finding.plan_current = decision.plan_current or None
+    finding.found_via = decision.plan.found_via if decision.plan else None
+    finding.click_depth = decision.plan.click_depth if decision.plan else None
+    finding.reason = f"{decision.reason} ({note})"
+    session.flush()

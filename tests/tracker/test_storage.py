@@ -241,3 +241,30 @@ def test_migrations_and_models_agree(engine: Engine) -> None:
 
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_reclassify_rereads_stored_text_and_redecides_the_latest_finding(engine: Engine) -> None:
+    from tracker.reading import CLASSIFIER_VERSION
+    from tracker.reclassify import reclassify
+
+    factory = storage.make_session_factory(engine)
+    with factory.begin() as session:
+        ids = storage.sync_kommuner(session, [OSLO])
+        run = storage.start_run(session, {}, 1, T0).id
+    _store_check(engine, run, ids[("NO", "0301")], reachable=True, with_plan=True, at=T0)
+    with factory.begin() as session:  # the stored text is really a budget: the old reading ("test-1") was wrong
+        document = storage.document_by_sha(session, "f" * 64)
+        assert document is not None
+        document.title = "Budsjett 2027 og økonomiplan 2027–2030"
+        document.pages = ["Rådmannens forslag til budsjett. Driftsrammer for oppvekst, helse og teknisk drift."]
+    report = reclassify(factory, today=T0.date(), now=lambda: T0)
+    assert (report.version, report.documents_read, report.findings_changed) == (CLASSIFIER_VERSION, 1, 1)
+    with factory() as session:
+        (row,) = list(storage.iter_latest_findings(session))
+        assert row.status == "no_plan_found"
+        document = storage.document_by_sha(session, "f" * 64)
+        assert document is not None
+        versions = sorted(c.classifier_version for c in document.classifications)
+    assert versions == sorted(["test-1", CLASSIFIER_VERSION]), "old readings are kept beside the new one"
+    again = reclassify(factory, today=T0.date(), now=lambda: T0)
+    assert (again.documents_read, again.findings_changed) == (0, 0)

@@ -1,0 +1,98 @@
+"""Re-read every stored document with the current classifier and re-decide each kommune's latest finding.
+
+No re-crawl and no re-parse: the text of every document is stored (document.pages). Old classifications stay
+(one row per document per classifier version), so a journalist can compare versions. The latest finding of each
+kommune is re-decided in place, and its reason says which classifier decided it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from tracker import storage
+from tracker.domain import Category, DocumentText
+from tracker.findings import ClassifiedSighting, decide
+from tracker.models import Classification, Sighting
+from tracker.reading import CLASSIFIER_VERSION, read_document
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReclassifyReport:
+    version: str
+    documents_read: int
+    findings_redecided: int
+    findings_changed: int
+
+
+def classified_sighting(key: int, sighting: Sighting, reading: Classification) -> ClassifiedSighting:
+    """The pure findings view of a stored sighting and the stored reading of its document."""
+    return ClassifiedSighting(
+        sighting_key=key,
+        url=sighting.url,
+        sha256=sighting.document.sha256,
+        format=sighting.document.format,
+        title=sighting.document.title,
+        text_source=sighting.document.text_source,
+        found_via=sighting.found_via,
+        click_depth=sighting.click_depth,
+        category=Category(reading.category),
+        confidence=reading.confidence,
+        year_start=reading.year_start,
+        year_end=reading.year_end,
+        kind=reading.document_kind or "adopted_plan",
+    )
+
+
+def reclassify(
+    session_factory: sessionmaker[Session], *, today: date, now: Callable[[], datetime], batch_size: int = 200
+) -> ReclassifyReport:
+    """Classify every readable document that has no reading by CLASSIFIER_VERSION, then re-decide findings."""
+    read = 0
+    while True:
+        with session_factory.begin() as session:
+            batch = storage.documents_without_reading(session, CLASSIFIER_VERSION, limit=batch_size)
+            for document in batch:
+                text = DocumentText(
+                    url=storage.any_url_of(session, document) or "",
+                    title=document.title,
+                    pages=tuple(document.pages),
+                    anchor_text=storage.any_anchor_text_of(session, document),
+                    format=document.format,
+                )
+                storage.add_classification(session, document, read_document(text, today=today), now())
+                read += 1
+        if len(batch) < batch_size:
+            break
+    redecided = changed = 0
+    with session_factory.begin() as session:
+        for finding, check in storage.latest_findings_with_checks(session):
+            candidates = []
+            readings: dict[int, Classification] = {}
+            for index, sighting in enumerate(check.sightings):
+                reading = storage.classification_for(session, sighting.document, CLASSIFIER_VERSION)
+                if reading is None:
+                    continue
+                readings[index] = reading
+                candidates.append(classified_sighting(index, sighting, reading))
+            decision = decide(check.reachable, candidates, today)
+            before = (finding.status, finding.plan_sighting_id)
+            plan = check.sightings[decision.plan.sighting_key] if decision.plan else None
+            storage.redecide_finding(
+                session,
+                finding,
+                decision,
+                plan_sighting=plan,
+                plan_classification=readings[decision.plan.sighting_key] if decision.plan else None,
+                note=f"re-decided with classifier {CLASSIFIER_VERSION}",
+            )
+            redecided += 1
+            changed += before != (finding.status, finding.plan_sighting_id)
+    logger.info("reclassified %d documents with %s; %d findings changed", read, CLASSIFIER_VERSION, changed)
+    return ReclassifyReport(CLASSIFIER_VERSION, read, redecided, changed)
