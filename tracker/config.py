@@ -39,6 +39,36 @@ class Settings:
     extract_workers: int = field(
         default=0, metadata=_help("Worker processes that parse documents; 0 means one per core.")
     )
+    # -- watching over time and alerts
+    confirmations: int = field(
+        default=2, metadata=_help("Consecutive checks (site reachable) that must confirm a plan gone before vanished.")
+    )
+    unreachable_alert_after: int = field(
+        default=3, metadata=_help("Checks in a row a site may be unreachable before crawler_blocked is raised.")
+    )
+    sweep_cron: str = field(
+        default="0 3 * * 1", metadata=_help("Cron expression of the scheduled sweep of all kommuner (UTC).")
+    )
+    followup_hours: float = field(
+        default=4.0, metadata=_help("Hours after a suspected vanish before the scheduler re-checks that kommune.")
+    )
+    alert_max_attempts: int = field(default=8, metadata=_help("Delivery attempts before an alert is dead-lettered."))
+    smtp_host: str = field(default="localhost", metadata=_help("SMTP server for e-mail alerts."))
+    smtp_port: int = field(default=25, metadata=_help("SMTP port."))
+    smtp_sender: str = field(default="planvakt@localhost", metadata=_help("From address of e-mail alerts."))
+    smtp_username: str = field(default="", metadata=_help("SMTP login; empty means no login."))
+    smtp_password: str = field(default="", repr=False, metadata=_help("SMTP password (never printed)."))
+    smtp_starttls: bool = field(default=False, metadata=_help("Use STARTTLS on the SMTP connection."))
+    public_url: str = field(
+        default="http://127.0.0.1:8000", metadata=_help("Public address of the dashboard, for links in alerts.")
+    )
+    # -- dashboard
+    serve_host: str = field(default="127.0.0.1", metadata=_help("Address `planvakt serve` listens on."))
+    serve_port: int = field(default=8000, metadata=_help("Port `planvakt serve` listens on."))
+    admin_token: str = field(
+        default="", repr=False, metadata=_help("Token for reviewers and write actions; empty disables them.")
+    )
+    tip_rate_limit: int = field(default=5, metadata=_help("Tips one client may submit per hour."))
 
     @property
     def resolved_database_url(self) -> str:
