@@ -329,3 +329,62 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+class SweepClaim(Base):
+    """One row per scheduled sweep slot: the unique `slot` makes two schedulers on one database run it once."""
+
+    __tablename__ = "sweep_claim"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the job and its scheduled fire time, e.g. "sweep:2026-11-23T03:00:00+00:00"
+    slot: Mapped[str] = mapped_column(String(100), unique=True)
+    claimed_by: Mapped[str] = mapped_column(String(200))
+    claimed_at: Mapped[datetime]
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
+    finished_at: Mapped[datetime | None]
+
+
+# -- the dashboard's write side (issue 5) --------------------------------------------------------------------
+
+
+class Tip(Base):
+    """A plan URL a volunteer submitted; fetched and classified like a crawled document (`found_via=tip`)."""
+
+    __tablename__ = "tip"
+    __table_args__ = (Index("ix_tip_client_submitted", "client_key", "submitted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kommune_id: Mapped[int] = mapped_column(ForeignKey("kommune.id"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    note: Mapped[str] = mapped_column(Text, default="")
+    #: a salted hash of the client address, for rate limiting without keeping the address
+    client_key: Mapped[str] = mapped_column(String(64))
+    submitted_at: Mapped[datetime]
+    #: pending | stored | failed
+    state: Mapped[str] = mapped_column(String(20), default="pending")
+    error: Mapped[str | None] = mapped_column(Text)
+    check_id: Mapped[int | None] = mapped_column(ForeignKey("site_check.id"))
+    sighting_id: Mapped[int | None] = mapped_column(ForeignKey("sighting.id"))
+    #: whether the crawler had found the same document (by sha256) for this kommune before the tip
+    crawler_had_it: Mapped[bool | None] = mapped_column(Boolean)
+    processed_at: Mapped[datetime | None]
+
+
+class ReviewOverride(Base):
+    """A reviewer's verdict beside the machine's: never replaces the evidence; the newest per target is in force."""
+
+    __tablename__ = "review_override"
+    __table_args__ = (Index("ix_review_override_target", "target", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: classification (value: a category) | finding (value: a status)
+    target: Mapped[str] = mapped_column(String(20))
+    target_id: Mapped[int]
+    kommune_id: Mapped[int] = mapped_column(ForeignKey("kommune.id"), index=True)
+    value: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    #: set when a later override or a withdrawal replaced this one (kept for the history)
+    withdrawn_at: Mapped[datetime | None]
