@@ -22,7 +22,7 @@ from crawlers.types import CrawlOptions, RenderMode
 from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings, load_settings
-from tracker.domain import Kommune, Status
+from tracker.domain import DocumentText, Kommune, Status
 from tracker.errors import TrackerError
 from tracker.export import (
     FINDINGS_COLUMNS,
@@ -341,6 +341,24 @@ def reclassify_command(db: DbOption = None) -> None:
     )
 
 
+_CORPUS_FORMATS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html"}
+
+
+def _read_corpus_file(path: Path) -> DocumentText:
+    """A binary corpus document, read by the crawler's sandboxed extractor (OCR for scans) like a crawled one."""
+    from crawlers.errors import ExtractionError
+    from crawlers.extract import extract_sync
+
+    fmt = _CORPUS_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ValueError(f"unsupported file type {path.suffix!r} (use .txt, .pdf, .docx or .html)")
+    try:
+        extracted = extract_sync(path.read_bytes(), fmt, url=path.as_uri())
+    except ExtractionError as exc:
+        raise ValueError(f"could not extract: {exc}") from exc
+    return DocumentText(url=f"corpus:{path.name}", title=extracted.title, pages=extracted.pages, format=fmt)
+
+
 @app.command("evaluate")
 def evaluate(
     corpus_dir: Annotated[
@@ -354,7 +372,7 @@ def evaluate(
     from tracker.evaluate import evaluate_corpus, format_report
 
     try:
-        report = evaluate_corpus(corpus_dir)
+        report = evaluate_corpus(corpus_dir, read_binary=_read_corpus_file)
     except ValueError as exc:
         raise _fail(exc) from exc
     typer.echo(format_report(report))

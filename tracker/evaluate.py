@@ -1,7 +1,9 @@
 """Measure the classifier against a labelled corpus: precision, recall, F1, confusion, language accuracy.
 
-A corpus is a directory of UTF-8 ``.txt`` files, one per document: the first non-empty line is the title
-and pages are separated by form feeds (``\\f``). ``labels.csv`` beside them has the columns
+A corpus is a directory of documents: UTF-8 ``.txt`` files (the first non-empty line is the title, pages are
+separated by form feeds, ``\\f``) and binary documents (``.pdf``, ``.docx``, ``.html``) read by the ``read_binary``
+function the caller passes in (the CLI passes the crawler's sandboxed extractor, OCR included, so a corpus PDF is read
+exactly as a crawled one). ``labels.csv`` beside them has the columns
 ``file,label,language`` (label: abuse_specific | general_violence | other; language: nb | nn | da) and an
 optional fourth column ``kind`` (adopted_plan | draft | hearing_draft | case_document | not_a_plan), left
 empty where the kind is not asserted; kind accuracy is scored on the documents that assert one.
@@ -12,6 +14,7 @@ instead of quietly scoring fewer documents.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -33,6 +36,8 @@ __all__ = [
 ]
 
 LABELS_FILE = "labels.csv"
+#: reads a non-.txt corpus document (PDF, DOCX, HTML) into what the classifier reads; raises ValueError
+BinaryReader = Callable[[Path], DocumentText]
 _COLUMNS = ("file", "label", "language")
 _LANGUAGES = frozenset({"nb", "nn", "da"})
 
@@ -86,8 +91,11 @@ def read_document(path: Path) -> DocumentText:
     return DocumentText(url=f"corpus:{path.name}", title=title, pages=pages, format="txt")
 
 
-def load_corpus(corpus_dir: Path) -> list[LabelledDocument]:
-    """Read ``labels.csv`` and every document it names; raise ``ValueError`` naming the bad line."""
+def load_corpus(corpus_dir: Path, read_binary: BinaryReader | None = None) -> list[LabelledDocument]:
+    """Read ``labels.csv`` and every document it names; raise ``ValueError`` naming the bad line.
+
+    ``.txt`` files are read here; any other file needs ``read_binary`` (else the line naming it is an error).
+    """
     labels_path = corpus_dir / LABELS_FILE
     if not labels_path.is_file():
         raise ValueError(f"{labels_path}: no {LABELS_FILE} in corpus directory")
@@ -131,7 +139,16 @@ def load_corpus(corpus_dir: Path) -> list[LabelledDocument]:
             if not name or not path.is_file():
                 raise ValueError(f"{labels_path}, line {line}: file {name!r} not found in {corpus_dir}")
             seen.add(name)
-            docs.append(LabelledDocument(name, category, language, read_document(path), kind))
+            if path.suffix.lower() == ".txt":
+                document = read_document(path)
+            elif read_binary is None:
+                raise ValueError(f"{labels_path}, line {line}: no reader for {path.suffix or 'extension-less'} files")
+            else:
+                try:
+                    document = read_binary(path)
+                except ValueError as exc:
+                    raise ValueError(f"{labels_path}, line {line}: {name}: {exc}") from exc
+            docs.append(LabelledDocument(name, category, language, document, kind))
     return docs
 
 
@@ -174,9 +191,11 @@ def evaluate(docs: list[LabelledDocument], *, today: date | None = None) -> Eval
     )
 
 
-def evaluate_corpus(corpus_dir: Path, *, today: date | None = None) -> EvaluationReport:
+def evaluate_corpus(
+    corpus_dir: Path, *, today: date | None = None, read_binary: BinaryReader | None = None
+) -> EvaluationReport:
     """Load ``corpus_dir`` and evaluate the classifier on it."""
-    return evaluate(load_corpus(Path(corpus_dir)), today=today)
+    return evaluate(load_corpus(Path(corpus_dir), read_binary), today=today)
 
 
 def format_report(report: EvaluationReport) -> str:

@@ -258,10 +258,35 @@ def _choose_title(declared: str, lines: list[_Line], pages: list[str]) -> str:
             top = _merged([line for line in on_page if abs(line.size - largest) < 0.5])
             return top[0].text[:200]
     for text in pages:
-        for line in text.splitlines():
-            if any(ch.isalpha() for ch in line):
-                return _clean(line)[:200]
+        paragraph = _first_paragraph(text)
+        if paragraph:
+            return paragraph
     return ""
+
+
+#: lines of a title block without layout (OCR text): a wrapped title rarely takes more
+TITLE_BLOCK_LINES = 3
+
+
+def _first_paragraph(text: str) -> str:
+    """The first block of text up to a blank line (at most TITLE_BLOCK_LINES lines): a title wrapped over lines.
+
+    OCR output has no font sizes, but Tesseract separates blocks by blank lines, so "Beredskab om vold og seksuelle /
+    overgreb mod børn og unge 2024-2028" stays one title instead of losing its second half. A line that ends a
+    sentence is body text, not title.
+    """
+    block: list[str] = []
+    for line in text.splitlines():
+        cleaned = _clean(line)
+        if not block:
+            if any(ch.isalpha() for ch in cleaned):
+                block.append(cleaned)
+            continue
+        sentence = cleaned.endswith((".", "!", "?", ":")) or block[-1].endswith((".", "!", "?", ":"))
+        if not cleaned or sentence or len(block) == TITLE_BLOCK_LINES or len(" ".join(block)) + len(cleaned) > 150:
+            break
+        block.append(cleaned)
+    return " ".join(block)[:200]
 
 
 def is_junk_title(title: str) -> bool:

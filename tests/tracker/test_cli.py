@@ -89,3 +89,38 @@ def test_evaluate_names_the_bad_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["evaluate", str(tmp_path)])
     assert result.exit_code == 2
     assert "line 2" in result.output
+
+
+@pytest.mark.slow
+@pytest.mark.ocr
+def test_evaluate_reads_pdf_corpus_documents_including_scans(tmp_path: Path) -> None:
+    """A corpus may hold PDFs: read by the crawler's extractor, a scan through OCR, and scored like .txt files."""
+    from crawlers.testweb.documents import broken_pdf_bytes, pdf_bytes, scanned_pdf_bytes
+    from crawlers.testweb.plantexts import abuse_plan, budget, general_violence_plan
+
+    (tmp_path / "abuse.pdf").write_bytes(pdf_bytes(abuse_plan("nb", "Testvik", 2024, 2027)))
+    (tmp_path / "general.pdf").write_bytes(pdf_bytes(general_violence_plan("da", "Testby", 2023, 2026)))
+    (tmp_path / "scan.pdf").write_bytes(scanned_pdf_bytes(abuse_plan("da", "Skanderby", 2024, 2028)))
+    (tmp_path / "budget.txt").write_text(
+        "\f".join([budget("Testvik", 2025).title, *budget("Testvik", 2025).plain_text().split("\n\n")]),
+        encoding="utf-8",
+    )
+    (tmp_path / "labels.csv").write_text(
+        "file,label,language\n"
+        "abuse.pdf,abuse_specific,nb\n"
+        "general.pdf,general_violence,da\n"
+        "scan.pdf,abuse_specific,da\n"
+        "budget.txt,other,nn\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["evaluate", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "Documents: 4" in result.output
+    assert "macro-F1: 1.000" in result.output, result.output
+
+    (tmp_path / "broken.pdf").write_bytes(broken_pdf_bytes())
+    with (tmp_path / "labels.csv").open("a", encoding="utf-8") as labels:
+        labels.write("broken.pdf,other,nb\n")
+    broken = runner.invoke(app, ["evaluate", str(tmp_path)])
+    assert broken.exit_code == 2
+    assert "line 6" in broken.output and "broken.pdf" in broken.output
