@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install system-deps postgres demo test lint bench clean
+.PHONY: install system-deps postgres demo serve axe test lint bench clean
 
 install: $(STAMP)
 
@@ -20,11 +20,23 @@ system-deps:
 postgres:
 	@scripts/ensure-postgres
 
+# ends by serving the dashboard over the demo crawl (it prints its address; Ctrl-C stops it)
 demo: install system-deps
 	$(BIN)/planvakt db upgrade
 	$(BIN)/planvakt demo
+	$(BIN)/planvakt serve
 
-test: install system-deps postgres
+serve: install
+	$(BIN)/planvakt serve
+
+# axe-core from the npm registry, for the dashboard's accessibility tests (git-ignored folder .axe/)
+AXE := .axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix .axe axe-core@4
+
+test: install system-deps postgres axe
 	$(BIN)/pytest -q
 
 lint: install

@@ -10,6 +10,13 @@ from tracker.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+#: tables in our database that are not ours: APScheduler's job store (tracker.schedule.JOBS_TABLE)
+FOREIGN_TABLES = frozenset({"apscheduler_jobs"})
+
+
+def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Leave other libraries' tables out of autogenerate and `alembic check`."""
+    return not (type_ == "table" and name in FOREIGN_TABLES)
 
 
 def _database_url() -> str:
@@ -18,7 +25,13 @@ def _database_url() -> str:
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=_database_url(), target_metadata=target_metadata, literal_binds=True, render_as_batch=True)
+    context.configure(
+        url=_database_url(),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+        include_name=_include_name,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -26,13 +39,17 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(
+            connection=connection, target_metadata=target_metadata, render_as_batch=True, include_name=_include_name
+        )
         with context.begin_transaction():
             context.run_migrations()
         return
     engine = create_engine(_database_url())
     with engine.connect() as conn:
-        context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(
+            connection=conn, target_metadata=target_metadata, render_as_batch=True, include_name=_include_name
+        )
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

@@ -43,6 +43,9 @@ class ReceiverScript:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    #: the first `stall_times` requests wait `stall` seconds before answering (a receiver hanging mid-delivery)
+    stall_times: int = 0
+    stall: float = 0.0
 
 
 class Receiver:
@@ -53,6 +56,8 @@ class Receiver:
         self.script = script
         self.requests: list[ReceivedRequest] = []
         self.lock = threading.Lock()
+        #: set as soon as a request has arrived (before it is answered)
+        self.arrived = threading.Event()
 
     @property
     def url(self) -> str:
@@ -79,19 +84,26 @@ class Receiver:
     def _answer(self) -> tuple[int, dict[str, str], float]:
         with self.lock:
             script = self.script
+            delay = script.delay
+            if script.stall_times > 0:
+                script.stall_times -= 1
+                delay = max(delay, script.stall)
             if script.fail_times > 0:
                 script.fail_times -= 1
-                return script.fail_status, {}, script.delay
-            return script.status, dict(script.headers), script.delay
+                return script.fail_status, {}, delay
+            return script.status, dict(script.headers), delay
 
 
 def _handler(receiver_ref: list[Receiver]) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body go out as two writes: with Nagle on, the body waits for the client's delayed ACK (40 ms).
+        disable_nagle_algorithm = True
 
         def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
             receiver = receiver_ref[0]
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            receiver.arrived.set()
             status, headers, delay = receiver._answer()
             if delay:
                 time.sleep(delay)

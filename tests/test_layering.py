@@ -20,6 +20,8 @@ PURE_TRACKER_MODULES = (
     "accessibility",
     "reading",
     "messages",
+    "letters",
+    "review",
 )
 
 

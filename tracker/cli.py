@@ -19,7 +19,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from crawlers.types import CrawlOptions, RenderMode
-from tracker import storage
+from tracker import review_store, storage
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings, load_settings
 from tracker.domain import DocumentText, Kommune, Status
@@ -197,7 +197,12 @@ def _run(settings: Settings, engine: Any, kommuner: list[Kommune], options: Craw
         async with Extractor(workers=workers) as extractor:
             with _progress() as progress:
                 deps = CrawlDependencies(
-                    factory, EvidenceStore(settings.resolved_evidence_dir), extractor, progress=progress
+                    factory,
+                    EvidenceStore(settings.resolved_evidence_dir),
+                    extractor,
+                    progress=progress,
+                    confirmations=settings.confirmations,
+                    unreachable_alert_after=settings.unreachable_alert_after,
                 )
                 return await run_crawl(kommuner, options, deps, resume_run_id=resume_id)
 
@@ -266,7 +271,13 @@ def export_findings(
     db: DbOption = None,
 ) -> None:
     """One row per kommune, its latest check (columns in README's data dictionary)."""
-    _export(FINDINGS_COLUMNS, lambda session: finding_records(storage.iter_latest_findings(session)), format, out, db)
+    _export(
+        FINDINGS_COLUMNS,
+        lambda session: finding_records(storage.iter_latest_findings(session), review_store.finding_reviews(session)),
+        format,
+        out,
+        db,
+    )
 
 
 def _export(
@@ -298,7 +309,13 @@ def export_plans(
     db: DbOption = None,
 ) -> None:
     """One row per plan document in each kommune's latest check: reading, checklist criteria, accessibility."""
-    _export(PLANS_COLUMNS, lambda session: plan_records(storage.iter_latest_plans(session)), format, out, db)
+    _export(
+        PLANS_COLUMNS,
+        lambda session: plan_records(storage.iter_latest_plans(session), review_store.plan_reviews(session)),
+        format,
+        out,
+        db,
+    )
 
 
 @app.command("demo")
@@ -376,3 +393,45 @@ def evaluate(
     except ValueError as exc:
         raise _fail(exc) from exc
     typer.echo(format_report(report))
+
+
+@export_app.command("events")
+def export_events(
+    format: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    since: Annotated[
+        datetime | None,
+        typer.Option("--since", help="Only events detected on or after this date (UTC).", formats=["%Y-%m-%d"]),
+    ] = None,
+    kommune: Annotated[
+        list[str] | None, typer.Option("--kommune", help="Only this kommunenummer (repeatable).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write here instead of standard output.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Every change event (plan_appeared ... crawler_blocked, check_failed), oldest first; details = the evidence."""
+    from datetime import UTC
+
+    from tracker import watch_store
+    from tracker.export import EVENTS_COLUMNS, event_records
+
+    start = since.replace(tzinfo=UTC) if since else None
+    _export(
+        EVENTS_COLUMNS,
+        lambda session: event_records(watch_store.iter_events(session, since=start, kommuner=kommune or ())),
+        format,
+        out,
+        db,
+    )
+
+
+from tracker.cli_schedule import register as _register_schedule  # noqa: E402
+
+_register_schedule(app)
+
+from tracker.cli_alerts import register as _register_alerts  # noqa: E402
+
+_register_alerts(app)
+
+from tracker.cli_serve import register as _register_serve  # noqa: E402
+
+_register_serve(app)

@@ -23,6 +23,8 @@ from tracker.domain import Country, Kommune
 __all__ = [
     "EVENT_KINDS",
     "LANGUAGES",
+    "OPERATOR_EVENT_KINDS",
+    "PLAN_EVENT_KINDS",
     "AlertEvent",
     "Language",
     "RenderedText",
@@ -46,6 +48,10 @@ EVENT_KINDS: Final[tuple[str, ...]] = (
     "crawler_blocked",
     "check_failed",
 )
+#: what a subscription gets when it names no kinds: news about the plans themselves
+PLAN_EVENT_KINDS: Final[tuple[str, ...]] = EVENT_KINDS[:5]
+#: about Planvakt's own sight, for operator subscriptions that ask for them by name
+OPERATOR_EVENT_KINDS: Final[tuple[str, ...]] = EVENT_KINDS[5:]
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Alert delivery channels (signed webhook, SMTP e-mail, Apprise) and the retry arithmetic of the outbox.
 
 A channel sends and either returns or raises `DeliveryFailed`; it never decides about retries. The outbox
-(owned by storage and the pipeline) does, with `backoff_delay`, `MAX_ATTEMPTS` and `DeliveryFailed.retryable`:
+(`tracker.outbox`) does, with `backoff_delay`, `MAX_ATTEMPTS` and `DeliveryFailed.retryable`:
 at-least-once delivery, the event id as idempotency key, a dead letter after `MAX_ATTEMPTS` attempts or at
 once when the receiver says the request itself is wrong (4xx other than 408/429, SMTP 5xx).
 
@@ -103,14 +103,19 @@ def backoff_delay(attempt: int, base: float = 30, cap: float = 3600, *, rng: ran
 
 
 def next_attempt_at(
-    attempts: int, failure: DeliveryFailed, now: datetime, *, rng: random.Random | None = None
+    attempts: int,
+    failure: DeliveryFailed,
+    now: datetime,
+    *,
+    rng: random.Random | None = None,
+    max_attempts: int = MAX_ATTEMPTS,
 ) -> datetime | None:
     """When to try again after `attempts` failed attempts, or None for the dead letter.
 
-    Dead when the failure is permanent or `attempts` reached MAX_ATTEMPTS. A receiver's Retry-After is honoured
-    when it asks for longer than our own backoff.
+    Dead when the failure is permanent or `attempts` reached `max_attempts` (the outbox passes
+    `Settings.alert_max_attempts`). A receiver's Retry-After is honoured when it asks for longer than our own backoff.
     """
-    if not failure.retryable or attempts >= MAX_ATTEMPTS:
+    if not failure.retryable or attempts >= max_attempts:
         return None
     delay = backoff_delay(attempts, rng=rng)
     if failure.retry_after is not None:
@@ -335,6 +340,11 @@ class AppriseChannel:
             raise ConfigError(f"Apprise does not understand the URL (scheme {url.partition(':')[0]!r})")
         # Apprise URLs carry tokens and passwords; only the privacy form may reach logs and errors.
         self._redacted = str(self._apprise[0].url(privacy=True))  # type: ignore[no-untyped-call]
+
+    @property
+    def redacted(self) -> str:
+        """The URL with its tokens and passwords masked: the only form fit for logs and listings."""
+        return self._redacted
 
     def send(self, events: Sequence[AlertEvent], language: Language | None = None) -> None:
         """Notify once for `events` (a digest for several); raises DeliveryFailed when Apprise reports failure."""

@@ -1,7 +1,13 @@
-"""One crawl run: registry → crawlers (fetch, discover, extract) → classify → storage (checks, findings).
+"""One crawl run: registry → crawlers (fetch, discover, extract) → classify → storage (checks, findings) → changes.
 
 The only tracker module that imports `crawlers`. Each site is stored in its own transaction as soon as it is done,
 so a run killed halfway keeps what it finished and `resume` continues with the kommuner still to check.
+
+Watching over time: before a site is stored, every URL where one of the kommune's known plans was seen is re-checked
+(`crawlers.recheck`) unless the crawl itself fetched it in this check; the bytes of re-checked documents are extracted
+and classified like crawled ones. The change detector (`tracker.changes`) then compares the check with the kommune's
+known plans, and its events and new state are written in the same transaction as the check: a kill loses nothing and
+a resumed run never writes an event twice.
 """
 
 from __future__ import annotations
@@ -18,14 +24,26 @@ from sqlalchemy.orm import Session, sessionmaker
 from crawlers.errors import ExtractionError
 from crawlers.extract import Extractor
 from crawlers.fetch import Fetcher
+from crawlers.recheck import UrlCheck, recheck_urls
 from crawlers.render import Renderer
 from crawlers.sweep import crawl_sites
 from crawlers.types import CrawlOptions, ExtractedText, FetchedDocument, SiteCrawl
-from tracker import storage
+from crawlers.urls import document_format_of, document_format_of_content_type
+from tracker import storage, watch_store
 from tracker.accessibility import assess_accessibility
 from tracker.blobs import EvidenceStore
+from tracker.changes import (
+    Check,
+    SeenDocument,
+    UrlOutcome,
+    UrlRecheck,
+    detect_changes,
+    page_hashes,
+    text_fingerprint,
+    text_sketch,
+)
 from tracker.domain import Category, DocumentText, Kommune, Status
-from tracker.findings import ClassifiedSighting, decide
+from tracker.findings import NOT_YET_A_PLAN, ClassifiedSighting, decide
 from tracker.models import Classification, CrawlRun, Document, Sighting, SiteCheck
 from tracker.reading import CLASSIFIER_VERSION, read_document
 
@@ -64,6 +82,10 @@ class CrawlDependencies:
     extractor: Extractor
     now: Callable[[], datetime] = utc_now
     progress: Progress | None = None
+    #: consecutive checks (site reachable) that must confirm a plan gone before `plan_vanished` (Settings)
+    confirmations: int = 2
+    #: checks in a row a site may be unreachable before `crawler_blocked` (Settings)
+    unreachable_alert_after: int = 3
 
 
 async def run_crawl(
@@ -104,7 +126,7 @@ async def run_crawl(
         async def store_one(kommune: Kommune, crawl: SiteCrawl) -> None:
             try:
                 kommune_id = ids[(kommune.country.value, kommune.kommunenummer)]
-                status = await _store_site(deps, run_id, kommune_id, crawl, options)
+                status = await _store_site(deps, run_id, kommune_id, crawl, fetcher)
                 progress.site_done(kommune, status, crawl.pages_fetched)
             finally:
                 slots.release()
@@ -146,14 +168,30 @@ async def run_crawl(
     return run_id
 
 
+@dataclass(frozen=True)
+class _Fetched:
+    """Bytes to store and read: a crawled document or a re-checked known plan URL (never a sighting)."""
+
+    url: str
+    final_url: str
+    format: str
+    content_type: str
+    body: bytes
+    anchor_text: str = ""
+
+
 async def _store_site(
-    deps: CrawlDependencies, run_id: int, kommune_id: int, crawl: SiteCrawl, options: CrawlOptions
+    deps: CrawlDependencies, run_id: int, kommune_id: int, crawl: SiteCrawl, fetcher: Fetcher
 ) -> Status:
-    """Extract and classify the site's documents, then write check, sightings and finding in one transaction."""
-    shas = [deps.evidence.put(doc.body) for doc in crawl.documents]
+    """Re-check known plan URLs, extract and classify every document, then write check, sightings, finding,
+    change events and the kommune's watch state in one transaction."""
+    rechecks = await _recheck_known_urls(deps, kommune_id, crawl, fetcher)
+    fetched = [_Fetched(d.url, d.final_url, d.format, d.content_type, d.body, d.anchor_text) for d in crawl.documents]
+    fetched += [doc for doc in map(_rechecked_document, rechecks) if doc is not None]
+    shas = [deps.evidence.put(doc.body) for doc in fetched]
     with deps.session_factory() as session:
         known = {sha for sha in set(shas) if storage.document_by_sha(session, sha) is not None}
-    to_extract = {sha: doc for sha, doc in zip(shas, crawl.documents, strict=True) if sha not in known}
+    to_extract = {sha: doc for sha, doc in zip(shas, fetched, strict=True) if sha not in known}
     extracted = dict(
         zip(
             to_extract,
@@ -167,7 +205,7 @@ async def _store_site(
         assert run is not None
         documents: dict[str, Document] = {}
         classifications: dict[str, Classification | None] = {}
-        for sha, doc in zip(shas, crawl.documents, strict=True):
+        for sha, doc in zip(shas, fetched, strict=True):
             if sha in documents:
                 continue
             row = storage.document_by_sha(session, sha) or storage.add_document(
@@ -192,11 +230,11 @@ async def _store_site(
         )
         sightings: list[Sighting] = []
         seen_urls: set[str] = set()
-        for sha, doc in zip(shas, crawl.documents, strict=True):
-            if doc.url in seen_urls:
+        for sha, crawled in zip(shas[: len(crawl.documents)], crawl.documents, strict=True):
+            if crawled.url in seen_urls:
                 continue
-            seen_urls.add(doc.url)
-            sightings.append(_sighting_row(doc, documents[sha]))
+            seen_urls.add(crawled.url)
+            sightings.append(_sighting_row(crawled, documents[sha]))
         storage.add_check(session, check, sightings)
         run.documents_fetched += len(crawl.documents)
         candidates = []
@@ -231,24 +269,140 @@ async def _store_site(
             plan_sighting=plan_sighting,
             plan_classification=classifications[plan_sighting.document.sha256] if plan_sighting else None,
         )
+        seen = [
+            _seen_document(doc, documents[sha], classifications[sha]) for sha, doc in zip(shas, fetched, strict=True)
+        ]
+        _detect_and_record(deps, session, run_id, kommune_id, check, crawl, seen, rechecks)
     return decision.status
+
+
+async def _recheck_known_urls(
+    deps: CrawlDependencies, kommune_id: int, crawl: SiteCrawl, fetcher: Fetcher
+) -> list[UrlCheck]:
+    """What every known plan URL of the kommune answers now; URLs the crawl fetched are taken from the crawl.
+
+    Nothing is re-checked when the site was unreachable or blocked: that check changes no plan anyway.
+    Known URLs include those of suspected-missing and vanished plans (a vanished plan can come back).
+    """
+    if not crawl.reachable or crawl.blocked:
+        return []
+    with deps.session_factory() as session:
+        state = watch_store.load_state(session, kommune_id)
+    known = list(dict.fromkeys(url for plan in state.plans for url in plan.urls))
+    crawled = {doc.url: doc for doc in crawl.documents}
+    crawled.update({doc.final_url: doc for doc in crawl.documents if doc.final_url not in crawled})
+    reused = [_crawled_answer(url, crawled[url]) for url in known if url in crawled]
+    todo = [url for url in known if url not in crawled]
+    front = crawl.final_start_url or crawl.start_url
+    fresh = await recheck_urls(todo, fetcher=fetcher, front_page_url=front) if todo else ()
+    return [*reused, *fresh]
+
+
+def _crawled_answer(url: str, doc: FetchedDocument) -> UrlCheck:
+    """A known URL the crawl fetched as a document in this check, as if it had been re-checked."""
+    moved = doc.url == url and doc.final_url != url
+    return UrlCheck(
+        url=url,
+        outcome="moved" if moved else "served",
+        status=doc.status,
+        final_url=doc.final_url,
+        sha256=doc.sha256,
+        redirects=doc.redirects,
+        detail=f"fetched by the crawl (HTTP {doc.status})",
+    )
+
+
+def _rechecked_document(answer: UrlCheck) -> _Fetched | None:
+    """The bytes a re-checked URL served, to extract and classify like a crawled document."""
+    if answer.outcome not in ("served", "moved") or not answer.body:
+        return None
+    final = answer.final_url or answer.url
+    fmt = document_format_of_content_type(answer.content_type) or (
+        "html" if answer.content_type.split(";", 1)[0].strip().lower() in ("text/html", "application/xhtml+xml")
+        else document_format_of(final)
+    )  # fmt: skip
+    if fmt is None:
+        return None
+    return _Fetched(answer.url, final, fmt, answer.content_type, answer.body)
+
+
+def _seen_document(doc: _Fetched, row: Document, reading: Classification | None) -> SeenDocument:
+    """A stored document as the change detector sees it: its normalised-text identity and its category.
+
+    Drafts, hearing drafts and case documents about a plan count as `other`: a draft put out for hearing is not the
+    kommune's plan (as in `findings.decide`), so it never raises `plan_appeared`; its adoption later does.
+    """
+    pages = [str(page) for page in row.pages] if row.extraction_error is None else []
+    if reading is None or (reading.document_kind or "") in NOT_YET_A_PLAN:
+        category = Category.OTHER
+    else:
+        category = Category(reading.category)
+    return SeenDocument(
+        url=doc.url,
+        sha256=row.sha256,
+        fingerprint=text_fingerprint(pages),
+        category=category,
+        final_url="" if doc.final_url == doc.url else doc.final_url,
+        year_start=reading.year_start if reading else None,
+        year_end=reading.year_end if reading else None,
+        page_count=row.page_count,
+        title=row.title,
+        page_hashes=page_hashes(pages),
+        sketch=text_sketch(pages),
+    )
+
+
+def _detect_and_record(
+    deps: CrawlDependencies,
+    session: Session,
+    run_id: int,
+    kommune_id: int,
+    check: SiteCheck,
+    crawl: SiteCrawl,
+    seen: list[SeenDocument],
+    rechecks: list[UrlCheck],
+) -> None:
+    """Compare this check with the kommune's known plans; write the events and the new state (caller's transaction)."""
+    previous = watch_store.load_state(session, kommune_id, lock=True)
+    previous_check_id = watch_store.last_check_id(session, kommune_id)
+    result = detect_changes(
+        previous,
+        Check(
+            check_id=str(check.id),
+            reachable=crawl.reachable,
+            blocked=crawl.blocked,
+            detail=crawl.error or "",
+            documents=tuple(seen),
+            rechecks=tuple(
+                UrlRecheck(r.url, UrlOutcome(r.outcome), r.status, r.final_url, r.sha256, r.detail) for r in rechecks
+            ),
+        ),
+        confirmations=deps.confirmations,
+        unreachable_alert_after=deps.unreachable_alert_after,
+    )
+    now = deps.now()
+    context: dict[str, object] = {"run_id": run_id, "previous_check_id": previous_check_id}
+    watch_store.add_events(session, kommune_id, check.id, result.events, now=now, context=context)
+    watch_store.save_state(session, kommune_id, result.state, check_id=check.id, now=now)
+    for event in result.events:
+        logger.info(
+            "kommune %d: %s %s", kommune_id, event.kind.value, event.url or "", extra={"kommune_id": kommune_id}
+        )
 
 
 def result_category(row: Classification) -> Category:
     return Category(row.category)
 
 
-async def _extract(extractor: Extractor, doc: FetchedDocument) -> ExtractedText | ExtractionError:
+async def _extract(extractor: Extractor, doc: _Fetched) -> ExtractedText | ExtractionError:
     try:
-        return await extractor.extract(doc.body, doc.format)
+        return await extractor.extract(doc.body, doc.format, url=doc.final_url)
     except ExtractionError as exc:
         logger.warning("could not extract %s: %s", doc.url, exc.reason)
         return exc
 
 
-def _document_row(
-    sha: str, doc: FetchedDocument, extracted: ExtractedText | ExtractionError, now: datetime
-) -> Document:
+def _document_row(sha: str, doc: _Fetched, extracted: ExtractedText | ExtractionError, now: datetime) -> Document:
     row = Document(
         sha256=sha,
         format=doc.format,
@@ -278,7 +432,7 @@ def _document_row(
 
 
 def _classification(
-    session: Session, row: Document, doc: FetchedDocument, today: date, now: datetime
+    session: Session, row: Document, doc: _Fetched, today: date, now: datetime
 ) -> Classification | None:
     """The stored classification of this document for the current classifier, made now if missing."""
     if row.extraction_error is not None:

@@ -40,14 +40,17 @@ SCAN_PAGES = 2
 
 
 @functools.cache
-def pdf_bytes(doc: DocText, *, declare: bool = False) -> bytes:
+def pdf_bytes(doc: DocText, *, declare: bool = False, created: datetime = _FIXED_DATE, producer: str = "") -> bytes:
     """A text PDF: a cover page, then the sections in two halves that each start a new page (>= 3 pages).
 
     `declare` writes the document language (/Lang) and title (/Title) into the PDF, as an accessible export does.
+    `created` and `producer` re-export the same text as other bytes (a new timestamp or PDF tool: the same plan).
     """
     pdf = FPDF(format="A4")
     pdf.core_fonts_encoding = "windows-1252"  # core fonts then cover æøå, en dash and «»
-    pdf.set_creation_date(_FIXED_DATE)
+    pdf.set_creation_date(created)
+    if producer:
+        pdf.set_producer(producer)
     if declare:
         pdf.set_title(doc.title)
         pdf.set_lang(_LANG_TAGS[doc.lang])

@@ -329,3 +329,10 @@ def test_apprise_failure_is_retryable_and_bad_url_is_a_config_error() -> None:
     assert caught.value.retryable
     with pytest.raises(ConfigError):
         AppriseChannel("nosuchscheme://token@host")
+
+
+def test_next_attempt_takes_the_configured_maximum() -> None:
+    transient = DeliveryFailed("webhook", "503", retryable=True, status=503)
+    assert next_attempt_at(2, transient, WHEN, max_attempts=3) == WHEN + timedelta(seconds=60)
+    assert next_attempt_at(3, transient, WHEN, max_attempts=3) is None
+    assert next_attempt_at(MAX_ATTEMPTS, transient, WHEN, max_attempts=MAX_ATTEMPTS + 5) is not None

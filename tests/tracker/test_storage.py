@@ -187,6 +187,11 @@ def test_latest_finding_per_kommune_is_exported(engine: Engine) -> None:
         "text_source": "text_layer",
         "pages_fetched": "17",
         "checked_at": "2026-11-30T10:00:00Z",
+        "override_status": "",
+        "override_reason": "",
+        "overridden_by": "",
+        "overridden_at": "",
+        "missed_by_crawler": "",
     }
     assert by_number["4601"]["status"] == "site_unreachable"
     assert by_number["4601"]["plan_url"] == ""

@@ -1,0 +1,374 @@
+"""Dashboard latency over a full-size history: 455 kommuner, two years of weekly checks.
+
+Fills a fresh database (SQLite by default, `--db postgresql+psycopg://...` for PostgreSQL) with synthetic rows
+through the models' tables (bulk inserts: 104 runs x 455 checks, findings and plan sightings, a document and a
+reading per plan, a few hundred events), starts `planvakt`'s app under uvicorn in a subprocess, and fires requests
+with an httpx async client at a fixed concurrency: the overview, kommune pages and the findings CSV. Prints p50 and
+p95 latency and throughput per endpoint.
+
+    .venv/bin/python bench/bench_dashboard.py [--requests 200] [--concurrency 8] [--weeks 104] [--db URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import func, insert, select
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tracker import storage  # noqa: E402
+from tracker.criteria import criteria_for  # noqa: E402
+from tracker.models import (  # noqa: E402
+    Classification,
+    CrawlRun,
+    Document,
+    Event,
+    Finding,
+    KommuneRow,
+    Sighting,
+    SiteCheck,
+)
+from tracker.registry import builtin_registry  # noqa: E402
+
+STATUSES = (
+    ("abuse_specific_plan", 0.35),
+    ("general_violence_plan_only", 0.35),
+    ("no_plan_found", 0.25),
+    ("site_unreachable", 0.05),
+)
+ACCESS = [{"check": c, "ok": True, "detail": "ok"} for c in ("text_layer", "tagged_pdf", "declared_language")]
+
+
+def _status(rng: random.Random) -> str:
+    roll, acc = rng.random(), 0.0
+    for status, share in STATUSES:
+        acc += share
+        if roll < acc:
+            return status
+    return STATUSES[-1][0]
+
+
+def fill(url: str, weeks: int, seed: int = 1) -> dict[str, int]:
+    """Bulk-insert `weeks` weekly checks of every kommune; return row counts."""
+    engine = storage.make_engine(url)
+    storage.upgrade(engine)
+    factory = storage.make_session_factory(engine)
+    rng = random.Random(seed)
+    start = datetime(2024, 1, 1, 3, tzinfo=UTC)
+    with factory.begin() as session:
+        storage.sync_kommuner(session, builtin_registry())
+        kommuner = [(row.id, row.country, row.website) for row in session.scalars(select(KommuneRow))]
+        base = {name: (session.scalar(select(func.max(model.id))) or 0) for name, model in _MODELS.items()}
+    plan: dict[int, tuple[str, int, int, int]] = {}  # kommune id -> (status, document id, classification id, year)
+    documents, readings = [], []
+    doc_id, cls_id = base["document"], base["classification"]
+    for kommune_id, country, _ in kommuner:
+        status = _status(rng)
+        if status in ("abuse_specific_plan", "general_violence_plan_only"):
+            doc_id += 1
+            cls_id += 1
+            year = rng.randint(2018, 2025)
+            language = "da" if country == "DK" else "nb"
+            documents.append(
+                {
+                    "id": doc_id,
+                    "sha256": uuid.uuid4().hex + uuid.uuid4().hex,
+                    "format": "pdf",
+                    "content_type": "application/pdf",
+                    "size_bytes": rng.randint(50_000, 3_000_000),
+                    "first_seen_at": start,
+                    "title": f"Handlingsplan {kommune_id} {year}-{year + 3}",
+                    "page_count": rng.randint(4, 40),
+                    "text_source": "text_layer",
+                    "pages": [],
+                    "headings": [],
+                    "metadata": {},
+                    "facts": {},
+                }
+            )
+            category = "abuse_specific" if status == "abuse_specific_plan" else "general_violence"
+            readings.append(
+                {
+                    "id": cls_id,
+                    "document_id": doc_id,
+                    "classifier_version": "bench",
+                    "category": category,
+                    "confidence": 0.9,
+                    "reason": "bench",
+                    "evidence": [],
+                    "year_start": year,
+                    "year_end": year + 3,
+                    "language": language,
+                    "document_kind": "adopted_plan",
+                    "kind_evidence": [],
+                    "criteria": [
+                        {"criterion": c, "met": rng.random() < 0.6, "sentences": [[1, "Alle ansatte skal kurses."]]}
+                        for c in criteria_for(language)
+                    ],
+                    "created_at": start,
+                }
+            )
+            plan[kommune_id] = (status, doc_id, cls_id, year)
+        else:
+            plan[kommune_id] = (status, 0, 0, 0)
+    counts = {"kommuner": len(kommuner), "documents": len(documents)}
+    with engine.begin() as conn:
+        conn.execute(insert(Document), documents)
+        conn.execute(insert(Classification), readings)
+    run_id, check_id, sighting_id, finding_id = base["run"], base["check"], base["sighting"], base["finding"]
+    totals = {"checks": 0, "sightings": 0, "findings": 0, "events": 0}
+    for week in range(weeks):
+        at = start + timedelta(weeks=week)
+        run_id += 1
+        runs = [
+            {
+                "id": run_id,
+                "started_at": at,
+                "finished_at": at + timedelta(hours=2),
+                "state": "finished",
+                "options": {},
+                "kommuner_planned": len(kommuner),
+                "kommuner_checked": len(kommuner),
+                "pages_fetched": len(kommuner) * 80,
+                "documents_fetched": len(documents),
+                "errors": 3,
+            }
+        ]
+        checks, sightings, findings, events = [], [], [], []
+        for kommune_id, _, website in kommuner:
+            status, document_id, classification_id, year = plan[kommune_id]
+            if rng.random() < 0.01:
+                status = "site_unreachable"
+            check_id += 1
+            finding_id += 1
+            reachable = status != "site_unreachable"
+            checks.append(
+                {
+                    "id": check_id,
+                    "run_id": run_id,
+                    "kommune_id": kommune_id,
+                    "start_url": website,
+                    "final_url": website,
+                    "reachable": reachable,
+                    "blocked": False,
+                    "error": None if reachable else "connection refused",
+                    "pages_fetched": rng.randint(40, 120) if reachable else 0,
+                    "robots_disallowed": 0,
+                    "rendered_pages": 0,
+                    "issues": [],
+                    "started_at": at,
+                    "finished_at": at + timedelta(minutes=5),
+                }
+            )
+            has_plan = reachable and document_id
+            if has_plan:
+                sighting_id += 1
+                sightings.append(
+                    {
+                        "id": sighting_id,
+                        "check_id": check_id,
+                        "document_id": document_id,
+                        "url": f"{website}/planer/plan-{document_id}.pdf",
+                        "final_url": f"{website}/planer/plan-{document_id}.pdf",
+                        "http_status": 200,
+                        "redirects": [],
+                        "anchor_text": "Handlingsplan",
+                        "found_via": "link",
+                        "click_depth": 2,
+                        "click_path": [
+                            {"url": website, "anchor_text": ""},
+                            {"url": f"{website}/planer", "anchor_text": "Planer"},
+                            {"url": f"{website}/planer/plan-{document_id}.pdf", "anchor_text": "Handlingsplan"},
+                        ],
+                        "in_sitemap": True,
+                        "search_rank": None,
+                        "accessibility": ACCESS,
+                        "seen_at": at + timedelta(minutes=5),
+                    }
+                )
+            findings.append(
+                {
+                    "id": finding_id,
+                    "run_id": run_id,
+                    "kommune_id": kommune_id,
+                    "check_id": check_id,
+                    "status": status,
+                    "plan_sighting_id": sighting_id if has_plan else None,
+                    "plan_classification_id": classification_id if has_plan else None,
+                    "plan_category": "abuse_specific" if status == "abuse_specific_plan" else None,
+                    "plan_current": ("true" if year + 3 >= at.year else "false") if has_plan else None,
+                    "found_via": "link" if has_plan else None,
+                    "click_depth": 2 if has_plan else None,
+                    "checked_at": at + timedelta(minutes=5),
+                    "reason": "bench",
+                }
+            )
+            if rng.random() < 0.005:
+                events.append(
+                    {
+                        "uuid": str(uuid.uuid4()),
+                        "kind": rng.choice(["plan_changed", "plan_moved", "check_failed"]),
+                        "kommune_id": kommune_id,
+                        "check_id": check_id,
+                        "url": f"{website}/plan.pdf",
+                        "detected_at": at + timedelta(minutes=6),
+                        "evidence": {},
+                    }
+                )
+        with engine.begin() as conn:
+            conn.execute(insert(CrawlRun), runs)
+            conn.execute(insert(SiteCheck), checks)
+            if sightings:
+                conn.execute(insert(Sighting), sightings)
+            conn.execute(insert(Finding), findings)
+            if events:
+                conn.execute(insert(Event), events)
+        totals["checks"] += len(checks)
+        totals["sightings"] += len(sightings)
+        totals["findings"] += len(findings)
+        totals["events"] += len(events)
+    engine.dispose()
+    return counts | totals
+
+
+_MODELS: dict[str, Any] = {
+    "document": Document,
+    "classification": Classification,
+    "run": CrawlRun,
+    "check": SiteCheck,
+    "sighting": Sighting,
+    "finding": Finding,
+}
+
+
+def serve(url: str, port: int) -> None:
+    """The subprocess: the real app under uvicorn (one worker, as `planvakt serve` runs it)."""
+    import uvicorn
+
+    from dashboards.app import create_app
+    from tracker.config import Settings
+
+    settings = Settings(database_url=url, var_dir=Path(tempfile.gettempdir()) / "planvakt-bench")
+    uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+async def _load(base: str, paths: list[str], concurrency: int) -> tuple[list[float], float]:
+    latencies: list[float] = []
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for path in paths:
+        queue.put_nowait(path)
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        while not queue.empty():
+            path = queue.get_nowait()
+            started = time.perf_counter()
+            response = await client.get(path)
+            await response.aread()
+            latencies.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise RuntimeError(f"{path}: HTTP {response.status_code}")
+
+    started = time.perf_counter()
+    limits = httpx.Limits(max_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
+        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
+    return latencies, time.perf_counter() - started
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] * 1000
+
+
+def _screenshot(url: str, target: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(url)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(target), clip={"x": 0, "y": 0, "width": 1280, "height": 1000})
+        browser.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", help="database URL (default: a fresh SQLite file)")
+    parser.add_argument("--weeks", type=int, default=104)
+    parser.add_argument("--requests", type=int, default=200, help="requests per endpoint")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--screenshot", type=Path, help="also save a screenshot of the overview here (PNG)")
+    parser.add_argument("--serve", nargs=2, metavar=("URL", "PORT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve[0], int(args.serve[1]))
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="planvakt-bench-"))
+    url = args.db or f"sqlite:///{tmp / 'bench.sqlite3'}"
+    started = time.perf_counter()
+    counts = fill(url, args.weeks)
+    print(f"filled in {time.perf_counter() - started:.1f} s: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, __file__, "--serve", url, str(port)], cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(base + "/api/openapi.json", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        engine = storage.make_engine(url)
+        with engine.connect() as conn:
+            numbers = list(conn.scalars(select(KommuneRow.kommunenummer)))
+        engine.dispose()
+        rng = random.Random(2)
+        endpoints = {
+            "overview /": ["/"] * args.requests,
+            "kommune /kommune/{nr}": [f"/kommune/{rng.choice(numbers)}" for _ in range(args.requests)],
+            "findings CSV /data/findings.csv": ["/data/findings.csv"] * max(args.requests // 4, 10),
+        }
+        print(f"backend {url.split(':', 1)[0]}, concurrency {args.concurrency}, uvicorn (1 process) on {base}")
+        print(f"{'endpoint':34} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7}")
+        for name, paths in endpoints.items():
+            asyncio.run(_load(base, paths[:3], 1))  # warm up
+            latencies, elapsed = asyncio.run(_load(base, paths, args.concurrency))
+            print(
+                f"{name:34} {len(latencies):>5} {_pct(latencies, 0.5):>8.1f} {_pct(latencies, 0.95):>8.1f} "
+                f"{len(latencies) / elapsed:>7.1f}"
+            )
+        if args.screenshot:
+            _screenshot(base + "/", args.screenshot)
+            print(f"screenshot of the overview: {args.screenshot}")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""The composition root of the web app: `create_app(settings)` builds the engine, evidence store and templates once
+and hands them to the routes through `app.state`. No module-level engines, sessions or caches.
+
+Routes live in one module per page (overview, kommune, changes, health, data, api, evidence; act and review are
+the write side). The OpenAPI document of the read-only JSON API is at /api/openapi.json; the interactive docs
+pages are off because they load their scripts from a CDN, which the CSP and an offline machine both forbid.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from dashboards.rendering import build_environment, render
+from dashboards.security import SecurityHeadersMiddleware
+from tracker import storage
+from tracker.blobs import EvidenceStore
+from tracker.config import Settings
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+#: page modules each exposing `router`, in navigation order
+PAGE_MODULES: tuple[str, ...] = (
+    "dashboards.overview",
+    "dashboards.kommune",
+    "dashboards.changes",
+    "dashboards.health",
+    "dashboards.data",
+    "dashboards.api",
+    "dashboards.evidence",
+)
+#: the write side (another module owner); included when present
+WRITE_MODULES: tuple[str, ...] = ("dashboards.act", "dashboards.review")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    session_factory: sessionmaker[Session] | None = None,
+    evidence: EvidenceStore | None = None,
+    now: Callable[[], datetime] = utc_now,
+    allow_private_networks: bool = False,
+) -> FastAPI:
+    """The dashboard app over `settings`' database and evidence store (or the ones passed in, for tests).
+
+    `allow_private_networks` lets the tip form accept loopback/private URLs (tests and the demo web only).
+    """
+    app = FastAPI(
+        title="Planvakt",
+        description="Read-only JSON API of Planvakt's findings: kommuner, plans and change events.",
+        version="1",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    if session_factory is None:
+        session_factory = storage.make_session_factory(storage.make_engine(settings.resolved_database_url))
+    app.state.settings = settings
+    app.state.session_factory = session_factory
+    app.state.evidence = evidence or EvidenceStore(settings.resolved_evidence_dir)
+    app.state.now = now
+    app.state.allow_private_networks = allow_private_networks
+    app.state.templates = build_environment()
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for name in PAGE_MODULES + WRITE_MODULES:
+        if importlib.util.find_spec(name) is not None:  # the write side may not be installed yet
+            app.include_router(importlib.import_module(name).router)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def html_errors(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith(("/api/", "/static/", "/evidence/")):
+            return await http_exception_handler(request, exc)
+        page: HTMLResponse = render(
+            request, "error.html", {"status": exc.status_code, "detail": exc.detail}, status_code=exc.status_code
+        )
+        return page
+
+    return app

@@ -1,0 +1,73 @@
+"""The data page and its downloads: findings, plans and events as CSV or JSON, with the CLI exports' columns
+(tracker/export.py), a data dictionary and a link to the read-only API's OpenAPI document.
+
+A download is written to a spooled temporary file (memory up to a few MB, disk beyond) while the database
+streams the rows, then sent in chunks: the rows never sit in memory at once, and the session is closed before
+the client starts reading.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, StreamingResponse
+from sqlalchemy.orm import Session
+
+from dashboards.dictionary import DATASETS, dictionary
+from dashboards.rendering import page_language, render
+from tracker import review_store, storage
+from tracker.export import ExportFormat, event_records, finding_records, plan_records, write_records
+from tracker.watch_store import iter_events
+
+router = APIRouter()
+
+SPOOL_BYTES = 8 * 1024 * 1024
+CHUNK_BYTES = 64 * 1024
+MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+
+_RECORDS: dict[str, Callable[[Session], Iterable[dict[str, str]]]] = {
+    "findings": lambda session: finding_records(
+        storage.iter_latest_findings(session), review_store.finding_reviews(session)
+    ),
+    "plans": lambda session: plan_records(storage.iter_latest_plans(session), review_store.plan_reviews(session)),
+    "events": lambda session: event_records(iter_events(session)),
+}
+
+
+@router.get("/data", response_class=HTMLResponse, include_in_schema=False)
+def data_page(request: Request) -> HTMLResponse:
+    lang = page_language(request)
+    return render(
+        request,
+        "data.html",
+        {"datasets": {name: dictionary(name, lang) for name in DATASETS}},
+    )
+
+
+def _chunks(handle: IO[bytes]) -> Iterator[bytes]:
+    try:
+        while chunk := handle.read(CHUNK_BYTES):
+            yield chunk
+    finally:
+        handle.close()
+
+
+@router.get("/data/{dataset}.{fmt}", include_in_schema=False)
+def download(request: Request, dataset: str, fmt: str) -> StreamingResponse:
+    if dataset not in DATASETS or fmt not in MEDIA_TYPES:
+        raise HTTPException(status_code=404, detail="no such download")
+    export_format: ExportFormat = "csv" if fmt == "csv" else "json"
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+b")
+    text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
+    with request.app.state.session_factory() as session:
+        write_records(_RECORDS[dataset](session), DATASETS[dataset], text, export_format)
+    text.flush()
+    text.detach()
+    spool.seek(0)
+    day = request.app.state.now().date().isoformat()
+    headers = {"Content-Disposition": f'attachment; filename="planvakt-{dataset}-{day}.{fmt}"'}
+    return StreamingResponse(_chunks(spool), media_type=MEDIA_TYPES[fmt], headers=headers)

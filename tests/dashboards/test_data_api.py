@@ -1,0 +1,121 @@
+"""Downloads, the data dictionary, archived copies and the read-only JSON API, over the crawled demo web."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+
+import httpx
+import pytest
+
+from dashboards.dictionary import DATASETS, describe
+from tests.dashboards.conftest import HOSTILE_NUMBER, Crawled
+from tracker.export import EVENTS_COLUMNS, FINDINGS_COLUMNS, PLANS_COLUMNS
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+
+@pytest.fixture(scope="module")
+def http(base_url: str) -> httpx.Client:
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        yield client
+
+
+@pytest.mark.parametrize(
+    ("dataset", "columns"), [("findings", FINDINGS_COLUMNS), ("plans", PLANS_COLUMNS), ("events", EVENTS_COLUMNS)]
+)
+def test_csv_download_has_the_documented_header(http: httpx.Client, dataset: str, columns: tuple[str, ...]) -> None:
+    response = http.get(f"/data/{dataset}.csv")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert f'filename="planvakt-{dataset}-' in response.headers["content-disposition"]
+    reader = csv.DictReader(io.StringIO(response.text))
+    rows = list(reader)
+    assert tuple(reader.fieldnames or ()) == columns
+    assert rows, dataset
+    documented = http.get("/data").text
+    for column in columns:
+        assert f"<code>{column}</code>" in documented
+
+
+def test_json_download_matches_csv(http: httpx.Client, crawled: Crawled) -> None:
+    as_json = http.get("/data/findings.json").json()
+    as_csv = list(csv.DictReader(io.StringIO(http.get("/data/findings.csv").text)))
+    assert as_json == as_csv
+    assert len(as_json) == len(crawled.kommuner)
+
+
+def test_every_column_has_a_description_in_both_languages() -> None:
+    for dataset, columns in DATASETS.items():
+        for column in columns:
+            assert describe(column, "nb"), (dataset, column)
+            assert describe(column, "en"), (dataset, column)
+
+
+def test_archived_copy_is_the_stored_bytes(http: httpx.Client, crawled: Crawled) -> None:
+    detail = http.get(f"/api/kommuner/{crawled.number('menu')}").json()
+    best = next(plan for plan in detail["plans"] if plan["best"])
+    copy = http.get(best["archived_copy"])
+    assert copy.status_code == 200
+    assert hashlib.sha256(copy.content).hexdigest() == best["sha256"]
+    assert copy.content.startswith(b"%PDF")
+    assert copy.headers["content-type"] == "application/pdf"
+    assert copy.headers["content-disposition"].startswith("inline")
+    assert copy.headers["x-content-type-options"] == "nosniff"
+    assert http.get("/evidence/" + "0" * 64).status_code == 404
+    assert http.get("/evidence/not-a-hash").status_code == 404
+
+
+def test_archived_html_is_an_attachment_in_a_sandbox(http: httpx.Client, crawled: Crawled) -> None:
+    plan = next(p for p in http.get(f"/api/kommuner/{HOSTILE_NUMBER}").json()["plans"] if p["best"])
+    copy = http.get(plan["archived_copy"])
+    assert hashlib.sha256(copy.content).hexdigest() == plan["sha256"]
+    assert copy.headers["content-disposition"].startswith("attachment")
+    assert copy.headers["content-security-policy"].startswith("sandbox")
+
+
+def test_api_kommuner_shapes_and_filters(http: httpx.Client, crawled: Crawled) -> None:
+    everything = http.get("/api/kommuner").json()
+    assert len(everything) == len(crawled.kommuner)
+    menu = next(k for k in everything if k["kommunenummer"] == crawled.number("menu"))
+    assert menu["status"] == "abuse_specific_plan"
+    assert menu["click_depth"] == 2 and menu["plan_current"] == "true"
+    assert menu["criteria_met"] >= 4 and menu["criteria_total"] == 6
+    assert menu["url"] == f"/api/kommuner/{menu['kommunenummer']}"
+    danish = http.get("/api/kommuner", params={"country": "DK"}).json()
+    assert danish and {k["country"] for k in danish} == {"DK"}
+    down = http.get("/api/kommuner", params={"status": "site_unreachable"}).json()
+    assert [k["kommunenummer"] for k in down] == [crawled.number("down")]
+
+
+def test_api_kommune_detail_has_the_evidence(http: httpx.Client, crawled: Crawled) -> None:
+    detail = http.get(f"/api/kommuner/{crawled.number('deep')}").json()
+    best = next(plan for plan in detail["plans"] if plan["best"])
+    assert best["click_depth"] == 5 and len(best["click_path"]) == 6
+    assert best["category"] == "abuse_specific" and best["found_via"] == "link"
+    assert {c["criterion"] for c in best["criteria"]} >= {"children_knowledge", "arena_coverage"}
+    assert any(a["check"] == "text_layer" for a in best["accessibility"])
+    assert detail["checks"][0]["status"] == "abuse_specific_plan"
+
+
+def test_api_events_and_plans(http: httpx.Client, crawled: Crawled) -> None:
+    moved = http.get("/api/events", params={"kind": "plan_moved"}).json()
+    assert [e["kind"] for e in moved] == ["plan_moved"]
+    assert moved[0]["previous_url"].endswith("old.pdf") and moved[0]["details"] == {"test": "robots"}
+    plans = http.get("/api/plans", params={"category": "general_violence"}).json()
+    assert plans and {p["category"] for p in plans} == {"general_violence"}
+    assert {crawled.number("general_only"), crawled.number("robots")} <= {p["kommunenummer"] for p in plans}
+
+
+def test_openapi_documents_the_read_only_api(http: httpx.Client) -> None:
+    document = http.get("/api/openapi.json").json()
+    assert {path for path in document["paths"] if path.startswith("/api/")} == {
+        "/api/kommuner",
+        "/api/kommuner/{kommunenummer}",
+        "/api/events",
+        "/api/plans",
+    }
+    assert all(set(document["paths"][path]) == {"get"} for path in document["paths"] if path.startswith("/api/"))
+    schemas = document["components"]["schemas"]
+    assert {"KommuneOut", "KommuneDetailOut", "EventOut", "PlanOut"} <= set(schemas)

@@ -1,0 +1,140 @@
+"""The letter to a kommune's politicians: language, what was found, what is missing, what to ask for."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tracker.letters import LetterFacts, PlanFact, missing_criteria, write_letter
+
+ON = date(2026, 3, 2)
+ALL_NB = ("children_knowledge", "staff_signs_knowledge", "staff_competence", "routine_drills", "citizen_information")
+
+
+def _plan(**changes: object) -> PlanFact:
+    values: dict[str, object] = {
+        "title": "Handlingsplan mot seksuelle overgrep mot barn 2024–2027",
+        "url": "https://www.fjellvik.kommune.no/plan.pdf",
+        "category": "abuse_specific",
+        "current": "true",
+        "year_start": 2024,
+        "year_end": 2027,
+        "found_via": "link",
+        "click_depth": 2,
+        "criteria": tuple((c, True) for c in ALL_NB) + (("arena_coverage", False),),
+    }
+    values.update(changes)
+    return PlanFact(**values)  # type: ignore[arg-type]
+
+
+def _facts(**changes: object) -> LetterFacts:
+    values: dict[str, object] = {
+        "kommune_name": "Fjellvik",
+        "country": "NO",
+        "language": "nb",
+        "website": "https://www.fjellvik.kommune.no",
+        "status": "abuse_specific_plan",
+        "checked_on": ON,
+        "plan": _plan(),
+    }
+    values.update(changes)
+    return LetterFacts(**values)  # type: ignore[arg-type]
+
+
+def test_bokmal_letter_names_the_plan_and_the_missing_criterion() -> None:
+    letter = write_letter(_facts())
+    text = letter.text()
+    assert letter.language == "nb"
+    assert letter.greeting == "Til ordføreren og kommunestyret i Fjellvik"
+    assert "«Handlingsplan mot seksuelle overgrep mot barn 2024–2027» (2024–2027), og den gjelder fortsatt" in text
+    assert "lett å finne: den ligger 2 klikk fra forsiden" in text
+    # only the unmet criterion is listed, in Bokmål
+    assert letter.missing == ("gjelde barnehager, skoler, fritidsarenaer og alle tjenester som møter barn",)
+    assert "Jeg finner ikke at planen forplikter kommunen til å:" in text
+    assert any("utvides" in ask for ask in letter.asks)
+    assert "Med vennlig hilsen" in text
+
+
+def test_nynorsk_letter_for_an_expired_plan_found_only_through_search() -> None:
+    facts = _facts(
+        kommune_name="Vikøy",
+        language="nn",
+        plan=_plan(current="false", year_start=2015, year_end=2019, found_via="site_search", click_depth=None),
+    )
+    letter = write_letter(facts)
+    text = letter.text()
+    assert letter.greeting == "Til ordføraren og kommunestyret i Vikøy"
+    assert "for perioden 2015–2019. Den perioden er over" in text
+    assert "berre gjennom søket på nettstaden" in text
+    assert "at planen vert rullert og vedteken på nytt, med ein ny planperiode" in letter.asks
+    assert any("lenkja frå framsida" in ask for ask in letter.asks)
+    assert "Med venleg helsing" in text
+    # no Bokmål leaks into a Nynorsk letter
+    assert "Jeg " not in text and "ikke " not in text
+
+
+def test_danish_letter_without_a_plan_lists_the_whole_beredskab_checklist_and_the_duty() -> None:
+    facts = _facts(kommune_name="Kildeby", country="DK", language="da", status="no_plan_found", plan=None)
+    letter = write_letter(facts)
+    text = letter.text()
+    assert letter.subject == "Beredskab mod seksuelle overgreb mod børn i Kildeby"
+    assert letter.greeting == "Til borgmesteren og kommunalbestyrelsen i Kildeby"
+    assert "kan hverken finde et beredskab" in text
+    assert "pligt til at have et skriftligt beredskab" in text
+    # the Danish checklist includes the beredskab items
+    assert len(letter.missing) == 10
+    assert "beskrive konkrete handleveje: hvem gør hvad, når der er mistanke om overgreb" in letter.missing
+    assert letter.missing_heading == "Et godt beredskab forpligter kommunen til at"
+    assert any("udarbejder og vedtager et beredskab" in ask for ask in letter.asks)
+    assert "Med venlig hilsen" in text
+
+
+def test_general_violence_plan_only_asks_for_a_dedicated_plan() -> None:
+    plan = _plan(
+        category="general_violence", title="Handlingsplan mot vold i nære relasjoner 2021–2024", current="false"
+    )
+    letter = write_letter(_facts(status="general_violence_plan_only", plan=plan))
+    text = letter.text()
+    assert "bare en plan mot vold i nære relasjoner" in text
+    assert "perioden for den er dessuten over" in text
+    assert "Opptrappingsplanen mot vold og overgrep" in text
+    assert letter.asks[0].startswith("at kommunen lager og vedtar en egen handlingsplan")
+    assert letter.missing_heading == "En god plan forplikter kommunen til å"
+    assert len(letter.missing) == 6
+
+
+def test_unreachable_site_is_never_called_planless() -> None:
+    letter = write_letter(_facts(status="site_unreachable", plan=None))
+    text = letter.text()
+    assert "nettstedet svarte ikke da det ble sjekket 2026-03-02" in text
+    assert "finner verken" not in text
+    assert letter.missing == ()
+    assert letter.asks[0].startswith("at dere svarer meg på om kommunen har en slik plan")
+
+
+def test_draft_only_and_deep_plan_and_volunteer_find() -> None:
+    draft = _plan(kind="hearing_draft", title="Høringsutkast: plan mot overgrep")
+    letter = write_letter(_facts(status="no_plan_found", plan=None, drafts=(draft,)))
+    assert "bare en høringsversjon av en plan, «Høringsutkast: plan mot overgrep»" in letter.text()
+    assert letter.asks[0].startswith("at planen blir ferdigbehandlet og vedtatt")
+
+    deep = write_letter(_facts(plan=_plan(click_depth=5)))
+    assert "vanskelig å finne: den ligger 5 klikk fra forsiden" in deep.text()
+
+    tipped = write_letter(_facts(plan=_plan(found_via="tip", click_depth=None), found_by_volunteer=True))
+    assert "funnet av en frivillig, men ikke ved å følge lenkene fra forsiden" in tipped.text()
+
+
+def test_all_criteria_met_is_praised_and_nothing_listed() -> None:
+    plan = _plan(criteria=tuple((c, True) for c in (*ALL_NB, "arena_coverage")))
+    letter = write_letter(_facts(plan=plan, evidence_url="http://127.0.0.1:8000/kommune/3901"))
+    assert letter.missing == ()
+    assert "dekker alle punktene" in letter.text()
+    assert "http://127.0.0.1:8000/kommune/3901" in letter.text()
+
+
+@pytest.mark.parametrize(("language", "expected"), [("nb", 6), ("nn", 6), ("da", 10)])
+def test_missing_criteria_follow_the_letter_language(language: str, expected: int) -> None:
+    assert len(missing_criteria(None, language)) == expected  # type: ignore[arg-type]
+    assert missing_criteria(_plan(), language)[0] == "arena_coverage"  # type: ignore[arg-type]

@@ -1,0 +1,110 @@
+"""`planvakt schedule`: parse options, build the scheduler's runtime, run it in the foreground until told to stop."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+from datetime import timedelta
+from pathlib import Path
+from types import FrameType
+from typing import Annotated
+
+import typer
+
+from tracker.errors import TrackerError
+
+logger = logging.getLogger(__name__)
+
+
+def schedule(
+    sweep_cron: Annotated[
+        str | None,
+        typer.Option(
+            "--sweep-cron",
+            help="When to sweep every kommune: crontab in UTC, 5 fields, or 6 with seconds first "
+            "(default PLANVAKT_SWEEP_CRON, '0 3 * * 1': Mondays 03:00).",
+        ),
+    ] = None,
+    followup_every: Annotated[
+        int, typer.Option(help="Seconds between looks for suspected vanishes due a follow-up check.", min=1)
+    ] = 900,
+    alerts_every: Annotated[int, typer.Option(help="Seconds between alert deliveries.", min=1)] = 60,
+    run_for: Annotated[
+        float | None, typer.Option(help="Stop after this many seconds (default: run until SIGTERM/SIGINT).")
+    ] = None,
+    exit_after_sweeps: Annotated[
+        int | None, typer.Option(help="Stop once this process has run this many sweeps to their end.", min=1)
+    ] = None,
+    registry: Annotated[
+        Path | None,
+        typer.Option(
+            "--registry",
+            help="CSV with kommunenummer,name,country,website (default: the built-in registry).",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    kommune: Annotated[
+        list[str] | None, typer.Option("--kommune", help="Only this kommunenummer (repeatable).")
+    ] = None,
+    max_pages_per_site: Annotated[int | None, typer.Option(help="Page budget per site (default 300).")] = None,
+    per_host_delay: Annotated[
+        float | None, typer.Option(help="Seconds between requests to one host (default 1.0).")
+    ] = None,
+    concurrency: Annotated[int | None, typer.Option(help="Sites crawled in parallel (default 8).")] = None,
+    render: Annotated[str, typer.Option(help="JavaScript rendering: auto | never | always.")] = "auto",
+    allow_private_networks: Annotated[
+        bool, typer.Option(help="Allow loopback/private addresses (tests and the demo web only).")
+    ] = False,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Database URL (default: PLANVAKT_DATABASE_URL or var/planvakt.sqlite3)."),
+    ] = None,
+) -> None:
+    """Run the scheduler in the foreground: weekly sweep, follow-ups of suspected vanishes, alerts every minute."""
+    from tracker.cli import RENDER_MODES, _crawl_options, _engine, _fail, _kommuner, _settings
+    from tracker.registry import select
+    from tracker.schedule import Runtime, ScheduleOptions, run_scheduler, sweep_trigger
+
+    if render not in RENDER_MODES:
+        raise _fail(ValueError("--render must be auto, never or always"))
+    settings = _settings(db)
+    cron = sweep_cron or settings.sweep_cron
+    try:
+        sweep_trigger(cron)
+        kommuner = _kommuner(registry)  # read now so a bad registry or --kommune fails at start, not at 03:00
+        if kommune:
+            select(kommuner, kommune)
+        _engine(settings).dispose()
+    except (TrackerError, ValueError) as exc:
+        raise _fail(exc) from exc
+    options = ScheduleOptions(
+        sweep_cron=cron,
+        registry=registry,
+        kommuner=tuple(kommune or ()),
+        crawl=_crawl_options(settings, max_pages_per_site, per_host_delay, concurrency, render, allow_private_networks),
+        followup_every=timedelta(seconds=followup_every),
+        alerts_every=timedelta(seconds=alerts_every),
+        run_for=timedelta(seconds=run_for) if run_for is not None else None,
+    )
+    runtime = Runtime(settings, instance=f"{socket.gethostname()}:{os.getpid()}", exit_after_sweeps=exit_after_sweeps)
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        logger.info("%s: stopping after the running jobs (a crawl is interrupted)", signal.Signals(signum).name)
+        runtime.stopping.set()
+
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)  # "job ran" every minute
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        sweeps = run_scheduler(runtime, options)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    typer.echo(f"scheduler stopped after {sweeps} sweep(s)")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `planvakt schedule` to the command line."""
+    app.command("schedule")(schedule)

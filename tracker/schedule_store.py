@@ -1,0 +1,142 @@
+"""The scheduler's SQL: claiming a crawl slot in `sweep_claim`, releasing it, and finding follow-ups that are due.
+
+Why claims: every scheduler process sharing a database fires the same persisted jobs. Before a crawl, a process
+inserts `sweep_claim(slot=...)`; the unique `slot` lets exactly one process win a slot (the loser gets an
+IntegrityError and skips), and a claim that is still running (not released, and either recent or with a site
+check finished recently: its heartbeat) keeps a second crawl from overlapping it. The claim and its `crawl_run`
+row are written in the same transaction, so a slot always points at the one run it produced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import exists, func, or_, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from tracker import storage
+from tracker.changes import PlanState
+from tracker.models import KommuneRow, SiteCheck, SweepClaim, WatchedPlan
+
+#: PostgreSQL advisory lock key that serialises "is anything running? then claim" between processes
+CLAIM_LOCK_KEY = 0x706C616E  # "plan"
+
+ClaimOutcome = Literal["claimed", "taken", "busy"]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The answer to a claim: `claimed` (run it: `claim_id`, `run_id`), `taken` (another process has this slot) or
+    `busy` (a crawl of another slot is still running: `blocker` names its slot)."""
+
+    outcome: ClaimOutcome
+    slot: str
+    claim_id: int | None = None
+    run_id: int | None = None
+    blocker: str | None = None
+
+
+class _Busy(Exception):
+    def __init__(self, slot: str) -> None:
+        self.slot = slot
+
+
+def claim_slot(
+    session_factory: sessionmaker[Session],
+    slot: str,
+    *,
+    claimed_by: str,
+    now: datetime,
+    alive_since: datetime,
+    blocked_by: Sequence[str],
+    run_options: dict[str, Any],
+    planned: int,
+) -> Claim:
+    """Claim `slot` and start its crawl run in one transaction of its own (the unique violation is the answer).
+
+    `blocked_by` lists slot prefixes (e.g. `("sweep:",)`) whose unreleased claims, alive since `alive_since`, make
+    this claim `busy`. Nothing is written unless the outcome is `claimed`.
+    """
+    try:
+        with session_factory.begin() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                # Two processes claiming different slots at once must not both see "nothing running".
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK_KEY})
+            run = storage.start_run(session, run_options, planned, now)
+            claim = SweepClaim(slot=slot, claimed_by=claimed_by, claimed_at=now, run_id=run.id)
+            session.add(claim)
+            session.flush()  # raises IntegrityError when another process holds this slot
+            # On SQLite the insert above took the write lock, so the check below sees every committed claim.
+            blocker = running_claims(session, blocked_by, alive_since, exclude_id=claim.id)
+            if blocker:
+                raise _Busy(blocker[0])
+            return Claim("claimed", slot, claim_id=claim.id, run_id=run.id)
+    except IntegrityError:
+        return Claim("taken", slot)
+    except _Busy as busy:
+        return Claim("busy", slot, blocker=busy.slot)
+
+
+def release_claim(session: Session, claim_id: int, now: datetime) -> None:
+    """Mark the claim's crawl over (finished, interrupted or failed: its run's state says which)."""
+    claim = session.get(SweepClaim, claim_id)
+    if claim is None:
+        raise ValueError(f"no sweep claim {claim_id}")
+    claim.finished_at = now
+
+
+def running_claims(
+    session: Session, prefixes: Sequence[str], alive_since: datetime, *, exclude_id: int | None = None
+) -> list[str]:
+    """Slots (with one of `prefixes`) claimed and not released whose claim or latest site check is recent.
+
+    A process killed without releasing its claim stops being "running" once it has not finished a site since
+    `alive_since`, so a dead scheduler never blocks the next sweep for good.
+    """
+    if not prefixes:
+        return []
+    heartbeat = exists().where(SiteCheck.run_id == SweepClaim.run_id, SiteCheck.finished_at >= alive_since)
+    stmt = (
+        select(SweepClaim.slot)
+        .where(
+            SweepClaim.finished_at.is_(None),
+            or_(*(SweepClaim.slot.startswith(prefix, autoescape=True) for prefix in prefixes)),
+            or_(SweepClaim.claimed_at >= alive_since, heartbeat),
+        )
+        .order_by(SweepClaim.claimed_at)
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(SweepClaim.id != exclude_id)
+    return list(session.scalars(stmt))
+
+
+def claims(session: Session, prefix: str = "") -> list[SweepClaim]:
+    """Every claim whose slot starts with `prefix`, oldest first (for tests and the operator)."""
+    return list(
+        session.scalars(
+            select(SweepClaim).where(SweepClaim.slot.startswith(prefix, autoescape=True)).order_by(SweepClaim.id)
+        )
+    )
+
+
+def followup_due(session: Session, checked_before: datetime) -> list[tuple[str, str]]:
+    """(country, kommunenummer) of kommuner with a plan suspected missing whose latest check ended before
+    `checked_before`: the ones a follow-up crawl should look at now rather than at the next sweep."""
+    latest = (
+        select(SiteCheck.kommune_id, func.max(SiteCheck.finished_at).label("checked_at"))
+        .group_by(SiteCheck.kommune_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(KommuneRow.country, KommuneRow.kommunenummer)
+        .join(WatchedPlan, WatchedPlan.kommune_id == KommuneRow.id)
+        .join(latest, latest.c.kommune_id == KommuneRow.id)
+        .where(WatchedPlan.state == PlanState.SUSPECTED_MISSING.value, latest.c.checked_at < checked_before)
+        .distinct()
+        .order_by(KommuneRow.country, KommuneRow.kommunenummer)
+    )
+    return [(country, number) for country, number in rows]

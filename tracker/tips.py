@@ -1,0 +1,323 @@
+"""A second, one-URL pipeline: a volunteer's tip -> fetch -> extract -> read -> a sighting with `found_via="tip"`.
+
+A volunteer who finds a plan the crawler missed submits its address. Planvakt checks the address (http/https only,
+never a private, loopback or link-local host unless the deployment allows private networks), fetches it as politely
+as the crawler does (robots.txt, User-Agent, per-host delay, byte cap: `crawlers.fetch.Fetcher`), extracts it in the
+sandbox (`crawlers.extract.Extractor`), reads it (`tracker.reading.read_document`) and stores it in one transaction:
+a crawl run marked as a tip run (options `{"source": "tip"}`), one site check, the document, its reading and one
+sighting. It writes no finding: a tip is evidence beside the crawl, it does not replace the kommune's status. The
+Tip row records whether the crawler had ever found the same bytes for that kommune (`crawler_had_it`).
+
+Rate limiting counts a client's tips in the last hour by a keyed hash of its address, so the count survives
+restarts and the address itself is never stored.
+
+Errors:
+    TrackerError
+     └── TipRejected   the URL or the client was refused before anything was fetched (`status` says which: 400, 429)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from crawlers.errors import CrawlError, ExtractionError, RefusedAddress, RobotsDisallowed, TooLarge
+from crawlers.extract import Extractor
+from crawlers.fetch import Fetcher, Response
+from crawlers.netguard import check_host
+from crawlers.types import CrawlOptions, ExtractedText
+from crawlers.urls import document_format_of, document_format_of_content_type
+from tracker import storage, tip_store
+from tracker.accessibility import assess_accessibility
+from tracker.blobs import EvidenceStore
+from tracker.config import Settings
+from tracker.domain import DocumentText
+from tracker.errors import TrackerError
+from tracker.models import Document, Sighting, SiteCheck, Tip
+from tracker.reading import CLASSIFIER_VERSION, read_document
+
+logger = logging.getLogger(__name__)
+
+MAX_URL_LENGTH = 2000
+MAX_NOTE_LENGTH = 1000
+RATE_WINDOW = timedelta(hours=1)
+#: a tip is one document: a PDF of a few hundred pages is well under this
+TIP_MAX_BYTES = 40_000_000
+
+
+class TipRejected(TrackerError):
+    """A tip refused before anything was fetched; `status` is the HTTP status the dashboard answers with."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+# -- checks before anything is stored ----------------------------------------------------------------------------
+
+
+async def validate_tip_url(raw: str, *, allow_private_networks: bool) -> str:
+    """The URL, trimmed, if Planvakt may fetch it; raise TipRejected otherwise.
+
+    Only http and https with a host name; no user name or password in the URL; no control characters; the host
+    must not resolve to a private, loopback, link-local, multicast or reserved address (`crawlers.netguard`) unless
+    `allow_private_networks`. A host that does not resolve is accepted here: fetching it will fail and say so.
+    """
+    url = raw.strip()
+    if not url:
+        raise TipRejected("the address is empty")
+    if len(url) > MAX_URL_LENGTH:
+        raise TipRejected(f"the address is longer than {MAX_URL_LENGTH} characters")
+    if any(ord(c) < 33 or ord(c) == 127 for c in url):
+        raise TipRejected("the address contains spaces or control characters")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise TipRejected(f"not a valid address: {exc}") from exc
+    if parts.scheme.lower() not in ("http", "https"):
+        raise TipRejected("only http and https addresses are accepted")
+    if not parts.hostname:
+        raise TipRejected("the address has no host name")
+    if parts.username is not None or parts.password is not None:
+        raise TipRejected("the address must not contain a user name or password")
+    try:
+        await check_host(
+            url,
+            parts.hostname,
+            port or (443 if parts.scheme.lower() == "https" else 80),
+            allow_private_networks=allow_private_networks,
+        )
+    except RefusedAddress as exc:
+        raise TipRejected(f"the address points into a private network ({exc.detail})") from exc
+    return url
+
+
+def client_key(secret: bytes, client_address: str) -> str:
+    """A keyed hash of the client's address: counts its tips without storing the address."""
+    return hmac.new(secret, b"tip-client\x00" + client_address.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def check_rate(session: Session, key: str, limit: int, now: datetime) -> None:
+    """Raise TipRejected (status 429) when this client already sent `limit` tips in the last hour."""
+    if tip_store.tips_since(session, key, now - RATE_WINDOW) >= limit:
+        raise TipRejected(f"at most {limit} tips per hour; please try again later", status=429)
+
+
+def submit_tip(session: Session, *, kommune_id: int, url: str, note: str, key: str, limit: int, now: datetime) -> Tip:
+    """Check the client's rate and record a pending tip (the URL was validated by `validate_tip_url`)."""
+    check_rate(session, key, limit, now)
+    return tip_store.add_tip(
+        session, kommune_id=kommune_id, url=url, note=note.strip()[:MAX_NOTE_LENGTH], client_key=key, now=now
+    )
+
+
+# -- processing ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TipDependencies:
+    """What processing a tip needs, built by the dashboard's composition root."""
+
+    session_factory: sessionmaker[Session]
+    evidence: EvidenceStore
+    settings: Settings
+    now: Callable[[], datetime]
+    allow_private_networks: bool = False
+    #: a running extractor to share; None starts a one-worker sandbox for this tip
+    extractor: Extractor | None = None
+
+
+def crawl_options(settings: Settings, *, allow_private_networks: bool) -> CrawlOptions:
+    base = CrawlOptions()
+    return replace(
+        base,
+        user_agent=settings.user_agent or base.user_agent,
+        per_host_delay=settings.per_host_delay,
+        allow_private_networks=allow_private_networks,
+        max_response_bytes=TIP_MAX_BYTES,
+        chromium_path=settings.chromium_path,
+    )
+
+
+def _format_of(response: Response) -> str | None:
+    fmt = document_format_of_content_type(response.content_type)
+    if fmt is not None:
+        return fmt
+    if response.is_html:
+        return "html"
+    return document_format_of(response.final_url)
+
+
+async def process_tip(tip_id: int, deps: TipDependencies) -> str:
+    """Fetch, read and store a pending tip; returns its final state (`stored` or `failed`, with the error kept).
+
+    Never raises for what the tipped site does (404, robots.txt, a broken PDF): that is recorded on the tip, so a
+    volunteer sees why it failed.
+    """
+    with deps.session_factory() as session:
+        tip = tip_store.get_tip_row(session, tip_id)
+        url, kommune_id = tip.url, tip.kommune_id
+    started = deps.now()
+    try:
+        response, fmt, extracted = await _fetch_and_extract(url, deps)
+    except _TipFailed as exc:
+        logger.info("tip %d failed: %s", tip_id, exc.reason)
+        with deps.session_factory.begin() as session:
+            tip_store.mark_tip_failed(session, tip_id, exc.reason, deps.now())
+        return "failed"
+    _store(tip_id, kommune_id, url, response, fmt, extracted, started, deps)
+    return "stored"
+
+
+async def process_tip_in_background(tip_id: int, deps: TipDependencies) -> None:
+    """`process_tip` for a background task: whatever goes wrong ends as a failed tip, never a tip pending forever.
+
+    Nothing waits on a background task to report its error to, so the catch is wide on purpose: the error is
+    logged with its traceback and the volunteer sees that processing failed.
+    """
+    try:
+        await process_tip(tip_id, deps)
+    except Exception as exc:  # noqa: BLE001 - the last line of a background task (see the docstring)
+        logger.exception("processing tip %d failed", tip_id)
+        with deps.session_factory.begin() as session:
+            tip_store.mark_tip_failed(session, tip_id, f"internal error: {type(exc).__name__}", deps.now())
+
+
+class _TipFailed(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+async def _fetch_and_extract(url: str, deps: TipDependencies) -> tuple[Response, str, ExtractedText]:
+    options = crawl_options(deps.settings, allow_private_networks=deps.allow_private_networks)
+    try:
+        async with Fetcher(options) as fetcher:
+            response = await fetcher.fetch(url)
+    except RobotsDisallowed as exc:
+        raise _TipFailed("the site's robots.txt does not allow Planvakt to fetch this address") from exc
+    except RefusedAddress as exc:
+        raise _TipFailed(f"the address points into a private network ({exc.detail})") from exc
+    except TooLarge as exc:
+        raise _TipFailed(f"the document is too large ({exc.detail})") from exc
+    except CrawlError as exc:
+        raise _TipFailed(f"could not fetch the address: {exc}") from exc
+    if not response.ok:
+        raise _TipFailed(f"the site answered HTTP {response.status}")
+    fmt = _format_of(response)
+    if fmt is None:
+        raise _TipFailed(f"not a PDF, Word document or web page ({response.content_type or 'no content type'})")
+    try:
+        if deps.extractor is not None:
+            extracted = await deps.extractor.extract(response.body, fmt)
+        else:
+            async with Extractor(workers=1) as extractor:
+                extracted = await extractor.extract(response.body, fmt)
+    except ExtractionError as exc:
+        raise _TipFailed(f"could not read the document: {exc.reason}") from exc
+    return response, fmt, extracted
+
+
+def _document_row(sha: str, fmt: str, response: Response, extracted: ExtractedText, now: datetime) -> Document:
+    return Document(
+        sha256=sha,
+        format=fmt,
+        content_type=response.content_type,
+        size_bytes=len(response.body),
+        first_seen_at=now,
+        title=extracted.title,
+        page_count=extracted.page_count,
+        text_source=extracted.text_source,
+        extractor=extracted.extractor,
+        language_declared=extracted.language,
+        ocr_confidence=extracted.ocr_confidence,
+        pages=list(extracted.pages),
+        headings=list(extracted.headings),
+        doc_metadata=dict(extracted.metadata),
+        facts=dict(extracted.facts),
+    )
+
+
+def _store(
+    tip_id: int,
+    kommune_id: int,
+    url: str,
+    response: Response,
+    fmt: str,
+    extracted: ExtractedText,
+    started: datetime,
+    deps: TipDependencies,
+) -> None:
+    sha = deps.evidence.put(response.body)
+    now = deps.now()
+    with deps.session_factory.begin() as session:
+        tip = tip_store.get_tip_row(session, tip_id)
+        crawler_had_it = tip_store.crawler_had_document(session, kommune_id, sha)
+        run = storage.start_run(session, {"source": "tip", "tip_id": tip_id}, 1, started)
+        document = storage.document_by_sha(session, sha) or storage.add_document(
+            session, _document_row(sha, fmt, response, extracted, now)
+        )
+        if storage.classification_for(session, document, CLASSIFIER_VERSION) is None and not document.extraction_error:
+            text = DocumentText(
+                url=response.final_url,
+                title=document.title,
+                pages=tuple(document.pages),
+                anchor_text=tip.note,
+                format=document.format,
+            )
+            storage.add_classification(session, document, read_document(text, today=now.date()), now)
+        accessibility = assess_accessibility(
+            format=document.format,
+            facts={str(k): str(v) for k, v in document.facts.items()},
+            size_bytes=document.size_bytes,
+            anchor_texts=[],
+            found_via="tip",
+            in_sitemap=None,
+            search_rank=None,
+        )
+        sighting = Sighting(
+            document=document,
+            url=url,
+            final_url=response.final_url,
+            http_status=response.status,
+            redirects=list(response.redirects),
+            anchor_text="",
+            found_via=tip_store.TIP_FOUND_VIA,
+            click_depth=None,
+            click_path=[],
+            in_sitemap=None,
+            search_rank=None,
+            accessibility=[{"check": a.check, "ok": a.ok, "detail": a.detail} for a in accessibility],
+            seen_at=now,
+        )
+        check = SiteCheck(
+            run_id=run.id,
+            kommune_id=kommune_id,
+            start_url=url,
+            final_url=response.final_url,
+            reachable=True,
+            blocked=False,
+            error=None,
+            pages_fetched=0,
+            robots_disallowed=0,
+            rendered_pages=0,
+            issues=[],
+            started_at=started,
+            finished_at=now,
+        )
+        storage.add_check(session, check, [sighting])
+        run.documents_fetched = 1
+        run.kommuner_checked = 1
+        storage.finish_run(session, run, now)
+        tip_store.mark_tip_stored(
+            session, tip, check_id=check.id, sighting_id=sighting.id, crawler_had_it=crawler_had_it, now=now
+        )
