@@ -2,12 +2,16 @@
 
     GET  /act                  pick a kommune; the most urgent detective tasks
     GET  /act/tasks            the whole detective-task queue (filter by kind)
-    GET  /act/tips/{id}        one tip: pending, stored (with what it is) or failed (with why)
+    GET  /act/tips/{id}        one tip: pending, stored (with what it is) or failed (with why); public
     GET  /act/{nr}             the letter in the kommune's language, and the tip form
     POST /act/{nr}/tips        submit a tip: CSRF-checked, URL-validated, rate-limited; processed after responding
 
 The letter is written by `tracker.letters` from what `tracker.act_store` reads; the tip is processed by
 `tracker.tips` in a background task after the answer went out (the page refreshes itself until it is done).
+
+Tip ids are sequential and every kommune's Act page lists its tips, so a tip page is public by design and shows
+only what the tip is about (state, URL, the document read). The volunteer's note may say who they are or how they
+came by the address, so only a signed-in reviewer sees it.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from dashboards import csrf
 from dashboards.i18n import register
 from dashboards.rendering import render
+from dashboards.reviewer import current_reviewer
 from dashboards.signing import app_secret
 from tracker import act_store, review_store, tip_store, tips
 from tracker.domain import Country, Kommune
@@ -227,7 +232,8 @@ def tip_page(request: Request, tip_id: int) -> HTMLResponse:
         tip = tip_store.get_tip(session, tip_id)
     if tip is None:
         raise HTTPException(status_code=404, detail="no such tip")
-    return render(request, "act_tip.html", {"tip": tip}, page_lang="da" if tip.country == "DK" else None)
+    context = {"tip": tip, "show_note": current_reviewer(request) is not None}
+    return render(request, "act_tip.html", context, page_lang="da" if tip.country == "DK" else None)
 
 
 @router.get("/act/{kommunenummer}", response_class=HTMLResponse, include_in_schema=False)
@@ -269,7 +275,7 @@ async def submit_tip(
         settings=state.settings,
         now=state.now,
         allow_private_networks=state.allow_private_networks,
-        extractor=getattr(state, "extractor", None),
+        extractor=state.extractor,  # the shared pool while the lifespan runs, else None (a sandbox per tip)
     )
     background.add_task(tips.process_tip_in_background, tip_id, deps)
     return RedirectResponse(f"/act/tips/{tip_id}", status_code=303)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,8 +23,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dashboards.rendering import build_environment, render
+from dashboards.reviewer import SignInLimiter
 from dashboards.security import SecurityHeadersMiddleware
-from tracker import storage
+from tracker import storage, tips
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
 
@@ -38,8 +40,9 @@ PAGE_MODULES: tuple[str, ...] = (
     "dashboards.api",
     "dashboards.evidence",
 )
-#: the write side (another module owner); included when present
-WRITE_MODULES: tuple[str, ...] = ("dashboards.act", "dashboards.review")
+#: the write side (another module owner); included when present. Subscriptions comes before review: its
+#: /review/subscriptions must win over review's /review/{kommunenummer}
+WRITE_MODULES: tuple[str, ...] = ("dashboards.act", "dashboards.subscriptions", "dashboards.review")
 
 
 def utc_now() -> datetime:
@@ -58,7 +61,19 @@ def create_app(
 
     `allow_private_networks` lets the tip form accept loopback/private URLs (tests and the demo web only).
     """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # one extraction pool for all tips, started by the first tip, stopped here
+        app.state.extractor = tips.SharedExtractor(workers=1)
+        try:
+            yield
+        finally:
+            extractor, app.state.extractor = app.state.extractor, None
+            await extractor.aclose()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Planvakt",
         description="Read-only JSON API of Planvakt's findings: kommuner, plans and change events.",
         version="1",
@@ -73,6 +88,10 @@ def create_app(
     app.state.evidence = evidence or EvidenceStore(settings.resolved_evidence_dir)
     app.state.now = now
     app.state.allow_private_networks = allow_private_networks
+    app.state.sign_in_limiter = SignInLimiter()
+    #: the shared tip extractor (tracker.tips.SharedExtractor) while the lifespan runs; without a lifespan (an
+    #: ASGI test transport, uvicorn with lifespan="off") each tip gets its own sandbox, so no worker outlives the app
+    app.state.extractor = None
     app.state.templates = build_environment()
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -87,6 +106,8 @@ def create_app(
         page: HTMLResponse = render(
             request, "error.html", {"status": exc.status_code, "detail": exc.detail}, status_code=exc.status_code
         )
+        for name, value in (exc.headers or {}).items():  # e.g. Retry-After on a 429
+            page.headers[name] = value
         return page
 
     return app

@@ -13,6 +13,8 @@ beside it (`review_override`), a later one withdraws the earlier one, and the ex
 
 from __future__ import annotations
 
+import math
+
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -22,8 +24,10 @@ from dashboards.rendering import render
 from dashboards.reviewer import (
     current_reviewer,
     end_session,
+    record_failed_sign_in,
     require_reviewer,
     review_enabled,
+    sign_in_wait,
     start_session,
     token_matches,
 )
@@ -50,6 +54,11 @@ register(
         "review.login": ("Logg inn", "Sign in", "Log ind"),
         "review.logout": ("Logg ut", "Sign out", "Log ud"),
         "review.bad_token": ("Feil nøkkel.", "Wrong token.", "Forkert nøgle."),
+        "review.too_many": (
+            "For mange mislykkede forsøk. Prøv igjen om {minutes} minutter.",
+            "Too many failed attempts. Try again in {minutes} minutes.",
+            "For mange mislykkede forsøg. Prøv igen om {minutes} minutter.",
+        ),
         "review.signed_in": ("Innlogget som {name}", "Signed in as {name}", "Logget ind som {name}"),
         "review.pick": ("Gå gjennom en kommune", "Review a kommune", "Gennemgå en kommune"),
         "review.queue": ("Usikre saker", "Uncertain cases", "Usikre sager"),
@@ -124,8 +133,19 @@ def review_login(
     csrf.check(request, csrf_token)
     if not review_enabled(request):
         raise HTTPException(status_code=403, detail="review is disabled (no admin token)")
+    wait = sign_in_wait(request)
+    if wait:
+        page = _with_csrf(
+            request,
+            "review_login.html",
+            {"disabled": False, "error": "rate", "minutes": math.ceil(wait / 60)},
+            status_code=429,
+        )
+        page.headers["Retry-After"] = str(wait)
+        return page
     reviewer = " ".join(name.split())[:100]
     if not reviewer or not token_matches(request, token):
+        record_failed_sign_in(request)
         return _with_csrf(request, "review_login.html", {"disabled": False, "error": "bad_token"}, status_code=401)
     response = RedirectResponse("/review", status_code=303)
     start_session(request, response, reviewer)

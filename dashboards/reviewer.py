@@ -3,6 +3,9 @@
 `PLANVAKT_ADMIN_TOKEN` empty means review is off: no one can sign in and every review action answers 403. The
 cookie holds the sign-in time and the reviewer's name, signed with HMAC under the server secret and a hash of the
 admin token, so changing the token signs everyone out. A session lasts SESSION_HOURS.
+
+Guessing the token is slowed by `SignInLimiter`: each client gets SIGN_IN_ATTEMPTS failed attempts per
+SIGN_IN_WINDOW; beyond that the sign-in answers 429 with Retry-After before the token is even compared.
 """
 
 from __future__ import annotations
@@ -11,6 +14,9 @@ import base64
 import binascii
 import hashlib
 import hmac
+import math
+import threading
+from collections import deque
 from datetime import datetime, timedelta
 
 from fastapi import HTTPException, Request
@@ -20,6 +26,9 @@ from dashboards.signing import app_secret, sign, verify
 
 COOKIE = "planvakt_review"
 SESSION_HOURS = 12
+#: failed sign-in attempts one client may make per SIGN_IN_WINDOW
+SIGN_IN_ATTEMPTS = 10
+SIGN_IN_WINDOW = timedelta(minutes=15)
 
 
 def review_enabled(request: Request) -> bool:
@@ -86,3 +95,64 @@ def require_reviewer(request: Request) -> str:
         detail = "sign in as a reviewer first" if review_enabled(request) else "review is disabled (no admin token)"
         raise HTTPException(status_code=403, detail=detail)
     return reviewer
+
+
+class SignInLimiter:
+    """Failed sign-in attempts per client in a sliding window, kept in this process's memory.
+
+    In-process on purpose: it costs no table and no write per attempt, and what it guards against (guessing the
+    admin token) is already hopeless for a long token; the limit only has to make guessing slow. The price: a
+    restart forgets the count, and with several worker processes each counts on its own (the limit is then
+    `attempts` per worker). Clients are keyed by a hash of their address; at most `max_clients` are remembered,
+    the stalest forgotten first, so a flood of addresses cannot grow the memory without bound.
+    """
+
+    def __init__(
+        self, attempts: int = SIGN_IN_ATTEMPTS, window: timedelta = SIGN_IN_WINDOW, max_clients: int = 10_000
+    ) -> None:
+        self.attempts = attempts
+        self.window = window
+        self.max_clients = max_clients
+        self._failures: dict[str, deque[datetime]] = {}
+        self._lock = threading.Lock()  # sync routes run in a thread pool
+
+    def _recent(self, key: str, now: datetime) -> deque[datetime]:
+        failures = self._failures.get(key, deque())
+        while failures and failures[0] <= now - self.window:
+            failures.popleft()
+        return failures
+
+    def retry_after(self, key: str, now: datetime) -> int:
+        """Seconds until `key` may try again (0: it may try now)."""
+        with self._lock:
+            failures = self._recent(key, now)
+            if len(failures) < self.attempts:
+                return 0
+            oldest_that_counts = failures[len(failures) - self.attempts]
+            return max(1, math.ceil((oldest_that_counts + self.window - now).total_seconds()))
+
+    def record_failure(self, key: str, now: datetime) -> None:
+        with self._lock:
+            failures = self._recent(key, now)
+            failures.append(now)
+            self._failures.pop(key, None)
+            self._failures[key] = failures  # re-inserted: dict order is staleness order
+            while len(self._failures) > self.max_clients:
+                del self._failures[next(iter(self._failures))]
+
+
+def client_key(request: Request) -> str:
+    """The client's address, hashed under the server secret (the limiter never holds addresses)."""
+    host = request.client.host if request.client else "unknown"
+    return sign(app_secret(request), "sign-in-client", host)
+
+
+def sign_in_wait(request: Request) -> int:
+    """Seconds this client must wait before it may try to sign in again (0: it may try now)."""
+    limiter: SignInLimiter = request.app.state.sign_in_limiter
+    return limiter.retry_after(client_key(request), request.app.state.now())
+
+
+def record_failed_sign_in(request: Request) -> None:
+    limiter: SignInLimiter = request.app.state.sign_in_limiter
+    limiter.record_failure(client_key(request), request.app.state.now())

@@ -188,8 +188,13 @@ def _run(settings: Settings, engine: Any, kommuner: list[Kommune], options: Craw
     factory = storage.make_session_factory(engine)
     resume_id = None
     if resume:
+        from datetime import UTC
+
+        from tracker import schedule_store
+
         with factory() as session:
-            unfinished = storage.latest_unfinished_run(session)
+            alive_since = datetime.now(UTC) - schedule_store.CLAIM_ALIVE_FOR
+            unfinished = schedule_store.resumable_run(session, alive_since)  # never a sweep still running elsewhere
         resume_id = unfinished.id if unfinished else None
 
     async def go() -> int:

@@ -145,6 +145,17 @@ def missing_criteria(plan: PlanFact | None, language: Language) -> tuple[str, ..
 
 _W: Final[dict[Language, dict[str, str]]] = {
     "nb": {
+        "reviewed_plan": (
+            "Jeg har sett etter kommunens plan på {website}. Planvakt har registrert at kommunen har en egen plan "
+            "mot seksuelle overgrep mot barn, men jeg fant den ikke ved å følge lenkene på nettstedet, så den er "
+            "ikke lett å finne for foreldre og ansatte."
+        ),
+        "reviewed_general": (
+            "Jeg har sett etter kommunens plan på {website}. Planvakt har registrert at kommunen bare har en plan "
+            "mot vold i nære relasjoner. I en slik plan er seksuelle overgrep mot barn i beste fall ett tema blant "
+            "mange, og den gir verken barna eller de ansatte den kunnskapen og de rutinene som trengs."
+        ),
+        "ask_share": "at dere sender meg planen og forteller hvor den er publisert",
         "subject": "Plan mot seksuelle overgrep mot barn i {name}",
         "greeting": "Til ordføreren og kommunestyret i {name}",
         "intro": (
@@ -239,6 +250,17 @@ _W: Final[dict[Language, dict[str, str]]] = {
         "source": "Opplysningene er fra Planvakt, sjekket {checked}: {evidence_url}",
     },
     "nn": {
+        "reviewed_plan": (
+            "Eg har sett etter planen til kommunen på {website}. Planvakt har registrert at kommunen har ein eigen "
+            "plan mot seksuelle overgrep mot born, men eg fann han ikkje ved å følgje lenkjene på nettstaden, så han "
+            "er ikkje lett å finne for foreldre og tilsette."
+        ),
+        "reviewed_general": (
+            "Eg har sett etter planen til kommunen på {website}. Planvakt har registrert at kommunen berre har ein "
+            "plan mot vald i nære relasjonar. I ein slik plan er seksuelle overgrep mot born i beste fall eitt tema "
+            "mellom mange, og han gjev verken borna eller dei tilsette den kunnskapen og dei rutinane som trengst."
+        ),
+        "ask_share": "at de sender meg planen og fortel kvar han er publisert",
         "subject": "Plan mot seksuelle overgrep mot born i {name}",
         "greeting": "Til ordføraren og kommunestyret i {name}",
         "intro": (
@@ -332,6 +354,17 @@ _W: Final[dict[Language, dict[str, str]]] = {
         "source": "Opplysningane er frå Planvakt, sjekka {checked}: {evidence_url}",
     },
     "da": {
+        "reviewed_plan": (
+            "Jeg har kigget efter kommunens beredskab på {website}. Planvakt har registreret, at kommunen har et "
+            "beredskab mod overgreb mod børn, men jeg kunne ikke finde det ved at følge links på hjemmesiden, så det "
+            "er ikke let at finde for forældre og medarbejdere."
+        ),
+        "reviewed_general": (
+            "Jeg har kigget efter kommunens beredskab på {website}. Planvakt har registreret, at kommunen kun har en "
+            "plan om vold i nære relationer. I sådan en plan er seksuelle overgreb mod børn højst ét emne blandt "
+            "mange, og den giver hverken børnene eller medarbejderne den viden og de procedurer, der er brug for."
+        ),
+        "ask_share": "at I sender mig beredskabet og fortæller, hvor det er offentliggjort",
         "subject": "Beredskab mod seksuelle overgreb mod børn i {name}",
         "greeting": "Til borgmesteren og kommunalbestyrelsen i {name}",
         "intro": (
@@ -436,6 +469,14 @@ def _found_paragraph(facts: LetterFacts, words: dict[str, str]) -> tuple[str, st
     base = {"website": facts.website, "checked": facts.checked_on.isoformat()}
     if facts.status == "site_unreachable":
         return words["unreachable"].format(**base), "unreachable"
+    # The status in force (a reviewer's, when one overrode the machine) outranks the documents: the letter must
+    # never tell politicians "no plan found" about a kommune a reviewer found a plan for, nor the reverse.
+    if facts.status == "abuse_specific_plan" and (plan is None or plan.category != "abuse_specific"):
+        return words["reviewed_plan"].format(**base), "reviewed_plan"
+    if facts.status == "general_violence_plan_only" and (plan is None or plan.category != "general_violence"):
+        return words["reviewed_general"].format(**base), "reviewed_general"
+    if facts.status == "no_plan_found":
+        plan = None
     if plan is not None and plan.category == "abuse_specific":
         values = {**base, "title": plan.title or plan.url, "years": plan.years}
         values["years_paren"] = f" ({plan.years})" if plan.years else ""
@@ -479,6 +520,9 @@ def write_letter(facts: LetterFacts) -> Letter:
     phrases = _CRITERION_PHRASES[lang]
     found, situation = _found_paragraph(facts, words)
     findability, hard_to_find = _findability(facts, words)
+    if situation.startswith("reviewed_") or facts.status == "no_plan_found":
+        # the plan document (if any) is not the plan the status speaks of: its findability would mislead
+        findability, hard_to_find = "", situation == "reviewed_plan"
     paragraphs = [words["intro"].format(name=facts.kommune_name), found]
     if findability:
         paragraphs.append(findability)
@@ -494,16 +538,18 @@ def write_letter(facts: LetterFacts) -> Letter:
         if has_abuse_plan and not missing:
             paragraphs.append(words["all_met"])
     law = words["law_dk"] if facts.country == "DK" else words["law_no"]
-    if law and not has_abuse_plan and situation != "unreachable":
+    if law and not has_abuse_plan and situation not in ("unreachable", "reviewed_plan"):
         paragraphs.append(law)
 
     asks: list[str] = []
     if situation == "unreachable":
         asks += [words["ask_tell"], words["ask_publish"]]
-    elif situation in ("none", "general_only"):
+    elif situation in ("none", "general_only", "reviewed_general"):
         if situation == "none":
             asks.append(words["ask_tell"])
         asks.append(words["ask_new_plan"])
+    elif situation == "reviewed_plan":
+        asks.append(words["ask_share"])
     elif situation == "draft_only":
         asks.append(words["ask_adopt_draft"])
     elif situation == "abuse_expired":

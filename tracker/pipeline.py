@@ -3,11 +3,12 @@
 The only tracker module that imports `crawlers`. Each site is stored in its own transaction as soon as it is done,
 so a run killed halfway keeps what it finished and `resume` continues with the kommuner still to check.
 
-Watching over time: before a site is stored, every URL where one of the kommune's known plans was seen is re-checked
-(`crawlers.recheck`) unless the crawl itself fetched it in this check; the bytes of re-checked documents are extracted
-and classified like crawled ones. The change detector (`tracker.changes`) then compares the check with the kommune's
-known plans, and its events and new state are written in the same transaction as the check: a kill loses nothing and
-a resumed run never writes an event twice.
+Watching over time (`tracker.watching`): before a site is stored, every URL where one of the kommune's known plans was
+seen is re-checked (`crawlers.recheck`, lent to `watching` as a callable) unless the crawl itself fetched it in this
+check; the bytes of re-checked documents are extracted and classified like crawled ones. The change detector's events
+and new state are written in the same transaction as the check: a kill loses nothing and a resumed run never writes
+an event twice. Re-checks run as soon as a site's crawl result arrives, outside the store slots: a known plan URL
+that times out delays its own site only, never the storing of others.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Protocol
 
@@ -24,34 +25,30 @@ from sqlalchemy.orm import Session, sessionmaker
 from crawlers.errors import ExtractionError
 from crawlers.extract import Extractor
 from crawlers.fetch import Fetcher
-from crawlers.recheck import UrlCheck, recheck_urls
+from crawlers.politeness import RobotsRules
+from crawlers.recheck import recheck_urls
 from crawlers.render import Renderer
 from crawlers.sweep import crawl_sites
 from crawlers.types import CrawlOptions, ExtractedText, FetchedDocument, SiteCrawl
 from crawlers.urls import document_format_of, document_format_of_content_type
-from tracker import storage, watch_store
+from tracker import storage, watching
 from tracker.accessibility import assess_accessibility
 from tracker.blobs import EvidenceStore
-from tracker.changes import (
-    Check,
-    SeenDocument,
-    UrlOutcome,
-    UrlRecheck,
-    detect_changes,
-    page_hashes,
-    text_fingerprint,
-    text_sketch,
-)
 from tracker.domain import Category, DocumentText, Kommune, Status
-from tracker.findings import NOT_YET_A_PLAN, ClassifiedSighting, decide
+from tracker.findings import ClassifiedSighting, decide
 from tracker.models import Classification, CrawlRun, Document, Sighting, SiteCheck
 from tracker.reading import CLASSIFIER_VERSION, read_document
+from tracker.watching import CheckSeen, Recheck, UrlAnswer
 
 logger = logging.getLogger(__name__)
 
 
 #: sites whose documents may be extracted and stored while the crawl goes on
 STORE_AHEAD = 4
+#: sites whose known plan URLs may be re-checked at once, before they wait for a store slot
+RECHECK_AHEAD = 8
+#: retries of one re-check: a failed re-check never counts as absence, so waiting longer buys little
+RECHECK_RETRIES = 1
 
 
 def utc_now() -> datetime:
@@ -116,27 +113,44 @@ async def run_crawl(
     for kommune in todo:
         by_url.setdefault(kommune.website, []).append(kommune)
 
-    async with Fetcher(options) as fetcher, Renderer(options, fetcher=fetcher) as renderer:
+    async with (
+        Fetcher(options) as fetcher,
+        Renderer(options, fetcher=fetcher) as renderer,
+        RecheckFetcher(fetcher) as recheck_fetcher,
+    ):
         unreachable: list[Kommune] = []
-        # Extraction of one site's documents runs while the crawl goes on; at most STORE_AHEAD sites wait for it,
-        # so a slow PDF does not hold up the sweep and finished sites' bytes do not pile up in memory.
+        recheck = recheck_with(recheck_fetcher)
+        # Each finished site first re-checks its known plan URLs (no store slot held: a plan URL that times out
+        # must not stall the others), then extracts and stores in one of STORE_AHEAD slots while the crawl goes on.
+        # At most STORE_AHEAD + RECHECK_AHEAD finished sites wait, so their bytes do not pile up in memory.
         storing: list[asyncio.Task[None]] = []
+        waiting = asyncio.Semaphore(STORE_AHEAD + RECHECK_AHEAD)
         slots = asyncio.Semaphore(STORE_AHEAD)
 
         async def store_one(kommune: Kommune, crawl: SiteCrawl) -> None:
             try:
                 kommune_id = ids[(kommune.country.value, kommune.kommunenummer)]
-                status = await _store_site(deps, run_id, kommune_id, crawl, fetcher)
+                answers = await watching.recheck_known_urls(
+                    deps.session_factory,
+                    kommune_id,
+                    reachable=crawl.reachable,
+                    blocked=crawl.blocked,
+                    front_page_url=crawl.final_start_url or crawl.start_url,
+                    crawled=crawl.documents,
+                    recheck=recheck,
+                )
+                async with slots:
+                    status = await _store_site(deps, run_id, kommune_id, crawl, answers)
                 progress.site_done(kommune, status, crawl.pages_fetched)
             finally:
-                slots.release()
+                waiting.release()
 
         async def store(start_url: str, crawl: SiteCrawl, alternative: bool) -> None:
             for kommune in by_url.get(start_url, []):
                 if not crawl.reachable and kommune.website_alt and not alternative:
                     unreachable.append(kommune)  # try the second known address before calling it unreachable
                     continue
-                await slots.acquire()
+                await waiting.acquire()
                 storing.append(asyncio.create_task(store_one(kommune, crawl)))
 
         await crawl_sites(
@@ -168,6 +182,29 @@ async def run_crawl(
     return run_id
 
 
+class RecheckFetcher(Fetcher):
+    """The crawl's politeness for re-checks (its per-host gate and robots.txt rules), with at most
+    `RECHECK_RETRIES` retries: a plan URL that times out answers `failed` after two tries, not after the crawl's."""
+
+    def __init__(self, crawl: Fetcher) -> None:
+        retries = min(crawl.options.max_retries, RECHECK_RETRIES)
+        super().__init__(replace(crawl.options, max_retries=retries), allowed_hosts=crawl.allowed_hosts)
+        self.gate = crawl.gate
+        self.crawl_fetcher = crawl
+
+    async def robots(self, url: str) -> RobotsRules:
+        return await self.crawl_fetcher.robots(url)
+
+
+def recheck_with(fetcher: Fetcher) -> Recheck:
+    """`crawlers.recheck.recheck_urls` bound to a fetcher, as `tracker.watching` takes it."""
+
+    async def recheck(urls: Sequence[str], front_page_url: str) -> Sequence[UrlAnswer]:
+        return await recheck_urls(urls, fetcher=fetcher, front_page_url=front_page_url)
+
+    return recheck
+
+
 @dataclass(frozen=True)
 class _Fetched:
     """Bytes to store and read: a crawled document or a re-checked known plan URL (never a sighting)."""
@@ -181,13 +218,12 @@ class _Fetched:
 
 
 async def _store_site(
-    deps: CrawlDependencies, run_id: int, kommune_id: int, crawl: SiteCrawl, fetcher: Fetcher
+    deps: CrawlDependencies, run_id: int, kommune_id: int, crawl: SiteCrawl, answers: Sequence[UrlAnswer]
 ) -> Status:
-    """Re-check known plan URLs, extract and classify every document, then write check, sightings, finding,
-    change events and the kommune's watch state in one transaction."""
-    rechecks = await _recheck_known_urls(deps, kommune_id, crawl, fetcher)
+    """Extract and classify every document (crawled, or served to a re-check: `answers`), then write check,
+    sightings, finding, change events and the kommune's watch state in one transaction."""
     fetched = [_Fetched(d.url, d.final_url, d.format, d.content_type, d.body, d.anchor_text) for d in crawl.documents]
-    fetched += [doc for doc in map(_rechecked_document, rechecks) if doc is not None]
+    fetched += [doc for doc in map(_rechecked_document, answers) if doc is not None]
     shas = [deps.evidence.put(doc.body) for doc in fetched]
     with deps.session_factory() as session:
         known = {sha for sha in set(shas) if storage.document_by_sha(session, sha) is not None}
@@ -269,50 +305,30 @@ async def _store_site(
             plan_sighting=plan_sighting,
             plan_classification=classifications[plan_sighting.document.sha256] if plan_sighting else None,
         )
-        seen = [
-            _seen_document(doc, documents[sha], classifications[sha]) for sha, doc in zip(shas, fetched, strict=True)
-        ]
-        _detect_and_record(deps, session, run_id, kommune_id, check, crawl, seen, rechecks)
+        seen = CheckSeen(
+            check_id=check.id,
+            run_id=run_id,
+            reachable=crawl.reachable,
+            blocked=crawl.blocked,
+            detail=crawl.error or "",
+            documents=[
+                watching.seen_document(doc.url, doc.final_url, documents[sha], classifications[sha])
+                for sha, doc in zip(shas, fetched, strict=True)
+            ],
+            answers=answers,
+        )
+        watching.detect_and_record(
+            session,
+            kommune_id,
+            seen,
+            confirmations=deps.confirmations,
+            unreachable_alert_after=deps.unreachable_alert_after,
+            now=deps.now(),
+        )
     return decision.status
 
 
-async def _recheck_known_urls(
-    deps: CrawlDependencies, kommune_id: int, crawl: SiteCrawl, fetcher: Fetcher
-) -> list[UrlCheck]:
-    """What every known plan URL of the kommune answers now; URLs the crawl fetched are taken from the crawl.
-
-    Nothing is re-checked when the site was unreachable or blocked: that check changes no plan anyway.
-    Known URLs include those of suspected-missing and vanished plans (a vanished plan can come back).
-    """
-    if not crawl.reachable or crawl.blocked:
-        return []
-    with deps.session_factory() as session:
-        state = watch_store.load_state(session, kommune_id)
-    known = list(dict.fromkeys(url for plan in state.plans for url in plan.urls))
-    crawled = {doc.url: doc for doc in crawl.documents}
-    crawled.update({doc.final_url: doc for doc in crawl.documents if doc.final_url not in crawled})
-    reused = [_crawled_answer(url, crawled[url]) for url in known if url in crawled]
-    todo = [url for url in known if url not in crawled]
-    front = crawl.final_start_url or crawl.start_url
-    fresh = await recheck_urls(todo, fetcher=fetcher, front_page_url=front) if todo else ()
-    return [*reused, *fresh]
-
-
-def _crawled_answer(url: str, doc: FetchedDocument) -> UrlCheck:
-    """A known URL the crawl fetched as a document in this check, as if it had been re-checked."""
-    moved = doc.url == url and doc.final_url != url
-    return UrlCheck(
-        url=url,
-        outcome="moved" if moved else "served",
-        status=doc.status,
-        final_url=doc.final_url,
-        sha256=doc.sha256,
-        redirects=doc.redirects,
-        detail=f"fetched by the crawl (HTTP {doc.status})",
-    )
-
-
-def _rechecked_document(answer: UrlCheck) -> _Fetched | None:
+def _rechecked_document(answer: UrlAnswer) -> _Fetched | None:
     """The bytes a re-checked URL served, to extract and classify like a crawled document."""
     if answer.outcome not in ("served", "moved") or not answer.body:
         return None
@@ -324,70 +340,6 @@ def _rechecked_document(answer: UrlCheck) -> _Fetched | None:
     if fmt is None:
         return None
     return _Fetched(answer.url, final, fmt, answer.content_type, answer.body)
-
-
-def _seen_document(doc: _Fetched, row: Document, reading: Classification | None) -> SeenDocument:
-    """A stored document as the change detector sees it: its normalised-text identity and its category.
-
-    Drafts, hearing drafts and case documents about a plan count as `other`: a draft put out for hearing is not the
-    kommune's plan (as in `findings.decide`), so it never raises `plan_appeared`; its adoption later does.
-    """
-    pages = [str(page) for page in row.pages] if row.extraction_error is None else []
-    if reading is None or (reading.document_kind or "") in NOT_YET_A_PLAN:
-        category = Category.OTHER
-    else:
-        category = Category(reading.category)
-    return SeenDocument(
-        url=doc.url,
-        sha256=row.sha256,
-        fingerprint=text_fingerprint(pages),
-        category=category,
-        final_url="" if doc.final_url == doc.url else doc.final_url,
-        year_start=reading.year_start if reading else None,
-        year_end=reading.year_end if reading else None,
-        page_count=row.page_count,
-        title=row.title,
-        page_hashes=page_hashes(pages),
-        sketch=text_sketch(pages),
-    )
-
-
-def _detect_and_record(
-    deps: CrawlDependencies,
-    session: Session,
-    run_id: int,
-    kommune_id: int,
-    check: SiteCheck,
-    crawl: SiteCrawl,
-    seen: list[SeenDocument],
-    rechecks: list[UrlCheck],
-) -> None:
-    """Compare this check with the kommune's known plans; write the events and the new state (caller's transaction)."""
-    previous = watch_store.load_state(session, kommune_id, lock=True)
-    previous_check_id = watch_store.last_check_id(session, kommune_id)
-    result = detect_changes(
-        previous,
-        Check(
-            check_id=str(check.id),
-            reachable=crawl.reachable,
-            blocked=crawl.blocked,
-            detail=crawl.error or "",
-            documents=tuple(seen),
-            rechecks=tuple(
-                UrlRecheck(r.url, UrlOutcome(r.outcome), r.status, r.final_url, r.sha256, r.detail) for r in rechecks
-            ),
-        ),
-        confirmations=deps.confirmations,
-        unreachable_alert_after=deps.unreachable_alert_after,
-    )
-    now = deps.now()
-    context: dict[str, object] = {"run_id": run_id, "previous_check_id": previous_check_id}
-    watch_store.add_events(session, kommune_id, check.id, result.events, now=now, context=context)
-    watch_store.save_state(session, kommune_id, result.state, check_id=check.id, now=now)
-    for event in result.events:
-        logger.info(
-            "kommune %d: %s %s", kommune_id, event.kind.value, event.url or "", extra={"kommune_id": kommune_id}
-        )
 
 
 def result_category(row: Classification) -> Category:

@@ -9,9 +9,14 @@ Jobs, persisted in the same database (table `apscheduler_jobs`) so a restart kee
 
 Every scheduler process on a database fires the same persisted jobs; a crawl first claims its slot
 (`sweep:<scheduled fire time>`) in `sweep_claim` (see `tracker.schedule_store`), so a sweep runs once however many
-processes fire it, and never on top of a sweep still running. The job store keeps only plain kwargs (no secrets,
-no engines); what a process lends its jobs (settings, engine, stop flag, the scheduled fire time) travels in a
-`JobContext` that `ContextExecutor` adds at submission.
+processes fire it, and never on top of a sweep still running.
+
+A sweep interrupted by a stop (SIGTERM: its run is `interrupted`) is resumed by the next scheduler to start, or by the
+next sweep job, if it is still the newest sweep and its slot is within one sweep period: the slot
+`resume:sweep:<fire time>` is claimed for the same crawl run, so it is resumed once, by one process.
+
+The job store keeps only plain kwargs (no secrets, no engines); what a process lends its jobs (settings, engine,
+stop flag, the scheduled fire time) travels in a `JobContext` that `ContextExecutor` adds at submission.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.job import Job
+from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
@@ -53,10 +59,10 @@ JOBS_TABLE = "apscheduler_jobs"
 SWEEP_JOB = "planvakt.sweep"
 FOLLOWUP_JOB = "planvakt.followup"
 ALERTS_JOB = "planvakt.alerts"
+RESUME_JOB = "planvakt.resume"
 #: a weekly sweep missed while no scheduler ran still runs if one starts within this long
 SWEEP_MISFIRE_GRACE = timedelta(hours=12)
-#: an unreleased claim whose crawl has not finished a site for this long belongs to a dead process
-CLAIM_ALIVE_FOR = timedelta(hours=2)
+CLAIM_ALIVE_FOR = schedule_store.CLAIM_ALIVE_FOR
 #: how often a running crawl looks at the stop flag
 STOP_POLL_SECONDS = 0.2
 
@@ -77,6 +83,9 @@ class Runtime:
     now: Callable[[], datetime] = utc_now
     exit_after_sweeps: int | None = None
     claim_alive_for: timedelta = CLAIM_ALIVE_FOR
+    #: time between two sweep slots (set by `run_scheduler` from the cron); an interrupted sweep is resumed
+    #: only while its slot is at most this old. None: never resumed by the scheduler
+    sweep_period: timedelta | None = None
     sweeps_done: int = 0
     _engine: Engine | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -143,9 +152,41 @@ def sweep_job(
     context = _required(context)
     if context.runtime.stopping.is_set():
         return
+    resume_job(registry=registry, kommuner=kommuner, crawl=crawl, context=context)
+    if context.runtime.stopping.is_set():
+        return
     slot = f"sweep:{context.scheduled_fire_time.isoformat()}"
-    if _crawl_slot(context, slot, _registry(registry, kommuner), crawl, blocked_by=("sweep:",)):
+    if _crawl_slot(context, slot, _registry(registry, kommuner), crawl, blocked_by=SWEEP_BLOCKED_BY):
         context.runtime.sweep_finished()
+
+
+#: claims that keep a sweep from starting: another sweep, or the resume of one
+SWEEP_BLOCKED_BY = ("sweep:", schedule_store.RESUME_PREFIX)
+
+
+def resume_job(
+    *, registry: str | None, kommuner: Sequence[str], crawl: dict[str, Any], context: JobContext | None = None
+) -> None:
+    """Resume the newest sweep if it was interrupted and its slot is within one sweep period; once, by one process.
+
+    Runs when a scheduler starts and at the start of every sweep job. A resumed sweep counts as a sweep run.
+    """
+    context = _required(context)
+    runtime = context.runtime
+    if runtime.stopping.is_set() or runtime.sweep_period is None:
+        return
+    with runtime.session_factory()() as session:
+        latest = schedule_store.latest_sweep(session)
+    if latest is None or latest.state != "interrupted" or latest.resume_claimed:
+        return
+    age = runtime.now() - latest.fire_time
+    if age > runtime.sweep_period:
+        logger.info("%s: interrupted %s ago, too long to resume (next sweep will crawl afresh)", latest.slot, age)
+        return
+    slot = schedule_store.RESUME_PREFIX + latest.slot
+    todo = _registry(registry, kommuner)
+    if _crawl_slot(context, slot, todo, crawl, blocked_by=SWEEP_BLOCKED_BY, resume_run_id=latest.run_id):
+        runtime.sweep_finished()
 
 
 def followup_job(
@@ -164,7 +205,7 @@ def followup_job(
         return
     logger.info("follow-up of %d kommuner with a plan suspected missing", len(todo))
     slot = f"followup:{context.scheduled_fire_time.isoformat()}"
-    _crawl_slot(context, slot, todo, crawl, blocked_by=("sweep:", "followup:"))
+    _crawl_slot(context, slot, todo, crawl, blocked_by=(*SWEEP_BLOCKED_BY, "followup:"))
 
 
 def alerts_job(*, context: JobContext | None = None) -> None:
@@ -192,9 +233,15 @@ def _registry(path: str | None, numbers: Sequence[str]) -> list[Kommune]:
 
 
 def _crawl_slot(
-    context: JobContext, slot: str, kommuner: list[Kommune], crawl: dict[str, Any], *, blocked_by: Sequence[str]
+    context: JobContext,
+    slot: str,
+    kommuner: list[Kommune],
+    crawl: dict[str, Any],
+    *,
+    blocked_by: Sequence[str],
+    resume_run_id: int | None = None,
 ) -> bool:
-    """Claim `slot`, crawl, release. True when this process ran the crawl to its end."""
+    """Claim `slot`, crawl (or resume `resume_run_id`), release. True when this process ran the crawl to its end."""
     runtime = context.runtime
     options = replace(CrawlOptions(), **crawl)
     factory = runtime.session_factory()
@@ -208,6 +255,7 @@ def _crawl_slot(
         blocked_by=blocked_by,
         run_options={k: v for k, v in asdict(options).items() if k != "search_queries"},
         planned=len(kommuner),
+        resume_run_id=resume_run_id,
     )
     if claim.outcome == "taken":
         logger.info("%s: claimed by another scheduler, skipped", slot)
@@ -216,7 +264,10 @@ def _crawl_slot(
         logger.warning("%s: skipped, %s is still running", slot, claim.blocker)
         return False
     assert claim.claim_id is not None and claim.run_id is not None
-    logger.info("%s: claimed, crawl run %d of %d kommuner", slot, claim.run_id, len(kommuner))
+    if resume_run_id is None:
+        logger.info("%s: claimed, crawl run %d of %d kommuner", slot, claim.run_id, len(kommuner))
+    else:
+        logger.info("%s: resuming interrupted crawl run %d", slot, claim.run_id)
     finished = False
     try:
         finished = asyncio.run(_crawl(runtime, claim.run_id, kommuner, options))
@@ -289,6 +340,15 @@ def _crontab_day_of_week(field_value: str) -> str:
     return ",".join(names)
 
 
+def sweep_period(trigger: BaseTrigger, now: datetime) -> timedelta | None:
+    """The time between the next two sweep slots after `now` (None when the trigger fires at most once more)."""
+    first = trigger.get_next_fire_time(None, now)
+    if first is None:
+        return None
+    second = trigger.get_next_fire_time(first, first + timedelta(seconds=1))
+    return None if second is None else second - first
+
+
 def sweep_trigger(expression: str) -> CronTrigger:
     """A trigger from a crontab expression in UTC: 5 fields (minute hour day month weekday, crontab weekdays),
     or 6 with seconds first (`*/5 * * * * *`: every five seconds, for tests). ValueError when malformed."""
@@ -353,7 +413,11 @@ def job_specs(options: ScheduleOptions) -> list[JobSpec]:
 
 def build_scheduler(runtime: Runtime) -> BackgroundScheduler:
     return BackgroundScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=runtime.engine, tablename=JOBS_TABLE)},
+        # "local": this process's one-off jobs (the resume at start), never persisted
+        jobstores={
+            "default": SQLAlchemyJobStore(engine=runtime.engine, tablename=JOBS_TABLE),
+            "local": MemoryJobStore(),
+        },
         executors={"default": ContextExecutor(runtime)},
         job_defaults={"coalesce": True, "max_instances": 1},
         timezone=UTC,
@@ -409,10 +473,21 @@ def run_scheduler(runtime: Runtime, options: ScheduleOptions) -> int:
     finishes it). Returns the number of sweeps this process ran to their end.
     """
     specs = job_specs(options)
+    runtime.sweep_period = sweep_period(specs[0].trigger, runtime.now())
     scheduler = build_scheduler(runtime)
     scheduler.start(paused=True)
     try:
         install_jobs(scheduler, specs)
+        # A sweep interrupted by the last stop is resumed now, not at the next slot.
+        scheduler.add_job(
+            resume_job,
+            trigger="date",
+            run_date=runtime.now(),
+            id=RESUME_JOB,
+            kwargs=specs[0].kwargs,
+            jobstore="local",
+            misfire_grace_time=None,
+        )
         scheduler.resume()
         timeout = options.run_for.total_seconds() if options.run_for is not None else None
         runtime.stopping.wait(timeout)

@@ -1,4 +1,5 @@
-"""The scheduler's SQL: claiming a crawl slot in `sweep_claim`, releasing it, and finding follow-ups that are due.
+"""The scheduler's SQL: claiming a crawl slot in `sweep_claim`, releasing it, finding follow-ups that are due, and
+telling live crawl runs from dead ones (what `crawl --resume` and the scheduler may resume).
 
 Why claims: every scheduler process sharing a database fires the same persisted jobs. Before a crawl, a process
 inserts `sweep_claim(slot=...)`; the unique `slot` lets exactly one process win a slot (the loser gets an
@@ -11,21 +12,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import exists, func, or_, select, text
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker import storage
 from tracker.changes import PlanState
-from tracker.models import KommuneRow, SiteCheck, SweepClaim, WatchedPlan
+from tracker.models import CrawlRun, KommuneRow, SiteCheck, SweepClaim, WatchedPlan
 
 #: PostgreSQL advisory lock key that serialises "is anything running? then claim" between processes
 CLAIM_LOCK_KEY = 0x706C616E  # "plan"
 
 ClaimOutcome = Literal["claimed", "taken", "busy"]
+#: an unreleased claim whose crawl has not finished a site for this long belongs to a dead process
+CLAIM_ALIVE_FOR = timedelta(hours=2)
+#: slot prefix of a claim that resumes an interrupted sweep: `resume:sweep:<fire time>`, so it runs once
+RESUME_PREFIX = "resume:"
 
 
 @dataclass(frozen=True)
@@ -55,18 +60,28 @@ def claim_slot(
     blocked_by: Sequence[str],
     run_options: dict[str, Any],
     planned: int,
+    resume_run_id: int | None = None,
 ) -> Claim:
     """Claim `slot` and start its crawl run in one transaction of its own (the unique violation is the answer).
 
     `blocked_by` lists slot prefixes (e.g. `("sweep:",)`) whose unreleased claims, alive since `alive_since`, make
-    this claim `busy`. Nothing is written unless the outcome is `claimed`.
+    this claim `busy`. With `resume_run_id` the claim takes over that (interrupted) run instead of starting one, and
+    marks it `running` again. Nothing is written unless the outcome is `claimed`.
     """
     try:
         with session_factory.begin() as session:
             if session.get_bind().dialect.name == "postgresql":
                 # Two processes claiming different slots at once must not both see "nothing running".
                 session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK_KEY})
-            run = storage.start_run(session, run_options, planned, now)
+            if resume_run_id is None:
+                run = storage.start_run(session, run_options, planned, now)
+            else:
+                resumed = session.get(CrawlRun, resume_run_id)
+                if resumed is None:
+                    raise ValueError(f"no crawl run {resume_run_id}")
+                run = resumed
+                run.state = "running"
+                run.finished_at = None
             claim = SweepClaim(slot=slot, claimed_by=claimed_by, claimed_at=now, run_id=run.id)
             session.add(claim)
             session.flush()  # raises IntegrityError when another process holds this slot
@@ -99,19 +114,69 @@ def running_claims(
     """
     if not prefixes:
         return []
-    heartbeat = exists().where(SiteCheck.run_id == SweepClaim.run_id, SiteCheck.finished_at >= alive_since)
     stmt = (
         select(SweepClaim.slot)
         .where(
-            SweepClaim.finished_at.is_(None),
+            _alive(alive_since),
             or_(*(SweepClaim.slot.startswith(prefix, autoescape=True) for prefix in prefixes)),
-            or_(SweepClaim.claimed_at >= alive_since, heartbeat),
         )
         .order_by(SweepClaim.claimed_at)
     )
     if exclude_id is not None:
         stmt = stmt.where(SweepClaim.id != exclude_id)
     return list(session.scalars(stmt))
+
+
+def _alive(alive_since: datetime) -> ColumnElement[bool]:
+    """A claim is alive while it is not released and either recent or its crawl finished a site recently."""
+    heartbeat = exists().where(SiteCheck.run_id == SweepClaim.run_id, SiteCheck.finished_at >= alive_since)
+    return and_(SweepClaim.finished_at.is_(None), or_(SweepClaim.claimed_at >= alive_since, heartbeat))
+
+
+def resumable_run(session: Session, alive_since: datetime) -> CrawlRun | None:
+    """The newest crawl run that is unfinished and that no live process is running: `interrupted`, or `running`
+    with no live claim (its claim released, or silent since `alive_since`; a `crawl` killed outright has none).
+
+    A sweep another scheduler is still running is never picked, so `crawl --resume` cannot crawl it twice.
+    """
+    live = exists().where(SweepClaim.run_id == CrawlRun.id, _alive(alive_since))
+    return session.scalars(
+        select(CrawlRun)
+        .where(or_(CrawlRun.state == "interrupted", and_(CrawlRun.state == "running", ~live)))
+        .order_by(CrawlRun.id.desc())
+        .limit(1)
+    ).first()
+
+
+@dataclass(frozen=True)
+class LatestSweep:
+    """The newest sweep slot claimed, its crawl run's state, and whether it was already claimed for a resume."""
+
+    slot: str
+    fire_time: datetime
+    run_id: int
+    state: str
+    resume_claimed: bool
+
+
+def latest_sweep(session: Session) -> LatestSweep | None:
+    """The most recently claimed sweep (by claim time), for the scheduler's resume of an interrupted sweep."""
+    row = session.execute(
+        select(SweepClaim.slot, SweepClaim.claimed_at, CrawlRun.id, CrawlRun.state)
+        .join(CrawlRun, CrawlRun.id == SweepClaim.run_id)
+        .where(SweepClaim.slot.startswith("sweep:", autoescape=True))
+        .order_by(SweepClaim.claimed_at.desc(), SweepClaim.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    slot, claimed_at, run_id, state = row
+    try:
+        fire_time = datetime.fromisoformat(slot.removeprefix("sweep:"))
+    except ValueError:
+        fire_time = claimed_at
+    resumed = session.scalar(select(func.count()).where(SweepClaim.slot == RESUME_PREFIX + slot))
+    return LatestSweep(slot, fire_time, int(run_id), str(state), bool(resumed))
 
 
 def claims(session: Session, prefix: str = "") -> list[SweepClaim]:

@@ -119,12 +119,6 @@ def finish_run(session: Session, run: CrawlRun, now: datetime, state: str = "fin
     run.state = state
 
 
-def latest_unfinished_run(session: Session) -> CrawlRun | None:
-    return session.scalars(
-        select(CrawlRun).where(CrawlRun.state != "finished").order_by(CrawlRun.id.desc()).limit(1)
-    ).first()
-
-
 def checked_kommune_ids(session: Session, run_id: int) -> set[int]:
     return set(session.scalars(select(SiteCheck.kommune_id).where(SiteCheck.run_id == run_id)))
 

@@ -18,12 +18,14 @@ Errors:
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -123,6 +125,53 @@ def submit_tip(session: Session, *, kommune_id: int, url: str, note: str, key: s
 # -- processing ---------------------------------------------------------------------------------------------------
 
 
+class TipExtractor(Protocol):
+    """What processing a tip needs of an extractor: `crawlers.extract.Extractor` (open) or `SharedExtractor`."""
+
+    async def extract(self, body: bytes, fmt: str, *, url: str = "") -> ExtractedText: ...
+
+
+class SharedExtractor:
+    """One sandboxed extraction pool for every tip an app processes, started on the first tip that needs it.
+
+    Starting a sandbox worker costs a Python process and its imports; paying that per tip made every tip slow and
+    let a burst of tips start a burst of processes. The owner (the dashboard's lifespan) calls `aclose` on
+    shutdown. `starts` counts how often a pool was started (once, unless it was closed and used again).
+    """
+
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = workers
+        self.starts = 0
+        self._extractor: Extractor | None = None
+        self._lock: asyncio.Lock | None = None
+
+    async def _open(self) -> Extractor:
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:  # two first tips at once start one pool, not two
+            if self._extractor is None:
+                extractor = Extractor(workers=self.workers)
+                await extractor.__aenter__()
+                self._extractor = extractor
+                self.starts += 1
+            return self._extractor
+
+    async def extract(self, body: bytes, fmt: str, *, url: str = "") -> ExtractedText:
+        """Extract in the shared pool (started now if it is not running). Raises ExtractionError."""
+        extractor = self._extractor or await self._open()
+        return await extractor.extract(body, fmt, url=url)
+
+    def worker_pids(self) -> tuple[int, ...]:
+        """The live workers' process ids (empty before the first tip and after `aclose`)."""
+        return self._extractor.worker_pids() if self._extractor is not None else ()
+
+    async def aclose(self) -> None:
+        """Stop the pool's workers; a later tip would start a new pool."""
+        extractor, self._extractor = self._extractor, None
+        if extractor is not None:
+            await extractor.aclose()
+
+
 @dataclass
 class TipDependencies:
     """What processing a tip needs, built by the dashboard's composition root."""
@@ -133,7 +182,7 @@ class TipDependencies:
     now: Callable[[], datetime]
     allow_private_networks: bool = False
     #: a running extractor to share; None starts a one-worker sandbox for this tip
-    extractor: Extractor | None = None
+    extractor: TipExtractor | None = None
 
 
 def crawl_options(settings: Settings, *, allow_private_networks: bool) -> CrawlOptions:

@@ -138,3 +138,60 @@ def test_all_criteria_met_is_praised_and_nothing_listed() -> None:
 def test_missing_criteria_follow_the_letter_language(language: str, expected: int) -> None:
     assert len(missing_criteria(None, language)) == expected  # type: ignore[arg-type]
     assert missing_criteria(_plan(), language)[0] == "arena_coverage"  # type: ignore[arg-type]
+
+
+# the "no plan found" sentence of each language, and the reviewer-confirmed one
+NONE_WORDING = {"nb": "finner verken en plan", "nn": "finn verken ein plan", "da": "kan hverken finde et beredskab"}
+REVIEWED_PLAN = {
+    "nb": "Planvakt har registrert at kommunen har en egen plan mot seksuelle overgrep mot barn",
+    "nn": "Planvakt har registrert at kommunen har ein eigen plan mot seksuelle overgrep mot born",
+    "da": "Planvakt har registreret, at kommunen har et beredskab mod overgreb mod børn",
+}
+ASK_SHARE = {
+    "nb": "at dere sender meg planen og forteller hvor den er publisert",
+    "nn": "at de sender meg planen og fortel kvar han er publisert",
+    "da": "at I sender mig beredskabet og fortæller, hvor det er offentliggjort",
+}
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "da"])
+def test_a_reviewer_status_with_a_plan_never_gets_the_no_plan_wording(language: str) -> None:
+    country = "DK" if language == "da" else "NO"
+    # the crawler found nothing (or only a draft); a reviewer's override in force says there is a plan
+    draft = _plan(kind="draft", title="Utkast")
+    for drafts in ((), (draft,)):
+        facts = _facts(language=language, country=country, status="abuse_specific_plan", plan=None, drafts=drafts)
+        letter = write_letter(facts)
+        text = letter.text()
+        assert NONE_WORDING[language] not in text
+        assert REVIEWED_PLAN[language] in text
+        assert "Utkast" not in text  # not "only a draft was found" either
+        assert letter.asks[0] == ASK_SHARE[language]
+        assert len(letter.asks) == 3  # share it, link it visibly, report yearly: not "make a plan"
+        assert "pligt til at have" not in text and "Opptrappingsplanen" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("nb", "Planvakt har registrert at kommunen bare har en plan mot vold i nære relasjoner"),
+        ("nn", "Planvakt har registrert at kommunen berre har ein plan mot vald i nære relasjonar"),
+        ("da", "Planvakt har registreret, at kommunen kun har en plan om vold i nære relationer"),
+    ],
+)
+def test_a_reviewer_status_of_a_general_plan_asks_for_a_dedicated_one(language: str, expected: str) -> None:
+    country = "DK" if language == "da" else "NO"
+    letter = write_letter(_facts(language=language, country=country, status="general_violence_plan_only", plan=None))
+    text = letter.text()
+    assert expected in text and NONE_WORDING[language] not in text
+    assert len(letter.missing) == (10 if language == "da" else 6)
+    assert letter.asks[0] == write_letter(_facts(language=language, status="no_plan_found", plan=None)).asks[1]
+
+
+def test_a_reviewer_status_of_no_plan_outranks_the_document() -> None:
+    # the machine took a document for the plan; the reviewer's status in force says it is none
+    letter = write_letter(_facts(status="no_plan_found", plan=_plan(click_depth=1)))
+    text = letter.text()
+    assert NONE_WORDING["nb"] in text
+    assert "Handlingsplan mot seksuelle overgrep mot barn 2024–2027" not in text
+    assert "Planen er lett å finne" not in text

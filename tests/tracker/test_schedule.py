@@ -37,6 +37,7 @@ from tracker.models import CrawlRun, Event, SiteCheck, SweepClaim, WatchedPlan
 from tracker.notify import verify_signature
 from tracker.schedule import (
     JOBS_TABLE,
+    SWEEP_BLOCKED_BY,
     SWEEP_JOB,
     JobContext,
     Runtime,
@@ -191,6 +192,64 @@ def test_racing_claims_of_different_slots_let_exactly_one_sweep_run(database_url
     finally:
         for engine in [setup, *engines]:
             engine.dispose()
+
+
+def test_resume_picks_only_runs_no_live_process_is_running(engine: Engine) -> None:
+    """`crawl --resume` must never pick up a sweep another scheduler is still running."""
+    factory = storage.make_session_factory(engine)
+    alive_for = timedelta(hours=2)
+
+    def resumable(at: datetime) -> int | None:
+        with factory() as session:
+            run = schedule_store.resumable_run(session, at - alive_for)
+            return run.id if run else None
+
+    with factory.begin() as session:
+        killed = storage.start_run(session, {}, 1, T0 - timedelta(days=1)).id  # a `crawl` killed outright: no claim
+    live = _claim(engine, "sweep:a", T0)
+    assert live.run_id is not None and live.claim_id is not None
+    assert resumable(T0 + timedelta(minutes=30)) == killed, "the newer run is a sweep still running elsewhere"
+    assert resumable(T0 + timedelta(hours=3)) == live.run_id, "a claim silent longer than the timeout is dead"
+
+    with factory.begin() as session:
+        schedule_store.release_claim(session, live.claim_id, T0 + timedelta(minutes=40))
+    assert resumable(T0 + timedelta(minutes=45)) == live.run_id, "a released claim no longer runs its crawl"
+
+    # A scheduler resuming that run claims it again: running, live, not resumable a second time.
+    again = schedule_store.claim_slot(
+        factory,
+        "resume:sweep:a",
+        claimed_by="test",
+        now=T0 + timedelta(hours=1),
+        alive_since=T0 - timedelta(hours=1),
+        blocked_by=("sweep:", "resume:"),
+        run_options={},
+        planned=1,
+        resume_run_id=live.run_id,
+    )
+    assert (again.outcome, again.run_id) == ("claimed", live.run_id)
+    assert _count(engine, CrawlRun) == 2, "a resume claim starts no new run"
+    assert resumable(T0 + timedelta(hours=1, minutes=5)) == killed
+    blocked = schedule_store.claim_slot(
+        factory,
+        "sweep:b",
+        claimed_by="test",
+        now=T0 + timedelta(hours=1, minutes=5),
+        alive_since=T0 - timedelta(hours=1),
+        blocked_by=SWEEP_BLOCKED_BY,
+        run_options={},
+        planned=1,
+    )
+    assert (blocked.outcome, blocked.blocker) == ("busy", "resume:sweep:a"), "a resume blocks the next sweep"
+
+    with factory.begin() as session:
+        for run in session.scalars(select(CrawlRun)):
+            run.state = "finished"
+    with factory.begin() as session:
+        interrupted = storage.start_run(session, {}, 1, T0)
+        interrupted.state = "interrupted"
+        interrupted_id = interrupted.id
+    assert resumable(T0 + timedelta(hours=1)) == interrupted_id
 
 
 def test_followups_are_due_for_suspected_vanishes_checked_long_enough_ago(engine: Engine) -> None:
@@ -537,4 +596,81 @@ def test_two_schedulers_on_one_postgres_database_run_each_sweep_once(postgres_ur
         for log in logs
     ]
     assert fired[0] & fired[1], "the two schedulers never fired the same slot"
+    engine.dispose()
+
+
+@pytest.mark.slow
+def test_a_restarted_scheduler_resumes_the_sweep_sigterm_interrupted(tmp_path: Path) -> None:
+    """SIGTERM mid-sweep, start the scheduler again: it resumes that sweep's run by itself, once, and every kommune
+    ends up checked exactly once in it."""
+    db = f"sqlite:///{tmp_path / 'planvakt.sqlite3'}"
+    engine = storage.make_engine(db)
+    storage.upgrade(engine)
+    factory = storage.make_session_factory(engine)
+    body = pdf_bytes(abuse_plan("nb", "Testby", 2025, 2028))
+    sites = [ChangingSite(f"127.0.62.{i + 1}", f"Testby {i}") for i in range(3)]
+    for site in sites:
+        site.publish(PLAN_PATH, body, "Handlingsplan mot seksuelle overgrep mot barn 2025–2028")
+    sites[2].answer(PLAN_PATH, slow(30, body=body))  # holds the sweep open until it is stopped
+
+    def checks() -> dict[int, int]:
+        with factory() as session:
+            rows = session.execute(select(SiteCheck.run_id, func.count()).group_by(SiteCheck.run_id))
+            return {run_id: count for run_id, count in rows}
+
+    with MultiHostServer([s.site for s in sites]) as server:
+        registry = tmp_path / "registry.csv"
+        registry.write_text(
+            "kommunenummer,name,country,website\n"
+            + "".join(f"030{i + 1},Testby {i},NO,{server.base_url(s.host)}/\n" for i, s in enumerate(sites)),
+            encoding="utf-8",
+        )
+        command_line = _schedule_command(db, registry, "--sweep-cron", "*/15 * * * * *")
+        first = subprocess.Popen(
+            command_line, env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            _wait_for(lambda: sum(checks().values()) >= 2, first, 60, "two kommuner checked")
+            first.send_signal(signal.SIGTERM)
+            first.communicate(timeout=30)
+        finally:
+            if first.poll() is None:
+                first.kill()
+                first.wait()
+        with factory() as session:
+            (claim,) = schedule_store.claims(session, "sweep:")
+            run = session.get(CrawlRun, claim.run_id)
+            assert run is not None and run.state == "interrupted"
+        assert checks() == {claim.run_id: 2}
+
+        sites[2].publish(PLAN_PATH, body, "Handlingsplan mot seksuelle overgrep mot barn 2025–2028")
+        second = subprocess.Popen(
+            [*command_line, "--exit-after-sweeps", "1"],
+            env=_env(tmp_path),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            out, err = second.communicate(timeout=60)
+        finally:
+            if second.poll() is None:
+                second.kill()
+                second.wait()
+    assert second.returncode == 0, err[-3000:]
+    assert "scheduler stopped after 1 sweep(s)" in out
+    assert f"resume:{claim.slot}: resuming interrupted crawl run {claim.run_id}" in err
+    with factory() as session:
+        run = session.get(CrawlRun, claim.run_id)
+        assert run is not None and run.state == "finished" and run.kommuner_checked == 3
+        (resume,) = schedule_store.claims(session, "resume:")
+        assert (resume.slot, resume.run_id) == (f"resume:{claim.slot}", claim.run_id)
+        assert resume.finished_at is not None
+        per_kommune = session.execute(
+            select(SiteCheck.kommune_id, func.count())
+            .where(SiteCheck.run_id == claim.run_id)
+            .group_by(SiteCheck.kommune_id)
+        ).all()
+    assert sorted(count for _, count in per_kommune) == [1, 1, 1], "every kommune checked once in the resumed run"
+    assert _count(engine, CrawlRun) == 1, "the sweep was resumed, not started afresh"
     engine.dispose()

@@ -1,0 +1,182 @@
+"""The Subscriptions page: only a signed-in reviewer lists, adds and removes subscriptions; secrets never shown."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import Engine, func, select
+
+from dashboards.app import create_app
+from tests.dashboards.act_seed import KILDEBY, NORDMYRA, sync
+from tracker import storage
+from tracker.blobs import EvidenceStore
+from tracker.config import Settings
+from tracker.errors import ConfigError
+from tracker.models import Subscription
+from tracker.subscriptions import SubscriptionRequest, validate
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+TOKEN = "correct horse battery staple"
+HOOK = "https://hooks.example.org/planvakt?token=hunter2-query-token"
+HOOK_SECRET = "s3cret-signing-key"
+#: Apprise imports the deprecated imghdr (as in tests/tracker/test_notify.py)
+pytestmark = pytest.mark.filterwarnings("ignore:.imghdr. is deprecated:DeprecationWarning")
+APPRISE = "slack://TokenA1/TokenB2/TokenC3zzzzzzzzzz/#barnevern"
+
+
+def _app(engine: Engine, tmp_path: Path, admin_token: str = TOKEN) -> httpx.AsyncClient:
+    app = create_app(
+        Settings(var_dir=tmp_path / "var", admin_token=admin_token),
+        session_factory=storage.make_session_factory(engine),
+        evidence=EvidenceStore(tmp_path / "evidence"),
+        now=lambda: NOW,
+    )
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+
+
+@pytest.fixture
+async def client(engine: Engine, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    sync(storage.make_session_factory(engine), NORDMYRA, KILDEBY)
+    async with _app(engine, tmp_path) as client:
+        yield client
+
+
+def _csrf(html: str) -> str:
+    match = re.search(r'name="csrf" value="([0-9a-f]{64})"', html)
+    assert match
+    return match.group(1)
+
+
+async def _sign_in(client: httpx.AsyncClient) -> str:
+    token = _csrf((await client.get("/review")).text)
+    answer = await client.post("/review/login", data={"name": "Kari", "token": TOKEN, "csrf": token})
+    assert answer.status_code == 303
+    return token
+
+
+def _count(engine: Engine) -> int:
+    with storage.make_session_factory(engine)() as session:
+        return int(session.scalar(select(func.count()).select_from(Subscription)) or 0)
+
+
+async def test_without_the_admin_token_nobody_sees_or_writes_subscriptions(
+    client: httpx.AsyncClient, engine: Engine, tmp_path: Path
+) -> None:
+    page = await client.get("/review/subscriptions")
+    assert page.status_code == 303 and page.headers["location"] == "/review"
+    csrf = _csrf((await client.get("/review")).text)  # a valid form token, but nobody signed in
+    added = await client.post("/review/subscriptions", data={"channel": "email", "target": "a@b.no", "csrf": csrf})
+    assert added.status_code == 403
+    assert (await client.post("/review/subscriptions/1/remove", data={"csrf": csrf})).status_code == 403
+    async with _app(engine, tmp_path, admin_token="") as off:
+        assert (await off.get("/review/subscriptions")).status_code == 403
+        csrf = _csrf((await off.get("/act/1899")).text)  # the tip form's token: valid, so only review is off
+        assert (await off.post("/review/subscriptions", data={"channel": "email", "csrf": csrf})).status_code == 403
+    assert _count(engine) == 0
+
+
+async def test_a_reviewer_adds_lists_and_removes_subscriptions_without_seeing_secrets(
+    client: httpx.AsyncClient, engine: Engine
+) -> None:
+    csrf = await _sign_in(client)
+    review = await client.get("/review")
+    assert 'href="/review/subscriptions"' in review.text
+    assert (
+        await client.post("/review/subscriptions", data={"channel": "email", "target": "a@b.no"})
+    ).status_code == 403
+
+    forms = [
+        {"channel": "webhook", "target": HOOK, "secret": HOOK_SECRET, "kommuner": "1899", "kinds": ["plan_vanished"]},
+        {"channel": "email", "target": "varsel@redd-barna.example", "digest": "weekly", "kommuner": "799, 1899"},
+        {"channel": "apprise", "target": APPRISE, "language": "nn", "kinds": ["plan_appeared", "check_failed"]},
+    ]
+    for form in forms:
+        answer = await client.post("/review/subscriptions", data={**form, "csrf": csrf})
+        assert answer.status_code == 303, answer.text
+    page = await client.get("/review/subscriptions")
+    assert page.status_code == 200
+    rows = re.findall(r'<tr data-subscription="(\d+)">', page.text)
+    assert len(rows) == 3
+    for secret in ("hunter2-query-token", HOOK_SECRET, "TokenA1", "TokenB2", "TokenC3"):
+        assert secret not in page.text
+    assert "https://hooks.example.org/planvakt?…" in page.text and "varsel@redd-barna.example" in page.text
+    with storage.make_session_factory(engine)() as session:
+        stored = {row.channel: row for row in session.scalars(select(Subscription))}
+    assert stored["webhook"].secret == HOOK_SECRET and stored["webhook"].target == HOOK
+    assert stored["webhook"].kommuner == ["1899"] and stored["webhook"].kinds == ["plan_vanished"]
+    assert stored["email"].kommuner == ["0799", "1899"] and stored["email"].digest == "weekly"  # padded as the CLI
+    assert stored["apprise"].language == "nn" and stored["apprise"].kinds == ["plan_appeared", "check_failed"]
+
+    removed = await client.post(f"/review/subscriptions/{stored['webhook'].id}/remove", data={"csrf": csrf})
+    assert removed.status_code == 303
+    again = await client.post(f"/review/subscriptions/{stored['webhook'].id}/remove", data={"csrf": csrf})
+    assert again.status_code == 400 and f"no active subscription {stored['webhook'].id}" in again.text
+    page = await client.get("/review/subscriptions")
+    assert len(re.findall(r"<tr data-subscription=", page.text)) == 2
+    with storage.make_session_factory(engine)() as session:
+        assert session.get(Subscription, stored["webhook"].id).active is False  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("form", "request_"),
+    [
+        (
+            {"channel": "webhook", "target": HOOK, "digest": "daily"},
+            SubscriptionRequest("webhook", HOOK, digest="daily"),
+        ),
+        (
+            {"channel": "email", "target": "not-an-address"},
+            SubscriptionRequest("email", "not-an-address"),
+        ),
+        (
+            {"channel": "email", "target": "a@b.no", "secret": HOOK_SECRET},
+            SubscriptionRequest("email", "a@b.no", secret=HOOK_SECRET),
+        ),
+        (
+            {"channel": "webhook", "target": HOOK, "kinds": ["plan_exploded"]},
+            SubscriptionRequest("webhook", HOOK, kinds=("plan_exploded",)),
+        ),
+        (
+            {"channel": "email", "target": "a@b.no", "kommuner": "12345"},
+            SubscriptionRequest("email", "a@b.no", kommuner=("12345",)),
+        ),
+        (
+            {"channel": "email", "target": "a@b.no", "language": "sv"},
+            SubscriptionRequest("email", "a@b.no", language="sv"),
+        ),
+    ],
+)
+async def test_refused_forms_say_what_the_cli_says(
+    client: httpx.AsyncClient, engine: Engine, form: dict[str, object], request_: SubscriptionRequest
+) -> None:
+    with pytest.raises(ConfigError) as expected:
+        validate(request_)
+    csrf = await _sign_in(client)
+    answer = await client.post("/review/subscriptions", data={**form, "csrf": csrf})
+    assert answer.status_code == 400
+    error = answer.text.split('id="subs-error"')[1].split("</p>")[0]
+    if HOOK not in str(expected.value):
+        assert str(expected.value).replace("'", "&#39;").replace('"', "&#34;") in error
+    assert "hunter2-query-token" not in answer.text and HOOK_SECRET not in answer.text
+    assert _count(engine) == 0
+
+
+async def test_unknown_kommune_and_unknown_apprise_scheme_are_refused(
+    client: httpx.AsyncClient, engine: Engine
+) -> None:
+    csrf = await _sign_in(client)
+    unknown = await client.post(
+        "/review/subscriptions", data={"channel": "email", "target": "a@b.no", "kommuner": "0301", "csrf": csrf}
+    )
+    assert unknown.status_code == 400 and "no kommune 0301 in the database" in unknown.text
+    bad = await client.post(
+        "/review/subscriptions", data={"channel": "apprise", "target": "nosuch://secret-token-xyz", "csrf": csrf}
+    )
+    assert bad.status_code == 400 and "Apprise does not understand" in bad.text
+    assert "secret-token-xyz" not in bad.text
+    assert _count(engine) == 0
