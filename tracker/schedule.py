@@ -475,9 +475,15 @@ def run_scheduler(runtime: Runtime, options: ScheduleOptions) -> int:
     specs = job_specs(options)
     runtime.sweep_period = sweep_period(specs[0].trigger, runtime.now())
     scheduler = build_scheduler(runtime)
-    scheduler.start(paused=True)
     try:
-        install_jobs(scheduler, specs)
+        with schedule_store.setup_lock(runtime.engine):
+            scheduler.start(paused=True)  # creates the job table if it is missing
+    except BaseException:
+        runtime.close()
+        raise
+    try:
+        with schedule_store.setup_lock(runtime.engine):
+            install_jobs(scheduler, specs)
         # A sweep interrupted by the last stop is resumed now, not at the next slot.
         scheduler.add_job(
             resume_job,

@@ -10,12 +10,13 @@ row are written in the same transaction, so a slot always points at the one run 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text
+from sqlalchemy import ColumnElement, Engine, and_, exists, func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,6 +26,9 @@ from tracker.models import CrawlRun, KommuneRow, SiteCheck, SweepClaim, WatchedP
 
 #: PostgreSQL advisory lock key that serialises "is anything running? then claim" between processes
 CLAIM_LOCK_KEY = 0x706C616E  # "plan"
+
+#: PostgreSQL advisory lock key that serialises schedulers setting up the shared job store (table and jobs)
+SETUP_LOCK_KEY = 0x706C616F
 
 ClaimOutcome = Literal["claimed", "taken", "busy"]
 #: an unreleased claim whose crawl has not finished a site for this long belongs to a dead process
@@ -205,3 +209,24 @@ def followup_due(session: Session, checked_before: datetime) -> list[tuple[str, 
         .order_by(KommuneRow.country, KommuneRow.kommunenummer)
     )
     return [(country, number) for country, number in rows]
+
+
+@contextmanager
+def setup_lock(engine: Engine) -> Iterator[None]:
+    """Hold a cross-process lock while a scheduler creates the job table and installs its jobs.
+
+    Two schedulers started together against one PostgreSQL database would otherwise race on `CREATE TABLE
+    apscheduler_jobs` (a unique violation in pg_type) and on inserting the same job ids. SQLite serialises writers
+    itself, so there the lock is a no-op.
+    """
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SETUP_LOCK_KEY})
+        connection.commit()
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SETUP_LOCK_KEY})
+            connection.commit()

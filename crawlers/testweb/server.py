@@ -268,7 +268,7 @@ class MultiHostServer:
         self._selector: selectors.BaseSelector | None = None
         self._wake_r: socket.socket | None = None
         self._wake_w: socket.socket | None = None
-        self._log_lock = threading.Lock()
+        self._log_lock = threading.Condition()
         self.request_log: list[LoggedRequest] = []
         self.port: int = port
 
@@ -372,6 +372,14 @@ class MultiHostServer:
     def _log(self, entry: LoggedRequest) -> None:
         with self._log_lock:
             self.request_log.append(entry)
+            self._log_lock.notify_all()
+
+    def wait_for_requests(self, count: int, timeout: float = 5.0) -> list[LoggedRequest]:
+        """The log once it holds `count` requests (or after `timeout`): a request is logged after its answer is
+        written, so a client can see the answer a moment before the server thread records it."""
+        with self._log_lock:
+            self._log_lock.wait_for(lambda: len(self.request_log) >= count, timeout)
+            return list(self.request_log)
 
     def requests_to(self, host: str) -> list[LoggedRequest]:
         """Logged requests for one host (a snapshot)."""

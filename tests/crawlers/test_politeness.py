@@ -77,7 +77,7 @@ async def test_crawl_delay_raises_the_gap_between_requests(options: CrawlOptions
         async with Fetcher(options) as fetcher:
             await asyncio.gather(*(fetcher.fetch(f"{base}/side{i}") for i in range(4)))
             assert fetcher.gate.delay_of(site.host) == pytest.approx(0.15)
-        measured = gaps(server.request_log)
+        measured = gaps(server.wait_for_requests(5))  # robots.txt and four pages
     assert len(measured) == 4
     assert min(measured) >= 0.15
 
@@ -92,6 +92,7 @@ async def test_per_host_delay_and_one_request_in_flight_per_host(options: CrawlO
             await asyncio.gather(
                 *(fetcher.fetch(f"{server.base_url(host)}/p{i}") for i in range(5) for host in (a.host, b.host))
             )
+        server.wait_for_requests(12)  # two robots.txt and ten pages
         for host in (a.host, b.host):
             entries = [e for e in server.request_log if e.host == host and e.path_with_query != "/robots.txt"]
             assert len(entries) == 5
