@@ -3,8 +3,9 @@
 `Renderer` launches the browser lazily (a crawl that never needs it never starts it), renders one page at a
 time per host through the Fetcher's HostGate, checks robots.txt and netguard for the page URL, and gives back
 the final DOM as HTML. Images, media and fonts are not loaded. Subresources the page loads itself (scripts,
-menu JSON) are not gated per request: one rendered page is one visit. Playwright errors are wrapped in
-`FetchError`.
+menu JSON) are not gated per request (one rendered page is one visit), but every request the browser makes, the
+page's own redirects included, passes the same address guard as the Fetcher: a hostile page cannot steer
+Chromium into the internal network. Playwright errors are wrapped in `FetchError`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 from playwright.async_api import Browser, Playwright, Route, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
-from crawlers.errors import FetchError
+from crawlers.errors import FetchError, RefusedAddress
 from crawlers.fetch import Fetcher
 from crawlers.netguard import check_host
 from crawlers.types import CrawlOptions
@@ -54,6 +55,8 @@ class Renderer:
         self._pages = asyncio.Semaphore(MAX_PARALLEL_PAGES)
         #: pages rendered over the Renderer's life
         self.rendered = 0
+        #: browser requests refused by the address guard (URLs), for the crawl's record
+        self.refused: list[str] = []
 
     @property
     def launched(self) -> bool:
@@ -114,7 +117,7 @@ class Renderer:
         async with self._pages:
             context = await browser.new_context(user_agent=self.options.user_agent, java_script_enabled=True)
             try:
-                await context.route("**/*", _skip_heavy_resources)
+                await context.route("**/*", self._route)
                 page = await context.new_page()
                 async with self.fetcher.gate.slot(host_of(url)):
                     try:
@@ -139,9 +142,25 @@ class Renderer:
         self.rendered += 1
         return html
 
-
-async def _skip_heavy_resources(route: Route, *_: Any) -> None:
-    if route.request.resource_type in _BLOCKED_RESOURCES:
-        await route.abort()
-    else:
+    async def _route(self, route: Route, *_: Any) -> None:
+        """Skip heavy resources; refuse any request to a non-public address (unless private networks are allowed)."""
+        request = route.request
+        if request.resource_type in _BLOCKED_RESOURCES:
+            await route.abort()
+            return
+        parts = urlsplit(request.url)
+        if parts.scheme in ("http", "https") and parts.hostname:
+            try:
+                await check_host(
+                    request.url,
+                    parts.hostname,
+                    parts.port or (443 if parts.scheme == "https" else 80),
+                    allow_private_networks=self.options.allow_private_networks,
+                    allowed_hosts=self.fetcher.allowed_hosts,
+                )
+            except RefusedAddress as exc:
+                logger.warning("browser request refused: %s", exc)
+                self.refused.append(request.url)
+                await route.abort("blockedbyclient")
+                return
         await route.continue_()

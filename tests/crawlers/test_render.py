@@ -71,3 +71,25 @@ async def test_script_built_menu_is_rendered_and_its_plan_found(options: CrawlOp
     ]
     user_agents = {e.user_agent for e in server.request_log}
     assert user_agents == {auto.user_agent}  # the browser says who it is too
+
+
+@pytest.mark.browser
+async def test_the_browser_cannot_be_steered_into_private_addresses(options: CrawlOptions) -> None:
+    """A page allowed by name may not make Chromium fetch from another, non-public host (SSRF through the browser)."""
+    internal = Site("127.66.7.4", {"/admin.js": Reply(body="window.leaked = true;", content_type="text/javascript")})
+    public = Site("127.66.7.3", {})
+    guarded = replace(options, allow_private_networks=False)
+    with serving(public, internal) as server:
+        internal_script = server.base_url(internal.host) + "/admin.js"
+        public.set(
+            "/",
+            Reply(body=html_page("Forside", f'<script src="{internal_script}"></script><p id="x">Velkommen</p>')),
+        )
+        async with (
+            Fetcher(guarded, allowed_hosts=frozenset({public.host})) as fetcher,
+            Renderer(guarded, fetcher) as renderer,
+        ):
+            html = await renderer.render(server.base_url(public.host) + "/")
+        assert "Velkommen" in html
+        assert renderer.refused == [internal_script]
+        assert server.requests_to(internal.host) == []
