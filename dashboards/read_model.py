@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from tracker.findings import current_label
@@ -26,6 +26,7 @@ from tracker.models import (
     Sighting,
     SiteCheck,
 )
+from tracker.storage import latest_finding_ids
 
 NOT_CHECKED = "not_checked"
 
@@ -55,10 +56,6 @@ class KommuneStatus:
     written_standard: str | None
 
 
-def _latest_finding_ids() -> Any:
-    return select(func.max(Finding.id).label("finding_id")).group_by(Finding.kommune_id).subquery()
-
-
 def _count_met(criteria: list[Any] | None) -> tuple[int | None, int | None]:
     if not criteria:
         return None, None
@@ -66,7 +63,7 @@ def _count_met(criteria: list[Any] | None) -> tuple[int | None, int | None]:
 
 
 def _status_query() -> Select[Any]:
-    latest = _latest_finding_ids()
+    latest = latest_finding_ids().subquery()
     current = select(Finding).join(latest, latest.c.finding_id == Finding.id).subquery("current_finding")
     return (
         select(
@@ -384,7 +381,7 @@ class RunSummary:
 
 def crawler_health(session: Session) -> list[HealthRow]:
     """Every kommune with the check behind its latest finding (None fields: never checked)."""
-    latest = _latest_finding_ids()
+    latest = latest_finding_ids().subquery()
     current = select(Finding).join(latest, latest.c.finding_id == Finding.id).subquery("current_finding")
     stmt = (
         select(

@@ -22,9 +22,8 @@ from tracker.review_store import (
     document_overrides,
     finding_override_facts,
     latest_finding,
-    latest_finding_ids,
-    newest_readings,
 )
+from tracker.storage import latest_finding_ids, newest_readings
 from tracker.tip_store import PLAN_CATEGORIES, get_tip_row, kommune_tips, missed_plan_tips
 
 

@@ -12,15 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tracker.errors import StorageError
 from tracker.findings import current_label
 from tracker.models import Classification, Document, Finding, KommuneRow, ReviewOverride, Sighting, SiteCheck
 from tracker.review import OverrideFact, finding_override_in_force
+from tracker.storage import latest_finding_ids, newest_readings
 from tracker.tip_store import TipView, kommune_tips, missed_plan_tips
 
 __all__ = [
@@ -39,8 +39,6 @@ __all__ = [
     "kommune_by_number",
     "kommune_tips",  # the kommune page's tips, from tracker.tip_store
     "latest_finding",
-    "latest_finding_ids",
-    "newest_readings",
     "override_history",
     "plan_reviews",
     "review_kommune",
@@ -71,18 +69,6 @@ def all_kommuner(session: Session) -> list[tuple[str, str, str]]:
         )
     )
     return [(country, number, name) for country, number, name in rows]
-
-
-def latest_finding_ids() -> Select[Any]:
-    return select(func.max(Finding.id)).group_by(Finding.kommune_id)
-
-
-def newest_readings() -> Any:
-    return (
-        select(Classification.document_id, func.max(Classification.id).label("id"))
-        .group_by(Classification.document_id)
-        .subquery()
-    )
 
 
 def latest_finding(session: Session, kommune_id: int) -> Finding | None:

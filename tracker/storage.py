@@ -16,7 +16,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, Select, Subquery, create_engine, event, func, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from tracker.domain import Kommune
@@ -230,11 +230,23 @@ class FindingRow:
     checked_at: datetime
 
 
+def latest_finding_ids() -> Select[int]:
+    """Each kommune's latest finding id (`finding_id`): findings are only added, so the highest id is the newest."""
+    return select(func.max(Finding.id).label("finding_id")).group_by(Finding.kommune_id)
+
+
+def newest_readings() -> Subquery:
+    """Per document, the id of its newest classification (columns `document_id`, `id`)."""
+    return (
+        select(Classification.document_id, func.max(Classification.id).label("id"))
+        .group_by(Classification.document_id)
+        .subquery()
+    )
+
+
 def iter_latest_findings(session: Session, batch_size: int = 500) -> Iterator[FindingRow]:
     """Each kommune's latest finding, streamed in batches (never the whole table in memory)."""
-    latest = (
-        select(Finding.kommune_id, func.max(Finding.id).label("finding_id")).group_by(Finding.kommune_id).subquery()
-    )
+    latest = latest_finding_ids().subquery()
     plan_sighting = aliased(Sighting)
     stmt = (
         select(
@@ -316,7 +328,7 @@ def iter_latest_plans(session: Session, batch_size: int = 500) -> Iterator[PlanR
     `shared_with` names the other kommuner.
     """
     latest = _latest_checks()
-    newest_reading = select(func.max(Classification.id).label("id")).group_by(Classification.document_id).subquery()
+    newest_reading = newest_readings()
     base = (
         select(KommuneRow.kommunenummer, Document.sha256)
         .select_from(Sighting)
@@ -390,9 +402,10 @@ def any_anchor_text_of(session: Session, document: Document) -> str:
 
 
 def latest_findings_with_checks(session: Session) -> list[tuple[Finding, SiteCheck]]:
-    latest = select(func.max(Finding.id)).group_by(Finding.kommune_id)
     rows = session.execute(
-        select(Finding, SiteCheck).join(SiteCheck, SiteCheck.id == Finding.check_id).where(Finding.id.in_(latest))
+        select(Finding, SiteCheck)
+        .join(SiteCheck, SiteCheck.id == Finding.check_id)
+        .where(Finding.id.in_(latest_finding_ids()))
     )
     return [(finding, check) for finding, check in rows]
 

@@ -17,17 +17,10 @@ from sqlalchemy.orm import Session, aliased
 
 from tracker.errors import StorageError
 from tracker.models import Classification, CrawlRun, Document, KommuneRow, Sighting, SiteCheck, Tip
+from tracker.storage import newest_readings
 
 TIP_FOUND_VIA = "tip"
 PLAN_CATEGORIES = ("abuse_specific", "general_violence")
-
-
-def _newest_readings() -> Any:
-    return (
-        select(Classification.document_id, func.max(Classification.id).label("id"))
-        .group_by(Classification.document_id)
-        .subquery()
-    )
 
 
 @dataclass(frozen=True)
@@ -122,7 +115,7 @@ def _crawled_shas(session: Session, kommune_ids: Iterable[int]) -> set[tuple[int
 
 
 def _tip_views(session: Session, where: Any) -> list[TipView]:
-    newest = _newest_readings()
+    newest = newest_readings()
     reading = aliased(Classification)
     stmt = (
         select(Tip, KommuneRow, Sighting, Document, reading.category)
