@@ -117,12 +117,29 @@ def test_a_reviewer_overrides_a_finding_beside_the_machine(page: Page, served: S
 
 
 PAGES = {"act": "/act", "act-kommune": "/act/3901", "act-da": "/act/0799", "tasks": "/act/tasks", "review": "/review"}
+#: pages only a signed-in reviewer sees
+REVIEWER_PAGES = {
+    "review-signed-in": "/review",
+    "review-kommune-form": "/review/3901",
+    "subscriptions": "/review/subscriptions",
+}
 
 
-@pytest.mark.parametrize("name", list(PAGES))
+def _sign_in(page: Page, served: Served) -> None:
+    page.goto(served.url + "/review")
+    page.fill("#review-name", "Axe Reviewer")
+    page.fill("#review-token", TOKEN)
+    page.click("form.review button[type=submit]")
+    expect(page.locator("#reviewer")).to_have_text("Innlogget som Axe Reviewer")
+
+
+@pytest.mark.parametrize("name", [*PAGES, *REVIEWER_PAGES])
 def test_axe_finds_no_serious_violations_on_the_write_side(page: Page, served: Served, name: str) -> None:
     assert AXE.is_file(), "axe-core is missing: run `make axe` (npm install axe-core into .axe/)"
-    page.goto(served.url + PAGES[name])
+    if name in REVIEWER_PAGES:
+        _sign_in(page, served)
+    page.goto(served.url + {**PAGES, **REVIEWER_PAGES}[name])
+    assert page.url.endswith({**PAGES, **REVIEWER_PAGES}[name]), "redirected away: not signed in?"
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     serious = [
