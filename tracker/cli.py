@@ -21,6 +21,16 @@ from sqlalchemy.orm import Session
 from crawlers.types import CrawlOptions, RenderMode
 from tracker import review_store, storage
 from tracker.blobs import EvidenceStore
+from tracker.cli_options import (
+    AllowPrivateOption,
+    ConcurrencyOption,
+    CrawlKommuneOption,
+    DbOption,
+    MaxPagesOption,
+    PerHostDelayOption,
+    RegistryOption,
+    RenderOption,
+)
 from tracker.config import Settings, load_settings
 from tracker.domain import DocumentText, Kommune, Status
 from tracker.errors import TrackerError
@@ -45,20 +55,6 @@ export_app = typer.Typer(help="Exports for journalists (CSV or JSON).", no_args_
 app.add_typer(db_app, name="db")
 app.add_typer(registry_app, name="registry")
 app.add_typer(export_app, name="export")
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="Database URL (default: PLANVAKT_DATABASE_URL or var/planvakt.sqlite3)."),
-]
-RegistryOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--registry",
-        help="CSV with kommunenummer,name,country,website (default: the built-in registry).",
-        exists=True,
-        dir_okay=False,
-    ),
-]
 
 console = Console(stderr=True, soft_wrap=True)
 
@@ -123,18 +119,12 @@ def registry_load(registry: RegistryOption = None, db: DbOption = None) -> None:
 @app.command("crawl")
 def crawl(
     registry: RegistryOption = None,
-    kommune: Annotated[
-        list[str] | None, typer.Option("--kommune", help="Only this kommunenummer (repeatable).")
-    ] = None,
-    max_pages_per_site: Annotated[int | None, typer.Option(help="Page budget per site (default 300).")] = None,
-    per_host_delay: Annotated[
-        float | None, typer.Option(help="Seconds between requests to one host (default 1.0).")
-    ] = None,
-    concurrency: Annotated[int | None, typer.Option(help="Sites crawled in parallel (default 8).")] = None,
-    render: Annotated[str, typer.Option(help="JavaScript rendering: auto | never | always.")] = "auto",
-    allow_private_networks: Annotated[
-        bool, typer.Option(help="Allow loopback/private addresses (tests and the demo web only).")
-    ] = False,
+    kommune: CrawlKommuneOption = None,
+    max_pages_per_site: MaxPagesOption = None,
+    per_host_delay: PerHostDelayOption = None,
+    concurrency: ConcurrencyOption = None,
+    render: RenderOption = "auto",
+    allow_private_networks: AllowPrivateOption = False,
     resume: Annotated[
         bool, typer.Option(help="Continue the last unfinished run instead of starting a new one.")
     ] = False,

@@ -14,6 +14,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker import alert_store, storage
+from tracker.cli_options import DbOption
 from tracker.config import Settings, load_settings
 from tracker.errors import TrackerError
 from tracker.outbox import preview_due, send_due
@@ -25,10 +26,6 @@ alerts_app = typer.Typer(help="The alert outbox: send what is due, list deliveri
 
 console = Console(stderr=True, soft_wrap=True)
 
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="Database URL (default: PLANVAKT_DATABASE_URL or var/planvakt.sqlite3)."),
-]
 KommuneOption = Annotated[
     list[str] | None,
     typer.Option("--kommune", help="Only events of this kommunenummer (repeatable; default: every kommune)."),

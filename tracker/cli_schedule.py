@@ -7,12 +7,21 @@ import os
 import signal
 import socket
 from datetime import timedelta
-from pathlib import Path
 from types import FrameType
 from typing import Annotated
 
 import typer
 
+from tracker.cli_options import (
+    AllowPrivateOption,
+    ConcurrencyOption,
+    CrawlKommuneOption,
+    DbOption,
+    MaxPagesOption,
+    PerHostDelayOption,
+    RegistryOption,
+    RenderOption,
+)
 from tracker.errors import TrackerError
 
 logger = logging.getLogger(__name__)
@@ -37,31 +46,14 @@ def schedule(
     exit_after_sweeps: Annotated[
         int | None, typer.Option(help="Stop once this process has run this many sweeps to their end.", min=1)
     ] = None,
-    registry: Annotated[
-        Path | None,
-        typer.Option(
-            "--registry",
-            help="CSV with kommunenummer,name,country,website (default: the built-in registry).",
-            exists=True,
-            dir_okay=False,
-        ),
-    ] = None,
-    kommune: Annotated[
-        list[str] | None, typer.Option("--kommune", help="Only this kommunenummer (repeatable).")
-    ] = None,
-    max_pages_per_site: Annotated[int | None, typer.Option(help="Page budget per site (default 300).")] = None,
-    per_host_delay: Annotated[
-        float | None, typer.Option(help="Seconds between requests to one host (default 1.0).")
-    ] = None,
-    concurrency: Annotated[int | None, typer.Option(help="Sites crawled in parallel (default 8).")] = None,
-    render: Annotated[str, typer.Option(help="JavaScript rendering: auto | never | always.")] = "auto",
-    allow_private_networks: Annotated[
-        bool, typer.Option(help="Allow loopback/private addresses (tests and the demo web only).")
-    ] = False,
-    db: Annotated[
-        str | None,
-        typer.Option("--db", help="Database URL (default: PLANVAKT_DATABASE_URL or var/planvakt.sqlite3)."),
-    ] = None,
+    registry: RegistryOption = None,
+    kommune: CrawlKommuneOption = None,
+    max_pages_per_site: MaxPagesOption = None,
+    per_host_delay: PerHostDelayOption = None,
+    concurrency: ConcurrencyOption = None,
+    render: RenderOption = "auto",
+    allow_private_networks: AllowPrivateOption = False,
+    db: DbOption = None,
 ) -> None:
     """Run the scheduler in the foreground: weekly sweep, follow-ups of suspected vanishes, alerts every minute."""
     from tracker.cli import RENDER_MODES, _crawl_options, _engine, _fail, _kommuner, _settings

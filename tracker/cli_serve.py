@@ -7,13 +7,12 @@ from typing import Annotated
 
 import typer
 
+from tracker.cli_options import DbOption
 from tracker.config import load_settings
 
 
 def serve(
-    db: Annotated[
-        str | None, typer.Option("--db", help="Database URL (default: PLANVAKT_DATABASE_URL or var/planvakt.sqlite3).")
-    ] = None,
+    db: DbOption = None,
     host: Annotated[
         str | None, typer.Option(help="Address to listen on (default PLANVAKT_SERVE_HOST, 127.0.0.1).")
     ] = None,
