@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, Subquery, select
 from sqlalchemy.orm import Session
 
 from tracker.findings import current_label
@@ -62,9 +62,14 @@ def _count_met(criteria: list[Any] | None) -> tuple[int | None, int | None]:
     return sum(1 for hit in criteria if hit.get("met")), len(criteria)
 
 
-def _status_query() -> Select[Any]:
+def _current_findings() -> Subquery:
+    """Each kommune's latest finding row, as a subquery to outer-join kommuner onto (never-checked ones stay)."""
     latest = latest_finding_ids().subquery()
-    current = select(Finding).join(latest, latest.c.finding_id == Finding.id).subquery("current_finding")
+    return select(Finding).join(latest, latest.c.finding_id == Finding.id).subquery("current_finding")
+
+
+def _status_query() -> Select[Any]:
+    current = _current_findings()
     return (
         select(
             KommuneRow.kommunenummer,
@@ -381,8 +386,7 @@ class RunSummary:
 
 def crawler_health(session: Session) -> list[HealthRow]:
     """Every kommune with the check behind its latest finding (None fields: never checked)."""
-    latest = latest_finding_ids().subquery()
-    current = select(Finding).join(latest, latest.c.finding_id == Finding.id).subquery("current_finding")
+    current = _current_findings()
     stmt = (
         select(
             KommuneRow.kommunenummer,
