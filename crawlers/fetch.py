@@ -27,10 +27,11 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from crawlers.doctype import disposition_filename, served_format, sniff_bytes
 from crawlers.errors import FetchError, RobotsDisallowed, TooLarge
 from crawlers.netguard import check_host
 from crawlers.politeness import HostGate, RobotsRules, rules_from_response, unreachable_rules
-from crawlers.types import CrawlOptions
+from crawlers.types import CrawlOptions, DocumentFormat
 from crawlers.urls import host_of, origin_of
 
 logger = logging.getLogger(__name__)
@@ -67,10 +68,24 @@ class Response:
 
     @property
     def is_html(self) -> bool:
+        """An HTML page: labelled so (and not PDF/DOCX bytes under the label) or, unlabelled, HTML bytes."""
+        sniffed = sniff_bytes(self.body)
+        if sniffed in ("pdf", "docx"):
+            return False
         ct = self.content_type.split(";", 1)[0].strip().lower()
         return ct in ("text/html", "application/xhtml+xml") or (
-            not ct and self.body.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html"))
+            ct in ("", "application/octet-stream", "text/plain") and sniffed == "html"
         )
+
+    @property
+    def document_format(self) -> DocumentFormat | None:
+        """ "pdf" or "docx" when the response is such a document (decided from its bytes first), else None."""
+        return served_format(self.body, self.content_type, self.headers.get("content-disposition", ""), self.final_url)
+
+    @property
+    def filename(self) -> str:
+        """The file name of a download (Content-Disposition), or ""."""
+        return disposition_filename(self.headers.get("content-disposition", ""))
 
     def text(self) -> str:
         """The body decoded: charset from Content-Type, else <meta charset>, else UTF-8, else cp1252."""

@@ -30,7 +30,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from crawlers.errors import CrawlError, FetchError, RefusedAddress, RobotsDisallowed, TooLarge
 from crawlers.fetch import Fetcher, Response
 from crawlers.links import page_h1, page_title, parse_html
-from crawlers.urls import document_format_of, document_format_of_content_type, normalize_url
+from crawlers.urls import document_format_of, normalize_url
 
 logger = logging.getLogger(__name__)
 
@@ -214,8 +214,7 @@ def classify_answer(url: str, response: Response, *, front_page_url: str) -> Url
     if is_soft_404_page(response):
         return check("soft_404", "a 'page not found' page answered 200")
     expected = document_format_of(url)
-    served_format = document_format_of_content_type(response.content_type)
-    if expected is not None and served_format is None and response.is_html:
+    if expected is not None and response.document_format is None and response.is_html:
         return check("soft_404", f"an HTML page answered where a {expected} document was")
     if not response.body:
         return check("failed", "empty body")

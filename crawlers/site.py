@@ -30,7 +30,6 @@ from crawlers.sitemap import read_sitemaps
 from crawlers.types import CrawlIssue, CrawlOptions, DocumentFormat, FetchedDocument, FoundVia, Hop, SiteCrawl
 from crawlers.urls import (
     document_format_of,
-    document_format_of_content_type,
     host_of,
     is_skippable,
     normalize_url,
@@ -229,12 +228,13 @@ class _SiteCrawler:
                     state.page_attempts -= 1  # never requested: costs no budget
                 continue
             state.frontier.mark_done(response.final_url)
-            fmt = document_format_of_content_type(response.content_type)
+            fmt = response.document_format
             if fmt is not None:
-                state.page_attempts -= 1  # a document behind an extension-less link: not a page
-                if response.ok and is_candidate_document(entry.anchor_text, response.final_url, entry.context):
-                    if len(state.documents) < self.options.max_documents_per_site:
-                        state.documents[node] = self._document(response, fmt, entry.anchor_text, entry.score)
+                # a document behind an extension-less link (`/dokument/hent?id=7`): not a page, and its bytes are
+                # already here, so it is read whatever its link said
+                state.page_attempts -= 1
+                if response.ok and len(state.documents) < self.options.max_documents_per_site:
+                    state.documents[node] = self._document(response, fmt, entry.anchor_text, entry.score)
                 continue
             state.pages_fetched += 1
             if not response.ok:
@@ -313,9 +313,7 @@ class _SiteCrawler:
                     CrawlIssue(candidate.url, "http_status", f"HTTP {response.status}", response.status)
                 )
                 continue
-            fmt = document_format_of_content_type(response.content_type) or (
-                None if response.is_html else document_format_of(response.final_url) or candidate.format
-            )
+            fmt = response.document_format
             if fmt is None:
                 state.issues.append(
                     CrawlIssue(candidate.url, "not_a_document", f"answered {response.content_type or 'no type'}")

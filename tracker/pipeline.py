@@ -22,6 +22,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawlers.doctype import served_format
 from crawlers.errors import ExtractionError
 from crawlers.extract import Extractor
 from crawlers.fetch import Fetcher
@@ -30,7 +31,6 @@ from crawlers.recheck import recheck_urls
 from crawlers.render import Renderer
 from crawlers.sweep import crawl_sites
 from crawlers.types import CrawlOptions, ExtractedText, FetchedDocument, SiteCrawl
-from crawlers.urls import document_format_of, document_format_of_content_type
 from tracker import storage, watching
 from tracker.accessibility import assess_accessibility
 from tracker.blobs import EvidenceStore
@@ -333,9 +333,9 @@ def _rechecked_document(answer: UrlAnswer) -> _Fetched | None:
     if answer.outcome not in ("served", "moved") or not answer.body:
         return None
     final = answer.final_url or answer.url
-    fmt = document_format_of_content_type(answer.content_type) or (
+    fmt = served_format(answer.body, answer.content_type, "", final) or (
         "html" if answer.content_type.split(";", 1)[0].strip().lower() in ("text/html", "application/xhtml+xml")
-        else document_format_of(final)
+        else None
     )  # fmt: skip
     if fmt is None:
         return None

@@ -35,7 +35,6 @@ from crawlers.extract import Extractor
 from crawlers.fetch import Fetcher, Response
 from crawlers.netguard import check_host
 from crawlers.types import CrawlOptions, ExtractedText
-from crawlers.urls import document_format_of, document_format_of_content_type
 from tracker import storage, tip_store
 from tracker.accessibility import assess_accessibility
 from tracker.blobs import EvidenceStore
@@ -198,12 +197,7 @@ def crawl_options(settings: Settings, *, allow_private_networks: bool) -> CrawlO
 
 
 def _format_of(response: Response) -> str | None:
-    fmt = document_format_of_content_type(response.content_type)
-    if fmt is not None:
-        return fmt
-    if response.is_html:
-        return "html"
-    return document_format_of(response.final_url)
+    return response.document_format or ("html" if response.is_html else None)
 
 
 async def process_tip(tip_id: int, deps: TipDependencies) -> str:

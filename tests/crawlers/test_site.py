@@ -237,3 +237,33 @@ async def test_sweep_delivers_every_site_and_never_stops_on_one(options: CrawlOp
     assert not delivered[urls[2]].reachable and "robots.txt unreachable" in (delivered[urls[2]].error or "")
     assert not delivered[urls[3]].reachable
     assert delivered[urls[2]].finished_at == FIXED_NOW
+
+
+async def test_documents_behind_script_urls_are_typed_by_their_bytes(options: CrawlOptions) -> None:
+    """`/dokument/hent?id=7` and `/media/812/download` answer octet-stream: the bytes say PDF, so they are read."""
+    plan, other = pdf_bytes(PLAN_TITLE), pdf_bytes("Referat")
+    octet, disposition = "application/octet-stream", 'attachment; filename="plan-endelig-versjon.pdf"'
+    site = Site(
+        "127.66.5.9",
+        {
+            "/": page("Forside", '<a href="/planer">Planer</a>'),
+            "/planer": page(
+                "Planer",
+                "<h2>Handlingsplan mot seksuelle overgrep</h2><p>Planen ble vedtatt i 2024.</p>"
+                '<a href="/dokument/hent?id=7">Last ned</a> <a href="/media/812/download">Referat</a>',
+            ),
+            "/dokument/hent": lambda request: (
+                Reply(body=plan, content_type=octet, headers={"Content-Disposition": disposition})
+                if request.query.get("id") == ["7"]
+                else Reply(status=404, body="Finnes ikke")
+            ),
+            "/media/812/download": Reply(body=other, content_type=octet),
+        },
+    )
+    with serving(site) as server:
+        base = server.base_url(site.host)
+        result = await crawl(base, options)
+    by_url = {doc.url.removeprefix(base): doc for doc in result.documents}
+    assert set(by_url) == {"/dokument/hent?id=7", "/media/812/download"}
+    doc = by_url["/dokument/hent?id=7"]
+    assert doc.format == "pdf" and doc.body == plan and doc.found_via == "link" and doc.click_depth == 2
