@@ -7,6 +7,9 @@
      ├── RobotsDisallowed      robots.txt forbids the URL; it was not fetched
      └── ExtractionError       a document's bytes could not be turned into text (broken, encrypted, too big, too slow)
 
+An `ExtractionError` with `ours=True` is Planvakt's own failure (a parser that timed out, a worker that would not
+start, OCR missing): it says nothing about the document, so it is retried and never turned into a finding.
+
 httpx, playwright and pdfminer exceptions are wrapped at the boundary (`raise FetchError(...) from exc`).
 """
 
@@ -40,6 +43,8 @@ class RobotsDisallowed(CrawlError):
 
 
 class ExtractionError(CrawlError):
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, ours: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        #: True when the failure is our own (timeout, worker trouble, OCR missing), not the document's
+        self.ours = ours

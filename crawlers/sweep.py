@@ -1,8 +1,8 @@
 """Crawl many sites at once and hand each result over as soon as its site is done.
 
 One `Fetcher` (per-host clients and gates inside) and one lazily launched `Renderer` serve every site;
-`options.concurrency` sites run at a time. A site that fails in an unexpected way becomes a `SiteCrawl` with
-`reachable=False` and the error, and the others go on. Results are delivered one at a time (the callback is
+`options.concurrency` sites run at a time. A site whose crawl crashes (a bug of ours) is tried once more, then
+becomes a `SiteCrawl` with `our_failure` set, and the others go on. Results are delivered one at a time (the callback is
 never re-entered), so a caller can store each one and a killed run loses nothing already stored. An exception
 raised by the callback itself stops the sweep: losing results silently would be worse.
 """
@@ -23,6 +23,8 @@ from crawlers.types import CrawlOptions, SiteCrawl
 logger = logging.getLogger(__name__)
 
 OnResult = Callable[[str, SiteCrawl], Awaitable[None] | None]
+#: tries of one site when the crawl crashes on our side
+SITE_ATTEMPTS = 2
 
 
 def utc_now() -> datetime:
@@ -49,26 +51,7 @@ async def crawl_sites(
 
         async def one(start_url: str) -> None:
             async with semaphore:
-                started = now()
-                try:
-                    result = await crawl_site(
-                        start_url, options, fetcher=shared_fetcher, renderer=shared_renderer, now=now
-                    )
-                except Exception as exc:  # noqa: BLE001 - one site's bug must not stop the sweep; it is recorded
-                    logger.exception("crawl of %s failed unexpectedly", start_url)
-                    result = SiteCrawl(
-                        start_url=start_url,
-                        final_start_url=None,
-                        reachable=False,
-                        error=f"internal error: {type(exc).__name__}: {exc}",
-                        pages_fetched=0,
-                        documents=(),
-                        issues=(),
-                        robots_disallowed=0,
-                        rendered_pages=0,
-                        started_at=started,
-                        finished_at=now(),
-                    )
+                result = await _crawl_with_retry(start_url, options, shared_fetcher, shared_renderer, now)
             async with deliver_lock:
                 delivered = on_result(start_url, result)
                 if inspect.isawaitable(delivered):
@@ -82,6 +65,34 @@ async def crawl_sites(
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _crawl_with_retry(
+    start_url: str, options: CrawlOptions, fetcher: Fetcher, renderer: Renderer | None, now: Callable[[], datetime]
+) -> SiteCrawl:
+    """Crawl one site; a crash of our own is tried again, then delivered as `our_failure` (never "unreachable")."""
+    started = now()
+    failure = ""
+    for attempt in range(1, SITE_ATTEMPTS + 1):
+        try:
+            return await crawl_site(start_url, options, fetcher=fetcher, renderer=renderer, now=now)
+        except Exception as exc:  # noqa: BLE001 - one site's bug must not stop the sweep; it is recorded
+            logger.exception("crawl of %s failed on our side (attempt %d of %d)", start_url, attempt, SITE_ATTEMPTS)
+            failure = f"internal error: {type(exc).__name__}: {exc}"
+    return SiteCrawl(
+        start_url=start_url,
+        final_start_url=None,
+        reachable=False,
+        error=failure,
+        pages_fetched=0,
+        documents=(),
+        issues=(),
+        robots_disallowed=0,
+        rendered_pages=0,
+        started_at=started,
+        finished_at=now(),
+        our_failure=failure,
+    )
 
 
 class _Resources:

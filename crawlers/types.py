@@ -104,6 +104,9 @@ class SiteCrawl:
     finished_at: datetime
     #: True when the site answered but every useful page was denied to us (403/429 walls, robots.txt disallow-all)
     blocked: bool = False
+    #: a failure of our own (a crash in the crawler, the browser dying) that makes this crawl no evidence about the
+    #: site: never stored as "unreachable" or "no plan"
+    our_failure: str | None = None
 
 
 @dataclass(frozen=True)

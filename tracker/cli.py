@@ -231,6 +231,10 @@ class _RichProgress:
         self.bar.console.log(f"{kommune.kommunenummer} {kommune.name}: {status.value} ({pages} pages)")
         self.bar.advance(self.task)
 
+    def site_failed(self, kommune: Kommune, reason: str) -> None:
+        self.bar.console.log(f"{kommune.kommunenummer} {kommune.name}: check failed on our side, not stored: {reason}")
+        self.bar.advance(self.task)
+
 
 def _progress() -> Any:
     from tracker.pipeline import LogProgress

@@ -49,10 +49,22 @@ STORE_AHEAD = 4
 RECHECK_AHEAD = 8
 #: retries of one re-check: a failed re-check never counts as absence, so waiting longer buys little
 RECHECK_RETRIES = 1
+#: tries of one document's extraction when it fails on our side (timeout, worker trouble)
+EXTRACT_ATTEMPTS = 2
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+class FailedOnOurSide(Exception):
+    """A check that our own tools spoiled (a crawl that crashed, a parser that timed out twice): it is no evidence
+    about the kommune, so no check, finding or event is stored; the run counts it in `errors` and the kommune keeps
+    its last finding until the next check."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class Progress(Protocol):
@@ -60,6 +72,7 @@ class Progress(Protocol):
 
     def planned(self, total: int) -> None: ...
     def site_done(self, kommune: Kommune, status: Status, pages: int) -> None: ...
+    def site_failed(self, kommune: Kommune, reason: str) -> None: ...
 
 
 class LogProgress:
@@ -68,6 +81,9 @@ class LogProgress:
 
     def site_done(self, kommune: Kommune, status: Status, pages: int) -> None:
         logger.info("%s %s: %s (%d pages)", kommune.kommunenummer, kommune.name, status.value, pages)
+
+    def site_failed(self, kommune: Kommune, reason: str) -> None:
+        logger.error("%s %s: check failed on our side, nothing stored: %s", kommune.kommunenummer, kommune.name, reason)
 
 
 @dataclass
@@ -140,7 +156,12 @@ async def run_crawl(
                     recheck=recheck,
                 )
                 async with slots:
-                    status = await _store_site(deps, run_id, kommune_id, crawl, answers)
+                    try:
+                        status = await _store_site(deps, run_id, kommune_id, crawl, answers)
+                    except FailedOnOurSide as failure:
+                        _count_failure(deps, run_id)
+                        progress.site_failed(kommune, failure.reason)
+                        return
                 progress.site_done(kommune, status, crawl.pages_fetched)
             finally:
                 waiting.release()
@@ -221,7 +242,12 @@ async def _store_site(
     deps: CrawlDependencies, run_id: int, kommune_id: int, crawl: SiteCrawl, answers: Sequence[UrlAnswer]
 ) -> Status:
     """Extract and classify every document (crawled, or served to a re-check: `answers`), then write check,
-    sightings, finding, change events and the kommune's watch state in one transaction."""
+    sightings, finding, change events and the kommune's watch state in one transaction.
+
+    Raises `FailedOnOurSide` (nothing written) when the crawl itself failed on our side or a document could not be
+    read because of us: a verdict built on our own failure would be a false "no plan"."""
+    if crawl.our_failure is not None:
+        raise FailedOnOurSide(crawl.our_failure)
     fetched = [_Fetched(d.url, d.final_url, d.format, d.content_type, d.body, d.anchor_text) for d in crawl.documents]
     fetched += [doc for doc in map(_rechecked_document, answers) if doc is not None]
     shas = [deps.evidence.put(doc.body) for doc in fetched]
@@ -235,6 +261,10 @@ async def _store_site(
             strict=True,
         )
     )
+    ours = [f"{doc.url}: {e.reason}" for doc, e in zip(to_extract.values(), extracted.values(), strict=True)
+            if isinstance(e, ExtractionError) and e.ours]  # fmt: skip
+    if ours:
+        raise FailedOnOurSide(f"{len(ours)} document(s) could not be read on our side, e.g. {ours[0]}")
     today = deps.now().date()
     with deps.session_factory.begin() as session:
         run = session.get(CrawlRun, run_id)
@@ -328,6 +358,13 @@ async def _store_site(
     return decision.status
 
 
+def _count_failure(deps: CrawlDependencies, run_id: int) -> None:
+    with deps.session_factory.begin() as session:
+        run = session.get(CrawlRun, run_id)
+        assert run is not None
+        run.errors += 1
+
+
 def _rechecked_document(answer: UrlAnswer) -> _Fetched | None:
     """The bytes a re-checked URL served, to extract and classify like a crawled document."""
     if answer.outcome not in ("served", "moved") or not answer.body:
@@ -347,11 +384,17 @@ def result_category(row: Classification) -> Category:
 
 
 async def _extract(extractor: Extractor, doc: _Fetched) -> ExtractedText | ExtractionError:
-    try:
-        return await extractor.extract(doc.body, doc.format, url=doc.final_url)
-    except ExtractionError as exc:
-        logger.warning("could not extract %s: %s", doc.url, exc.reason)
-        return exc
+    """The document's text, or the error; a failure of our own (`ours`: a timeout, a dead worker) is tried again."""
+    for attempt in range(1, EXTRACT_ATTEMPTS + 1):
+        try:
+            return await extractor.extract(doc.body, doc.format, url=doc.final_url)
+        except ExtractionError as exc:
+            if exc.ours and attempt < EXTRACT_ATTEMPTS:
+                logger.warning("extraction of %s failed on our side (%s); trying again", doc.url, exc.reason)
+                continue
+            logger.warning("could not extract %s: %s", doc.url, exc.reason)
+            return exc
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _document_row(sha: str, doc: _Fetched, extracted: ExtractedText | ExtractionError, now: datetime) -> Document:

@@ -104,9 +104,9 @@ def ocr_image(image: bytes, options: OcrOptions) -> tuple[str, list[float]]:
             command, input=image, capture_output=True, timeout=options.page_timeout_s, env=env, check=False
         )
     except FileNotFoundError as exc:
-        raise ExtractionError(f"OCR unavailable: {options.tesseract!r} not found") from exc
+        raise ExtractionError(f"OCR unavailable: {options.tesseract!r} not found", ours=True) from exc
     except subprocess.TimeoutExpired as exc:
-        raise ExtractionError(f"OCR of one page timed out after {options.page_timeout_s:g} s") from exc
+        raise ExtractionError(f"OCR of one page timed out after {options.page_timeout_s:g} s", ours=True) from exc
     if completed.returncode != 0:
         detail = completed.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
         raise ExtractionError(f"OCR failed (tesseract exit {completed.returncode}): {detail[0]}")

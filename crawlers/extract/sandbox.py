@@ -192,10 +192,10 @@ class _Worker:
             ready = await asyncio.wait_for(worker._read_frame(), timeout=60)
         except (asyncio.IncompleteReadError, TimeoutError, ExtractionError) as exc:
             await worker.stop()
-            raise ExtractionError(f"extraction worker failed to start: {exc!r}") from exc
+            raise ExtractionError(f"extraction worker failed to start: {exc!r}", ours=True) from exc
         if ready.get("kind") != "ready":
             await worker.stop()
-            raise ExtractionError(f"extraction worker failed to start: {ready.get('reason', ready)}")
+            raise ExtractionError(f"extraction worker failed to start: {ready.get('reason', ready)}", ours=True)
         return worker
 
     async def run(
@@ -221,7 +221,7 @@ class _Worker:
         except TimeoutError:
             stats["timeouts"] += 1
             await self.kill()
-            raise ExtractionError(f"timed out after {limit:g} s") from None
+            raise ExtractionError(f"timed out after {limit:g} s", ours=True) from None
         except (asyncio.IncompleteReadError, BrokenPipeError, ConnectionResetError):
             stats["crashes"] += 1
             raise ExtractionError(await self._death_reason()) from None
@@ -232,10 +232,10 @@ class _Worker:
         if frame.get("retire"):
             self.usable = False
         if frame.get("kind") == "error":
-            raise ExtractionError(str(frame.get("reason", "extraction failed")))
+            raise ExtractionError(str(frame.get("reason", "extraction failed")), ours=bool(frame.get("ours")))
         if frame.get("kind") != "ok":
             await self.kill()
-            raise ExtractionError("extraction worker sent an unexpected reply")
+            raise ExtractionError("extraction worker sent an unexpected reply", ours=True)
         return _result_from_json(frame.get("result"))
 
     async def _read_frame(self) -> dict[str, Any]:
@@ -249,10 +249,10 @@ class _Worker:
             frame = json.loads(payload)
         except ValueError as exc:
             await self.kill()
-            raise ExtractionError("extraction worker sent a malformed reply") from exc
+            raise ExtractionError("extraction worker sent a malformed reply", ours=True) from exc
         if not isinstance(frame, dict):
             await self.kill()
-            raise ExtractionError("extraction worker sent a malformed reply")
+            raise ExtractionError("extraction worker sent a malformed reply", ours=True)
         return frame
 
     async def _death_reason(self) -> str:
@@ -295,7 +295,7 @@ class _Worker:
 def _result_from_json(data: object) -> ExtractedText:
     """Rebuild an ExtractedText from a worker's JSON, checking every field's type (the worker is untrusted)."""
     if not isinstance(data, dict):
-        raise ExtractionError("extraction worker sent a malformed result")
+        raise ExtractionError("extraction worker sent a malformed result", ours=True)
     try:
         source = data["text_source"]
         if source not in ("text_layer", "ocr", "html"):
@@ -314,7 +314,7 @@ def _result_from_json(data: object) -> ExtractedText:
             facts=tuple((_str(key), _str(value)) for key, value in data["facts"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise ExtractionError("extraction worker sent a malformed result") from exc
+        raise ExtractionError("extraction worker sent a malformed result", ours=True) from exc
 
 
 def _str(value: object) -> str:
@@ -369,7 +369,9 @@ def _serve_one(jobs: IO[bytes], channel: IO[bytes], ocr: OcrOptions, limit: int 
         reply = _out_of_memory(limit)
     except ExtractionError as exc:
         # C parsers report a failed allocation as "cannot parse": the peak address space tells the truth.
-        reply = _out_of_memory(limit) if _near_limit(limit) else {"kind": "error", "reason": exc.reason}
+        reply = (
+            _out_of_memory(limit) if _near_limit(limit) else {"kind": "error", "reason": exc.reason, "ours": exc.ours}
+        )
     except RecursionError:
         reply = {"kind": "error", "reason": "document is nested too deeply to parse", "retire": True}
     except Exception as exc:  # noqa: BLE001 - the sandbox boundary: a parser bug fails one document, not the run

@@ -44,6 +44,9 @@ class Recorder:
     def site_done(self, kommune: Kommune, status: Status, pages: int) -> None:
         self.done[kommune.kommunenummer] = time.monotonic()
 
+    def site_failed(self, kommune: Kommune, reason: str) -> None:
+        raise AssertionError(f"{kommune.kommunenummer} failed on our side: {reason}")
+
 
 async def test_a_timing_out_plan_url_does_not_delay_storing_other_sites(tmp_path: Path) -> None:
     engine = storage.make_engine(f"sqlite:///{tmp_path / 'planvakt.sqlite3'}")

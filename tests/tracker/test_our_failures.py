@@ -1,0 +1,120 @@
+"""Our own failures are never findings: a crawl that crashes, or a document our parser could not read in time, is a
+failed check on our side: tried again, counted in the run's errors, told to the operator, and nothing is stored
+about the kommune (no check, no "no plan", no event), so its last finding stands.
+
+Real loopback sites, a real SQLite database and the real extraction sandbox.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from crawlers.extract import Extractor
+from crawlers.fetch import Fetcher
+from crawlers.sweep import SITE_ATTEMPTS, crawl_sites
+from crawlers.testweb.documents import pdf_bytes
+from crawlers.testweb.plantexts import abuse_plan
+from crawlers.testweb.server import MultiHostServer, Reply, Site
+from crawlers.types import CrawlOptions, SiteCrawl
+from tests.crawlers.conftest import html_page
+from tracker import storage
+from tracker.blobs import EvidenceStore
+from tracker.domain import Country, Kommune, Status
+from tracker.models import CrawlRun, Finding, SiteCheck
+from tracker.pipeline import CrawlDependencies, run_crawl
+
+PLAN = pdf_bytes(abuse_plan("nb", "Feilvik", 2025, 2028))
+OPTIONS = CrawlOptions(
+    per_host_delay=0.0,
+    max_pages_per_site=10,
+    render="never",
+    allow_private_networks=True,
+    timeout=3.0,
+    retry_backoff=0.01,
+    search_queries=("handlingsplan seksuelle overgrep",),
+)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.done: dict[str, Status] = {}
+        self.failed: dict[str, str] = {}
+
+    def planned(self, total: int) -> None:
+        return None
+
+    def site_done(self, kommune: Kommune, status: Status, pages: int) -> None:
+        self.done[kommune.kommunenummer] = status
+
+    def site_failed(self, kommune: Kommune, reason: str) -> None:
+        self.failed[kommune.kommunenummer] = reason
+
+
+def plan_site(host: str) -> Site:
+    return Site(
+        host,
+        {
+            "/": Reply(body=html_page("Forside", '<a href="/plan.pdf">Handlingsplan mot seksuelle overgrep</a>')),
+            "/plan.pdf": Reply(body=PLAN, content_type="application/pdf"),
+        },
+    )
+
+
+async def test_a_parser_that_times_out_is_our_failure_not_no_plan(tmp_path: Path) -> None:
+    engine = storage.make_engine(f"sqlite:///{tmp_path / 'planvakt.sqlite3'}")
+    storage.upgrade(engine)
+    factory = storage.make_session_factory(engine)
+    site = plan_site("127.79.9.1")
+    with MultiHostServer([site]) as server:
+        kommuner = [Kommune("9901", "Feilvik", Country.NO, server.base_url(site.host))]
+        recorder = Recorder()
+        # a deadline no parser can meet: both tries time out, on our side
+        async with Extractor(workers=1, timeout_s=0.0001) as extractor:
+            deps = CrawlDependencies(factory, EvidenceStore(tmp_path / "evidence"), extractor, progress=recorder)
+            failed_run = await run_crawl(kommuner, OPTIONS, deps)
+        assert recorder.done == {} and "could not be read on our side" in recorder.failed["9901"]
+        with factory() as session:
+            assert session.scalar(select(func.count()).select_from(SiteCheck)) == 0
+            assert session.scalar(select(func.count()).select_from(Finding)) == 0
+            run = session.get(CrawlRun, failed_run)
+            assert run is not None and run.errors == 1 and run.state == "finished"
+
+        recorder = Recorder()
+        async with Extractor(workers=1) as extractor:
+            deps = CrawlDependencies(factory, EvidenceStore(tmp_path / "evidence"), extractor, progress=recorder)
+            await run_crawl(kommuner, OPTIONS, deps)
+        assert recorder.done == {"9901": Status.ABUSE_SPECIFIC_PLAN} and recorder.failed == {}
+
+
+class CrashingRenderer:
+    """A renderer with a bug of ours: it raises something that is not a CrawlError."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def render(self, url: str) -> str:
+        self.calls += 1
+        raise RuntimeError("renderer bug")
+
+
+async def test_a_crashing_crawl_is_retried_then_delivered_as_our_failure() -> None:
+    site = plan_site("127.79.9.2")
+    results: dict[str, SiteCrawl] = {}
+    renderer = CrashingRenderer()
+    with MultiHostServer([site]) as server:
+        url = server.base_url(site.host) + "/"
+        always = CrawlOptions(**{**OPTIONS.__dict__, "render": "always"})
+        async with Fetcher(always) as fetcher:
+            await crawl_sites(
+                [url],
+                always,
+                lambda u, c: results.__setitem__(u, c),
+                fetcher=fetcher,
+                renderer=renderer,  # type: ignore[arg-type]
+            )
+    crawl = results[url]
+    assert renderer.calls == SITE_ATTEMPTS
+    assert crawl.our_failure is not None and "RuntimeError: renderer bug" in crawl.our_failure
+    assert crawl.documents == () and crawl.pages_fetched == 0
