@@ -1,8 +1,8 @@
 """Pure: from a check's classified sightings to the kommune's status and its best plan.
 
 The best plan is the best abuse-specific plan, else the best general violence plan. Within a category a current plan
-beats one of unknown period, which beats an expired one; then the easiest way a person would reach it wins
-(link > rendered > site_search > sitemap), then the fewest clicks.
+beats one of unknown period, which beats an expired one; then a document (PDF, DOCX) beats an HTML page; then the
+easiest way a person would reach it wins (link > rendered > site_search > sitemap), then the fewest clicks.
 """
 
 from __future__ import annotations
@@ -82,8 +82,11 @@ def decide(reachable: bool, sightings: Sequence[ClassifiedSighting], on: date) -
     )
 
 
-def _rank(s: ClassifiedSighting, on: date) -> tuple[int, int, int, float, int, str]:
+def _rank(s: ClassifiedSighting, on: date) -> tuple[int, int, int, int, float, int, str]:
     current_rank = {"true": 0, "unknown": 1, "false": 2}[current_label(s.year_start, s.year_end, on)]
+    # The document is the plan: where a page read as a plan links to a PDF of the same category (a landing page
+    # the classifier let through, or an HTML copy), the PDF one click further is what the kommune adopted.
+    format_rank = 1 if s.format == "html" else 0
     via_rank = FOUND_VIA_PRECEDENCE.index(s.found_via) if s.found_via in FOUND_VIA_PRECEDENCE else 9
     depth = s.click_depth if s.click_depth is not None else 999
-    return (current_rank, via_rank, depth, -s.confidence, -(s.year_end or s.year_start or 0), s.url)
+    return (current_rank, format_rank, via_rank, depth, -s.confidence, -(s.year_end or s.year_start or 0), s.url)

@@ -78,3 +78,12 @@ def test_a_draft_or_hearing_version_is_not_a_plan() -> None:
     assert decide(True, [draft, GENERAL], TODAY).status is Status.GENERAL_VIOLENCE_PLAN_ONLY
     case = replace(ABUSE, kind="case_document")
     assert decide(True, [case, ABUSE], TODAY).plan == ABUSE
+
+
+def test_the_document_beats_the_page_that_leads_to_it() -> None:
+    """A landing page read as a plan (depth 1) loses to the PDF it links (depth 2): the document is the plan."""
+    landing = replace(ABUSE, sighting_key=7, url="https://k.no/planer/overgrep", format="html", click_depth=1)
+    decision = decide(True, [landing, ABUSE], TODAY)
+    assert decision.plan == ABUSE
+    expired_pdf = replace(ABUSE, sighting_key=8, year_start=2012, year_end=2015)
+    assert decide(True, [landing, expired_pdf], TODAY).plan == landing  # a current plan still beats an expired one
