@@ -87,5 +87,9 @@ class Frontier:
         if key is not None:
             self._done.add(key)
 
+    def is_done(self, url: str) -> bool:
+        """True when the URL was fetched (or taken off the queue to be fetched)."""
+        return (normalize_url(url) or url) in self._done
+
     def __len__(self) -> int:
         return sum(1 for item in self._heap if self._best.get(normalize_url(item.entry.url) or "") == item.entry.score)

@@ -37,12 +37,31 @@ class LinkGraph:
     def __init__(self) -> None:
         self._out: dict[str, list[Edge]] = {}
         self._seen: set[tuple[str, str, EdgeKind]] = set()
+        self._anchor: dict[str, str] = {}  # target -> the first non-empty anchor text of a link to it
 
     def add(self, source: str, target: str, anchor_text: str, kind: EdgeKind) -> None:
         if source == target or (source, target, kind) in self._seen:
             return
         self._seen.add((source, target, kind))
         self._out.setdefault(source, []).append(Edge(source, target, anchor_text, kind))
+        if anchor_text and target not in self._anchor:
+            self._anchor[target] = anchor_text
+
+    def anchor_text(self, target: str) -> str:
+        """The first non-empty text a link to `target` carried ("" when none)."""
+        return self._anchor.get(target, "")
+
+    def depths(self, sources: Iterable[str], kinds: frozenset[EdgeKind]) -> dict[str, int]:
+        """Clicks from the nearest source to every node reachable over edges of `kinds` (sources are 0)."""
+        depth = {source: 0 for source in sources}
+        queue = deque(depth)
+        while queue:
+            node = queue.popleft()
+            for edge in self._out.get(node, ()):
+                if edge.kind in kinds and edge.target not in depth:
+                    depth[edge.target] = depth[node] + 1
+                    queue.append(edge.target)
+        return depth
 
     def has_edge(self, source: str, target: str, kind: EdgeKind) -> bool:
         return (source, target, kind) in self._seen

@@ -2,8 +2,10 @@
 
 `crawl_site` never raises for the site's own failures: an unreachable front page gives `reachable=False` with
 the error, a 403/429 wall or robots.txt disallow-all gives `blocked=True`, and every per-URL failure becomes a
-counted `CrawlIssue`. Discovery is best-first (see `frontier.py`); every link is kept in a `LinkGraph`, and at
-the end each document gets the shortest click path from the front page:
+counted `CrawlIssue`. Discovery is best-first (see `frontier.py`); every link is kept in a `LinkGraph`. Best-first
+finds a plan by its most promising path, not always its shortest, so a reserve of the page budget then fetches the
+shallow pages that could shorten the paths of the likeliest plans (`_shorten_paths`), also for plans the site's
+search or sitemap found first. At the end each document gets the shortest click path from the front page:
 static links only -> found_via "link" (click_depth = clicks); with rendered links -> "rendered"; reachable from
 a site-search result -> "site_search" (depth None); else "sitemap" (depth None).
 """
@@ -50,6 +52,12 @@ INHERIT = 0.5
 DETACHED_DEPTH = 50
 #: bonus for plan-like HTML pages and links: an explicit plan title beats menu words
 PLAN_BONUS = 5.0
+#: the best candidate documents whose click paths are shortened after discovery (see `_shorten_paths`)
+PATH_TARGETS = 6
+#: pages the path shortening may fetch per site (within the page budget)
+MAX_PATH_PAGES = 40
+#: how deep path shortening looks for a link path to a plan found only through search or sitemap
+MAX_PATH_DEPTH = 4
 
 _STATIC: frozenset[EdgeKind] = frozenset({"static"})
 _ALL: frozenset[EdgeKind] = frozenset({"static", "rendered"})
@@ -213,36 +221,92 @@ class _SiteCrawler:
         state.rendered_pages += 1
         self._take_links(state, node, html, url, entry, "rendered")
 
-    async def _crawl_pages(self, state: _State) -> None:
-        while state.page_attempts < self.options.max_pages_per_site:
+    async def _crawl_pages(self, state: _State, budget: int) -> None:
+        """Best-first discovery until `budget` page attempts are spent or the frontier is empty."""
+        while state.page_attempts < budget:
             entry = state.frontier.pop()
             if entry is None:
                 return
-            node = normalize_url(entry.url) or entry.url
-            state.page_attempts += 1
-            try:
-                response = await self.fetcher.fetch(entry.url)
-            except CrawlError as exc:
-                self._record(state, entry.url, exc)
-                if isinstance(exc, RobotsDisallowed):
-                    state.page_attempts -= 1  # never requested: costs no budget
+            await self._fetch_entry(state, entry)
+
+    async def _fetch_entry(self, state: _State, entry: FrontierEntry) -> None:
+        """Fetch one URL of the site and take what it holds: a document, or a page's links."""
+        node = normalize_url(entry.url) or entry.url
+        state.page_attempts += 1
+        state.frontier.mark_done(entry.url)
+        try:
+            response = await self.fetcher.fetch(entry.url)
+        except CrawlError as exc:
+            self._record(state, entry.url, exc)
+            if isinstance(exc, RobotsDisallowed):
+                state.page_attempts -= 1  # never requested: costs no budget
+            return
+        state.frontier.mark_done(response.final_url)
+        fmt = response.document_format
+        if fmt is not None:
+            # a document behind an extension-less link (`/dokument/hent?id=7`): not a page, and its bytes are
+            # already here, so it is read whatever its link said
+            state.page_attempts -= 1
+            if response.ok and len(state.documents) < self.options.max_documents_per_site:
+                state.documents[node] = self._document(response, fmt, entry.anchor_text, entry.score)
+            return
+        state.pages_fetched += 1
+        if not response.ok:
+            state.issues.append(CrawlIssue(entry.url, "http_status", f"HTTP {response.status}", response.status))
+            return
+        if not response.is_html or not same_site(response.final_url, state.site_keys):
+            return
+        await self._visit_page(state, node, response, entry)
+
+    async def _shorten_paths(self, state: _State) -> None:
+        """Look for shorter click paths to the likeliest plans, within the page budget.
+
+        Best-first discovery reaches a plan by the most promising path, not always the shortest one, and a plan
+        found through the site's search or sitemap may have no link path yet. How many clicks a plan takes is half
+        of what Planvakt reports, so before the documents are downloaded: for each of the `PATH_TARGETS` best
+        candidates at static depth d (or none), the pages already linked but not yet fetched at depth <= d - 2 are
+        fetched, most promising first, until no such page is left, the plan's path cannot get shorter, or the
+        budget (at most `MAX_PATH_PAGES` pages) runs out.
+        """
+        spent = 0
+        while state.page_attempts < self.options.max_pages_per_site and spent < MAX_PATH_PAGES:
+            depths = state.graph.depths([state.front_key], _STATIC)
+            pages = self._unfetched_pages(state, depths)
+            if not pages:
+                return
+            limit = max((self._path_limit(depths.get(t)) for t in self._path_targets(state)), default=-1)
+            todo = [(depth, entry) for depth, entry in pages if depth <= limit]
+            if not todo:
+                return
+            todo.sort(key=lambda item: (-item[1].score, item[0], item[1].url))
+            _, entry = todo[0]
+            before = state.page_attempts
+            await self._fetch_entry(state, entry)
+            spent += 1 if state.page_attempts > before else 0
+
+    def _path_targets(self, state: _State) -> list[str]:
+        ranked = sorted(state.candidates.values(), key=lambda c: (-c.score, c.url))[:PATH_TARGETS]
+        keys = [normalize_url(c.url) or c.url for c in ranked]
+        fetched = sorted(state.documents.items(), key=lambda item: (-item[1].score, item[0]))[:PATH_TARGETS]
+        return keys + [node for node, _ in fetched]
+
+    @staticmethod
+    def _path_limit(depth: int | None) -> int:
+        """How deep a page may be and still shorten the path of a target at `depth` (None: no link path yet)."""
+        return MAX_PATH_DEPTH if depth is None else depth - 2
+
+    def _unfetched_pages(self, state: _State, depths: dict[str, int]) -> list[tuple[int, FrontierEntry]]:
+        """Pages linked (statically) from fetched pages but never fetched, with their depth, as frontier entries."""
+        result: list[tuple[int, FrontierEntry]] = []
+        for node, depth in depths.items():
+            if state.frontier.is_done(node) or document_format_of(node) is not None or is_skippable(node):
                 continue
-            state.frontier.mark_done(response.final_url)
-            fmt = response.document_format
-            if fmt is not None:
-                # a document behind an extension-less link (`/dokument/hent?id=7`): not a page, and its bytes are
-                # already here, so it is read whatever its link said
-                state.page_attempts -= 1
-                if response.ok and len(state.documents) < self.options.max_documents_per_site:
-                    state.documents[node] = self._document(response, fmt, entry.anchor_text, entry.score)
+            if not same_site(node, state.site_keys):
                 continue
-            state.pages_fetched += 1
-            if not response.ok:
-                state.issues.append(CrawlIssue(entry.url, "http_status", f"HTTP {response.status}", response.status))
-                continue
-            if not response.is_html or not same_site(response.final_url, state.site_keys):
-                continue
-            await self._visit_page(state, node, response, entry)
+            anchor = state.graph.anchor_text(node)
+            score = score_link(anchor, node).value + (PLAN_BONUS if looks_like_plan(anchor) else 0.0)
+            result.append((depth, FrontierEntry(node, score, depth, "link", anchor)))
+        return result
 
     # -- other discovery -----------------------------------------------------------------------------------
 
@@ -425,7 +489,13 @@ class _SiteCrawler:
         await self._visit_page(state, start, front, root)
         await self._sitemaps(state)
         await self._site_search(state, front, front_links)
-        await self._crawl_pages(state)
+        # Discovery leaves a reserve of the budget for shortening the plans' click paths; what shortening does not
+        # spend goes back to discovery, and whatever budget is left then shortens the paths of what that found.
+        budget = self.options.max_pages_per_site
+        await self._crawl_pages(state, budget - min(MAX_PATH_PAGES, budget // 5))
+        await self._shorten_paths(state)
+        await self._crawl_pages(state, budget)
+        await self._shorten_paths(state)
         await self._download_documents(state)
         documents = self._attach_paths(state)
         rules = await self.fetcher.robots(front.final_url)

@@ -8,7 +8,7 @@ from crawlers.site import crawl_site
 from crawlers.sweep import crawl_sites
 from crawlers.testweb.server import Reply, Request, Site, redirect
 from crawlers.types import CrawlOptions, SiteCrawl
-from tests.crawlers.conftest import FIXED_NOW, fixed_now, html_page, pdf_bytes, serving
+from tests.crawlers.conftest import FIXED_NOW, fixed_now, html_page, pdf_bytes, serving, with_options
 
 PDF = "application/pdf"
 PLAN_TITLE = "Handlingsplan mot seksuelle overgrep mot barn 2024-2027"
@@ -267,3 +267,36 @@ async def test_documents_behind_script_urls_are_typed_by_their_bytes(options: Cr
     assert set(by_url) == {"/dokument/hent?id=7", "/media/812/download"}
     doc = by_url["/dokument/hent?id=7"]
     assert doc.format == "pdf" and doc.body == plan and doc.found_via == "link" and doc.click_depth == 2
+
+
+async def test_the_shortest_link_path_is_sought_when_the_budget_is_tight(options: CrawlOptions) -> None:
+    """Best-first discovery follows the plan-like chain of news pages (the plan at depth 4) and spends the budget;
+    path shortening then fetches the plain menu page that links the plan at depth 2."""
+    plan = pdf_bytes(PLAN_TITLE)
+    chain = {
+        f"/nyheter/{i}": page(
+            f"Nyhet {i}",
+            f'<a href="/nyheter/{i + 1}">Mer om handlingsplan mot overgrep</a>'
+            + ('<a href="/dok/plan.pdf">Handlingsplan mot seksuelle overgrep</a>' if i == 3 else ""),
+        )
+        for i in range(1, 30)
+    }
+    site = Site(
+        "127.66.5.10",
+        {
+            "/": page(
+                "Forside",
+                '<a href="/nyheter/1">Handlingsplan mot overgrep: arbeidet er i gang</a><a href="/om">Om kommunen</a>',
+            ),
+            "/om": page("Om kommunen", f'<a href="/dok/plan.pdf">{PLAN_TITLE}</a>'),
+            "/dok/plan.pdf": Reply(body=plan, content_type=PDF),
+            **chain,
+        },
+    )
+    with serving(site) as server:
+        base = server.base_url(site.host)
+        result = await crawl(base, with_options(options, max_pages_per_site=15))
+    [doc] = [d for d in result.documents if d.url.endswith("/dok/plan.pdf")]
+    assert doc.found_via == "link" and doc.click_depth == 2
+    assert [hop.url.removeprefix(base) for hop in doc.click_path] == ["/", "/om", "/dok/plan.pdf"]
+    assert result.pages_fetched <= 15
