@@ -97,6 +97,7 @@ _PLAN_KIND = re.compile(
 _PLAN_WORD = re.compile(
     r"(?<![\wæøå])(handlingsplan|beredskab|beredskap|tiltaksplan|planer\b|plan\b|strategi|veileder|rettleiar)"
 )
+_BEREDSKAB = re.compile(r"\b(beredskab\w*|beredskap\w*|handleguide\w*|handlevejledning\w*)")
 _PLAN_TOPIC = re.compile(r"\b(vold\w*|vald\w*|overgrep\w*|overgreb\w*|seksuel\w*|incest\w*)")
 
 
@@ -156,6 +157,14 @@ def looks_like_plan(text: str) -> bool:
     """True when a title/heading/anchor names a plan kind and an abuse or violence topic."""
     lowered = text.lower()
     return bool(_PLAN_KIND.search(lowered) and _PLAN_TOPIC.search(lowered))
+
+
+def may_be_plan_page(text: str) -> bool:
+    """True when a page's title or h1 could head a plan: a plan against violence or abuse ("Handlingsplan mot vold"),
+    the topic alone ("Vold og seksuelle overgrep mot barn"), or a Danish beredskab or guide whose heading names no
+    topic ("Beredskab", "Handleguide", "Vejledning ved mistanke om overgreb"). The classifier reads it and decides."""
+    lowered = text.lower()
+    return looks_like_plan(lowered) or mentions_topic(lowered) or bool(_BEREDSKAB.search(lowered))
 
 
 def mentions_topic(text: str) -> bool:

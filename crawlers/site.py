@@ -26,7 +26,7 @@ from crawlers.frontier import Frontier, FrontierEntry
 from crawlers.graph import EdgeKind, LinkGraph, PathStep
 from crawlers.links import extract_links, links_built_by_script, page_h1, page_title, parse_html
 from crawlers.render import Renderer
-from crawlers.scoring import is_candidate_document, looks_like_plan, score_link
+from crawlers.scoring import is_candidate_document, looks_like_plan, may_be_plan_page, score_link
 from crawlers.site_search import search_site
 from crawlers.sitemap import read_sitemaps
 from crawlers.types import CrawlIssue, CrawlOptions, DocumentFormat, FetchedDocument, FoundVia, Hop, SiteCrawl
@@ -37,7 +37,9 @@ from crawlers.urls import (
     normalize_url,
     origin_of,
     same_site,
+    session_like_params,
     site_key,
+    without_params,
 )
 
 logger = logging.getLogger(__name__)
@@ -52,6 +54,8 @@ INHERIT = 0.5
 DETACHED_DEPTH = 50
 #: bonus for plan-like HTML pages and links: an explicit plan title beats menu words
 PLAN_BONUS = 5.0
+#: HTML pages per site kept as candidate plan documents (pages headed like a plan or about the topic)
+MAX_HTML_DOCUMENTS = 25
 #: the best candidate documents whose click paths are shortened after discovery (see `_shorten_paths`)
 PATH_TARGETS = 6
 #: pages the path shortening may fetch per site (within the page budget)
@@ -90,6 +94,9 @@ class _State:
     page_attempts: int = 0
     rendered_pages: int = 0
     render_attempts: int = 0
+    html_documents: int = 0
+    #: query parameters learned to carry a session on this site (`urls.session_like_params`), dropped from links
+    session_params: frozenset[str] = frozenset()
 
 
 def _issue(url: str, exc: CrawlError) -> CrawlIssue:
@@ -151,12 +158,26 @@ class _SiteCrawler:
     # -- pages ---------------------------------------------------------------------------------------------
 
     def _take_links(
-        self, state: _State, node: str, links_html: str, base_url: str, parent: FrontierEntry, kind: EdgeKind
+        self,
+        state: _State,
+        node: str,
+        tree: LexborHTMLParser,
+        base_url: str,
+        parent: FrontierEntry,
+        kind: EdgeKind,
+        page_heading: str = "",
     ) -> int:
-        """Add a page's links to the graph, the frontier and the document candidates; returns links added."""
+        """Add a page's links to the graph, the frontier and the document candidates; returns links added.
+
+        `page_heading` (the page's title and h1) counts as context for its document links: on a page headed
+        "Handlingsplan mot vold og overgrep" a link that only says "Last ned (PDF)" is a candidate.
+        """
         added = 0
-        tree = parse_html(links_html)
-        for link in extract_links(tree, base_url):
+        links = extract_links(tree, base_url)
+        state.session_params |= session_like_params(link.url for link in links)
+        for link in links:
+            if state.session_params:
+                link = replace(link, url=without_params(link.url, state.session_params))
             if not same_site(link.url, state.site_keys) or is_skippable(link.url):
                 continue
             if kind == "rendered" and state.graph.has_edge(node, link.url, "static"):
@@ -166,7 +187,7 @@ class _SiteCrawler:
             score = score_link(link.text, link.url, link.context)
             fmt = document_format_of(link.url)
             if fmt is not None:
-                if is_candidate_document(link.text, link.url, link.context):
+                if is_candidate_document(link.text, link.url, f"{link.context} {page_heading}"):
                     bonus = PLAN_BONUS if looks_like_plan(f"{link.text} {link.url}") else 0.0
                     self._add_candidate(state, link.url, score.value + bonus, link.text, fmt)
                 continue
@@ -190,10 +211,12 @@ class _SiteCrawler:
         html = response.text()
         tree = parse_html(html)
         title, h1 = page_title(tree), page_h1(tree)
-        if node != state.front_key and (looks_like_plan(h1) or looks_like_plan(title)):
-            if len(state.documents) < self.options.max_documents_per_site:
+        if node != state.front_key and (may_be_plan_page(h1) or may_be_plan_page(title)):
+            # read by the classifier, which tells a plan page from a news item or a landing page that mentions one
+            if state.html_documents < MAX_HTML_DOCUMENTS and len(state.documents) < self.options.max_documents_per_site:
+                state.html_documents += 1
                 state.documents[node] = self._document(response, "html", entry.anchor_text or h1, entry.score)
-        self._take_links(state, node, html, response.final_url, entry, "static")
+        self._take_links(state, node, tree, response.final_url, entry, "static", f"{title} {h1}")
         if self._should_render(tree, response.final_url):
             await self._render(state, node, response.final_url, entry)
 
@@ -219,7 +242,7 @@ class _SiteCrawler:
             state.issues.append(CrawlIssue(url, "render_error", str(exc), getattr(exc, "status", None)))
             return
         state.rendered_pages += 1
-        self._take_links(state, node, html, url, entry, "rendered")
+        self._take_links(state, node, parse_html(html), url, entry, "rendered")
 
     async def _crawl_pages(self, state: _State, budget: int) -> None:
         """Best-first discovery until `budget` page attempts are spent or the frontier is empty."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterable
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from crawlers.types import DocumentFormat
@@ -69,6 +70,41 @@ def normalize_url(url: str, base: str | None = None) -> str | None:
     ]
     query = urlencode(sorted(query_pairs))
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+_OPAQUE = re.compile(r"^(?=.*\d)(?=.*[a-z])[a-z0-9_-]{8,}$|^[0-9a-f]{16,}$", re.IGNORECASE)
+
+
+def session_like_params(urls: Iterable[str], *, min_paths: int = 3) -> frozenset[str]:
+    """Query parameters that carry a visitor's session rather than content, learned from one page's links.
+
+    A CMS that puts the session in every link (`?sid=8f3a9c0d...`, `?s=Ab12Cd34Ef`) gives the same opaque value
+    (8+ letters and digits, or 16+ hex digits) to links to many different paths; a content parameter (`?id=7`,
+    `?page=2`, `?lang=nb`) differs per link or is short and plain. Such a parameter is dropped from the site's URLs,
+    or every page would be crawled once per session.
+    """
+    paths: dict[tuple[str, str], set[str]] = {}
+    for url in urls:
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            continue
+        for key, value in parse_qsl(parts.query, keep_blank_values=True):
+            if _OPAQUE.match(value):
+                paths.setdefault((key.lower(), value), set()).add(parts.path)
+    return frozenset(key for (key, _), seen in paths.items() if len(seen) >= min_paths)
+
+
+def without_params(url: str, names: frozenset[str]) -> str:
+    """The URL without the query parameters in `names` (lower-case); unchanged when it has none of them."""
+    if not names:
+        return url
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if k.lower() not in names]
+    if len(kept) == len(pairs):
+        return url
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(kept), parts.fragment))
 
 
 def host_of(url: str) -> str:

@@ -69,3 +69,22 @@ def test_document_format_guesses() -> None:
     assert document_format_of_content_type("text/html") is None
     assert is_skippable("https://x.no/bilde.JPG")
     assert not is_skippable("https://x.no/plan.pdf")
+
+
+def test_session_like_params_are_learned_from_a_pages_links() -> None:
+    from crawlers.urls import session_like_params, without_params
+
+    token = "a8F3k9Q2z7"
+    links = [f"https://k.no/{path}?vid={token}" for path in ("tjenester", "planer", "nyheter/1")]
+    links += ["https://k.no/nyheter?page=2", "https://k.no/nyheter?page=3", "https://k.no/sok?lang=nb"]
+    links += [
+        "https://k.no/dokument/hent?id=7&vid=" + token,
+        "https://k.no/a?id=20231115",
+        "https://k.no/b?id=20231115",
+    ]
+    assert session_like_params(links) == {"vid"}
+    assert session_like_params(links[:2]) == frozenset()  # two paths prove nothing
+    assert without_params(f"https://k.no/dokument/hent?id=7&vid={token}", frozenset({"vid"})) == (
+        "https://k.no/dokument/hent?id=7"
+    )
+    assert without_params("https://k.no/x?id=7", frozenset({"vid"})) == "https://k.no/x?id=7"

@@ -1,0 +1,223 @@
+"""Planvakt against kommune webs its authors did not write: the held-out web of `tests/heldout_web`.
+
+    python bench/bench_heldout.py --seeds 1,2,3            # tuning seeds: figures and every mistake, per site
+    python bench/bench_heldout.py --seeds 1001,1002,1003 --heldout   # held-out seeds: the figures only
+
+For each seed the web is built and served on loopback addresses, and Planvakt is run exactly as a user runs it:
+`planvakt db upgrade`, `planvakt crawl --registry ... --allow-private-networks`, `planvakt export findings --format
+json`, each a separate process on a fresh SQLite database. The export is then scored against the web's ground truth
+and the servers' request log:
+
+- status right, and status and plan URL right (per kommune);
+- click depth and found_via right (per plan found at the right URL);
+- plans reported where the kommune has none, or a different document reported as the plan;
+- robots.txt violations (requests the site's robots.txt forbids our User-Agent) and the most requests one host
+  had in flight at once (must be 1);
+- pages fetched per site (median), and the run's wall time.
+
+`--heldout` prints no per-site detail: held-out seeds are for the figure only, never for tuning.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.heldout_web import build_web, serve  # noqa: E402
+
+#: query parameters that never name a different document (session ids, tracking): the scorer ignores them
+_IGNORED_PARAMS = frozenset({"sid", "sessionid", "jsessionid", "phpsessid", "fbclid", "gclid"})
+
+
+def comparable(url: str | None) -> str:
+    """A URL in the form the scorer compares: host lower-case, no fragment, no session/tracking parameters."""
+    if not url:
+        return ""
+    parts = urlsplit(url.strip())
+    path = parts.path.split(";", 1)[0] or "/"
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in _IGNORED_PARAMS and not k.lower().startswith("utm_")
+    ]
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(sorted(query)), ""))
+
+
+@dataclass
+class SeedScore:
+    seed: int
+    sites: int = 0
+    status_right: int = 0
+    status_and_url_right: int = 0
+    plans: int = 0  # kommuner whose truth has a plan
+    plans_found: int = 0  # ... whose plan the export names at the right URL
+    path_right: int = 0  # ... and with the right click depth and found_via
+    false_plans: int = 0  # a plan reported where there is none, or another document reported as the plan
+    robots_violations: int = 0
+    max_in_flight: int = 0
+    pages: list[int] = field(default_factory=list)
+    seconds: float = 0.0
+    mistakes: list[str] = field(default_factory=list)
+
+
+def _planvakt(args: Sequence[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tracker", *args], env=env, cwd=REPO, capture_output=True, text=True, check=True
+    )
+
+
+def max_in_flight(records: Iterable[object]) -> int:
+    """The most requests one host had open at the same moment."""
+    by_host: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    for record in records:
+        host = getattr(record, "host")  # noqa: B009 - the web's own record type
+        by_host[host].append((getattr(record, "started"), 1))  # noqa: B009
+        by_host[host].append((getattr(record, "finished"), -1))  # noqa: B009
+    worst = 0
+    for events in by_host.values():
+        current = 0
+        for _, step in sorted(events, key=lambda e: (e[0], e[1])):  # an end before a start at the same instant
+            current += step
+            worst = max(worst, current)
+    return worst
+
+
+def run_seed(seed: int, n_sites: int, per_host_delay: float, slow_scale: float, extra: Sequence[str]) -> SeedScore:
+    score = SeedScore(seed)
+    web = build_web(seed=seed, n_sites=n_sites)
+    with tempfile.TemporaryDirectory(prefix=f"planvakt-heldout-{seed}-") as tmp:
+        var = Path(tmp)
+        env = {
+            **os.environ,
+            "PLANVAKT_DATABASE_URL": f"sqlite:///{var / 'planvakt.sqlite3'}",
+            "PLANVAKT_VAR_DIR": str(var),
+            "PLANVAKT_EVIDENCE_DIR": str(var / "evidence"),
+        }
+        _planvakt(["db", "upgrade"], env)
+        with serve(web, slow_scale=slow_scale) as running:
+            registry = var / "registry.csv"
+            running.registry_csv(registry)
+            started = time.monotonic()
+            _planvakt(
+                ["crawl", "--registry", str(registry), "--allow-private-networks", "--per-host-delay",
+                 str(per_host_delay), *extra],
+                env,
+            )  # fmt: skip
+            score.seconds = time.monotonic() - started
+            log = running.request_log()
+            truth = running.truth
+        exported = json.loads(_planvakt(["export", "findings", "--format", "json"], env).stdout)
+    ua_requests = [r for r in log if "Planvakt" in r.user_agent]
+    score.robots_violations = sum(
+        1
+        for r in ua_requests
+        if urlsplit(r.target).path != "/robots.txt" and not web.robots_allows(r.host, r.target, r.user_agent)
+    )
+    score.max_in_flight = max_in_flight(ua_requests)
+    rows = {row["kommunenummer"]: row for row in exported}
+    for number, expected in truth.items():
+        score.sites += 1
+        row = rows.get(number)
+        if row is None:
+            score.mistakes.append(f"{number} {expected.name}: no finding exported")
+            continue
+        score.pages.append(int(row.get("pages_fetched") or 0))
+        accepted = {comparable(u) for u in (expected.plan_url, *expected.plan_urls_accepted) if u}
+        got_url = comparable(row.get("plan_url"))
+        status_ok = row["status"] == expected.status
+        url_ok = (got_url in accepted) if expected.plan_url else not got_url
+        score.status_right += status_ok
+        score.status_and_url_right += status_ok and url_ok
+        if got_url and got_url not in accepted:
+            score.false_plans += 1
+        depth = int(row["click_depth"]) if str(row.get("click_depth") or "").strip() else None
+        if expected.plan_url:
+            score.plans += 1
+            if url_ok:
+                score.plans_found += 1
+                path_ok = depth == expected.click_depth and row.get("found_via") == expected.found_via
+                score.path_right += path_ok
+                if not path_ok:
+                    score.mistakes.append(
+                        f"{number} {expected.cms} {','.join(expected.scenarios)}: path {row.get('found_via')}/"
+                        f"{depth}, truth {expected.found_via}/{expected.click_depth}"
+                    )
+        if not (status_ok and url_ok):
+            score.mistakes.append(
+                f"{number} {expected.cms} {','.join(expected.scenarios)}: {row['status']} {row.get('plan_url') or '-'}"
+                f" ({row.get('pages_fetched')} pages), truth {expected.status} {expected.plan_url or '-'}"
+            )
+    return score
+
+
+def _share(right: int, total: int) -> str:
+    return f"{right}/{total} ({100 * right / total:.0f} %)" if total else "-"
+
+
+def report(scores: Sequence[SeedScore], *, detail: bool) -> None:
+    for s in scores:
+        print(
+            f"seed {s.seed}: {s.sites} sites in {s.seconds:.0f} s; status {_share(s.status_right, s.sites)}; "
+            f"status+plan URL {_share(s.status_and_url_right, s.sites)}; plans found {_share(s.plans_found, s.plans)};"
+            f" depth+found_via {_share(s.path_right, s.plans_found)}; false plans {s.false_plans}; "
+            f"robots violations {s.robots_violations}; max in flight per host {s.max_in_flight}; "
+            f"median pages {statistics.median(s.pages) if s.pages else 0:.0f}"
+        )
+        if detail:
+            for line in s.mistakes:
+                print(f"    {line}")
+    total = SeedScore(0)
+    for s in scores:
+        total.sites += s.sites
+        total.status_right += s.status_right
+        total.status_and_url_right += s.status_and_url_right
+        total.plans += s.plans
+        total.plans_found += s.plans_found
+        total.path_right += s.path_right
+        total.false_plans += s.false_plans
+        total.robots_violations += s.robots_violations
+        total.max_in_flight = max(total.max_in_flight, s.max_in_flight)
+        total.pages += s.pages
+    print(
+        f"ALL {len(scores)} seeds, {total.sites} sites: status {_share(total.status_right, total.sites)}; "
+        f"status+plan URL {_share(total.status_and_url_right, total.sites)}; "
+        f"plans found {_share(total.plans_found, total.plans)}; "
+        f"depth+found_via {_share(total.path_right, total.plans_found)}; false plans {total.false_plans}; "
+        f"robots violations {total.robots_violations}; max in flight per host {total.max_in_flight}; "
+        f"median pages per site {statistics.median(total.pages) if total.pages else 0:.0f}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seeds", default="1,2,3", help="comma-separated seeds (1-5 tuning, >= 1000 held out)")
+    parser.add_argument("--sites", type=int, default=40, help="sites per seed")
+    parser.add_argument("--per-host-delay", type=float, default=0.2)
+    parser.add_argument("--slow-scale", type=float, default=1.0, help="scale of the slow hosts' 1-2 s answers")
+    parser.add_argument("--heldout", action="store_true", help="print the figures only, no per-site detail")
+    parser.add_argument("crawl_args", nargs="*", help="extra `planvakt crawl` options, after --")
+    args = parser.parse_args(argv)
+    seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
+    if not args.heldout and any(seed >= 1000 for seed in seeds):
+        parser.error("seeds >= 1000 are held out: pass --heldout (figures only)")
+    scores = [run_seed(seed, args.sites, args.per_host_delay, args.slow_scale, args.crawl_args) for seed in seeds]
+    report(scores, detail=not args.heldout)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
