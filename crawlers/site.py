@@ -37,6 +37,7 @@ from crawlers.urls import (
     normalize_url,
     origin_of,
     same_site,
+    section_of,
     session_like_params,
     site_key,
     without_params,
@@ -54,6 +55,8 @@ INHERIT = 0.5
 DETACHED_DEPTH = 50
 #: bonus for plan-like HTML pages and links: an explicit plan title beats menu words
 PLAN_BONUS = 5.0
+#: bonus for links into a section of this site that already led to plan material (the frontier learns the site)
+HUB_BONUS = 1.5
 #: HTML pages per site kept as candidate plan documents (pages headed like a plan or about the topic)
 MAX_HTML_DOCUMENTS = 25
 #: the best candidate documents whose click paths are shortened after discovery (see `_shorten_paths`)
@@ -95,6 +98,8 @@ class _State:
     rendered_pages: int = 0
     render_attempts: int = 0
     html_documents: int = 0
+    #: site sections (`urls.section_of`) whose pages linked a candidate document or a plan-like page
+    hubs: set[str] = field(default_factory=set)
     #: query parameters learned to carry a session on this site (`urls.session_like_params`), dropped from links
     session_params: frozenset[str] = frozenset()
 
@@ -172,7 +177,7 @@ class _SiteCrawler:
         `page_heading` (the page's title and h1) counts as context for its document links: on a page headed
         "Handlingsplan mot vold og overgrep" a link that only says "Last ned (PDF)" is a candidate.
         """
-        added = 0
+        added, productive = 0, False
         links = extract_links(tree, base_url)
         state.session_params |= session_like_params(link.url for link in links)
         for link in links:
@@ -190,10 +195,14 @@ class _SiteCrawler:
                 if is_candidate_document(link.text, link.url, f"{link.context} {page_heading}"):
                     bonus = PLAN_BONUS if looks_like_plan(f"{link.text} {link.url}") else 0.0
                     self._add_candidate(state, link.url, score.value + bonus, link.text, fmt)
+                    productive = True
                 continue
             value = score.value + INHERIT * max(parent.score, 0.0)
             if looks_like_plan(link.text):
                 value += PLAN_BONUS
+                productive = True
+            if section_of(link.url) in state.hubs:
+                value += HUB_BONUS
             state.frontier.push(
                 FrontierEntry(
                     url=link.url,
@@ -205,6 +214,8 @@ class _SiteCrawler:
                     reasons=score.reasons,
                 )
             )
+        if productive and node != state.front_key:
+            state.hubs.add(section_of(node))  # this site files plan material here: explore its section first
         return added
 
     async def _visit_page(self, state: _State, node: str, response: Response, entry: FrontierEntry) -> None:

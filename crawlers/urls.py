@@ -145,6 +145,16 @@ def same_site(url: str, site_keys: set[str] | frozenset[str]) -> bool:
     return bool(host) and site_key(host) in site_keys
 
 
+def section_of(url: str, depth: int = 2) -> str:
+    """The site section a URL lives in: its first `depth` path segments ("/tjenester/helse/barn" -> "/tjenester/helse").
+
+    Kommune CMSs file a plan's landing page, its siblings and often the PDF under one section, so a section that
+    held one candidate is worth exploring before the rest of the site.
+    """
+    segments = [seg for seg in urlsplit(url).path.split("/") if seg][:depth]
+    return "/" + "/".join(segments)
+
+
 def path_pattern(url: str) -> str:
     """A URL's shape for trap caps: host + path with dates and digits replaced, plus the sorted query keys.
 

@@ -88,3 +88,11 @@ def test_session_like_params_are_learned_from_a_pages_links() -> None:
         "https://k.no/dokument/hent?id=7"
     )
     assert without_params("https://k.no/x?id=7", frozenset({"vid"})) == "https://k.no/x?id=7"
+
+
+def test_section_of() -> None:
+    from crawlers.urls import section_of
+
+    assert section_of("https://k.no/tjenester/helse/barn?x=1") == "/tjenester/helse"
+    assert section_of("https://k.no/tjenester") == "/tjenester"
+    assert section_of("https://k.no/") == "/"
