@@ -26,6 +26,7 @@ from datetime import date
 
 from tracker.document_kind import MENTION_MIN, MENTION_TITLE_RE, PLAN_RE, kind_name, read_form, stage_label_only
 from tracker.domain import Category, Classification, DocumentText, Evidence
+from tracker.genre import Genre, GenreReading, genre_name, read_genre
 from tracker.language import detect_language
 from tracker.layout import is_heading, normalise
 from tracker.plan_years import find_plan_years
@@ -233,7 +234,17 @@ def classify(doc: DocumentText, *, today: date | None = None) -> Classification:
     doc = _with_usable_title(doc)
     title = normalise(f"{doc.title} . {doc.anchor_text}")
     reading = _read(doc)
-    category, confidence, evidence, reason = _decide(doc, title, reading)
+    genre = read_genre(doc)
+    if genre.is_plan or not genre.evidence:
+        category, confidence, evidence, reason = _decide(doc, title, reading, genre)
+        if category is not Category.OTHER:
+            said = {e.phrase.lower() for e in evidence}
+            form = [e for e in genre.plan_evidence if e.phrase.lower() not in said][:3]
+            evidence += form
+            if form:
+                reason += f"; planens form: {_quoted(tuple(form), 3)}"
+    else:
+        category, confidence, evidence, reason = _not_a_plan(genre, reading)
     start, end = find_plan_years(doc.title, doc.pages)
     if start is not None and start > today.year + 5:
         start, end = None, None
@@ -250,9 +261,43 @@ def classify(doc: DocumentText, *, today: date | None = None) -> Classification:
     )
 
 
-def _decide(doc: DocumentText, title: str, r: _Reading) -> tuple[Category, float, list[Evidence], str]:
+def _quoted(evidence: tuple[Evidence, ...], n: int = 2) -> str:
+    return ", ".join(f"«{e.phrase}»" for e in evidence[:n])
+
+
+def _not_a_plan(genre: GenreReading, r: _Reading) -> tuple[Category, float, list[Evidence], str]:
+    """A document whose genre is not a plan (news, minutes, hearing notice, ...): ``other``, with the genre's marks."""
+    rival = genre.score(genre.genre)
+    plan = genre.score(Genre.PLAN)
+    topical = bool(r.top("abuse", ("title",)) or r.top("violence", ("title",)))
+    topical = topical or r.density("abuse") + r.density("violence") >= _DENSITY_MIN
+    body_ev = [_ev(h) for h in r.top("abuse", ("title", "heading", "first_page", "body"), 1)]
+    body_ev += [_ev(h) for h in r.top("violence", ("title", "heading", "first_page", "body"), 1)]
+    conf = 0.6 + 0.06 * min(rival - plan, 5.0)
+    if genre.genre is Genre.LANDING_PAGE:
+        reason = (
+            f"Dokumentet er {genre_name(genre.genre)} ({_quoted(genre.evidence)}); selve planen er dokumentet "
+            "siden lenker til"
+        )
+    elif genre.genre is Genre.OTHER:
+        reason = f"Dokumentet er ikke en plan, men en rapport eller et katalog ({_quoted(genre.evidence)})"
+    else:
+        reason = f"Dokumentet er {genre_name(genre.genre)} ({_quoted(genre.evidence)})" + (
+            ", ikke selve planen" if topical else " og ikke en plan om overgrep eller vold"
+        )
+    return Category.OTHER, _clamp(conf), list(genre.evidence) + body_ev, reason
+
+
+def _decide(
+    doc: DocumentText, title: str, r: _Reading, genre: GenreReading
+) -> tuple[Category, float, list[Evidence], str]:
     form = read_form(doc, title)
     mention, mention_ev, plan, plan_ev = form.mention, list(form.mention_evidence), form.plan, form.plan_evidence
+    if plan_ev is None and genre.is_plan:
+        # No plan word where a plan names itself, but a plan's structure (handleveje, Formål, Tiltak, Ansvar:):
+        # "Vejledning ved mistanke om overgreb", "Beredskab" as a running head, a handleguide.
+        plan_ev = genre.plan_evidence[0]
+        plan = genre.score(Genre.PLAN)
     t_abuse = r.top("abuse", ("title",))
     t_viol = r.top("violence", ("title",))
     t_other = r.top("other_topic", ("title",))

@@ -29,7 +29,7 @@ from enum import StrEnum
 from tracker.domain import DocumentText, Evidence
 from tracker.layout import cover_lines, first_page_head, normalise
 
-__all__ = ["DocumentKind", "Form", "document_kind", "kind_name", "read_form", "stage_label_only"]
+__all__ = ["DocumentKind", "Form", "document_kind", "kind_name", "read_form", "stage_label", "stage_label_only"]
 
 
 class DocumentKind(StrEnum):
@@ -150,7 +150,8 @@ def _cover(doc: DocumentText) -> list[tuple[str, int]]:
     return [(normalise(text), page) for text, page in items if text.strip()]
 
 
-def _stage_label(doc: DocumentText) -> tuple[str, Evidence] | None:
+def stage_label(doc: DocumentText) -> tuple[str, Evidence] | None:
+    """The hearing or draft label on the cover (title, first short lines, a watermark line), if any."""
     for text, page in _cover(doc):
         m = _HEARING_LABEL_RE.search(text)
         if m:
@@ -175,7 +176,7 @@ def read_form(doc: DocumentText, title: str) -> Form:
     ``title`` is the normalised title plus link text. A document labelled as a draft or hearing draft on
     its cover carries hearing deadlines without being a hearing notice, so those markers do not count.
     """
-    staged = _stage_label(doc) is not None
+    staged = stage_label(doc) is not None
     score = 0.0
     evidence = []
     for m in MENTION_TITLE_RE.finditer(title):
@@ -256,7 +257,7 @@ def document_kind(doc: DocumentText) -> tuple[str, tuple[Evidence, ...]]:
     if form.plan_evidence is None:
         return DocumentKind.NOT_A_PLAN, ()
     plan_ev = form.plan_evidence
-    label = _stage_label(doc)
+    label = stage_label(doc)
     if label is not None:
         return label[0], (label[1], plan_ev)
     adopted = _first_match(_ADOPTED_RE, doc, "kind:adopted")

@@ -114,8 +114,10 @@ def test_council_minutes_mentioning_the_plan_are_other() -> None:
         today=TODAY,
     )
     assert result.category is Category.OTHER
-    assert any(e.signal.startswith("title:mention") for e in result.evidence)
-    assert "saksdokument" in result.reason
+    minutes = [e for e in result.evidence if e.signal == "genre:minutes"]
+    assert Evidence("Møteprotokoll", 0, "genre:minutes") in minutes
+    assert any(e.phrase == "Sak 14/23" for e in minutes)
+    assert "saksdokument" in result.reason and "«Møteprotokoll»" in result.reason
 
 
 def test_evidence_carries_deciding_phrase_and_page_number() -> None:
