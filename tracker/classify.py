@@ -24,9 +24,9 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from tracker.document_kind import MENTION_MIN, MENTION_TITLE_RE, PLAN_RE, kind_name, read_form, stage_label_only
+from tracker.document_kind import MENTION_MIN, MENTION_TITLE_RE, kind_name, read_form, stage_label_only
 from tracker.domain import Category, Classification, DocumentText, Evidence
-from tracker.genre import Genre, GenreReading, genre_name, read_genre
+from tracker.genre import PLAN_RE, Genre, GenreReading, genre_name, read_genre
 from tracker.language import detect_language
 from tracker.layout import is_heading, normalise
 from tracker.plan_years import find_plan_years
@@ -237,6 +237,11 @@ def classify(doc: DocumentText, *, today: date | None = None) -> Classification:
     genre = read_genre(doc)
     if genre.is_plan or not genre.evidence:
         category, confidence, evidence, reason = _decide(doc, title, reading, genre)
+        if not genre.is_plan and category is not Category.OTHER:
+            # Only a plan can be a plan about abuse or violence: a plan word on a short page is not enough.
+            marks = list(genre.against_plan + genre.plan_evidence)
+            reason = f"Dokumentet har ikke en plans form ({_quoted(tuple(marks), 3) or 'ingen plankapitler'})"
+            category, confidence, evidence = Category.OTHER, 0.6, marks + evidence
         if category is not Category.OTHER:
             said = {e.phrase.lower() for e in evidence}
             form = [e for e in genre.plan_evidence if e.phrase.lower() not in said][:3]

@@ -1,8 +1,8 @@
 """What kind of document this is: an adopted plan, a draft, a hearing draft, a case document, or not a plan.
 
-Owns the *form* phrase tables (nb, nn, da): plan words (handlingsplan, beredskab, rettleiar ...), mention
-markers of case papers, news, budgets and hearing notices, and the stage labels of a plan's life
-(utkast/udkast, høringsutkast/høyringsutkast/høringsudkast, vedtatt/vedteken/godkendt).
+Owns the *form* phrase tables (nb, nn, da): mention markers of case papers, news, budgets and hearing notices,
+and the stage labels of a plan's life (utkast/udkast, høringsutkast/høyringsutkast/høringsudkast,
+vedtatt/vedteken/godkendt). The plan words and the page genre live in :mod:`tracker.genre`.
 
 ``classify`` asks this module whether a document is a plan or a mention (:func:`read_form`); the subject
 (abuse, violence, other) is ``classify``'s business. :func:`document_kind` gives the separate verdict on the
@@ -13,7 +13,8 @@ Order of the stage rules (first match wins), each leaving :class:`~tracker.domai
 
 1. a mention (case paper, news, budget, hearing notice) is ``case_document`` when it carries council-case
    markers (saksframlegg, møtebok, vedtak, sagsfremstilling, beslutningsprotokol ...), else ``not_a_plan``;
-2. no plan word in title, link text or first page: ``not_a_plan``;
+2. a page genre that is not a plan (:mod:`tracker.genre`): minutes are ``case_document``; news, service and
+   landing pages, budgets and reports are ``not_a_plan``; no plan word and no plan structure: ``not_a_plan``;
 3. a hearing label on the cover (title or the first short lines): ``hearing_draft``; a draft label: ``draft``;
 4. an adoption statement on page 1 ("Vedtatt i kommunestyret ...", "Godkendt af Byrådet ..."): ``adopted_plan``;
 5. hearing or draft statements on page 1 ("Høringsfrist: ...", "planen er ikkje vedteken"): those kinds;
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tracker.domain import DocumentText, Evidence
+from tracker.genre import PLAN_RE, Genre, read_genre
 from tracker.layout import cover_lines, first_page_head, normalise
 
 __all__ = ["DocumentKind", "Form", "document_kind", "kind_name", "read_form", "stage_label", "stage_label_only"]
@@ -42,13 +44,6 @@ class DocumentKind(StrEnum):
 
 MENTION_MIN = 3.0
 
-PLAN_RE = re.compile(
-    r"\b(?:handlingsplan\w*|handleplan\w*|handlingsveileder\w*|beredskab\w*|veileder\w*|veiledning\w*|"
-    r"rettleiar\w*|rettleiing\w*|vejledning\w*|tiltaksplan\w*|strategi\w*|plan|planen|kommunedelplan\w*|"
-    r"\w{3,}plan|rutine\w*|rutinar\w*|retningslinje\w*|retningslinier\w*|prosedyre\w*|handleguide\w*|"
-    r"handleveje\w*|handlevejledning\w*|politik|\w{3,}politik|indsatsplan\w*)\b",
-    re.IGNORECASE,
-)
 # Hearing *drafts* carry the plan text; hearing *notices* only announce it. The lookahead keeps
 # "Høringsutkast" from counting as a notice.
 _STAGE_SUFFIX = r"(?!s?(?:utkast|udkast|versjon|version|forslag|dokument))"
@@ -254,9 +249,14 @@ def document_kind(doc: DocumentText) -> tuple[str, tuple[Evidence, ...]]:
         if case and (not news or any(e.page == 0 for e in case)):
             return DocumentKind.CASE_DOCUMENT, case
         return DocumentKind.NOT_A_PLAN, form.mention_evidence
-    if form.plan_evidence is None:
+    genre = read_genre(doc)
+    if genre.genre is Genre.MINUTES:
+        return DocumentKind.CASE_DOCUMENT, genre.evidence
+    if not genre.is_plan and genre.evidence:  # news, a service or landing page, a budget, a report
+        return DocumentKind.NOT_A_PLAN, genre.evidence
+    plan_ev = form.plan_evidence or (genre.plan_evidence[0] if genre.is_plan and genre.plan_evidence else None)
+    if plan_ev is None:
         return DocumentKind.NOT_A_PLAN, ()
-    plan_ev = form.plan_evidence
     label = stage_label(doc)
     if label is not None:
         return label[0], (label[1], plan_ev)

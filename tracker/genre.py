@@ -38,11 +38,10 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from tracker.document_kind import PLAN_RE, stage_label
 from tracker.domain import DocumentText, Evidence
-from tracker.layout import is_heading, normalise
+from tracker.layout import cover_lines, is_heading, normalise
 
-__all__ = ["GENRE_MIN", "PLAN_MIN", "Genre", "GenreReading", "genre_name", "read_genre"]
+__all__ = ["GENRE_MIN", "PLAN_MIN", "PLAN_RE", "Genre", "GenreReading", "genre_name", "read_genre"]
 
 
 class Genre(StrEnum):
@@ -58,6 +57,15 @@ class Genre(StrEnum):
 
 GENRE_MIN = 3.0  # a non-plan genre needs this much before it can outweigh a plan
 PLAN_MIN = 2.5  # a plan word in the title (3.0) is enough; structure alone needs a few marks
+
+#: words a plan calls itself by (nb, nn, da); a headline that names one is not yet a plan
+PLAN_RE = re.compile(
+    r"\b(?:handlingsplan\w*|handleplan\w*|handlingsveileder\w*|beredskab\w*|veileder\w*|veiledning\w*|"
+    r"rettleiar\w*|rettleiing\w*|vejledning\w*|tiltaksplan\w*|strategi\w*|plan|planen|kommunedelplan\w*|"
+    r"\w{3,}plan|rutine\w*|rutinar\w*|retningslinje\w*|retningslinier\w*|prosedyre\w*|handleguide\w*|"
+    r"handleveje\w*|handlevejledning\w*|politik|\w{3,}politik|indsatsplan\w*)\b",
+    re.IGNORECASE,
+)
 
 _NAMES = {
     Genre.PLAN: "en plan",
@@ -82,7 +90,7 @@ _DATE = (
 )
 _DATE_RE = re.compile(_DATE, _I)
 _STAMP_RE = re.compile(
-    r"\b(?:publisert|publiseret|publiceret|publicert|udgivet|oprettet|opprettet|oppdatert|opdateret|sist\s+endret|"
+    r"\b(?:publisert|publiseret|publiceret|publicert|offentliggjort|udgivet|oprettet|opprettet|oppdatert|opdateret|sist\s+endret|"
     r"sidst\s+(?:opdateret|ændret)|sist\s+oppdatert|skrevet|publ\.)",
     _I,
 )
@@ -287,6 +295,7 @@ class GenreReading:
     scores: tuple[tuple[Genre, float], ...]
     evidence: tuple[Evidence, ...]  # the marks of the chosen genre, strongest first
     plan_evidence: tuple[Evidence, ...]  # the marks of a plan, whatever the genre
+    against_plan: tuple[Evidence, ...] = ()  # what counted against a plan (a short HTML page)
 
     def score(self, genre: Genre) -> float:
         return dict(self.scores).get(genre, 0.0)
@@ -303,6 +312,7 @@ class _Marks:
         self.genre = genre
         self.score = 0.0
         self.items: list[tuple[float, Evidence]] = []
+        self.against: list[Evidence] = []  # marks that count against this genre ("kort nettside (80 ord)")
         self._seen: set[str] = set()
 
     def add(self, phrase: str, page: int, weight: float) -> bool:
@@ -313,6 +323,8 @@ class _Marks:
         self.score += weight
         if weight > 0:
             self.items.append((weight, Evidence(phrase.strip()[:120], page, f"genre:{self.genre.value}")))
+        else:
+            self.against.append(Evidence(phrase.strip()[:120], page, f"genre:not_{self.genre.value}"))
         return True
 
     def evidence(self, n: int = 4) -> tuple[Evidence, ...]:
@@ -367,8 +379,9 @@ def _minutes(title: str, text: str) -> _Marks:
     for m in _MINUTES_TITLE_RE.finditer(title):
         marks.add(m.group(0), 0, 3.0)
     for regex, weight in _MINUTES_RULES:
-        for m in list(regex.finditer(text))[:3]:
-            marks.add(m.group(0), 1, weight)
+        for page, where in ((0, title), (1, text)):
+            for m in list(regex.finditer(where))[:3]:
+                marks.add(m.group(0), page, weight)
     return marks
 
 
@@ -492,9 +505,8 @@ def read_genre(doc: DocumentText) -> GenreReading:
     text = "\n".join(doc.pages)
     words = len(_WORD_RE.findall(text))
     headline = bool(_HEADLINE_VERB_RE.search(doc.title) or _FUTURE_RE.search(doc.title))
-    label = stage_label(doc)
-    # a hearing *draft* ("Høringsutkast") carries hearing deadlines without being a hearing notice
-    staged = label is not None and bool(_HEARING_DRAFT_RE.match(label[1].phrase))
+    # a hearing *draft* ("Høringsutkast" on the cover) carries hearing deadlines without being a hearing notice
+    staged = any(_HEARING_DRAFT_RE.search(line) for line in [doc.title, *cover_lines(doc)])
 
     plan = _plan(doc, title, lines, text, words, headline)
     sections = sum(1 for ln in lines if is_heading(ln) and _SECTION_RE.match(ln))
@@ -510,8 +522,8 @@ def read_genre(doc: DocumentText) -> GenreReading:
     scores = ((Genre.PLAN, round(plan.score, 2)),) + tuple((m.genre, round(m.score, 2)) for m in rivals)
     best = max(rivals, key=lambda m: m.score)
     if best.score >= GENRE_MIN and best.score > plan.score:
-        return GenreReading(best.genre, scores, best.evidence(), plan.evidence())
+        return GenreReading(best.genre, scores, best.evidence(), plan.evidence(), tuple(plan.against))
     if plan.score >= PLAN_MIN:
-        return GenreReading(Genre.PLAN, scores, plan.evidence(), plan.evidence())
+        return GenreReading(Genre.PLAN, scores, plan.evidence(), plan.evidence(), tuple(plan.against))
     # Neither: no genre's marks decided, so there is no genre evidence to quote (the caller says "no plan word").
-    return GenreReading(Genre.OTHER, scores, (), plan.evidence())
+    return GenreReading(Genre.OTHER, scores, (), plan.evidence(), tuple(plan.against))
