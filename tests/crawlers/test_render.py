@@ -1,14 +1,22 @@
 from __future__ import annotations
 
+import asyncio
+import itertools
+import json
+import logging
+import os
+import signal
+import threading
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
-from crawlers.errors import RobotsDisallowed
+from crawlers.errors import FetchError, RenderBudgetSpent, RenderError, RobotsDisallowed
 from crawlers.fetch import Fetcher
-from crawlers.render import Renderer
+from crawlers.render import RenderBudget, RenderedPage, Renderer
 from crawlers.site import crawl_site
-from crawlers.testweb.server import Reply, Site
+from crawlers.testweb.server import LoggedRequest, Reply, Site, redirect
 from crawlers.types import CrawlOptions
 from tests.crawlers.conftest import fixed_now, html_page, pdf_bytes, serving
 
@@ -93,3 +101,282 @@ async def test_the_browser_cannot_be_steered_into_private_addresses(options: Cra
         assert "Velkommen" in html
         assert renderer.refused == [internal_script]
         assert server.requests_to(internal.host) == []
+
+
+# -- menus built from a chain of JSON requests (issue 9, item 5) ----------------------------------------------------
+
+# One request after another, as on the held-out sites: each JSON names the next one.
+CHAIN_SCRIPT = """(async () => {
+  const nav = document.getElementById("menu");
+  let next = "/api/menu.json";
+  while (next) {
+    const data = await (await fetch(next)).json();
+    for (const [text, href] of data.links) {
+      const a = document.createElement("a"); a.href = href; a.textContent = text; nav.appendChild(a);
+    }
+    next = data.next;
+  }
+})();"""
+CHAIN = ("/api/menu.json", "/api/menu/7.json", "/api/menu/7/undermeny.json", "/api/planer.json")
+PLAN_LINK = ("Handlingsplan mot vold i nære relasjoner 2024-2028", "/planer/handlingsplan-vold.pdf")
+
+
+def chain_site(host: str, *, delay: float, robots: str = "User-agent: *\nDisallow: /privat/\n") -> Site:
+    """A front page whose menu and plan list come from 4 JSON requests made one after another."""
+    routes: dict[str, Reply] = {
+        "/robots.txt": Reply(body=robots, content_type="text/plain"),
+        "/": Reply(body=html_page("Forside", '<nav id="menu"></nav><script src="/js/meny.js"></script>')),
+        "/js/meny.js": Reply(body=CHAIN_SCRIPT, content_type="text/javascript"),
+    }
+    for n, path in enumerate(CHAIN):
+        last = n == len(CHAIN) - 1
+        links = [list(PLAN_LINK)] if last else [[f"Meny {n}", f"/meny-{n}"]]
+        routes[path] = Reply(
+            body=json.dumps({"links": links, "next": None if last else CHAIN[n + 1]}),
+            content_type="application/json",
+            delay=delay,
+        )
+    return Site(host, routes)
+
+
+def server_gaps(entries: list[LoggedRequest]) -> list[float]:
+    """Server-side gaps: end of one request to the start of the next, in arrival order (negative: overlap)."""
+    ordered = sorted(entries, key=lambda e: e.started)
+    return [b.started - a.finished for a, b in itertools.pairwise(ordered)]
+
+
+def _my_chromium_pids() -> list[int]:
+    """Main Chromium processes started by this test process (its descendants only, never anyone else's)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    mine = {os.getpid()}
+    changed = True
+    while changed:
+        changed = False
+        for pid, ppid in parents.items():
+            if ppid in mine and pid not in mine:
+                mine.add(pid)
+                changed = True
+    found = []
+    for pid in mine - {os.getpid()}:
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if cmdline and cmdline[0].endswith(b"chromium") and not any(a.startswith(b"--type=") for a in cmdline):
+            found.append(pid)
+    return found
+
+
+def kill_my_chromium() -> None:
+    for pid in _my_chromium_pids():
+        os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+async def test_a_menu_from_four_sequential_json_requests_renders_completely(options: CrawlOptions) -> None:
+    site = chain_site("127.66.8.1", delay=0.8)
+    with serving(site) as server:
+        base = server.base_url(site.host)
+        async with Fetcher(options) as fetcher, Renderer(options, fetcher) as renderer:
+            page = await renderer.render_page(base + "/")
+    assert page.complete
+    assert f'<a href="{PLAN_LINK[1]}">{PLAN_LINK[0]}</a>' in page.html
+    assert "Meny 0" in page.html and "Meny 2" in page.html
+    assert page.final_url == base + "/" and page.requests == 6  # the page, its script, 4 JSON
+    assert 3.2 <= page.elapsed < 10  # 4 x 0.8 s one after another, then a quiet period
+    assert [e.path_with_query for e in server.request_log if e.path_with_query.startswith("/api/")] == list(CHAIN)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+async def test_the_browser_keeps_one_request_in_flight_per_host_and_the_delay(options: CrawlOptions) -> None:
+    delay = 0.2
+    polite = replace(options, per_host_delay=delay)
+    site = chain_site("127.66.8.2", delay=0.05)
+    library = Site(
+        "127.66.8.3",
+        {
+            "/robots.txt": Reply(body="User-agent: *\nAllow: /\n", content_type="text/plain"),
+            "/lib/a.js": Reply(body="window.a = 1;", content_type="text/javascript", delay=0.05),
+            "/lib/b.js": Reply(body="window.b = 1;", content_type="text/javascript", delay=0.05),
+        },
+    )
+    with serving(site, library) as server:
+        lib = server.base_url(library.host)
+        # Several requests wanted at once, to the site and to another host
+        site.set(
+            "/",
+            Reply(
+                body=html_page(
+                    "Forside",
+                    '<nav id="menu"></nav><script src="/js/meny.js"></script>'
+                    f'<script src="{lib}/lib/a.js"></script><script src="{lib}/lib/b.js"></script>'
+                    '<img src="/bilder/logo.png"><link rel="stylesheet" href="/stil.css">',
+                )
+            ),
+        )
+        async with Fetcher(polite) as fetcher, Renderer(polite, fetcher) as renderer:
+            page = await renderer.render_page(server.base_url(site.host) + "/")
+        on_site = server.requests_to(site.host)
+        on_library = server.requests_to(library.host)
+    assert page.complete and PLAN_LINK[1] in page.html
+    assert [e.path_with_query for e in on_site] == ["/robots.txt", "/", "/js/meny.js", *CHAIN]
+    # the other host is gated on its own: robots.txt first, then one at a time
+    assert [e.path_with_query for e in on_library] == ["/robots.txt", "/lib/a.js", "/lib/b.js"]
+    for entries in (on_site, on_library):
+        # never two in flight; the delay counted from the END of the previous response (a few ms of slack for the
+        # server thread that stamps `finished` after the client already has the bytes)
+        assert min(server_gaps(entries)) >= delay - 0.005
+    assert {e.user_agent for e in on_site + on_library} == {polite.user_agent}
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+async def test_robots_txt_is_checked_for_every_browser_request(options: CrawlOptions) -> None:
+    site = chain_site("127.66.8.4", delay=0.0, robots="User-agent: *\nDisallow: /api/\n")
+    with serving(site) as server:
+        base = server.base_url(site.host)
+        async with Fetcher(options) as fetcher, Renderer(options, fetcher) as renderer:
+            page = await renderer.render_page(base + "/")
+    assert page.complete
+    assert page.disallowed == (base + "/api/menu.json",)
+    assert "Meny 0" not in page.html
+    assert [e.path_with_query for e in server.request_log] == ["/robots.txt", "/", "/js/meny.js"]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+async def test_each_redirect_hop_of_the_page_is_checked_and_gated(options: CrawlOptions) -> None:
+    site = chain_site("127.66.8.5", delay=0.0, robots="User-agent: *\nDisallow: /stengt\n")
+    site.set("/gammel", redirect("/"))
+    site.set("/flyttet", redirect("/stengt"))
+    with serving(site) as server:
+        base = server.base_url(site.host)
+        async with Fetcher(options) as fetcher, Renderer(options, fetcher) as renderer:
+            page = await renderer.render_page(base + "/gammel")
+            with pytest.raises(RobotsDisallowed):
+                await renderer.render_page(base + "/flyttet")
+    assert page.complete and page.final_url == base + "/" and PLAN_LINK[1] in page.html
+    assert "/stengt" not in [e.path_with_query for e in server.request_log]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+async def test_a_page_that_does_not_settle_by_its_cap_is_taken_as_it_is(
+    options: CrawlOptions, caplog: pytest.LogCaptureFixture
+) -> None:
+    capped = replace(options, render_page_seconds=1.5)
+    site = chain_site("127.66.8.6", delay=0.8)
+    with serving(site) as server:
+        async with Fetcher(capped) as fetcher, Renderer(capped, fetcher) as renderer:
+            with caplog.at_level(logging.INFO, logger="crawlers.render"):
+                page = await renderer.render_page(server.base_url(site.host) + "/")
+            assert renderer.partial == 1
+    assert not page.complete and 1.4 <= page.elapsed < 3
+    assert "Meny 0" in page.html and PLAN_LINK[1] not in page.html  # the first answer, not the last
+    assert "DOM taken as it is" in caplog.text
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+async def test_rendering_is_budgeted_per_site(options: CrawlOptions) -> None:
+    site = chain_site("127.66.8.7", delay=0.8)
+    other = chain_site("127.66.8.8", delay=0.0)
+    budgeted = replace(options, render_budget_per_site=2.5)
+    with serving(site, other) as server:
+        base = server.base_url(site.host)
+        async with Fetcher(budgeted) as fetcher, Renderer(budgeted, fetcher) as renderer:
+            # an explicit budget, as a site crawl passes one
+            budget = RenderBudget(2.0)
+            first = await renderer.render_page(base + "/", budget=budget)
+            assert not first.complete and budget.remaining < 1.0
+            seen = len(server.requests_to(site.host))
+            with pytest.raises(RenderBudgetSpent):
+                await renderer.render_page(base + "/meny-0", budget=budget)
+            # without one, each host of the page URL gets `render_budget_per_site` seconds
+            await renderer.render_page(base + "/")
+            with pytest.raises(RenderBudgetSpent):
+                await renderer.render_page(base + "/")
+            # ... and another site still has its own
+            assert (await renderer.render_page(server.base_url(other.host) + "/")).complete
+        assert len(server.requests_to(site.host)) > seen  # the default budget's first render did run
+    assert renderer.rendered == 3
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+async def test_the_sites_failures_are_fetch_errors_not_ours(options: CrawlOptions) -> None:
+    site = chain_site("127.66.8.9", delay=0.0)
+    site.set("/treg", Reply(body=html_page("Treg"), delay=4.0))
+    capped = replace(options, render_page_seconds=1.5)
+    with serving(site) as server:
+        base = server.base_url(site.host)
+        async with Fetcher(capped) as fetcher, Renderer(capped, fetcher) as renderer:
+            with pytest.raises(FetchError) as missing:
+                await renderer.render_page(base + "/finnes-ikke")
+            with pytest.raises(FetchError) as slow:
+                await renderer.render_page(base + "/treg")
+            assert (await renderer.render_page(base + "/")).complete  # the browser is fine
+    assert missing.value.status == 404 and not missing.value.ours
+    assert not isinstance(slow.value, RenderError) and not slow.value.ours
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+async def test_a_browser_crash_is_ours_and_the_browser_is_relaunched_once(options: CrawlOptions) -> None:
+    site = chain_site("127.66.8.10", delay=0.3)
+    reached = threading.Event()
+    kills = {"left": 1}
+
+    def menu(request: object) -> Reply:
+        reached.set()
+        return Reply(body=json.dumps({"links": [list(PLAN_LINK)], "next": None}), content_type="application/json")
+
+    site.set("/api/menu.json", menu)
+
+    async def render_killing_the_browser(renderer: Renderer, url: str) -> RenderedPage:
+        async def killer() -> None:
+            while True:
+                await asyncio.to_thread(reached.wait)
+                reached.clear()
+                if kills["left"] > 0:
+                    kills["left"] -= 1
+                    kill_my_chromium()
+
+        task = asyncio.create_task(killer())
+        try:
+            return await renderer.render_page(url)
+        finally:
+            task.cancel()
+            reached.set()  # let the thread end
+            await asyncio.gather(task, return_exceptions=True)
+
+    with serving(site) as server:
+        url = server.base_url(site.host) + "/"
+        async with Fetcher(options) as fetcher, Renderer(options, fetcher) as renderer:
+            page = await render_killing_the_browser(renderer, url)
+            assert page.complete and PLAN_LINK[1] in page.html
+            assert renderer.crashes == 1 and renderer.launches == 2
+            kills["left"] = 2  # it dies on the retry too: our failure, never a finding about the site
+            with pytest.raises(RenderError) as failed:
+                await render_killing_the_browser(renderer, url)
+            assert failed.value.ours and renderer.crashes == 3
+            assert (await renderer.render_page(url)).complete  # and the next page gets a fresh browser
+
+
+@pytest.mark.browser
+async def test_a_browser_that_will_not_launch_is_ours(options: CrawlOptions) -> None:
+    site = chain_site("127.66.8.11", delay=0.0)
+    broken = replace(options, chromium_path="/nonexistent/chromium")
+    with serving(site) as server:
+        async with Fetcher(broken) as fetcher, Renderer(broken, fetcher) as renderer:
+            with pytest.raises(RenderError) as failed:
+                await renderer.render(server.base_url(site.host) + "/")
+    assert failed.value.ours and not renderer.launched
