@@ -4,12 +4,12 @@
 address guard for the page URL before anything starts, and gives back the final DOM (`RenderedPage`).
 
 Settling. Menus on independently built sites come from JSON fetched one request after another (a script fetches
-/api/menu.json, then /api/menu/<id>.json, then the plan list; 200-800 ms each; seen on 3 of 3 such sites in the
-issue 9 held-out web, 2026-03), so the load event says nothing. Navigation only waits for the response to commit;
-the page is settled when none of its requests has been in flight for `render_quiet_seconds`, its DOM (child lists,
-text, href/src) has not changed for as long, and `document.readyState` is "complete". A page that does not settle
-by its cap (`render_page_seconds`, or what is left of the site's budget) is taken as it is, flagged partial and
-logged: a partial menu beats none.
+/api/menu.json, then /api/menu/<id>.json, then the plan list; 200-800 ms each: 3 of 3 such sites in the issue 9
+trial timed out waiting for the load event). Navigation only waits for the response to commit; the page is settled
+when none of its requests has been in flight for `render_quiet_seconds`, its DOM (child lists, text, href/src) has
+not changed for as long, and `document.readyState` is "complete". A page that does not settle by its cap
+(`render_page_seconds`, or what is left of the site's budget) is taken as it is, flagged partial and logged: a
+partial menu beats none.
 
 Budget. Rendering is budgeted per site (`render_budget_per_site` seconds over all its rendered pages, a
 `RenderBudget`), not by a navigation timeout: with a 1 s per-host delay a page with six requests to its host takes
@@ -20,9 +20,11 @@ Politeness. Every request Chromium makes goes through the route hook, which chec
 and robots.txt for its URL (`Fetcher.ensure_allowed`, for any host: another host's robots.txt is read too), then
 makes it with Playwright's request API inside the Fetcher's `HostGate` slot for the request's own host, so the
 browser and the Fetcher share one request in flight per host and the delay from the end of one response to the
-start of the next. Redirects are handed back to Chromium unfollowed, so every hop is checked again. Images, media,
-fonts and stylesheets are not loaded (only the DOM is read); service workers, event streams and WebSockets are
-refused. Browser requests count in `Fetcher.stats`.
+start of the next. Chromium follows a redirect it is handed without asking the route hook again (Playwright
+1.65, Chromium 156), so the hook follows redirects itself, each hop checked and gated; a redirect of the page
+itself ends in a new navigation to its target, so relative links resolve against the final URL. Images, media,
+fonts, stylesheets and icons are not loaded (only the DOM is read); service workers, event streams and WebSockets
+are refused. Browser requests count in `Fetcher.stats`.
 
 Errors. `RobotsDisallowed` and `RefusedAddress` (the page was not loaded), `FetchError` for the site's failures (no
 answer, network error, HTTP >= 400 for the page), `RenderBudgetSpent` (nothing requested), and `RenderError`
@@ -144,6 +146,8 @@ class _Visit:
     #: where the page's document redirected to (followed by the route hook) and the response found there
     redirected_to: str | None = None
     prefetched: APIResponse | None = None
+    #: True while `_navigate` drives the page to its URL (a later script navigation is not re-driven)
+    navigating: bool = False
     crashed: bool = False
     closed: bool = False
     handlers: set[asyncio.Task[None]] = field(default_factory=set)
@@ -345,15 +349,19 @@ class Renderer:
     async def _navigate(self, page: Page, browser: Browser, visit: _Visit, cap: float) -> PlaywrightResponse | None:
         """Go to the page URL, and on to where its redirects lead (followed by the route hook)."""
         target = visit.url
-        while True:
-            remaining = visit.deadline - time.monotonic()
-            try:
-                return await page.goto(target, wait_until="commit", timeout=max(remaining, 0.001) * 1000)
-            except PlaywrightError as exc:
-                if visit.redirected_to is not None and not visit.crashed:
-                    target, visit.redirected_to = visit.redirected_to, None
-                    continue
-                raise self._navigation_failure(visit.url, browser, visit, cap, exc) from exc
+        visit.navigating = True
+        try:
+            while True:
+                remaining = visit.deadline - time.monotonic()
+                try:
+                    return await page.goto(target, wait_until="commit", timeout=max(remaining, 0.001) * 1000)
+                except PlaywrightError as exc:
+                    if visit.redirected_to is not None and not visit.crashed:
+                        target, visit.redirected_to = visit.redirected_to, None
+                        continue
+                    raise self._navigation_failure(visit.url, browser, visit, cap, exc) from exc
+        finally:
+            visit.navigating = False
 
     async def _settle(self, page: Page, browser: Browser, visit: _Visit) -> bool:
         """Wait until the page's network and DOM are quiet and it has loaded: True, or False when the cap hit."""
@@ -438,14 +446,14 @@ class Renderer:
                 await route.abort("blockedbyclient")
                 return
             is_document = request.is_navigation_request() and request.frame.parent_frame is None
-            if is_document and visit.prefetched is not None:
+            if is_document and visit.navigating and visit.prefetched is not None:
                 response, visit.prefetched = visit.prefetched, None  # the target of a redirect we followed
             else:
                 fetched = await self._gated_fetch(route, visit, is_document)
                 if fetched is None:
                     return
                 response, final_url = fetched
-                if is_document and final_url != request.url:
+                if is_document and visit.navigating and final_url != request.url:
                     # Chromium would follow a redirect we hand it without asking the route hook (so without the
                     # gate, robots.txt or the address guard): we followed it, and the page navigates to its end
                     visit.prefetched, visit.redirected_to = response, final_url

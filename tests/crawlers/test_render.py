@@ -380,3 +380,24 @@ async def test_a_browser_that_will_not_launch_is_ours(options: CrawlOptions) -> 
             with pytest.raises(RenderError) as failed:
                 await renderer.render(server.base_url(site.host) + "/")
     assert failed.value.ours and not renderer.launched
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+async def test_a_redirect_cannot_steer_the_browser_into_private_addresses(options: CrawlOptions) -> None:
+    """Chromium follows a redirect without asking the route hook: the hook follows it instead, hop by hop."""
+    internal = Site("127.66.8.13", {"/admin.js": Reply(body="window.leaked = true;", content_type="text/javascript")})
+    public = Site("127.66.8.12", {})
+    guarded = replace(options, allow_private_networks=False)
+    with serving(public, internal) as server:
+        internal_script = server.base_url(internal.host) + "/admin.js"
+        public.set("/js/app.js", redirect(internal_script, 302))
+        public.set("/", Reply(body=html_page("Forside", '<script src="/js/app.js"></script><p>Velkommen</p>')))
+        async with (
+            Fetcher(guarded, allowed_hosts=frozenset({public.host})) as fetcher,
+            Renderer(guarded, fetcher) as renderer,
+        ):
+            page = await renderer.render_page(server.base_url(public.host) + "/")
+        assert page.complete and "Velkommen" in page.html
+        assert renderer.refused == [internal_script]
+        assert server.requests_to(internal.host) == []
