@@ -33,7 +33,7 @@ from tracker.plan_years import find_plan_years
 
 __all__ = ["CLASSIFIER_VERSION", "classify"]
 
-CLASSIFIER_VERSION = "rules-2"
+CLASSIFIER_VERSION = "rules-3"
 
 _CHILD = r"(?:små\s+)?(?:barn|barna|barnet|born|borna|børn|børnene|unge|ungdom\w*|mindreårige|elever)"
 # Wider child context for "is this about children?" checks, not for theme phrases.

@@ -178,7 +178,7 @@ def test_not_a_plan_is_other() -> None:
 def test_reason_version_years_and_confidence_are_set(title: str) -> None:
     result = classify(_doc(title, "Planen gjelder for perioden 2021 til 2024. Vold og overgrep rammer mange."))
     assert result.reason.strip()
-    assert result.classifier_version == CLASSIFIER_VERSION == "rules-2"
+    assert result.classifier_version == CLASSIFIER_VERSION == "rules-3"
     assert (result.year_start, result.year_end) == (2021, 2024)
     assert 0.0 <= result.confidence <= 1.0
 
