@@ -35,60 +35,89 @@ def plain_text(items: list[Item]) -> str:
     return "\n".join(out)
 
 
-def build_pdf(items: list[Item], *, title: str | None, lang: str | None, author: str) -> bytes:
+def _new_pdf() -> object:
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
-    pdf.set_creation_date(FIXED_DATE)
-    pdf.set_producer("Microsoft® Word for Microsoft 365")
-    if title:
-        pdf.set_title(title)
-    if lang:
-        pdf.set_lang(lang)
-    pdf.set_author(author)
     pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-    pdf.set_auto_page_break(True, margin=20)
-    pdf.set_margins(22, 20, 22)
-    pdf.add_page()
+    return pdf
+
+
+# (font size pt, bold, line height mm, characters per line, space before mm) per item kind
+_STYLE: dict[str, tuple[float, bool, float, int, float]] = {
+    "cover": (22, True, 11, 34, 0),
+    "h1": (15, True, 8, 52, 5),
+    "h2": (12.5, True, 7, 64, 4),
+    "p": (10.5, False, 5.4, 86, 0),
+    "li": (10.5, False, 5.4, 82, 0),
+    "table": (9.5, False, 5.0, 0, 2),
+}
+
+
+def build_pdf(items: list[Item], *, title: str | None, lang: str | None, author: str) -> bytes:
+    pdf = _new_pdf()
+    pdf.set_creation_date(FIXED_DATE)  # type: ignore[attr-defined]
+    pdf.set_producer("Microsoft® Word for Microsoft 365")  # type: ignore[attr-defined]
+    if title:
+        pdf.set_title(title)  # type: ignore[attr-defined]
+    if lang:
+        pdf.set_lang(lang)  # type: ignore[attr-defined]
+    pdf.set_author(author)  # type: ignore[attr-defined]
+    pdf.set_auto_page_break(False)  # type: ignore[attr-defined]
+    left, top, bottom = 22.0, 22.0, 275.0
+    state = {"y": top, "page": 0}
+
+    def new_page() -> None:
+        style, size = pdf.font_style, pdf.font_size_pt  # type: ignore[attr-defined]
+        pdf.add_page()  # type: ignore[attr-defined]
+        state["page"] += 1
+        pdf.set_font("DejaVu", "", 8)  # type: ignore[attr-defined]
+        pdf.text(105, 288, str(state["page"]))  # type: ignore[attr-defined]
+        pdf.set_font("DejaVu", style, size)  # type: ignore[attr-defined]
+        state["y"] = top
+
+    def line(x: float, text: str, step: float) -> None:
+        if state["y"] + step > bottom:
+            new_page()
+        state["y"] += step
+        pdf.text(x, state["y"], text)  # type: ignore[attr-defined]
+
+    new_page()
     for it in items:
         if it.kind == "break":
-            pdf.add_page()
-        elif it.kind == "cover":
-            pdf.set_font("DejaVu", "B", 22)
-            pdf.ln(60)
-            pdf.multi_cell(0, 11, it.text, align="C")
-            pdf.ln(8)
-        elif it.kind == "h1":
-            pdf.set_font("DejaVu", "B", 16)
-            pdf.ln(4)
-            pdf.multi_cell(0, 8, it.text)
-            pdf.ln(2)
-        elif it.kind == "h2":
-            pdf.set_font("DejaVu", "B", 12.5)
-            pdf.ln(3)
-            pdf.multi_cell(0, 7, it.text)
-            pdf.ln(1)
-        elif it.kind == "li":
-            pdf.set_font("DejaVu", "", 10.5)
-            pdf.multi_cell(0, 5.6, "•  " + it.text)
-            pdf.ln(1)
-        elif it.kind == "table":
-            pdf.set_font("DejaVu", "", 9.5)
-            with pdf.table(col_widths=(60, 30, 20), line_height=5.5) as table:
-                for r_i, row in enumerate(it.rows):
-                    r = table.row()
-                    for cell in row:
-                        if r_i == 0:
-                            pdf.set_font("DejaVu", "B", 9.5)
-                        r.cell(cell)
-                    pdf.set_font("DejaVu", "", 9.5)
-            pdf.ln(3)
-        else:
-            pdf.set_font("DejaVu", "", 10.5)
-            pdf.multi_cell(0, 5.6, it.text)
-            pdf.ln(2.5)
-    return bytes(pdf.output())
+            new_page()
+            continue
+        size, bold, step, width, before = _STYLE.get(it.kind, _STYLE["p"])
+        pdf.set_font("DejaVu", "B" if bold else "", size)  # type: ignore[attr-defined]
+        if it.kind == "cover":
+            state["y"] = 90.0
+        state["y"] += before
+        if it.kind == "table":
+            cols = (left, left + 92, left + 140)
+            widths = (50, 26, 14)
+            for r_i, row in enumerate(it.rows):
+                pdf.set_font("DejaVu", "B" if r_i == 0 else "", size)  # type: ignore[attr-defined]
+                wrapped = [textwrap.wrap(c, w) or [""] for c, w in zip(row, widths, strict=False)]
+                for k in range(max(len(w) for w in wrapped)):
+                    if state["y"] + step > bottom:
+                        new_page()
+                    state["y"] += step
+                    for x, cell in zip(cols, wrapped, strict=False):
+                        if k < len(cell):
+                            pdf.text(x, state["y"], cell[k])  # type: ignore[attr-defined]
+                state["y"] += 1.5
+            state["y"] += 3
+            continue
+        for text_line in it.text.split("\n"):
+            wrapped = textwrap.wrap(text_line, width) or [""]
+            for k, part in enumerate(wrapped):
+                if it.kind == "li":
+                    line(left + (0 if k == 0 else 5), ("•  " if k == 0 else "") + part, step)
+                else:
+                    line(left, part, step)
+        state["y"] += 2.5 if it.kind in ("p", "li") else 1.5
+    return bytes(pdf.output())  # type: ignore[attr-defined]
 
 
 def _scan_pages(items: list[Item]) -> list[object]:
