@@ -20,12 +20,12 @@ from datetime import datetime
 
 from selectolax.lexbor import LexborHTMLParser
 
-from crawlers.errors import CrawlError, FetchError, RefusedAddress, RobotsDisallowed, TooLarge
+from crawlers.errors import CrawlError, FetchError, RefusedAddress, RenderBudgetSpent, RobotsDisallowed, TooLarge
 from crawlers.fetch import Fetcher, Response
 from crawlers.frontier import Frontier, FrontierEntry
 from crawlers.graph import EdgeKind, LinkGraph, PathStep
 from crawlers.links import extract_links, links_built_by_script, page_h1, page_title, parse_html
-from crawlers.render import Renderer
+from crawlers.render import RenderBudget, Renderer
 from crawlers.scoring import is_candidate_document, looks_like_plan, may_be_plan_page, score_link
 from crawlers.site_search import search_site
 from crawlers.sitemap import read_sitemaps
@@ -98,6 +98,7 @@ class _State:
     rendered_pages: int = 0
     render_attempts: int = 0
     html_documents: int = 0
+    render_budget: RenderBudget | None = None
     #: site sections (`urls.section_of`) whose pages linked a candidate document or a plan-like page
     hubs: set[str] = field(default_factory=set)
     #: query parameters learned to carry a session on this site (`urls.session_like_params`), dropped from links
@@ -244,16 +245,26 @@ class _SiteCrawler:
         if self.renderer is None or state.render_attempts >= cap:
             return
         state.render_attempts += 1
+        if state.render_budget is None:
+            state.render_budget = self.renderer.new_budget()  # one per crawl: a retried site starts afresh
         try:
-            html = await self.renderer.render(url)
+            page = await self.renderer.render_page(url, budget=state.render_budget)
         except RobotsDisallowed as exc:
             self._record(state, url, exc)
             return
+        except RenderBudgetSpent as exc:
+            state.render_attempts = cap  # the site's rendering time is spent: no more rendering here
+            state.issues.append(CrawlIssue(url, "render_budget", str(exc)))
+            return
         except CrawlError as exc:
+            if exc.ours:
+                raise  # our browser failed: the sweep tries the site again, then records our failure
             state.issues.append(CrawlIssue(url, "render_error", str(exc), getattr(exc, "status", None)))
             return
         state.rendered_pages += 1
-        self._take_links(state, node, parse_html(html), url, entry, "rendered")
+        if not page.complete:
+            state.issues.append(CrawlIssue(url, "render_partial", f"taken unsettled after {page.elapsed:.1f} s"))
+        self._take_links(state, node, parse_html(page.html), page.final_url, entry, "rendered")
 
     async def _crawl_pages(self, state: _State, budget: int) -> None:
         """Best-first discovery until `budget` page attempts are spent or the frontier is empty."""

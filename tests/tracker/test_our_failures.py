@@ -11,8 +11,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from crawlers.errors import RenderError
 from crawlers.extract import Extractor
 from crawlers.fetch import Fetcher
+from crawlers.render import RenderBudget, RenderedPage
 from crawlers.sweep import SITE_ATTEMPTS, crawl_sites
 from crawlers.testweb.documents import pdf_bytes
 from crawlers.testweb.plantexts import abuse_plan
@@ -89,14 +91,17 @@ async def test_a_parser_that_times_out_is_our_failure_not_no_plan(tmp_path: Path
 
 
 class CrashingRenderer:
-    """A renderer with a bug of ours: it raises something that is not a CrawlError."""
+    """A browser that keeps dying: `RenderError` is ours (the renderer already relaunched once)."""
 
     def __init__(self) -> None:
         self.calls = 0
 
-    async def render(self, url: str) -> str:
+    def new_budget(self) -> RenderBudget:
+        return RenderBudget(60.0)
+
+    async def render_page(self, url: str, *, budget: RenderBudget | None = None) -> RenderedPage:
         self.calls += 1
-        raise RuntimeError("renderer bug")
+        raise RenderError(url, "Browser.new_page: Target page, context or browser has been closed")
 
 
 async def test_a_crashing_crawl_is_retried_then_delivered_as_our_failure() -> None:
@@ -116,5 +121,5 @@ async def test_a_crashing_crawl_is_retried_then_delivered_as_our_failure() -> No
             )
     crawl = results[url]
     assert renderer.calls == SITE_ATTEMPTS
-    assert crawl.our_failure is not None and "RuntimeError: renderer bug" in crawl.our_failure
+    assert crawl.our_failure is not None and "RenderError" in crawl.our_failure
     assert crawl.documents == () and crawl.pages_fetched == 0
