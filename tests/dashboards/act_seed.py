@@ -17,7 +17,7 @@ from tracker.criteria import CriterionHit
 from tracker.domain import Category, Classification, Country, Evidence, Kommune
 from tracker.findings import ClassifiedSighting, decide
 from tracker.models import Document, Sighting, SiteCheck
-from tracker.reading import Reading
+from tracker.reading import CLASSIFIER_VERSION, Reading
 
 T0 = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
 
@@ -74,7 +74,7 @@ def _document(session: Session, doc: SeedDoc, at: datetime) -> tuple[Document, o
             facts={},
         ),
     )
-    reading = storage.classification_for(session, document, "rules-2") or storage.add_classification(
+    reading = storage.classification_for(session, document, CLASSIFIER_VERSION) or storage.add_classification(
         session,
         document,
         Reading(
@@ -86,7 +86,7 @@ def _document(session: Session, doc: SeedDoc, at: datetime) -> tuple[Document, o
                 doc.years[0],
                 doc.years[1],
                 doc.language,
-                "rules-2",
+                CLASSIFIER_VERSION,
             ),
             doc.kind,
             (),
