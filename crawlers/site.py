@@ -45,8 +45,11 @@ from crawlers.urls import (
 
 logger = logging.getLogger(__name__)
 
-#: in render="auto", at most this many pages of a site are rendered (a browser page costs ~50 plain fetches)
+#: in render="auto", at most this many pages of a site are rendered (a browser page costs ~50 plain fetches) ...
 MAX_AUTO_RENDERS = 5
+#: ... unless rendering proved to build links the HTML lacks: a site whose every page builds its menu and lists by
+#: script gets this many, within its rendering time budget (`CrawlOptions.render_budget_per_site`)
+MAX_SCRIPTED_RENDERS = 60
 #: fetches the site search may spend (form/probes plus one per query)
 MAX_SEARCH_PAGES = 10
 #: share of a parent's score a child link inherits, so the subtree of a promising page is explored first
@@ -99,6 +102,8 @@ class _State:
     render_attempts: int = 0
     html_documents: int = 0
     render_budget: RenderBudget | None = None
+    #: True once a rendered page had links its static HTML lacks (the site builds its links by script)
+    scripted_links: bool = False
     #: site sections (`urls.section_of`) whose pages linked a candidate document or a plan-like page
     hubs: set[str] = field(default_factory=set)
     #: query parameters learned to carry a session on this site (`urls.session_like_params`), dropped from links
@@ -241,7 +246,7 @@ class _SiteCrawler:
         return links_built_by_script(tree, url)
 
     async def _render(self, state: _State, node: str, url: str, entry: FrontierEntry) -> None:
-        cap = self.options.max_pages_per_site if self.options.render == "always" else MAX_AUTO_RENDERS
+        cap = self._render_cap(state)
         if self.renderer is None or state.render_attempts >= cap:
             return
         state.render_attempts += 1
@@ -253,7 +258,7 @@ class _SiteCrawler:
             self._record(state, url, exc)
             return
         except RenderBudgetSpent as exc:
-            state.render_attempts = cap  # the site's rendering time is spent: no more rendering here
+            state.render_attempts = self.options.max_pages_per_site  # the site's rendering time is spent
             state.issues.append(CrawlIssue(url, "render_budget", str(exc)))
             return
         except CrawlError as exc:
@@ -262,9 +267,15 @@ class _SiteCrawler:
             state.issues.append(CrawlIssue(url, "render_error", str(exc), getattr(exc, "status", None)))
             return
         state.rendered_pages += 1
+        if self._take_links(state, node, parse_html(page.html), page.final_url, entry, "rendered"):
+            state.scripted_links = True
         if not page.complete:
             state.issues.append(CrawlIssue(url, "render_partial", f"taken unsettled after {page.elapsed:.1f} s"))
-        self._take_links(state, node, parse_html(page.html), page.final_url, entry, "rendered")
+
+    def _render_cap(self, state: _State) -> int:
+        if self.options.render == "always":
+            return self.options.max_pages_per_site
+        return MAX_SCRIPTED_RENDERS if state.scripted_links else MAX_AUTO_RENDERS
 
     async def _crawl_pages(self, state: _State, budget: int) -> None:
         """Best-first discovery until `budget` page attempts are spent or the frontier is empty."""
@@ -368,9 +379,10 @@ class _SiteCrawler:
             score = score_link("", entry.url)
             fmt = document_format_of(entry.url)
             if fmt is not None:
-                if is_candidate_document("", entry.url, ""):
-                    bonus = PLAN_BONUS if looks_like_plan(entry.url.replace("-", " ")) else 0.0
-                    self._add_candidate(state, entry.url, score.value + bonus, "", fmt)
+                # a sitemap lists a site's documents without link text, and plans are often filed as "endelig.pdf":
+                # every listed document is a candidate, the plan-like ones first
+                bonus = PLAN_BONUS if looks_like_plan(entry.url.replace("-", " ")) else 0.0
+                self._add_candidate(state, entry.url, score.value + bonus, "", fmt)
             elif score.value > 0:
                 state.frontier.push(
                     FrontierEntry(entry.url, score.value, DETACHED_DEPTH, "sitemap", reasons=score.reasons)

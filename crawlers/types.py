@@ -42,7 +42,7 @@ class CrawlOptions:
     max_visits_per_path_pattern: int = 15
     chromium_path: str = "/usr/bin/chromium"
     #: seconds of browser rendering one site may use in total (all its rendered pages together)
-    render_budget_per_site: float = 60.0
+    render_budget_per_site: float = 180.0
     #: at most this many seconds for one rendered page; then its DOM is taken as it is (partial)
     render_page_seconds: float = 30.0
     #: a rendered page is settled when none of its requests was in flight and its DOM did not change for this long
