@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from .robots import RobotsRules
 
@@ -241,4 +241,5 @@ class HeldoutWeb:
         if parts.hostname and parts.hostname != site.host:
             return False
         target = parts.path + ("?" + parts.query if parts.query else "")
-        return canonical_target(target) in t.accepted_paths
+        # "/a,b" and "/a%2Cb" are one resource: a crawler may export either form
+        return unquote(canonical_target(target)) in {unquote(p) for p in t.accepted_paths}
