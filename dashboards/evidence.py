@@ -1,8 +1,12 @@
-"""Archived copies from the evidence store, served with their SHA-256 and the stored Content-Type.
+"""Archived copies from the evidence store, served with their SHA-256; never able to run on the dashboard's origin.
 
-The bytes are the crawled site's, so they are never trusted: `nosniff`, and everything but a PDF is served as an
-attachment under a sandboxing CSP, so an archived HTML page can never run script on the dashboard's origin.
-The route verifies the bytes still hash to their name before serving them.
+The bytes are the crawled site's, and so is the Content-Type it was stored with: neither is trusted. What the copy
+is comes from the bytes (`crawlers.doctype.sniff_bytes`, magic numbers), never from the crawled header. Only a
+verified PDF (the bytes start with `%PDF-`) is shown inline, as `application/pdf`; everything else, an HTML page
+stored as a "PDF" included, is an `attachment` as `application/octet-stream` (a DOCX as its own type). Every
+response, errors too, carries `nosniff` and a `sandbox` CSP with `default-src 'none'`, so even a copy a browser
+did render could neither run script with the dashboard's origin nor load anything (a crawled script stored here is
+never `'self'` for another copy). The route verifies the bytes still hash to their name before serving them.
 """
 
 from __future__ import annotations
@@ -10,47 +14,60 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from typing import Final
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
+from crawlers.doctype import sniff_bytes
 from dashboards.read_model import archived_document
 
 router = APIRouter()
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_EXTENSIONS = {"pdf": "pdf", "html": "html", "docx": "docx"}
-_FALLBACK_TYPES = {
-    "pdf": "application/pdf",
-    "html": "text/html; charset=utf-8",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+#: on every evidence response, errors included
+EVIDENCE_HEADERS: Final = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "sandbox; default-src 'none'",
 }
+_DOCX: Final = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_PDF_MAGIC: Final = b"%PDF-"
+
+
+def served_as(body: bytes) -> tuple[str, str, bool]:
+    """(media type, file extension, inline?) for archived bytes, decided from the bytes alone."""
+    sniffed = sniff_bytes(body)
+    if sniffed == "pdf":
+        # sniff_bytes accepts the header anywhere in the first KiB; inline only when the bytes are nothing but a PDF
+        return "application/pdf", "pdf", body.startswith(_PDF_MAGIC)
+    if sniffed == "docx":
+        return _DOCX, "docx", False
+    return "application/octet-stream", sniffed or "bin", False
+
+
+def _not_served(status: int, detail: str) -> HTTPException:
+    return HTTPException(status_code=status, detail=detail, headers=dict(EVIDENCE_HEADERS))
 
 
 @router.get("/evidence/{sha256}", include_in_schema=False)
 def archived_copy(request: Request, sha256: str) -> Response:
     if not _SHA256.match(sha256):
-        raise HTTPException(status_code=404, detail="not a SHA-256")
+        raise _not_served(404, "not a SHA-256")
     with request.app.state.session_factory() as session:
         document = archived_document(session, sha256)
     store = request.app.state.evidence
     if document is None or sha256 not in store:
-        raise HTTPException(status_code=404, detail="no archived copy")
+        raise _not_served(404, "no archived copy")
     body = store.get(sha256)
     if hashlib.sha256(body).hexdigest() != sha256:
-        raise HTTPException(status_code=500, detail="archived copy is corrupt")
-    is_pdf = document.format == "pdf"
-    content_type = document.content_type or _FALLBACK_TYPES.get(document.format, "application/octet-stream")
-    if is_pdf and not content_type.startswith("application/pdf"):
-        content_type = "application/pdf"  # shown inline: never let a stored type make it HTML on our origin
-    filename = f"{sha256[:16]}.{_EXTENSIONS.get(document.format, 'bin')}"
+        raise _not_served(500, "archived copy is corrupt")
+    media_type, extension, inline = served_as(body)
+    filename = f"{sha256[:16]}.{extension}"
     headers = {
-        "Content-Disposition": f'{"inline" if is_pdf else "attachment"}; filename="{filename}"',
-        "X-Content-Type-Options": "nosniff",
+        **EVIDENCE_HEADERS,
+        "Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{filename}"',
         "X-Planvakt-SHA256": sha256,
         "Digest": "sha-256=" + base64.b64encode(bytes.fromhex(sha256)).decode(),
         "Cache-Control": "public, max-age=31536000, immutable",
     }
-    if not is_pdf:
-        headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return Response(body, media_type=content_type, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
