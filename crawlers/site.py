@@ -26,7 +26,7 @@ from crawlers.frontier import Frontier, FrontierEntry
 from crawlers.graph import EdgeKind, LinkGraph, PathStep
 from crawlers.links import extract_links, links_built_by_script, page_h1, page_title, parse_html
 from crawlers.render import RenderBudget, Renderer
-from crawlers.scoring import is_candidate_document, looks_like_plan, may_be_plan_page, score_link
+from crawlers.scoring import is_candidate_document, looks_like_plan, may_be_plan_page, score_link, url_words
 from crawlers.site_search import search_site
 from crawlers.sitemap import read_sitemaps
 from crawlers.types import CrawlIssue, CrawlOptions, DocumentFormat, FetchedDocument, FoundVia, Hop, SiteCrawl
@@ -228,7 +228,9 @@ class _SiteCrawler:
         html = response.text()
         tree = parse_html(html)
         title, h1 = page_title(tree), page_h1(tree)
-        if node != state.front_key and (may_be_plan_page(h1) or may_be_plan_page(title)):
+        # a WordPress-style slug keeps a plan's full name when its title is vague ("Trygge barn")
+        plan_like = may_be_plan_page(h1) or may_be_plan_page(title) or looks_like_plan(url_words(response.final_url))
+        if node != state.front_key and plan_like:
             # read by the classifier, which tells a plan page from a news item or a landing page that mentions one
             if state.html_documents < MAX_HTML_DOCUMENTS and len(state.documents) < self.options.max_documents_per_site:
                 state.html_documents += 1

@@ -217,6 +217,23 @@ async def test_robots_disallow_all_blocks_without_requesting_anything(options: C
     assert [e.path_with_query for e in server.request_log] == ["/robots.txt"]
 
 
+async def test_a_plan_page_with_a_vague_title_is_read_when_its_address_names_the_plan(options: CrawlOptions) -> None:
+    slug = "/plan-for-forebygging-avdekking-og-handtering-av-seksuelle-overgrep-mot-barn/"
+    routes = {
+        "/": page("Forside", '<a href="/helse">Helse</a><a href="/om">Om kommunen</a>'),
+        "/helse": page("Helse", f'<a href="{slug}">Trygge barn</a><a href="/helse/tannlege">Tannlege</a>'),
+        slug: page("Trygge barn", "<h1>Trygge barn</h1><h2>1. Innledning</h2><h2>5. Forebygging</h2>"),
+        "/helse/tannlege": page("Tannlege", "<h1>Tannlege</h1>"),
+        "/om": page("Om kommunen", "<h1>Om kommunen</h1>"),
+    }
+    site = Site("127.66.6.9", routes)
+    with serving(site) as server:
+        base = server.base_url(site.host)
+        result = await crawl(base, options)
+    assert [d.url.removeprefix(base) for d in result.documents] == [slug]
+    assert result.documents[0].click_depth == 2
+
+
 async def test_sweep_delivers_every_site_and_never_stops_on_one(options: CrawlOptions) -> None:
     html_plan = page(
         "Handlingsplan mot seksuelle overgrep mot barn og unge 2024-2028",
