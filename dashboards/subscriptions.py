@@ -179,7 +179,12 @@ def add_subscription(
         language=language or None,
     )
     try:
-        subscribe(request.app.state.session_factory, wanted, now=request.app.state.now())
+        subscribe(
+            request.app.state.session_factory,
+            wanted,
+            now=request.app.state.now(),
+            allow_private_networks=request.app.state.allow_private_networks,
+        )
     except ConfigError as exc:
         form: dict[str, object] = {
             "channel": channel,

@@ -14,7 +14,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker import alert_store, storage
-from tracker.cli_options import DbOption
+from tracker.cli_options import AllowPrivateOption, DbOption
 from tracker.config import Settings, load_settings
 from tracker.errors import TrackerError
 from tracker.outbox import preview_due, send_due
@@ -64,10 +64,10 @@ def _fail(exc: Exception) -> typer.Exit:
     return typer.Exit(code=2)
 
 
-def _subscribe(request: SubscriptionRequest, db: str | None) -> None:
+def _subscribe(request: SubscriptionRequest, db: str | None, allow_private_networks: bool = False) -> None:
     try:
         _, factory = _factory(db)
-        view = subscribe(factory, request, now=_now())
+        view = subscribe(factory, request, now=_now(), allow_private_networks=allow_private_networks)
     except TrackerError as exc:
         raise _fail(exc) from exc
     typer.echo(f"subscription {view.id}: {view.channel} {shown_target(view.channel, view.target)}")
@@ -83,13 +83,14 @@ def subscribe_webhook(
     kinds: KindsOption = None,
     digest: DigestOption = "none",
     language: LanguageOption = None,
+    allow_private_networks: AllowPrivateOption = False,
     db: DbOption = None,
 ) -> None:
     """POST each event as signed JSON to URL (see README, "Alerts", for the format and how to verify it)."""
     request = SubscriptionRequest(
         "webhook", url, secret, tuple(kommune or ()), parse_kinds(kinds or ()), digest, language
     )
-    _subscribe(request, db)
+    _subscribe(request, db, allow_private_networks)
 
 
 @subscribe_app.command("email")
@@ -115,13 +116,14 @@ def subscribe_apprise(
     kinds: KindsOption = None,
     digest: DigestOption = "none",
     language: LanguageOption = None,
+    allow_private_networks: AllowPrivateOption = False,
     db: DbOption = None,
 ) -> None:
     """Notify through Apprise (Slack, Teams, Matrix, Telegram and many more)."""
     request = SubscriptionRequest(
         "apprise", apprise_url, None, tuple(kommune or ()), parse_kinds(kinds or ()), digest, language
     )
-    _subscribe(request, db)
+    _subscribe(request, db, allow_private_networks)
 
 
 @subscriptions_app.command("list")
@@ -172,6 +174,7 @@ def subscriptions_remove(
 @alerts_app.command("send")
 def alerts_send(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what is due; send and write nothing.")] = False,
+    allow_private_networks: AllowPrivateOption = False,
     db: DbOption = None,
 ) -> None:
     """Deliver every alert that is due (new events, retries, digests whose period ended) and print the report."""
@@ -186,7 +189,7 @@ def alerts_send(
                 )
             typer.echo(f"dry run: {len(planned)} message(s) due")
             return
-        report = send_due(factory, settings, now=_now)
+        report = send_due(factory, settings, now=_now, allow_private_networks=allow_private_networks)
     except TrackerError as exc:
         raise _fail(exc) from exc
     typer.echo(

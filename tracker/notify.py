@@ -199,9 +199,11 @@ class WebhookChannel:
             logger.info("webhook delivered event %s (%s) to %s: %s", event.id, event.kind, self._shown, status)
             return
         retryable = not (400 <= status < 500) or status in _RETRYABLE_4XX
+        # The status code only: the reply's body (and the server's own reason phrase) are the receiver's words,
+        # and a receiver on an internal address would otherwise have them stored and shown by `alerts list`.
         raise DeliveryFailed(
             self.name,
-            f"{self._shown} answered {status} {response.reason_phrase}: {response.text[:200]!r}",
+            f"{self._shown} answered {status} {httpx.codes.get_reason_phrase(status)}".rstrip(),
             retryable=retryable,
             status=status,
             retry_after=_retry_after_seconds(response, datetime.now(UTC)),
@@ -340,6 +342,18 @@ class AppriseChannel:
             raise ConfigError(f"Apprise does not understand the URL (scheme {url.partition(':')[0]!r})")
         # Apprise URLs carry tokens and passwords; only the privacy form may reach logs and errors.
         self._redacted = str(self._apprise[0].url(privacy=True))  # type: ignore[no-untyped-call]
+
+    @property
+    def endpoint(self) -> tuple[str | None, int | None, bool]:
+        """(host, port, secure) the Apprise URL names; for some services the "host" is a token, not an address."""
+        plugin = self._apprise[0]
+        host = getattr(plugin, "host", None)
+        port = getattr(plugin, "port", None)
+        return (
+            (host if isinstance(host, str) else None),
+            (port if isinstance(port, int) else None),
+            bool(getattr(plugin, "secure", False)),
+        )
 
     @property
     def redacted(self) -> str:

@@ -16,6 +16,10 @@
 Digests: a subscription with digest `daily` or `weekly` gets one message per period listing its events, due at the
 period's end: every day at 06:00 UTC, or every Tuesday at 06:00 UTC (so the weekly digest carries the Monday sweep,
 which the default `PLANVAKT_SWEEP_CRON` starts at 03:00 UTC). Webhooks have no digest: one POST per event.
+
+Before every delivery a webhook or Apprise target goes through the crawler's address guard again
+(`subscriptions.guard_target`): a target that now resolves to a loopback or private address is dead-lettered with
+a permanent error, unless the pass runs with `allow_private_networks` (tests and the demo web only).
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ from tracker.notify import (
     WebhookChannel,
     next_attempt_at,
 )
-from tracker.subscriptions import shown_target
+from tracker.subscriptions import guard_target, shown_target
 
 __all__ = ["LEASE", "Channels", "DeliveryReport", "PlannedMessage", "digest_due_at", "preview_due", "send_due"]
 
@@ -93,13 +97,14 @@ def digest_due_at(digest: str, detected_at: datetime, now: datetime) -> datetime
 class Channels:
     """Builds the channel of a subscription from shared parts (one HTTP client, one SMTP configuration)."""
 
-    def __init__(self, http: httpx.Client, email: EmailChannel) -> None:
+    def __init__(self, http: httpx.Client, email: EmailChannel, *, allow_private_networks: bool = False) -> None:
         self.http = http
         self.email = email
+        self.allow_private_networks = allow_private_networks
 
     @classmethod
     @contextmanager
-    def from_settings(cls, settings: Settings) -> Iterator[Channels]:
+    def from_settings(cls, settings: Settings, *, allow_private_networks: bool = False) -> Iterator[Channels]:
         """Channels configured from settings; the HTTP client is closed on exit."""
         email = EmailChannel(
             settings.smtp_host,
@@ -111,11 +116,13 @@ class Channels:
         )
         headers = {"User-Agent": USER_AGENT}
         with httpx.Client(timeout=WEBHOOK_TIMEOUT, headers=headers, follow_redirects=False, trust_env=False) as http:
-            yield cls(http, email)
+            yield cls(http, email, allow_private_networks=allow_private_networks)
 
     def for_subscription(self, subscription: SubscriptionView) -> Channel:
-        """The subscription's channel; ConfigError when its stored target no longer makes sense."""
+        """The subscription's channel; ConfigError when its stored target no longer makes sense or is refused
+        by the address guard (checked here, before every delivery, since a name may resolve elsewhere by now)."""
         language = _language(subscription.language)
+        guard_target(subscription.channel, subscription.target, allow_private_networks=self.allow_private_networks)
         if subscription.channel == "webhook":
             return WebhookChannel(self.http, subscription.target, subscription.secret)
         if subscription.channel == "email":
@@ -164,14 +171,17 @@ def send_due(
     channels: Channels | None = None,
     lease: timedelta = LEASE,
     rng: random.Random | None = None,
+    allow_private_networks: bool = False,
 ) -> DeliveryReport:
     """Materialise deliveries for new events, then send everything due; see the module docstring.
 
-    `channels` defaults to ones built from `settings`. `rng` jitters the backoff (None: nominal delays).
+    `channels` defaults to ones built from `settings` that refuse non-public webhook and Apprise targets unless
+    `allow_private_networks` (ignored when `channels` is given: theirs decides). `rng` jitters the backoff (None:
+    nominal delays).
     Failures of receivers are recorded on the rows, never raised; database errors are.
     """
     if channels is None:
-        with Channels.from_settings(settings) as built:
+        with Channels.from_settings(settings, allow_private_networks=allow_private_networks) as built:
             return send_due(session_factory, settings, now=now, channels=built, lease=lease, rng=rng)
     created = materialise(session_factory, now=now())
     sent = retried = dead = messages = 0

@@ -208,14 +208,19 @@ def followup_job(
     _crawl_slot(context, slot, todo, crawl, blocked_by=(*SWEEP_BLOCKED_BY, "followup:"))
 
 
-def alerts_job(*, context: JobContext | None = None) -> None:
-    """Deliver what the outbox has due (safe when several processes do it at once: the outbox leases rows)."""
+def alerts_job(*, allow_private_networks: bool = False, context: JobContext | None = None) -> None:
+    """Deliver what the outbox has due (safe when several processes do it at once: the outbox leases rows).
+
+    Webhook and Apprise targets on private addresses only with `allow_private_networks` (the crawl's switch).
+    """
     from tracker.outbox import send_due
 
     runtime = _required(context).runtime
     if runtime.stopping.is_set():
         return
-    report = send_due(runtime.session_factory(), runtime.settings, now=runtime.now)
+    report = send_due(
+        runtime.session_factory(), runtime.settings, now=runtime.now, allow_private_networks=allow_private_networks
+    )
     if report.sent or report.retried or report.dead:
         logger.info("alerts: %d sent, %d to retry, %d dead-lettered", report.sent, report.retried, report.dead)
 
@@ -407,7 +412,13 @@ def job_specs(options: ScheduleOptions) -> list[JobSpec]:
             SWEEP_JOB, sweep_job, sweep_trigger(options.sweep_cron), target, int(SWEEP_MISFIRE_GRACE.total_seconds())
         ),
         JobSpec(FOLLOWUP_JOB, followup_job, IntervalTrigger(seconds=followup, timezone=UTC), target, followup),
-        JobSpec(ALERTS_JOB, alerts_job, IntervalTrigger(seconds=alerts, timezone=UTC), {}, alerts),
+        JobSpec(
+            ALERTS_JOB,
+            alerts_job,
+            IntervalTrigger(seconds=alerts, timezone=UTC),
+            {"allow_private_networks": options.crawl.allow_private_networks},
+            alerts,
+        ),
     ]
 
 

@@ -5,19 +5,31 @@ event kinds (empty: the plan events; `crawler_blocked` and `check_failed` only w
 operator subscription does), a digest (`none`, `daily`, `weekly`; e-mail and Apprise only: a webhook gets one
 POST per event) and a language for the text (default: each kommune's own).
 Errors are `ConfigError`s whose message says what to fix.
+
+Webhook and Apprise targets go through the crawler's address guard (`crawlers.netguard.check_host`) when the
+subscription is made and again before every delivery (`guard_target`, called by the outbox): a target on a loopback,
+private, link-local or reserved address is refused unless `allow_private_networks` is set, the same explicit switch
+the crawler has (`--allow-private-networks`; tests and the demo web only). Apprise's `json://`, `form://` and
+`xml://` (and their `s` forms) name any host, so theirs is resolved and checked; other Apprise services are checked
+when their host is an IP literal or `localhost`, since their "host" is often a token (`slack://TokenA/...`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import ipaddress
 import re
-from collections.abc import Iterable
+from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawlers.errors import RefusedAddress
+from crawlers.netguard import check_host
 from tracker import alert_store
 from tracker.alert_store import SubscriptionView
 from tracker.errors import ConfigError, StorageError
@@ -29,6 +41,8 @@ DIGESTS: Final = ("none", "daily", "weekly")
 
 # Deliberately loose (RFC 5322 allows far more than anyone uses); the SMTP server has the last word.
 _ADDRESS: Final = re.compile(r"^[^@\s<>(),;:\"\[\]\\]+@(?:[^@\s.<>(),;:\"\[\]\\]+\.)+[^@\s.<>(),;:\"\[\]\\]{2,}$")
+#: Apprise schemes that POST to whatever host the URL names
+_APPRISE_ANY_HOST: Final = frozenset({"json", "jsons", "form", "forms", "xml", "xmls"})
 
 
 @dataclass(frozen=True)
@@ -53,8 +67,11 @@ def parse_kinds(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(kinds)
 
 
-def validate(request: SubscriptionRequest) -> SubscriptionRequest:
-    """The request normalised (kommune numbers padded to 4 digits), or ConfigError naming the problem."""
+def validate(request: SubscriptionRequest, *, allow_private_networks: bool = False) -> SubscriptionRequest:
+    """The request normalised (kommune numbers padded to 4 digits), or ConfigError naming the problem.
+
+    A webhook or Apprise target on a non-public address is refused unless `allow_private_networks`.
+    """
     if request.channel not in CHANNELS:
         raise ConfigError(f"unknown channel {request.channel!r}; use one of {', '.join(CHANNELS)}")
     target = request.target.strip()
@@ -78,6 +95,7 @@ def validate(request: SubscriptionRequest) -> SubscriptionRequest:
         raise ConfigError("webhooks get one signed POST per event; --digest is for e-mail and Apprise")
     if request.language is not None and request.language not in LANGUAGES:
         raise ConfigError(f"--language must be one of {', '.join(LANGUAGES)}, not {request.language!r}")
+    guard_target(request.channel, target, allow_private_networks=allow_private_networks)
     kommuner: list[str] = []
     for number in request.kommuner:
         number = number.strip()
@@ -97,11 +115,77 @@ def _check_webhook_url(url: str) -> None:
         raise ConfigError(f"a webhook URL must be http:// or https:// with a host, not {url!r}")
 
 
+def guard_target(channel: str, target: str, *, allow_private_networks: bool) -> None:
+    """ConfigError when a webhook or Apprise target points at a loopback, private or otherwise non-public address.
+
+    The crawler's guard decides (`crawlers.netguard.check_host`, with the same `allow_private_networks` switch);
+    e-mail goes through the configured SMTP server and is not checked here.
+    """
+    if allow_private_networks or channel not in ("webhook", "apprise"):
+        return
+    endpoint = _endpoint(channel, target)
+    if endpoint is None:
+        return
+    host, port = endpoint
+    try:
+        _run(check_host(shown_target(channel, target), host, port, allow_private_networks=False))
+    except RefusedAddress as exc:
+        raise ConfigError(
+            f"the {channel} target points into a private network ({exc.detail}); alert targets must be public "
+            "addresses (--allow-private-networks is for tests and the demo web only)"
+        ) from exc
+
+
+def _endpoint(channel: str, target: str) -> tuple[str, int] | None:
+    """(host, port) the channel would connect to, or None when it names no host of the subscriber's choosing."""
+    if channel == "webhook":
+        try:
+            url = httpx.URL(target)
+        except httpx.InvalidURL:
+            return None
+        if not url.host:
+            return None
+        return url.host, url.port or (443 if url.scheme == "https" else 80)
+    scheme = target.partition(":")[0].lower()
+    host, port, secure = AppriseChannel(target).endpoint
+    if not host:
+        return None
+    if scheme not in _APPRISE_ANY_HOST and not (_is_ip_literal(host) or host.lower() == "localhost"):
+        return None  # a service's "host" is often a token (slack://TokenA/...): only an address is checked
+    return host, port or (443 if secure else 80)
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def _run(check: Coroutine[Any, Any, None]) -> None:
+    """Run the async guard from sync code, also when called inside a running event loop (in a thread then)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(check)
+        return
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, check).result()
+
+
 def subscribe(
-    session_factory: sessionmaker[Session], request: SubscriptionRequest, *, now: datetime
+    session_factory: sessionmaker[Session],
+    request: SubscriptionRequest,
+    *,
+    now: datetime,
+    allow_private_networks: bool = False,
 ) -> SubscriptionView:
-    """Validate and store a subscription; it receives events detected from `now` on. Raises ConfigError."""
-    request = validate(request)
+    """Validate and store a subscription; it receives events detected from `now` on. Raises ConfigError.
+
+    A webhook or Apprise target on a non-public address is refused unless `allow_private_networks`.
+    """
+    request = validate(request, allow_private_networks=allow_private_networks)
     with session_factory.begin() as session:
         missing = sorted(set(request.kommuner) - alert_store.known_kommunenumre(session, request.kommuner))
         if missing:

@@ -104,8 +104,9 @@ def test_alerts_send_dry_run_then_send_then_list(db: str, engine: Engine) -> Non
         running_receiver(ReceiverScript(fail_times=1, fail_status=503)) as good,
         running_receiver(ReceiverScript(status=404)) as gone,
     ):
-        assert invoke("subscribe", "webhook", good.url, "--secret", SECRET, "--db", db)[0] == 0
-        assert invoke("subscribe", "webhook", gone.url, "--db", db)[0] == 0
+        loopback = "--allow-private-networks"  # the receivers run on 127.0.0.1
+        assert invoke("subscribe", "webhook", good.url, "--secret", SECRET, loopback, "--db", db)[0] == 0
+        assert invoke("subscribe", "webhook", gone.url, loopback, "--db", db)[0] == 0
         key = add_event(engine, "0101", "plan_vanished")
         add_event(engine, "0301", "crawler_blocked")  # nobody asked for operator events
 
@@ -114,7 +115,7 @@ def test_alerts_send_dry_run_then_send_then_list(db: str, engine: Engine) -> Non
         assert "dry run: 2 message(s) due" in out and f"plan_vanished {key}" in out
         assert good.requests == [] and gone.requests == []
 
-        code, out = invoke("alerts", "send", "--db", db)
+        code, out = invoke("alerts", "send", loopback, "--db", db)
         assert code == 0, out
         assert "sent 0, retried 1, dead 1, pending 1" in out
 

@@ -73,7 +73,7 @@ class World:
         self, channel: str, target: str, *, at: datetime = START - timedelta(days=1), **options: object
     ) -> int:
         request = SubscriptionRequest(channel=channel, target=target, **options)  # type: ignore[arg-type]
-        return subscribe(self.factory, request, now=at).id
+        return subscribe(self.factory, request, now=at, allow_private_networks=True).id  # receivers are on loopback
 
     def deliveries(self) -> list[Delivery]:
         with self.factory() as session:
@@ -110,7 +110,7 @@ def settings(database_url: str) -> Settings:
 
 
 def run(world: World, settings: Settings, clock: Clock) -> DeliveryReport:
-    return send_due(world.factory, settings, now=clock)
+    return send_due(world.factory, settings, now=clock, allow_private_networks=True)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -406,7 +406,16 @@ def test_sender_killed_mid_delivery_loses_nothing(world: World, settings: Settin
         keys = [world.event("0301"), world.event("0101")]
         env = {k: v for k, v in os.environ.items() if not k.startswith("PLANVAKT_")}
         sender = subprocess.Popen(
-            [sys.executable, "-m", "tracker", "alerts", "send", "--db", settings.database_url],
+            [
+                sys.executable,
+                "-m",
+                "tracker",
+                "alerts",
+                "send",
+                "--allow-private-networks",
+                "--db",
+                settings.database_url,
+            ],
             cwd=tmp_path,
             env={**env, "PYTHONPATH": str(ROOT)},
             stdout=subprocess.PIPE,
@@ -424,8 +433,10 @@ def test_sender_killed_mid_delivery_loses_nothing(world: World, settings: Settin
         assert sorted(row.state for row in world.deliveries()) == ["pending", "sending"]
         # A restarted sender leaves the leased row alone until its lease has run out, then sends both.
         real_now = datetime.now(UTC)
-        during_lease = send_due(world.factory, settings, now=lambda: real_now)
-        after_lease = send_due(world.factory, settings, now=lambda: real_now + LEASE + timedelta(seconds=1))
+        during_lease = send_due(world.factory, settings, now=lambda: real_now, allow_private_networks=True)
+        after_lease = send_due(
+            world.factory, settings, now=lambda: real_now + LEASE + timedelta(seconds=1), allow_private_networks=True
+        )
     assert (during_lease.sent, during_lease.pending) == (1, 1)
     assert (after_lease.sent, after_lease.pending) == (1, 0)
     assert sorted(receiver.delivered_keys()) == sorted(keys)

@@ -454,7 +454,12 @@ def test_schedule_sweeps_delivers_the_alert_and_stops_on_sigterm(tmp_path: Path)
         registry = _registry(tmp_path / "registry.csv", server, site.host)
         with factory.begin() as session:
             storage.sync_kommuner(session, [Kommune("0301", "Testby", Country.NO, server.base_url(site.host) + "/")])
-        subscribe(factory, SubscriptionRequest("webhook", receiver.url, secret="hemmelig"), now=datetime.now(UTC))
+        subscribe(
+            factory,
+            SubscriptionRequest("webhook", receiver.url, secret="hemmelig"),
+            now=datetime.now(UTC),
+            allow_private_networks=True,  # the receiver is on loopback; the scheduler runs --allow-private-networks
+        )
         process = subprocess.Popen(
             _schedule_command(db, registry, "--sweep-cron", EVERY_2S, "--alerts-every", "1"),
             env=_env(tmp_path),
