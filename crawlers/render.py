@@ -338,6 +338,7 @@ class Renderer:
                 await _quietly(visit.prefetched.dispose())
             for task in list(visit.handlers):
                 task.cancel()
+            # a cancelled handler whose request is on the wire holds its host's slot until the request ends
             if visit.handlers:
                 await asyncio.gather(*visit.handlers, return_exceptions=True)
             if context is not None:
@@ -525,14 +526,16 @@ class Renderer:
             if visit.closed or remaining <= 0:
                 return FetchError(url, "the page's render time ran out")
             timeout_ms = min(self.options.timeout, remaining) * 1000
+            request = asyncio.ensure_future(_browser_request(route, url, method, data, timeout_ms))
             try:
-                if url == route.request.url:
-                    response = await route.fetch(max_redirects=0, timeout=timeout_ms)
-                else:
-                    response = await route.fetch(
-                        url=url, method=method, post_data=data, max_redirects=0, timeout=timeout_ms
-                    )
-                body = await response.body()
+                response, body = await asyncio.shield(request)
+            except asyncio.CancelledError:
+                # The render ended, but the browser still has this request on the wire: the host's slot stays
+                # held until it ends (within `timeout_ms`), so no request of ours overlaps it.
+                await asyncio.wait([request])
+                if not request.cancelled() and request.exception() is None:
+                    await _quietly(request.result()[0].dispose())
+                raise
             except PlaywrightError as exc:
                 return FetchError(url, f"browser request failed: {exc.message.splitlines()[0]}")
             visit.requests += 1
@@ -547,6 +550,17 @@ class Renderer:
         if document_error is not None:
             visit.document_error = document_error
         await route.abort(code)
+
+
+async def _browser_request(
+    route: Route, url: str, method: str, data: bytes | None, timeout_ms: float
+) -> tuple[APIResponse, bytes]:
+    """The route's request (or a redirect hop of it) made by the browser, unfollowed, and its whole body."""
+    if url == route.request.url:
+        response = await route.fetch(max_redirects=0, timeout=timeout_ms)
+    else:
+        response = await route.fetch(url=url, method=method, post_data=data, max_redirects=0, timeout=timeout_ms)
+    return response, await response.body()
 
 
 async def _quietly(awaitable: Awaitable[None]) -> None:
