@@ -4,9 +4,12 @@ The bytes are the crawled site's, and so is the Content-Type it was stored with:
 is comes from the bytes (`crawlers.doctype.sniff_bytes`, magic numbers), never from the crawled header. Only a
 verified PDF (the bytes start with `%PDF-`) is shown inline, as `application/pdf`; everything else, an HTML page
 stored as a "PDF" included, is an `attachment` as `application/octet-stream` (a DOCX as its own type). Every
-response, errors too, carries `nosniff` and a `sandbox` CSP with `default-src 'none'`, so even a copy a browser
-did render could neither run script with the dashboard's origin nor load anything (a crawled script stored here is
-never `'self'` for another copy). The route verifies the bytes still hash to their name before serving them.
+response carries `nosniff`; every one but an inline PDF, errors too, a `sandbox` CSP with `default-src 'none'`, so
+even a copy a browser did render could neither run script with the dashboard's origin nor load anything (a crawled
+script stored here is never `'self'` for another copy). An inline PDF gets the dashboard's own CSP without the
+sandbox, because Chromium refuses to start its PDF viewer in a sandboxed document (volunteers would see "blocked"
+instead of the plan); its bytes start with `%PDF-` and it is typed `application/pdf` under `nosniff`, so no browser
+reads it as a page. The route verifies the bytes still hash to their name before serving them.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ EVIDENCE_HEADERS: Final = {
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "sandbox; default-src 'none'",
 }
+#: on an inline PDF: Chromium's PDF viewer does not run in a sandboxed document
+_INLINE_PDF_HEADERS: Final = {"X-Content-Type-Options": "nosniff"}
 _DOCX: Final = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _PDF_MAGIC: Final = b"%PDF-"
 
@@ -64,7 +69,7 @@ def archived_copy(request: Request, sha256: str) -> Response:
     media_type, extension, inline = served_as(body)
     filename = f"{sha256[:16]}.{extension}"
     headers = {
-        **EVIDENCE_HEADERS,
+        **(_INLINE_PDF_HEADERS if inline else EVIDENCE_HEADERS),
         "Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{filename}"',
         "X-Planvakt-SHA256": sha256,
         "Digest": "sha-256=" + base64.b64encode(bytes.fromhex(sha256)).decode(),
