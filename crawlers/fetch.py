@@ -17,6 +17,7 @@ httpx exceptions never leave this module.
 from __future__ import annotations
 
 import asyncio
+import codecs
 import logging
 import re
 import time
@@ -47,6 +48,9 @@ MAX_HONOURED_DELAY = 30.0
 CLIENT_IDLE_SECONDS = 60.0
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.IGNORECASE)
+_HEADER_CHARSET = re.compile(r"""charset=["']?([\w.:-]+)""", re.IGNORECASE)
+#: codecs Python has that no web page is labelled with on purpose: they raise or turn bytes into nonsense
+_NOT_WEB_CHARSETS = frozenset({"undefined", "punycode", "idna", "unicode-escape", "raw-unicode-escape"})
 
 
 @dataclass(frozen=True)
@@ -88,8 +92,12 @@ class Response:
         return disposition_filename(self.headers.get("content-disposition", ""))
 
     def text(self) -> str:
-        """The body decoded: charset from Content-Type, else <meta charset>, else UTF-8, else cp1252."""
-        match = re.search(r"charset=([\w-]+)", self.content_type, re.IGNORECASE)
+        """The body decoded: charset from Content-Type, else <meta charset>, else UTF-8, else cp1252.
+
+        A label naming no usable codec (`charset=undefined`, `punycode`, an unknown name) or a codec that fails
+        on these bytes is skipped, never raised: a hostile or broken label must not stop a crawl (issue 12).
+        """
+        match = _HEADER_CHARSET.search(self.content_type)
         candidates: list[str] = []
         if match:
             candidates.append(match.group(1))
@@ -97,11 +105,22 @@ class Response:
         if meta:
             candidates.append(meta.group(1).decode("ascii", "ignore"))
         for encoding in (*candidates, "utf-8"):
+            if not _is_web_charset(encoding):
+                continue
             try:
                 return self.body.decode(encoding)
-            except (LookupError, UnicodeDecodeError):
+            except (LookupError, ValueError):  # ValueError covers UnicodeError and UnicodeDecodeError
                 continue
         return self.body.decode("cp1252", errors="replace")
+
+
+def _is_web_charset(label: str) -> bool:
+    """Whether `label` names a text codec a web page can be in (not Python's own codecs such as punycode)."""
+    try:
+        info = codecs.lookup(label)
+    except LookupError:
+        return False
+    return info.name not in _NOT_WEB_CHARSETS and getattr(info, "_is_text_encoding", True)
 
 
 @dataclass
