@@ -3,11 +3,17 @@ compression bombs and DNS rebinding, each against a real loopback server."""
 
 from __future__ import annotations
 
+import ipaddress
+
+import pytest
+
+from crawlers.errors import RefusedAddress
 from crawlers.fetch import Fetcher
+from crawlers.netguard import embedded_ipv4, is_public_address
 from crawlers.recheck import recheck_urls
 from crawlers.testweb.server import Reply, Site
 from crawlers.types import CrawlOptions
-from tests.crawlers.conftest import html_page, serving
+from tests.crawlers.conftest import html_page, serving, with_options
 
 # -- item 7: charset labels that name no usable codec ------------------------------------------------------------
 
@@ -52,3 +58,49 @@ async def test_recheck_survives_a_robots_txt_and_document_with_an_undefined_char
             )
     assert len(checks) == 2
     assert "/intern/plan" not in [e.path_with_query for e in server.requests_to(site.host)]
+
+
+# -- item 5: IPv4 addresses hidden in IPv6 -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("2002:7f00:1::", False),  # 6to4 of 127.0.0.1
+        ("2002:a00:1::1", False),  # 6to4 of 10.0.0.1
+        ("2002:a9fe:a9fe::", False),  # 6to4 of 169.254.169.254 (cloud metadata)
+        ("2002:808:808::1", True),  # 6to4 of 8.8.8.8
+        ("64:ff9b::7f00:1", False),  # NAT64 of 127.0.0.1
+        ("64:ff9b::c0a8:101", False),  # NAT64 of 192.168.1.1
+        ("64:ff9b::a9fe:a9fe", False),  # NAT64 of 169.254.169.254
+        ("64:ff9b::808:808", True),  # NAT64 of 8.8.8.8: how a DNS64 network reaches an IPv4-only kommune site
+        ("64:ff9b:1::808:808", False),  # NAT64 local-use prefix
+        ("::127.0.0.1", False),  # IPv4-compatible
+        ("::10.1.2.3", False),
+        ("::ffff:0:7f00:1", False),  # SIIT translated 127.0.0.1
+        ("::ffff:127.0.0.1", False),  # IPv4-mapped
+        ("::ffff:8.8.8.8", True),
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False),  # Teredo
+        ("2001:0:808:808:0:0:80ff:fffe", False),  # Teredo, client 127.0.0.1
+        ("2001:0:7f00:1::", False),  # Teredo server 127.0.0.1
+        ("2a00:1450:400f:80d::200e", True),
+        ("8.8.8.8", True),
+        ("127.0.0.1", False),
+    ],
+)
+def test_embedded_ipv4_is_judged(address: str, public: bool) -> None:
+    assert is_public_address(ipaddress.ip_address(address)) is public
+
+
+def test_teredo_server_and_client_are_both_extracted() -> None:
+    # client 127.0.0.1 is stored inverted (0x80fffffe), server 8.8.8.8
+    teredo = ipaddress.IPv6Address("2001:0:808:808:0:0:80ff:fffe")
+    assert embedded_ipv4(teredo) == (ipaddress.IPv4Address("8.8.8.8"), ipaddress.IPv4Address("127.0.0.1"))
+
+
+@pytest.mark.parametrize("host", ["[2002:7f00:1::]", "[64:ff9b::7f00:1]", "[::127.0.0.1]", "[2001:0:7f00:1::]"])
+async def test_fetcher_refuses_ipv6_literals_that_embed_loopback(options: CrawlOptions, host: str) -> None:
+    async with Fetcher(with_options(options, allow_private_networks=False)) as fetcher:
+        with pytest.raises(RefusedAddress):
+            await fetcher.fetch(f"http://{host}/")
+    assert fetcher.stats.requests == 0
