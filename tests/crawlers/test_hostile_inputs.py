@@ -1,0 +1,87 @@
+"""Hostile inputs for the crawler's parsers (issue 12): each must come back in bounded time.
+
+The bounds are generous hang checks, not benchmarks: the inputs used to take 20-35 s or more (super-linear
+regex backtracking or parsing), and now take milliseconds on a shared CI core.
+"""
+
+from __future__ import annotations
+
+import gzip
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import pytest
+
+from crawlers.sitemap import SitemapEntry, parse_sitemap
+
+T = TypeVar("T")
+BOUND_SECONDS = 2.0
+
+
+def timed(call: Callable[[], T]) -> T:
+    """Run `call`, failing if it takes longer than the hang bound."""
+    start = time.monotonic()
+    result = call()
+    elapsed = time.monotonic() - start
+    assert elapsed < BOUND_SECONDS, f"took {elapsed:.2f} s"
+    return result
+
+
+# the 370-byte sitemap of issue 12, item 6: 319 bytes of whitespace after <loc>, no </loc> (over 35 s before)
+SMALL_HANG = b'<?xml version="1.0" encoding="UTF-8"?><urlset><url><loc>' + b" " * 319 + b"</url></urlset>"
+
+SITEMAP_HANGS = {
+    "unclosed loc, 319 spaces": SMALL_HANG,
+    "unclosed loc, 100k spaces": b"<urlset><url><loc>" + b" " * 100_000,
+    "unclosed loc, 100k mixed whitespace": b"<urlset><url><loc>" + b" \t\r\n" * 25_000,
+    "cdata and 100k spaces": b"<urlset><url><loc><![CDATA[" + b" " * 100_000 + b"]]" + b" " * 100_000,
+    "25k unclosed loc tags": b"<urlset>" + b"<url><loc>x" * 25_000,
+    "25k loc without >": b"<urlset>" + b"<loc " * 25_000,
+    "unclosed lastmod, 100k spaces": b"<urlset><url><loc>https://x.no/a</loc><lastmod>" + b" " * 100_000,
+    "25k unclosed lastmod": b"<urlset><url><loc>https://x.no/a</loc>" + b"<lastmod>" * 25_000,
+    "100k spaces inside loc": b"<urlset><url><loc>" + b" " * 100_000 + b"https://x.no/a" + b" " * 100_000 + b"</loc>",
+}
+
+
+@pytest.mark.parametrize("body", SITEMAP_HANGS.values(), ids=SITEMAP_HANGS.keys())
+def test_hostile_sitemap_parses_in_bounded_time(body: bytes) -> None:
+    timed(lambda: parse_sitemap(body))
+    timed(lambda: parse_sitemap(gzip.compress(body)))
+
+
+def test_hostile_sitemap_keeps_what_can_be_read() -> None:
+    assert parse_sitemap(SMALL_HANG) == (False, [])
+    body = SITEMAP_HANGS["100k spaces inside loc"]
+    assert timed(lambda: parse_sitemap(body)) == (False, [SitemapEntry("https://x.no/a")])
+    body = SITEMAP_HANGS["unclosed lastmod, 100k spaces"]
+    assert timed(lambda: parse_sitemap(body)) == (False, [SitemapEntry("https://x.no/a")])
+
+
+def test_sitemap_reading_unchanged_for_ordinary_markup() -> None:
+    """The linear scan reads what the old regex read: CDATA, entities, whitespace, lastmod per <loc>."""
+    body = (
+        b'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b'<sitemap><LOC class="x">\n  https://x.no/a.xml\n</LOC ><lastmod> 2025-02-01 </lastmod></sitemap>'
+        b"<sitemap><loc> <![CDATA[ https://x.no/b.xml?x=1&y=2 ]]> </loc></sitemap>"
+        b"<sitemap><loc>https://x.no/c.xml?x=1&amp;y=2</loc><lastmod>2025-03-01</lastmod>"
+        b"<sitemap><loc>https://x.no/d.xml</loc></sitemap><location>https://x.no/no</location>"
+        b"</sitemapindex>"
+    )
+    assert parse_sitemap(body) == (
+        True,
+        [
+            SitemapEntry("https://x.no/a.xml", "2025-02-01"),
+            SitemapEntry("https://x.no/b.xml?x=1&y=2"),
+            SitemapEntry("https://x.no/c.xml?x=1&y=2", "2025-03-01"),
+            SitemapEntry("https://x.no/d.xml"),
+        ],
+    )
+    assert parse_sitemap(body, limit=2)[1] == [
+        SitemapEntry("https://x.no/a.xml", "2025-02-01"),
+        SitemapEntry("https://x.no/b.xml?x=1&y=2"),
+    ]
+    assert parse_sitemap(b"https://x.no/a\nhttps://x.no/b\nhttps://x.no/c\n", limit=2)[1] == [
+        SitemapEntry("https://x.no/a"),
+        SitemapEntry("https://x.no/b"),
+    ]
