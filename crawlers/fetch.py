@@ -24,6 +24,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
+from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -40,14 +41,15 @@ logger = logging.getLogger(__name__)
 MAX_REDIRECTS = 10
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-#: robots.txt bigger than this is cut (Google reads 500 KiB)
-ROBOTS_MAX_BYTES = 512_000
+#: only this much of a robots.txt is read and parsed, the rest ignored (as Google does: 500 KiB)
+ROBOTS_MAX_BYTES = 500 * 1024
 #: a Crawl-delay or Retry-After above this is capped so one site cannot stall a sweep
 MAX_HONOURED_DELAY = 30.0
 #: clients idle this long are closed when new ones are made
 CLIENT_IDLE_SECONDS = 60.0
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.IGNORECASE)
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _HEADER_CHARSET = re.compile(r"""charset=["']?([\w.:-]+)""", re.IGNORECASE)
 #: codecs Python has that no web page is labelled with on purpose: they raise or turn bytes into nonsense
 _NOT_WEB_CHARSETS = frozenset({"undefined", "punycode", "idna", "unicode-escape", "raw-unicode-escape"})
@@ -65,6 +67,8 @@ class Response:
     body: bytes = field(repr=False)
     redirects: tuple[str, ...]
     elapsed: float
+    #: the body is only the first bytes the server sent (a robots.txt read up to ROBOTS_MAX_BYTES)
+    truncated: bool = False
 
     @property
     def ok(self) -> bool:
@@ -92,11 +96,17 @@ class Response:
         return disposition_filename(self.headers.get("content-disposition", ""))
 
     def text(self) -> str:
-        """The body decoded: charset from Content-Type, else <meta charset>, else UTF-8, else cp1252.
+        """The body decoded: a byte order mark, else charset from Content-Type, else <meta charset>, else UTF-8,
+        else cp1252.
+
+        The BOM wins over the labels (as in browsers): a UTF-16 robots.txt served as text/plain must still be read.
 
         A label naming no usable codec (`charset=undefined`, `punycode`, an unknown name) or a codec that fails
         on these bytes is skipped, never raised: a hostile or broken label must not stop a crawl (issue 12).
         """
+        for bom, bom_encoding in _BOMS:
+            if self.body.startswith(bom):
+                return self.body[len(bom) :].decode(bom_encoding, errors="replace")
         match = _HEADER_CHARSET.search(self.content_type)
         candidates: list[str] = []
         if match:
@@ -138,6 +148,15 @@ class _ClientSlot:
     client: httpx.AsyncClient
     active: int = 0
     last_used: float = field(default_factory=time.monotonic)
+
+
+class _Answer(NamedTuple):
+    """One HTTP exchange: status, lower-case headers, the (decoded) body and whether it was cut at the cap."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    truncated: bool
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:
@@ -230,14 +249,18 @@ class Fetcher:
     async def _fetch_robots(self, origin: str) -> RobotsRules:
         self.stats.robots_fetched += 1
         try:
-            response = await self._follow(f"{origin}/robots.txt", max_bytes=ROBOTS_MAX_BYTES, check_robots=False)
-        except TooLarge as exc:
-            logger.info("robots.txt too large at %s: %s", origin, exc)
-            return rules_from_response(404, "", self.options.user_agent)
+            # A huge robots.txt is cut, not ignored: ignoring it dropped a leading "Disallow: /" (issue 12, item 10).
+            response = await self._follow(
+                f"{origin}/robots.txt", max_bytes=ROBOTS_MAX_BYTES, check_robots=False, truncate=True
+            )
         except FetchError as exc:
             logger.info("robots.txt unreachable at %s: %s", origin, exc.detail)
             return unreachable_rules(self.options.user_agent, f"robots.txt unreachable: {exc.detail}")
-        return rules_from_response(response.status, response.text(), self.options.user_agent)
+        if response.truncated:
+            logger.info("robots.txt at %s is larger than %d bytes; the rest is ignored", origin, ROBOTS_MAX_BYTES)
+        return rules_from_response(
+            response.status, response.text(), self.options.user_agent, truncated=response.truncated
+        )
 
     async def ensure_allowed(self, url: str) -> None:
         """Raise `RobotsDisallowed` when robots.txt forbids `url`, `FetchError` when its origin is unreachable."""
@@ -257,7 +280,9 @@ class Fetcher:
         """
         return await self._follow(url, max_bytes=max_bytes or self.options.max_response_bytes, check_robots=True)
 
-    async def _follow(self, url: str, *, max_bytes: int, check_robots: bool) -> Response:
+    async def _follow(self, url: str, *, max_bytes: int, check_robots: bool, truncate: bool = False) -> Response:
+        """Fetch `url` and its redirects; `truncate` keeps the first `max_bytes` of a longer body instead of
+        raising `TooLarge`."""
         started = time.monotonic()
         current = url
         chain: list[str] = []
@@ -278,7 +303,7 @@ class Fetcher:
             )
             if check_robots:
                 await self.ensure_allowed(current)
-            status, headers, body = await self._get_with_retries(current, max_bytes)
+            status, headers, body, truncated = await self._get_with_retries(current, max_bytes, truncate)
             location = headers.get("location")
             if status in REDIRECT_STATUSES and location:
                 chain.append(current)
@@ -296,14 +321,16 @@ class Fetcher:
                 body=body,
                 redirects=tuple(chain),
                 elapsed=time.monotonic() - started,
+                truncated=truncated,
             )
         raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
 
-    async def _get_with_retries(self, url: str, max_bytes: int) -> tuple[int, dict[str, str], bytes]:
+    async def _get_with_retries(self, url: str, max_bytes: int, truncate: bool) -> _Answer:
         attempt = 0
         while True:
             try:
-                status, headers, body = await self._get_once(url, max_bytes)
+                answer = await self._get_once(url, max_bytes, truncate)
+                status, headers = answer.status, answer.headers
             except TooLarge:
                 raise
             except (httpx.TimeoutException, httpx.TransportError, TimeoutError) as exc:
@@ -315,14 +342,14 @@ class Fetcher:
                 raise FetchError(url, f"{type(exc).__name__}: {exc}") from exc
             else:
                 if status not in RETRY_STATUSES or attempt >= self.options.max_retries:
-                    return status, headers, body
+                    return answer
                 wait = max(self.options.retry_backoff * 2**attempt, _retry_after(headers) or 0.0)
             attempt += 1
             self.stats.retries += 1
             logger.debug("retry %d for %s in %.2fs", attempt, url, wait)
             await asyncio.sleep(wait)
 
-    async def _get_once(self, url: str, max_bytes: int) -> tuple[int, dict[str, str], bytes]:
+    async def _get_once(self, url: str, max_bytes: int, truncate: bool) -> _Answer:
         origin = origin_of(url)
         slot = await self._client_for(origin)
         slot.active += 1
@@ -334,15 +361,20 @@ class Fetcher:
                     async with slot.client.stream("GET", url) as response:
                         headers = {k.lower(): v for k, v in response.headers.items()}
                         declared = headers.get("content-length", "")
-                        if declared.isdigit() and int(declared) > max_bytes:
+                        if not truncate and declared.isdigit() and int(declared) > max_bytes:
                             raise TooLarge(url, f"Content-Length {declared} exceeds {max_bytes} bytes")
                         buffer = bytearray()
+                        truncated = False
                         async for chunk in response.aiter_bytes():
                             buffer += chunk
                             if len(buffer) > max_bytes:
-                                raise TooLarge(url, f"body exceeds {max_bytes} bytes")
+                                if not truncate:
+                                    raise TooLarge(url, f"body exceeds {max_bytes} bytes")
+                                del buffer[max_bytes:]
+                                truncated = True
+                                break
                         self.stats.bytes_received += len(buffer)
-                        return response.status_code, headers, bytes(buffer)
+                        return _Answer(response.status_code, headers, bytes(buffer), truncated)
         finally:
             slot.active -= 1
             slot.last_used = time.monotonic()

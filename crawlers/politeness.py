@@ -1,7 +1,8 @@
 """Politeness: robots.txt rules per origin and the per-host gate (one request in flight, a delay between them).
 
 robots.txt decisions (documented choice, close to Google's):
-- 2xx: parsed with protego; our User-Agent's group applies; `Crawl-delay` raises the host's delay to
+- 2xx: parsed with protego (only the first 500 KiB, as Google; a byte order mark decides the encoding, so a
+  UTF-16 file is obeyed); our User-Agent's group applies; `Crawl-delay` raises the host's delay to
   max(per_host_delay, crawl_delay); `Sitemap:` lines are kept for discovery.
 - 404 and other 4xx (except 429): no robots.txt, everything allowed.
 - 429, 5xx: the site is telling us to back off; treat as disallow-all for this run (counted as blocked).
@@ -55,9 +56,15 @@ def _product_token(user_agent: str) -> str:
     return user_agent.split("/", 1)[0].split(" ", 1)[0] or user_agent
 
 
-def rules_from_response(status: int, text: str, user_agent: str) -> RobotsRules:
-    """Turn a robots.txt answer into rules (see the module docstring for the choices)."""
+def rules_from_response(status: int, text: str, user_agent: str, *, truncated: bool = False) -> RobotsRules:
+    """Turn a robots.txt answer into rules (see the module docstring for the choices).
+
+    `truncated`: `text` is only the start of a longer file (the fetcher reads 500 KiB); its last, possibly cut
+    line is dropped, since "Allow: /a" cut from "Allow: /admin-only/public" would allow more than the site did.
+    """
     token = _product_token(user_agent)
+    if truncated:
+        text = text[: text.rfind("\n") + 1]
     if 200 <= status < 300:
         parser = Protego.parse(text)
         delay = parser.crawl_delay(token)
@@ -67,7 +74,7 @@ def rules_from_response(status: int, text: str, user_agent: str) -> RobotsRules:
             parser=parser,
             crawl_delay=float(delay) if delay is not None else None,
             sitemaps=tuple(parser.sitemaps),
-            detail=f"robots.txt {status}",
+            detail=f"robots.txt {status}" + (" (only its first part read)" if truncated else ""),
         )
     if status == 429 or status >= 500:
         return RobotsRules(state="deny_all", user_agent=token, detail=f"robots.txt answered {status}")

@@ -3,17 +3,19 @@ compression bombs and DNS rebinding, each against a real loopback server."""
 
 from __future__ import annotations
 
+import codecs
 import ipaddress
 
 import pytest
 
-from crawlers.errors import RefusedAddress
-from crawlers.fetch import Fetcher
+from crawlers.errors import RefusedAddress, RobotsDisallowed
+from crawlers.fetch import ROBOTS_MAX_BYTES, Fetcher
 from crawlers.netguard import embedded_ipv4, is_public_address
 from crawlers.recheck import recheck_urls
+from crawlers.site import crawl_site
 from crawlers.testweb.server import Reply, Site
-from crawlers.types import CrawlOptions
-from tests.crawlers.conftest import html_page, serving, with_options
+from crawlers.types import CrawlOptions, SiteCrawl
+from tests.crawlers.conftest import fixed_now, html_page, serving, with_options
 
 # -- item 7: charset labels that name no usable codec ------------------------------------------------------------
 
@@ -104,3 +106,61 @@ async def test_fetcher_refuses_ipv6_literals_that_embed_loopback(options: CrawlO
         with pytest.raises(RefusedAddress):
             await fetcher.fetch(f"http://{host}/")
     assert fetcher.stats.requests == 0
+
+
+# -- item 10: a huge robots.txt, a UTF-16 robots.txt -------------------------------------------------------------
+
+FILLER = "".join(f"# linje {n} av en altfor lang robots.txt\n" for n in range(16_000))  # about 600 KB
+
+
+def _robots(body: bytes | str) -> Reply:
+    return Reply(body=body, content_type="text/plain")
+
+
+async def _crawl(base: str, options: CrawlOptions) -> SiteCrawl:
+    async with Fetcher(options) as fetcher:
+        return await crawl_site(base + "/", options, fetcher=fetcher, renderer=None, now=fixed_now)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(("User-agent: *\nDisallow: /\n" + FILLER).encode(), id="600KB"),
+        pytest.param(codecs.BOM_UTF16_LE + "User-agent: *\r\nDisallow: /\r\n".encode("utf-16-le"), id="utf-16-le"),
+        pytest.param(codecs.BOM_UTF16_BE + "User-agent: *\nDisallow: /\n".encode("utf-16-be"), id="utf-16-be"),
+        pytest.param(codecs.BOM_UTF8 + b"User-agent: *\nDisallow: /\n", id="utf-8-bom"),
+    ],
+)
+async def test_disallow_all_in_a_hostile_robots_txt_is_obeyed(options: CrawlOptions, body: bytes) -> None:
+    site = Site("127.91.3.1", {"/robots.txt": _robots(body), "/": Reply(body=html_page("Forside"))})
+    with serving(site) as server:
+        async with Fetcher(options) as fetcher:
+            with pytest.raises(RobotsDisallowed):
+                await fetcher.fetch(server.url(site.host, "/"))
+        result = await _crawl(server.base_url(site.host), options)
+    assert result.blocked and result.robots_disallowed == 1
+    assert {e.path_with_query for e in server.request_log} == {"/robots.txt"}
+
+
+async def test_only_the_first_500_kib_of_robots_txt_count_and_a_cut_line_is_dropped(options: CrawlOptions) -> None:
+    head = "User-agent: *\nDisallow: /intern/\n" + FILLER
+    # the file is cut inside "Allow: /intern/offentlig/": a cut "Allow: /int" must not open /intern/ up
+    cut = ROBOTS_MAX_BYTES - len(head.encode()) - len("Allow: /int")
+    body = head + "#" * cut + "\nAllow: /intern/offentlig/\nDisallow: /ute/\n"
+    site = Site(
+        "127.91.3.2",
+        {
+            "/robots.txt": _robots(body),
+            "/ute/": Reply(body=html_page("Ute")),
+            "/intern/x": Reply(body=html_page("Intern")),
+        },
+    )
+    assert len(body.encode()) > ROBOTS_MAX_BYTES
+    with serving(site) as server:
+        async with Fetcher(options) as fetcher:
+            rules = await fetcher.robots(server.url(site.host, "/"))
+            assert rules.state == "parsed" and "first part" in rules.detail
+            assert (await fetcher.fetch(server.url(site.host, "/ute/"))).status == 200  # past the cut: not read
+            with pytest.raises(RobotsDisallowed):
+                await fetcher.fetch(server.url(site.host, "/intern/x"))
+    assert "/intern/x" not in [e.path_with_query for e in server.request_log]
