@@ -2,6 +2,10 @@
 
 Layout `ROOT/ab/cd/abcd…` (two fan-out levels keep folders small for hundreds of thousands of files). Writes go to a
 temporary file and are renamed into place, so a killed process never leaves a half-written blob under a real name.
+
+The store is the owner's alone (folders 0700, files 0600, whatever the umask; see `tracker.filemodes`): it keeps
+documents we fetched, tips' attachments among them. `EvidenceStore.open` is for the tool's writers and also
+tightens a store made by an older version; the read-only dashboard constructs the store without touching modes.
 """
 
 from __future__ import annotations
@@ -11,10 +15,21 @@ import os
 import tempfile
 from pathlib import Path
 
+from tracker.filemodes import FILE_MODE, make_private_dir, tighten_tree
+
 
 class EvidenceStore:
     def __init__(self, root: Path) -> None:
         self.root = root
+
+    @classmethod
+    def open(cls, root: Path) -> EvidenceStore:
+        """The store at `root`, created 0700 when missing, or with every looser folder and file tightened (logged)."""
+        if root.exists():
+            tighten_tree(root)
+        else:
+            make_private_dir(root)
+        return cls(root)
 
     def path_for(self, sha256: str) -> Path:
         if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
@@ -27,9 +42,10 @@ class EvidenceStore:
         target = self.path_for(sha256)
         if target.exists():
             return sha256
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(target.parent)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
         try:
+            os.fchmod(fd, FILE_MODE)  # mkstemp asks for 0600, but through the umask
             with os.fdopen(fd, "wb") as handle:
                 handle.write(body)
                 handle.flush()

@@ -93,9 +93,10 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more
 
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
-    """Create or migrate the database to the newest schema (alembic upgrade head)."""
+    """Create or migrate the database to the newest schema (alembic upgrade head); tighten the evidence store."""
     settings = _settings(db)
     storage.upgrade(_engine(settings, migrated=False))
+    EvidenceStore.open(settings.resolved_evidence_dir)  # an older version's store gets owner-only modes here
     console.print(f"database ready: {settings.resolved_database_url}")
 
 
@@ -193,7 +194,7 @@ def _run(settings: Settings, engine: Any, kommuner: list[Kommune], options: Craw
             with _progress() as progress:
                 deps = CrawlDependencies(
                     factory,
-                    EvidenceStore(settings.resolved_evidence_dir),
+                    EvidenceStore.open(settings.resolved_evidence_dir),
                     extractor,
                     progress=progress,
                     confirmations=settings.confirmations,

@@ -293,7 +293,7 @@ async def _crawl(runtime: Runtime, run_id: int, kommuner: list[Kommune], options
     async with Extractor(workers=settings.extract_workers or None) as extractor:
         deps = CrawlDependencies(
             runtime.session_factory(),
-            EvidenceStore(settings.resolved_evidence_dir),
+            EvidenceStore.open(settings.resolved_evidence_dir),
             extractor,
             now=runtime.now,
             confirmations=settings.confirmations,

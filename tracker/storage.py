@@ -16,11 +16,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, Select, Subquery, create_engine, event, func, select
+from sqlalchemy import Engine, Select, Subquery, create_engine, event, func, make_url, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from tracker.domain import Kommune
 from tracker.errors import StorageError
+from tracker.filemodes import create_private_file, make_private_dir, tighten
 from tracker.findings import FindingDecision
 from tracker.models import (
     Classification,
@@ -34,12 +35,19 @@ from tracker.models import (
 from tracker.reading import Reading
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+#: files SQLite keeps beside the database; it creates them with the database file's mode, umask or not
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 def make_engine(url: str) -> Engine:
-    """An engine with SQLite made safe for a crawler (WAL, foreign keys, waits instead of 'database is locked')."""
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    """An engine with SQLite made safe for a crawler (WAL, foreign keys, waits instead of 'database is locked').
+
+    A SQLite file is private (subscribers' addresses, sealed credentials): made 0600 in a new 0700 folder before
+    SQLite first opens it, and an existing one (with its -wal/-shm/-journal files) tightened and logged.
+    """
+    database = sqlite_path(url)
+    if database is not None:
+        _private_sqlite_file(database)
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
 
@@ -52,6 +60,24 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
     return engine
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL; None for other databases and in-memory SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    if parsed.database.startswith("file:"):  # a URI filename (`?uri=true`): SQLite resolves it, not us
+        return None
+    return Path(parsed.database)
+
+
+def _private_sqlite_file(database: Path) -> None:
+    make_private_dir(database.parent)
+    if create_private_file(database):  # SQLite takes an empty file as an empty database, keeping its mode
+        return
+    for path in (database, *(database.with_name(database.name + s) for s in SQLITE_SIDE_FILES)):
+        tighten(path)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
