@@ -16,15 +16,10 @@ Budget. Rendering is budgeted per site (`render_budget_per_site` seconds over al
 six seconds, as it should. A caller passes the site's budget (`new_budget()`); without one the Renderer keeps one
 per host of the page URL for its own life.
 
-Politeness. Every request Chromium makes goes through the route hook, which checks the address guard (netguard)
-and robots.txt for its URL (`Fetcher.ensure_allowed`, for any host: another host's robots.txt is read too), then
-makes it with Playwright's request API inside the Fetcher's `HostGate` slot for the request's own host, so the
-browser and the Fetcher share one request in flight per host and the delay from the end of one response to the
-start of the next. Chromium follows a redirect it is handed without asking the route hook again (Playwright
-1.65, Chromium 156), so the hook follows redirects itself, each hop checked and gated; a redirect of the page
-itself ends in a new navigation to its target, so relative links resolve against the final URL. Images, media,
-fonts, stylesheets and icons are not loaded (only the DOM is read); service workers, event streams and WebSockets
-are refused. Browser requests count in `Fetcher.stats`.
+Politeness. Every request Chromium makes goes through the route hook of `crawlers.browser_requests`: the address
+guard, robots.txt and the Fetcher's gate for its host, redirects followed hop by hop; a redirect of the page itself
+ends in a new navigation to its target, so relative links resolve against the final URL. Service workers are
+blocked. Browser requests count in `Fetcher.stats`.
 
 Errors. `RobotsDisallowed` and `RefusedAddress` (the page was not loaded), `FetchError` for the site's failures (no
 answer, network error, HTTP >= 400 for the page), `RenderBudgetSpent` (nothing requested), and `RenderError`
@@ -37,29 +32,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from playwright.async_api import (
-    APIResponse,
     Browser,
     BrowserContext,
     Page,
     Playwright,
-    Request,
-    Route,
     async_playwright,
 )
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Response as PlaywrightResponse
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
-from crawlers.errors import CrawlError, FetchError, RefusedAddress, RenderBudgetSpent, RenderError, RobotsDisallowed
-from crawlers.fetch import MAX_REDIRECTS, REDIRECT_STATUSES, Fetcher
-from crawlers.netguard import check_host
+from crawlers.browser_requests import BrowserRequests, PageVisit, quietly, refuse_web_socket
+from crawlers.errors import FetchError, RenderBudgetSpent, RenderError
+from crawlers.fetch import Fetcher
 from crawlers.types import CrawlOptions
 from crawlers.urls import host_of
 
@@ -73,10 +63,6 @@ CHROMIUM_ARGS = (
     "--disable-sync",
     "--no-first-run",
     "--disable-dev-shm-usage",
-)
-#: resource types never requested: only the DOM is read
-_BLOCKED_RESOURCES = frozenset(
-    {"image", "media", "font", "stylesheet", "texttrack", "manifest", "eventsource", "other"}  # other: icons, pings
 )
 #: pages rendered at the same time across all sites (the machine has 2 cores)
 MAX_PARALLEL_PAGES = 2
@@ -131,41 +117,6 @@ class _BrowserCrashed(Exception):
     """The browser or the page's renderer died mid-render (internal: leads to a relaunch)."""
 
 
-@dataclass
-class _Visit:
-    """The state of one page render, shared by the route hook, the request events and the settle loop."""
-
-    url: str
-    deadline: float
-    inflight: set[Request] = field(default_factory=set)
-    last_network: float = field(default_factory=time.monotonic)
-    requests: int = 0
-    disallowed: list[str] = field(default_factory=list)
-    #: why the page's own document could not be loaded (robots, address guard, network), if it could not
-    document_error: CrawlError | None = None
-    #: where the page's document redirected to (followed by the route hook) and the response found there
-    redirected_to: str | None = None
-    prefetched: APIResponse | None = None
-    #: True while `_navigate` drives the page to its URL (a later script navigation is not re-driven)
-    navigating: bool = False
-    crashed: bool = False
-    closed: bool = False
-    handlers: set[asyncio.Task[None]] = field(default_factory=set)
-
-    def started(self, request: Request) -> None:
-        if request.redirected_from is not None:
-            self.inflight.discard(request.redirected_from)
-        self.inflight.add(request)
-        self.last_network = time.monotonic()
-
-    def ended(self, request: Request) -> None:
-        self.inflight.discard(request)
-        self.last_network = time.monotonic()
-
-    def crash(self, *_: Any) -> None:
-        self.crashed = True
-
-
 class Renderer:
     """A lazily launched headless Chromium. Use as `async with Renderer(options, fetcher) as renderer:`."""
 
@@ -184,8 +135,12 @@ class Renderer:
         #: browser launches and crashes over the Renderer's life
         self.launches = 0
         self.crashes = 0
-        #: browser requests refused by the address guard (URLs), for the crawl's record
-        self.refused: list[str] = []
+        self._requests = BrowserRequests(options, fetcher)
+
+    @property
+    def refused(self) -> list[str]:
+        """Browser requests refused by the address guard (URLs), for the crawl's record."""
+        return self._requests.refused
 
     @property
     def launched(self) -> bool:
@@ -248,7 +203,7 @@ class Renderer:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError(url, "unsupported URL")
-        await self._check_address(url)
+        await self._requests.check_address(url)
         await self.fetcher.ensure_allowed(url)
         if budget is None:
             budget = self._budgets.setdefault(host_of(url), self.new_budget())
@@ -289,19 +244,9 @@ class Renderer:
             if self._browser is browser:
                 await self.aclose()
 
-    async def _check_address(self, url: str) -> None:
-        parts = urlsplit(url)
-        await check_host(
-            url,
-            parts.hostname or "",
-            parts.port or (443 if parts.scheme == "https" else 80),
-            allow_private_networks=self.options.allow_private_networks,
-            allowed_hosts=self.fetcher.allowed_hosts,
-        )
-
     async def _render_once(self, browser: Browser, url: str, cap: float) -> RenderedPage:
         started = time.monotonic()
-        visit = _Visit(url, deadline=started + cap)
+        visit = PageVisit(url, deadline=started + cap)
         context: BrowserContext | None = None
         try:
             try:
@@ -309,8 +254,8 @@ class Renderer:
                     user_agent=self.options.user_agent, java_script_enabled=True, service_workers="block"
                 )
                 await context.add_init_script(_WATCH_DOM)
-                await context.route("**/*", self._router(visit))
-                await context.route_web_socket("**/*", _refuse_web_socket)
+                await context.route("**/*", self._requests.router(visit))
+                await context.route_web_socket("**/*", refuse_web_socket)
                 page = await context.new_page()
             except PlaywrightError as exc:
                 raise self._browser_failure(url, browser, visit, exc) from exc
@@ -335,7 +280,7 @@ class Renderer:
         finally:
             visit.closed = True
             if visit.prefetched is not None:
-                await _quietly(visit.prefetched.dispose())
+                await quietly(visit.prefetched.dispose())
             for task in list(visit.handlers):
                 task.cancel()
             # a cancelled handler whose request is on the wire holds its host's slot until the request ends
@@ -347,7 +292,7 @@ class Renderer:
                 except PlaywrightError:
                     logger.debug("closing a browser context failed", exc_info=True)
 
-    async def _navigate(self, page: Page, browser: Browser, visit: _Visit, cap: float) -> PlaywrightResponse | None:
+    async def _navigate(self, page: Page, browser: Browser, visit: PageVisit, cap: float) -> PlaywrightResponse | None:
         """Go to the page URL, and on to where its redirects lead (followed by the route hook)."""
         target = visit.url
         visit.navigating = True
@@ -364,7 +309,7 @@ class Renderer:
         finally:
             visit.navigating = False
 
-    async def _settle(self, page: Page, browser: Browser, visit: _Visit) -> bool:
+    async def _settle(self, page: Page, browser: Browser, visit: PageVisit) -> bool:
         """Wait until the page's network and DOM are quiet and it has loaded: True, or False when the cap hit."""
         quiet = self.options.render_quiet_seconds
         while True:
@@ -387,7 +332,7 @@ class Renderer:
                     return True
             await asyncio.sleep(POLL_SECONDS)
 
-    async def _read_dom(self, page: Page, browser: Browser, visit: _Visit) -> str:
+    async def _read_dom(self, page: Page, browser: Browser, visit: PageVisit) -> str:
         detail = ""
         for _ in range(3):
             try:
@@ -403,7 +348,7 @@ class Renderer:
         raise FetchError(visit.url, f"the page kept navigating; DOM not readable: {detail}")
 
     def _navigation_failure(
-        self, url: str, browser: Browser, visit: _Visit, cap: float, exc: PlaywrightError
+        self, url: str, browser: Browser, visit: PageVisit, cap: float, exc: PlaywrightError
     ) -> BaseException:
         if visit.crashed or not browser.is_connected():
             return _BrowserCrashed(exc.message)
@@ -415,160 +360,7 @@ class Renderer:
             return FetchError(url, f"render failed: {exc.message.splitlines()[0]}")
         return RenderError(url, f"Playwright failed: {exc.message.splitlines()[0]}")
 
-    def _browser_failure(self, url: str, browser: Browser, visit: _Visit, exc: PlaywrightError) -> BaseException:
+    def _browser_failure(self, url: str, browser: Browser, visit: PageVisit, exc: PlaywrightError) -> BaseException:
         if visit.crashed or not browser.is_connected():
             return _BrowserCrashed(exc.message)
         return RenderError(url, f"Playwright failed: {exc.message.splitlines()[0]}")
-
-    # -- the browser's requests ----------------------------------------------------------------------------
-
-    def _router(self, visit: _Visit) -> Callable[[Route], Any]:
-        async def route(route: Route) -> None:
-            # The work runs in a task of ours so that ending the render can cancel requests still queued at a
-            # host's gate: nothing is requested for a page that is already closed.
-            task = asyncio.ensure_future(self._handle(route, visit))
-            visit.handlers.add(task)
-            task.add_done_callback(visit.handlers.discard)
-            try:
-                await task
-            except asyncio.CancelledError:
-                if not visit.closed:
-                    raise
-
-        return route
-
-    async def _handle(self, route: Route, visit: _Visit) -> None:
-        request = route.request
-        try:
-            if visit.closed:
-                await route.abort("aborted")
-                return
-            if request.resource_type in _BLOCKED_RESOURCES:
-                await route.abort("blockedbyclient")
-                return
-            is_document = request.is_navigation_request() and request.frame.parent_frame is None
-            if is_document and visit.navigating and visit.prefetched is not None:
-                response, visit.prefetched = visit.prefetched, None  # the target of a redirect we followed
-            else:
-                fetched = await self._gated_fetch(route, visit, is_document)
-                if fetched is None:
-                    return
-                response, final_url = fetched
-                if is_document and visit.navigating and final_url != request.url:
-                    # Chromium would follow a redirect we hand it without asking the route hook (so without the
-                    # gate, robots.txt or the address guard): we followed it, and the page navigates to its end
-                    visit.prefetched, visit.redirected_to = response, final_url
-                    await route.abort("aborted")
-                    return
-            try:
-                await route.fulfill(response=response)
-            finally:
-                await response.dispose()
-        except PlaywrightError:
-            # the page or context closed while the request was on its way: nothing to answer
-            logger.debug("browser request %s dropped", request.url, exc_info=True)
-
-    async def _gated_fetch(self, route: Route, visit: _Visit, is_document: bool) -> tuple[APIResponse, str] | None:
-        """Make a browser request, following its redirects, each hop through the address guard, robots.txt and its
-        host's gate: the response and the URL it came from, or None when the request was aborted."""
-        request = route.request
-        current = request.url
-        method, data = request.method, request.post_data_buffer
-        for _ in range(MAX_REDIRECTS + 1):
-            error = await self._refusal(current, visit)
-            if error is not None:
-                await self._abort(route, visit, error if is_document else None, "blockedbyclient")
-                return None
-            fetched = await self._fetch_hop(route, visit, current, method, data)
-            if isinstance(fetched, FetchError):
-                await self._abort(route, visit, fetched if is_document else None, "failed")
-                return None
-            location = fetched.headers.get("location", "").strip()
-            if fetched.status not in REDIRECT_STATUSES or not location:
-                return fetched, current
-            await fetched.dispose()
-            try:
-                current = urljoin(current, location)
-            except ValueError:
-                break
-            if fetched.status not in (307, 308):
-                method, data = "GET", None
-        error = FetchError(request.url, f"more than {MAX_REDIRECTS} redirects or a bad Location")
-        await self._abort(route, visit, error if is_document else None, "failed")
-        return None
-
-    async def _refusal(self, url: str, visit: _Visit) -> CrawlError | None:
-        """Why `url` may not be requested (address guard, robots.txt, unreachable robots.txt), or None."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            return FetchError(url, "unsupported URL")
-        try:
-            await self._check_address(url)
-            await self.fetcher.ensure_allowed(url)
-        except RefusedAddress as exc:
-            logger.warning("browser request refused: %s", exc)
-            self.refused.append(url)
-            return exc
-        except RobotsDisallowed as exc:
-            logger.debug("browser request disallowed by robots.txt: %s", url)
-            visit.disallowed.append(url)
-            return exc
-        except FetchError as exc:  # the origin's robots.txt was unreachable: nothing there may be fetched
-            return exc
-        return None
-
-    async def _fetch_hop(
-        self, route: Route, visit: _Visit, url: str, method: str, data: bytes | None
-    ) -> APIResponse | FetchError:
-        """One request, unfollowed, in its host's gate slot (the slot ends when the whole body is in)."""
-        async with self.fetcher.gate.slot(host_of(url)):
-            remaining = visit.deadline - time.monotonic()
-            if visit.closed or remaining <= 0:
-                return FetchError(url, "the page's render time ran out")
-            timeout_ms = min(self.options.timeout, remaining) * 1000
-            request = asyncio.ensure_future(_browser_request(route, url, method, data, timeout_ms))
-            try:
-                response, body = await asyncio.shield(request)
-            except asyncio.CancelledError:
-                # The render ended, but the browser still has this request on the wire: the host's slot stays
-                # held until it ends (within `timeout_ms`), so no request of ours overlaps it.
-                await asyncio.wait([request])
-                if not request.cancelled() and request.exception() is None:
-                    await _quietly(request.result()[0].dispose())
-                raise
-            except PlaywrightError as exc:
-                return FetchError(url, f"browser request failed: {exc.message.splitlines()[0]}")
-            visit.requests += 1
-            self.fetcher.stats.requests += 1
-            self.fetcher.stats.bytes_received += len(body)
-        if len(body) > self.options.max_response_bytes:
-            await response.dispose()
-            return FetchError(url, f"body exceeds {self.options.max_response_bytes} bytes")
-        return response
-
-    async def _abort(self, route: Route, visit: _Visit, document_error: CrawlError | None, code: str) -> None:
-        if document_error is not None:
-            visit.document_error = document_error
-        await route.abort(code)
-
-
-async def _browser_request(
-    route: Route, url: str, method: str, data: bytes | None, timeout_ms: float
-) -> tuple[APIResponse, bytes]:
-    """The route's request (or a redirect hop of it) made by the browser, unfollowed, and its whole body."""
-    if url == route.request.url:
-        response = await route.fetch(max_redirects=0, timeout=timeout_ms)
-    else:
-        response = await route.fetch(url=url, method=method, post_data=data, max_redirects=0, timeout=timeout_ms)
-    return response, await response.body()
-
-
-async def _quietly(awaitable: Awaitable[None]) -> None:
-    try:
-        await awaitable
-    except PlaywrightError:
-        logger.debug("browser clean-up failed", exc_info=True)
-
-
-def _refuse_web_socket(web_socket: Any) -> None:
-    """WebSockets are never connected to the server (a mocked socket that stays silent)."""

@@ -1,0 +1,246 @@
+"""Every request a rendered page makes, made by the crawler: through the address guard, robots.txt and the host's gate.
+
+Chromium's own network stack knows nothing of politeness or of the address guard, so the Renderer installs
+`BrowserRequests.router` as the route hook of every page: each request the browser wants is checked (netguard for
+its address, robots.txt for its URL, on any host) and then made with Playwright's request API inside the
+Fetcher's `HostGate` slot for its host, so the browser and the Fetcher share one request in flight per host and the
+delay between requests. Chromium follows a redirect it is handed without asking the hook again (Playwright 1.65,
+Chromium 156), so redirects are followed here, each hop checked and gated; the page's own redirect is handed back
+to the Renderer (`PageVisit.redirected_to`) as a new navigation. Images, media, fonts, stylesheets and icons are
+refused (only the DOM is read), WebSockets never connect.
+
+A request cut off when its render ends keeps its host's slot until it is off the wire: nothing of ours overlaps it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from playwright.async_api import APIResponse, Request, Route
+from playwright.async_api import Error as PlaywrightError
+
+from crawlers.errors import CrawlError, FetchError, RefusedAddress, RobotsDisallowed
+from crawlers.fetch import MAX_REDIRECTS, REDIRECT_STATUSES, Fetcher
+from crawlers.netguard import check_host
+from crawlers.types import CrawlOptions
+from crawlers.urls import host_of
+
+logger = logging.getLogger(__name__)
+
+#: resource types never requested: only the DOM is read
+BLOCKED_RESOURCES = frozenset(
+    {"image", "media", "font", "stylesheet", "texttrack", "manifest", "eventsource", "other"}  # other: icons, pings
+)
+
+
+@dataclass
+class PageVisit:
+    """The state of one page render, shared by the route hook, the request events and the settle loop."""
+
+    url: str
+    deadline: float
+    inflight: set[Request] = field(default_factory=set)
+    last_network: float = field(default_factory=time.monotonic)
+    requests: int = 0
+    disallowed: list[str] = field(default_factory=list)
+    #: why the page's own document could not be loaded (robots, address guard, network), if it could not
+    document_error: CrawlError | None = None
+    #: where the page's document redirected to (followed by the route hook) and the response found there
+    redirected_to: str | None = None
+    prefetched: APIResponse | None = None
+    #: True while `_navigate` drives the page to its URL (a later script navigation is not re-driven)
+    navigating: bool = False
+    crashed: bool = False
+    closed: bool = False
+    handlers: set[asyncio.Task[None]] = field(default_factory=set)
+
+    def started(self, request: Request) -> None:
+        if request.redirected_from is not None:
+            self.inflight.discard(request.redirected_from)
+        self.inflight.add(request)
+        self.last_network = time.monotonic()
+
+    def ended(self, request: Request) -> None:
+        self.inflight.discard(request)
+        self.last_network = time.monotonic()
+
+    def crash(self, *_: Any) -> None:
+        self.crashed = True
+
+
+class BrowserRequests:
+    """The route hook shared by a Renderer's pages, with what it refused (for the crawl's record)."""
+
+    def __init__(self, options: CrawlOptions, fetcher: Fetcher) -> None:
+        self.options = options
+        self.fetcher = fetcher
+        #: browser requests refused by the address guard (URLs)
+        self.refused: list[str] = []
+
+    async def check_address(self, url: str) -> None:
+        """Raise `RefusedAddress` when `url`'s host is not a public address (unless private networks are allowed)."""
+        parts = urlsplit(url)
+        await check_host(
+            url,
+            parts.hostname or "",
+            parts.port or (443 if parts.scheme == "https" else 80),
+            allow_private_networks=self.options.allow_private_networks,
+            allowed_hosts=self.fetcher.allowed_hosts,
+        )
+
+    def router(self, visit: PageVisit) -> Callable[[Route], Any]:
+        async def route(route: Route) -> None:
+            # The work runs in a task of ours so that ending the render can cancel requests still queued at a
+            # host's gate: nothing is requested for a page that is already closed.
+            task = asyncio.ensure_future(self._handle(route, visit))
+            visit.handlers.add(task)
+            task.add_done_callback(visit.handlers.discard)
+            try:
+                await task
+            except asyncio.CancelledError:
+                if not visit.closed:
+                    raise
+
+        return route
+
+    async def _handle(self, route: Route, visit: PageVisit) -> None:
+        request = route.request
+        try:
+            if visit.closed:
+                await route.abort("aborted")
+                return
+            if request.resource_type in BLOCKED_RESOURCES:
+                await route.abort("blockedbyclient")
+                return
+            is_document = request.is_navigation_request() and request.frame.parent_frame is None
+            if is_document and visit.navigating and visit.prefetched is not None:
+                response, visit.prefetched = visit.prefetched, None  # the target of a redirect we followed
+            else:
+                fetched = await self._gated_fetch(route, visit, is_document)
+                if fetched is None:
+                    return
+                response, final_url = fetched
+                if is_document and visit.navigating and final_url != request.url:
+                    # Chromium would follow a redirect we hand it without asking the route hook (so without the
+                    # gate, robots.txt or the address guard): we followed it, and the page navigates to its end
+                    visit.prefetched, visit.redirected_to = response, final_url
+                    await route.abort("aborted")
+                    return
+            try:
+                await route.fulfill(response=response)
+            finally:
+                await response.dispose()
+        except PlaywrightError:
+            # the page or context closed while the request was on its way: nothing to answer
+            logger.debug("browser request %s dropped", request.url, exc_info=True)
+
+    async def _gated_fetch(self, route: Route, visit: PageVisit, is_document: bool) -> tuple[APIResponse, str] | None:
+        """Make a browser request, following its redirects, each hop through the address guard, robots.txt and its
+        host's gate: the response and the URL it came from, or None when the request was aborted."""
+        request = route.request
+        current = request.url
+        method, data = request.method, request.post_data_buffer
+        for _ in range(MAX_REDIRECTS + 1):
+            error = await self._refusal(current, visit)
+            if error is not None:
+                await self._abort(route, visit, error if is_document else None, "blockedbyclient")
+                return None
+            fetched = await self._fetch_hop(route, visit, current, method, data)
+            if isinstance(fetched, FetchError):
+                await self._abort(route, visit, fetched if is_document else None, "failed")
+                return None
+            location = fetched.headers.get("location", "").strip()
+            if fetched.status not in REDIRECT_STATUSES or not location:
+                return fetched, current
+            await fetched.dispose()
+            try:
+                current = urljoin(current, location)
+            except ValueError:
+                break
+            if fetched.status not in (307, 308):
+                method, data = "GET", None
+        error = FetchError(request.url, f"more than {MAX_REDIRECTS} redirects or a bad Location")
+        await self._abort(route, visit, error if is_document else None, "failed")
+        return None
+
+    async def _refusal(self, url: str, visit: PageVisit) -> CrawlError | None:
+        """Why `url` may not be requested (address guard, robots.txt, unreachable robots.txt), or None."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return FetchError(url, "unsupported URL")
+        try:
+            await self.check_address(url)
+            await self.fetcher.ensure_allowed(url)
+        except RefusedAddress as exc:
+            logger.warning("browser request refused: %s", exc)
+            self.refused.append(url)
+            return exc
+        except RobotsDisallowed as exc:
+            logger.debug("browser request disallowed by robots.txt: %s", url)
+            visit.disallowed.append(url)
+            return exc
+        except FetchError as exc:  # the origin's robots.txt was unreachable: nothing there may be fetched
+            return exc
+        return None
+
+    async def _fetch_hop(
+        self, route: Route, visit: PageVisit, url: str, method: str, data: bytes | None
+    ) -> APIResponse | FetchError:
+        """One request, unfollowed, in its host's gate slot (the slot ends when the whole body is in)."""
+        async with self.fetcher.gate.slot(host_of(url)):
+            remaining = visit.deadline - time.monotonic()
+            if visit.closed or remaining <= 0:
+                return FetchError(url, "the page's render time ran out")
+            timeout_ms = min(self.options.timeout, remaining) * 1000
+            request = asyncio.ensure_future(_browser_request(route, url, method, data, timeout_ms))
+            try:
+                response, body = await asyncio.shield(request)
+            except asyncio.CancelledError:
+                # The render ended, but the browser still has this request on the wire: the host's slot stays
+                # held until it ends (within `timeout_ms`), so no request of ours overlaps it.
+                await asyncio.wait([request])
+                if not request.cancelled() and request.exception() is None:
+                    await quietly(request.result()[0].dispose())
+                raise
+            except PlaywrightError as exc:
+                return FetchError(url, f"browser request failed: {exc.message.splitlines()[0]}")
+            visit.requests += 1
+            self.fetcher.stats.requests += 1
+            self.fetcher.stats.bytes_received += len(body)
+        if len(body) > self.options.max_response_bytes:
+            await response.dispose()
+            return FetchError(url, f"body exceeds {self.options.max_response_bytes} bytes")
+        return response
+
+    async def _abort(self, route: Route, visit: PageVisit, document_error: CrawlError | None, code: str) -> None:
+        if document_error is not None:
+            visit.document_error = document_error
+        await route.abort(code)
+
+
+async def _browser_request(
+    route: Route, url: str, method: str, data: bytes | None, timeout_ms: float
+) -> tuple[APIResponse, bytes]:
+    """The route's request (or a redirect hop of it) made by the browser, unfollowed, and its whole body."""
+    if url == route.request.url:
+        response = await route.fetch(max_redirects=0, timeout=timeout_ms)
+    else:
+        response = await route.fetch(url=url, method=method, post_data=data, max_redirects=0, timeout=timeout_ms)
+    return response, await response.body()
+
+
+async def quietly(awaitable: Awaitable[None]) -> None:
+    try:
+        await awaitable
+    except PlaywrightError:
+        logger.debug("browser clean-up failed", exc_info=True)
+
+
+def refuse_web_socket(web_socket: Any) -> None:
+    """WebSockets are never connected to the server (a mocked socket that stays silent)."""
