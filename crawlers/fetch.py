@@ -8,7 +8,7 @@ User-Agent, timeouts, and:
 - redirects followed by hand, the chain recorded (`Response.redirects`);
 - the HostGate: one request in flight per host, delay stamped from the end of the previous response;
 - retries with exponential backoff on 429/5xx, timeouts and connection errors (`max_retries`);
-- a byte cap while streaming (`TooLarge`).
+- a byte cap on the DECODED body while streaming (`TooLarge`); gzip/deflate are undone here, step by step.
 
 Non-2xx answers after retries are returned (the caller decides); network failures raise `FetchError`.
 httpx exceptions never leave this module.
@@ -21,7 +21,8 @@ import codecs
 import logging
 import re
 import time
-from collections.abc import Mapping
+import zlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import NamedTuple
@@ -202,6 +203,7 @@ class Fetcher:
                 "User-Agent": self.options.user_agent,
                 "Accept": "text/html,application/xhtml+xml,application/pdf,application/xml;q=0.9,*/*;q=0.8",
                 "Accept-Language": "nb,nn;q=0.9,no;q=0.9,da;q=0.9,en;q=0.5",
+                "Accept-Encoding": "gzip, deflate",  # the codings `_Inflater` undoes
             },
             timeout=httpx.Timeout(self.options.timeout),
             follow_redirects=False,
@@ -363,18 +365,119 @@ class Fetcher:
                         declared = headers.get("content-length", "")
                         if not truncate and declared.isdigit() and int(declared) > max_bytes:
                             raise TooLarge(url, f"Content-Length {declared} exceeds {max_bytes} bytes")
-                        buffer = bytearray()
-                        truncated = False
-                        async for chunk in response.aiter_bytes():
-                            buffer += chunk
-                            if len(buffer) > max_bytes:
-                                if not truncate:
-                                    raise TooLarge(url, f"body exceeds {max_bytes} bytes")
-                                del buffer[max_bytes:]
-                                truncated = True
-                                break
-                        self.stats.bytes_received += len(buffer)
-                        return _Answer(response.status_code, headers, bytes(buffer), truncated)
+                        body, truncated = await _read_body(response, url, max_bytes, truncate)
+                        self.stats.bytes_received += len(body)
+                        return _Answer(response.status_code, headers, body, truncated)
         finally:
             slot.active -= 1
             slot.last_used = time.monotonic()
+
+
+async def _read_body(response: httpx.Response, url: str, max_bytes: int, truncate: bool) -> tuple[bytes, bool]:
+    """The decoded body, capped at `max_bytes` DECODED bytes: `TooLarge`, or with `truncate` the first bytes.
+
+    We undo Content-Encoding ourselves from the raw stream: httpx inflates each network chunk in one call, so a
+    4 KB `Content-Encoding: gzip, gzip` answer became 5.3 GB before the cap saw it (issue 12, item 8).
+    """
+    inflater = _Inflater(response.headers.get("content-encoding", ""))
+    buffer = bytearray()
+
+    def full(chunk: bytes) -> bool:
+        buffer.extend(chunk)
+        if len(buffer) <= max_bytes:
+            return False
+        if not truncate:
+            raise TooLarge(url, f"body exceeds {max_bytes} bytes")
+        del buffer[max_bytes:]
+        return True
+
+    try:
+        async for raw in response.aiter_raw():
+            for chunk in inflater.feed(raw):
+                if full(chunk):
+                    return bytes(buffer), True
+        for chunk in inflater.flush():
+            if full(chunk):
+                return bytes(buffer), True
+    except zlib.error as exc:
+        raise FetchError(url, f"could not undo Content-Encoding {inflater.label!r}: {exc}") from exc
+    return bytes(buffer), False
+
+
+#: at most this many decoded bytes come out of one zlib call, so the cap is checked before memory grows further
+_INFLATE_STEP = 64 * 1024
+
+
+class _Inflater:
+    """Undoes a Content-Encoding stack of gzip/deflate layers, a bounded step at a time.
+
+    Layers are undone last-applied first. Codings we do not know (we only ask for gzip and deflate) are passed
+    through untouched, as httpx does.
+    """
+
+    def __init__(self, content_encoding: str) -> None:
+        self.label = content_encoding
+        codings = [c.strip().lower() for c in content_encoding.split(",")]
+        self._layers = [_ZlibLayer(c) for c in reversed(codings) if c in ("gzip", "x-gzip", "deflate")]
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        return self._through(0, data)
+
+    def flush(self) -> Iterator[bytes]:
+        for index, layer in enumerate(self._layers):
+            for out in layer.flush():
+                yield from self._through(index + 1, out)
+
+    def _through(self, index: int, data: bytes) -> Iterator[bytes]:
+        if index == len(self._layers):
+            if data:
+                yield data
+            return
+        for out in self._layers[index].feed(data):
+            yield from self._through(index + 1, out)
+
+
+class _ZlibLayer:
+    """One gzip or deflate layer; a gzip layer may hold several members, as `gzip -c a b` writes."""
+
+    def __init__(self, coding: str) -> None:
+        self._gzip = coding != "deflate"
+        self._wbits = zlib.MAX_WBITS | 16 if self._gzip else zlib.MAX_WBITS
+        self._z = zlib.decompressobj(self._wbits)
+        self._started = False  # a deflate layer falls back to raw deflate only on its first bytes
+        self._members_done = False
+        self._done = False
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        while data and not self._done:
+            if self._z.eof:
+                self._z = zlib.decompressobj(self._wbits)
+                self._started = False
+            try:
+                out = self._z.decompress(data, _INFLATE_STEP)
+            except zlib.error:
+                if not self._started and not self._gzip and self._wbits > 0:
+                    # "deflate" is often sent as raw deflate without the zlib header (httpx allows it too)
+                    self._wbits = -zlib.MAX_WBITS
+                    self._z = zlib.decompressobj(self._wbits)
+                    continue
+                if not self._started and self._gzip and self._members_done:
+                    self._done = True  # padding after the last gzip member is ignored
+                    return
+                raise
+            self._started = True
+            if out:
+                yield out
+            if self._z.eof:
+                self._members_done = True
+                if not self._gzip:
+                    self._done = True  # bytes after a deflate stream are ignored
+                data = self._z.unused_data
+            else:
+                data = self._z.unconsumed_tail
+
+    def flush(self) -> Iterator[bytes]:
+        if not self._done:
+            out = self._z.flush()
+            if out:
+                yield out

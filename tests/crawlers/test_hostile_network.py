@@ -4,11 +4,16 @@ compression bombs and DNS rebinding, each against a real loopback server."""
 from __future__ import annotations
 
 import codecs
+import gc
+import gzip
 import ipaddress
+import resource
+import zlib
+from collections.abc import Callable
 
 import pytest
 
-from crawlers.errors import RefusedAddress, RobotsDisallowed
+from crawlers.errors import FetchError, RefusedAddress, RobotsDisallowed, TooLarge
 from crawlers.fetch import ROBOTS_MAX_BYTES, Fetcher
 from crawlers.netguard import embedded_ipv4, is_public_address
 from crawlers.recheck import recheck_urls
@@ -164,3 +169,88 @@ async def test_only_the_first_500_kib_of_robots_txt_count_and_a_cut_line_is_drop
             with pytest.raises(RobotsDisallowed):
                 await fetcher.fetch(server.url(site.host, "/intern/x"))
     assert "/intern/x" not in [e.path_with_query for e in server.request_log]
+
+
+# -- item 8: compression bombs -----------------------------------------------------------------------------------
+
+
+def _gzip(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=9)
+
+
+def _gzip_of_zeros(megabytes: int) -> bytes:
+    """gzip of `megabytes` MB of zeros, made a block at a time (the test never holds the inflated bytes)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    block = bytes(1 << 20)
+    return b"".join(packer.compress(block) for _ in range(megabytes)) + packer.flush()
+
+
+async def test_a_double_gzip_bomb_is_stopped_at_the_decoded_cap_without_inflating_it(options: CrawlOptions) -> None:
+    """300 MB of zeros gzipped twice is under 1 KB on the wire; httpx inflated it in one call (issue 12, item 8)."""
+    bomb = _gzip(_gzip_of_zeros(300))
+    assert len(bomb) < 4096
+    site = Site(
+        "127.91.4.1",
+        {"/plan.pdf": Reply(body=bomb, content_type="application/pdf", headers={"Content-Encoding": "gzip, gzip"})},
+    )
+    gc.collect()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    with serving(site) as server:
+        async with Fetcher(with_options(options, max_response_bytes=1_000_000)) as fetcher:
+            with pytest.raises(TooLarge, match="1000000"):
+                await fetcher.fetch(server.url(site.host, "/plan.pdf"))
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 200
+
+
+@pytest.mark.parametrize(
+    ("coding", "encode"),
+    [
+        ("gzip", _gzip),
+        ("x-gzip", _gzip),
+        ("gzip, gzip", lambda b: _gzip(_gzip(b))),
+        ("deflate", zlib.compress),
+        ("deflate", lambda b: zlib.compress(b)[2:-4]),  # raw deflate without the zlib header, as some servers send
+        ("gzip", lambda b: _gzip(b[:100]) + _gzip(b[100:])),  # two gzip members
+        ("gzip", lambda b: _gzip(b) + b"\0" * 16),  # padding after the member
+        ("identity", lambda b: b),
+        ("br", lambda b: b),  # not asked for and not undone, as httpx leaves it
+    ],
+)
+async def test_ordinary_compressed_answers_are_decoded(
+    options: CrawlOptions, coding: str, encode: Callable[[bytes], bytes]
+) -> None:
+    page = html_page("Handlingsplan mot vold i nære relasjoner", "<p>" + "Tiltak. " * 40_000 + "</p>").encode()
+    site = Site("127.91.4.2", {"/": Reply(body=encode(page), headers={"Content-Encoding": coding})})
+    with serving(site) as server:
+        async with Fetcher(options) as fetcher:
+            response = await fetcher.fetch(server.url(site.host, "/"))
+    assert response.body == page
+
+
+async def test_a_compressed_body_is_capped_exactly_and_broken_compression_is_a_fetch_error(
+    options: CrawlOptions,
+) -> None:
+    site = Site(
+        "127.91.4.3",
+        {
+            "/robots.txt": Reply(
+                body=_gzip(b"User-agent: *\nDisallow: /x\n" + b"#" * 900_000), headers={"Content-Encoding": "gzip"}
+            ),
+            "/exact": Reply(body=_gzip(b"a" * 1000), headers={"Content-Encoding": "gzip"}),
+            "/over": Reply(body=_gzip(b"a" * 1001), headers={"Content-Encoding": "gzip"}),
+            "/broken": Reply(body=b"\x1f\x8b\x08\x00 not gzip at all", headers={"Content-Encoding": "gzip"}),
+            "/x": Reply(body="nei"),
+        },
+    )
+    with serving(site) as server:
+        async with Fetcher(with_options(options, max_response_bytes=1000)) as fetcher:
+            assert len((await fetcher.fetch(server.url(site.host, "/exact"))).body) == 1000
+            with pytest.raises(TooLarge):
+                await fetcher.fetch(server.url(site.host, "/over"))
+            with pytest.raises(FetchError, match="Content-Encoding") as caught:
+                await fetcher.fetch(server.url(site.host, "/broken"))
+            assert not isinstance(caught.value, TooLarge)
+            with pytest.raises(RobotsDisallowed):  # the gzipped 900 KB robots.txt was read up to its cut
+                await fetcher.fetch(server.url(site.host, "/x"))
+    assert [e.path_with_query for e in server.request_log].count("/broken") == 1
