@@ -42,8 +42,13 @@ _DATE = (
     rf"|\d{{1,2}}\.?\s+{_MONTHS}\s+(?P<my>{_YEAR})|{_MONTHS}\s+(?P<my2>{_YEAR})|(?P<by>{_YEAR}))"
 )
 
+# URLs and file names go word by word (see _drop_addresses), not as `\S+\.(?:no|dk|pdf|html?)\b\S*`: that
+# pattern retried `\S+` from every character of a long unbroken run, so a 40k-character PDF /Title took 21 s
+_WORD = re.compile(r"\S+")
+_ADDRESS_START = re.compile(r"https?://\S|www\.\S", re.IGNORECASE)
+_ADDRESS_SUFFIX = re.compile(r"\.(?:no|dk|pdf|html?)\b", re.IGNORECASE)
+
 _NOISE_PATTERNS = (
-    re.compile(r"https?://\S+|www\.\S+|\S+\.(?:no|dk|pdf|html?)\b\S*", re.IGNORECASE),
     re.compile(r"\b(?:LOV|FOR|LBK|BEK)-?\s*\d{4}-\d{2}-\d{2}(?:-\d+)?", re.IGNORECASE),
     re.compile(
         r"\b\w*(?:lov|loven|lova|lovens|konvensjon\w*|konvention\w*|forskrift\w*|bekendtgørelse\w*|"
@@ -92,7 +97,23 @@ _ADOPTED_RE = re.compile(
 _LONE_YEAR_RE = re.compile(rf"(?<![\d./-]){_YEAR}(?![\d./-]?\d)")
 
 
+def _drop_address(word: re.Match[str]) -> str:
+    """A word that is a domain or file name ("x.no/plan", "plan.pdf") goes whole; a URL goes from its start.
+
+    Same result as the single regex it replaces, in time linear in the word: a file-name suffix anywhere
+    after the first character takes the whole word, else "http(s)://" or "www." takes the rest of it.
+    """
+    text = word.group(0)
+    if _ADDRESS_SUFFIX.search(text, 1):
+        return " "
+    address = _ADDRESS_START.search(text)
+    if address is None:
+        return text
+    return text[: address.start()] + " "
+
+
 def _clean(text: str) -> str:
+    text = _WORD.sub(_drop_address, text)
     for pattern in _NOISE_PATTERNS:
         text = pattern.sub(" ", text)
     return text
