@@ -4,7 +4,8 @@
 (one shared client spent most of its CPU scanning its connection pool with hundreds of hosts), an honest
 User-Agent, timeouts, and:
 - robots.txt checked before every request, including each redirect hop (`RobotsDisallowed`, never fetched);
-- netguard checked on every hop (`RefusedAddress`);
+- netguard checked on every hop (`RefusedAddress`), and every connection made through its `GuardedBackend`, so
+  the address connected to is the address checked (no DNS rebinding);
 - redirects followed by hand, the chain recorded (`Response.redirects`);
 - the HostGate: one request in flight per host, delay stamped from the end of the previous response;
 - retries with exponential backoff on 429/5xx, timeouts and connection errors (`max_retries`);
@@ -28,11 +29,12 @@ from types import TracebackType
 from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from crawlers.doctype import disposition_filename, served_format, sniff_bytes
-from crawlers.errors import FetchError, RobotsDisallowed, TooLarge
-from crawlers.netguard import check_host
+from crawlers.errors import FetchError, RefusedAddress, RobotsDisallowed, TooLarge
+from crawlers.netguard import GuardedBackend, Resolver, check_host, resolve
 from crawlers.politeness import HostGate, RobotsRules, rules_from_response, unreachable_rules
 from crawlers.types import CrawlOptions, DocumentFormat
 from crawlers.urls import host_of, origin_of
@@ -151,6 +153,25 @@ class _ClientSlot:
     last_used: float = field(default_factory=time.monotonic)
 
 
+def _guarded_transport(backend: GuardedBackend) -> httpx.AsyncHTTPTransport:
+    """httpx's transport with its connections made through `backend` (see crawlers.netguard).
+
+    httpx (pinned <0.29) takes no network backend, but its transport hands every request to `_pool`, an httpcore
+    pool, which does; so the pool is replaced by one built like httpx's own. TLS settings are httpx's defaults
+    (certificates verified against the URL's host name). The rebinding tests fail if this stops working.
+    """
+    limits = httpx.Limits(max_connections=2, max_keepalive_connections=1, keepalive_expiry=30.0)
+    transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=httpx.create_ssl_context(trust_env=False),
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=backend,
+    )
+    return transport
+
+
 class _Answer(NamedTuple):
     """One HTTP exchange: status, lower-case headers, the (decoded) body and whether it was cut at the cap."""
 
@@ -170,10 +191,21 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
 class Fetcher:
     """Polite HTTP fetching for many sites at once. Use as `async with Fetcher(options) as fetcher:`."""
 
-    def __init__(self, options: CrawlOptions, *, allowed_hosts: frozenset[str] = frozenset()) -> None:
-        """`allowed_hosts`: hosts exempt from the private-address refusal (a local demo web), lower-case."""
+    def __init__(
+        self, options: CrawlOptions, *, allowed_hosts: frozenset[str] = frozenset(), resolver: Resolver = resolve
+    ) -> None:
+        """`allowed_hosts`: hosts exempt from the private-address refusal (a local demo web), lower-case.
+
+        `resolver` turns host names into addresses for the guard and for connecting (tests pass a rebinding one).
+        """
         self.options = options
         self.allowed_hosts = frozenset(h.lower() for h in allowed_hosts)
+        self.resolver = resolver
+        self._backend = GuardedBackend(
+            allow_private_networks=options.allow_private_networks,
+            allowed_hosts=self.allowed_hosts,
+            resolver=resolver,
+        )
         self.gate = HostGate(options.per_host_delay)
         self.stats = FetchStats()
         self._clients: dict[str, _ClientSlot] = {}
@@ -207,7 +239,7 @@ class Fetcher:
             },
             timeout=httpx.Timeout(self.options.timeout),
             follow_redirects=False,
-            limits=httpx.Limits(max_connections=2, max_keepalive_connections=1, keepalive_expiry=30.0),
+            transport=_guarded_transport(self._backend),
             trust_env=False,
         )
 
@@ -255,6 +287,8 @@ class Fetcher:
             response = await self._follow(
                 f"{origin}/robots.txt", max_bytes=ROBOTS_MAX_BYTES, check_robots=False, truncate=True
             )
+        except RefusedAddress:
+            raise  # the name moved to a private address after the hop's check: refused, not unreachable
         except FetchError as exc:
             logger.info("robots.txt unreachable at %s: %s", origin, exc.detail)
             return unreachable_rules(self.options.user_agent, f"robots.txt unreachable: {exc.detail}")
@@ -302,6 +336,7 @@ class Fetcher:
                 port,
                 allow_private_networks=self.options.allow_private_networks,
                 allowed_hosts=self.allowed_hosts,
+                resolver=self.resolver,
             )
             if check_robots:
                 await self.ensure_allowed(current)
@@ -335,6 +370,8 @@ class Fetcher:
                 status, headers = answer.status, answer.headers
             except TooLarge:
                 raise
+            except RefusedAddress as exc:  # from GuardedBackend, which knows the host but not the URL
+                raise RefusedAddress(url, exc.detail) from exc
             except (httpx.TimeoutException, httpx.TransportError, TimeoutError) as exc:
                 if attempt >= self.options.max_retries:
                     detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

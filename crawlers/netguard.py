@@ -1,11 +1,19 @@
 """Refuse to fetch from private, loopback, link-local, multicast and reserved addresses.
 
 A kommune's website, or a redirect from it, must not make the crawler talk to the machine it runs on or to
-the internal network (SSRF). Every hop of a redirect chain is resolved and checked here. Tests and local demo
-webs set `allow_private_networks`.
+the internal network (SSRF). Tests and local demo webs set `allow_private_networks` (or name `allowed_hosts`).
 
-The check resolves the name itself and httpx resolves it again when connecting, so a DNS answer that changes
-between the two (rebinding) is not caught; for public kommune sites that risk is accepted.
+Two layers:
+- `check_host`: a look-up before each hop, so a refused URL is reported with its address before anything is
+  sent (robots.txt included). It is advisory: a name may answer differently a moment later.
+- `GuardedBackend`: the httpcore network backend the fetcher's connections are made through. It resolves the
+  name once, refuses if ANY address is not public, and connects to a checked address itself, so httpx never
+  resolves on its own and a name that answers public then private (DNS rebinding) cannot reach the private
+  address. A name that does not resolve is a connection error (the site is unreachable), never let through.
+  TLS still verifies the original host name: httpcore takes SNI and the Host header from the URL, not from the
+  address connected to.
+
+The browser (crawlers/render.py) resolves on its own; only its requests' URLs are checked with `check_host`.
 """
 
 from __future__ import annotations
@@ -13,10 +21,15 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+
+import httpcore
 
 from crawlers.errors import RefusedAddress
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+#: how host names become addresses: `resolve` in production; tests pass their own (a name that rebinds)
+Resolver = Callable[[str, int], Awaitable[Sequence[IPAddress]]]
 
 #: NAT64 well-known prefix (RFC 6052): the last 32 bits are the IPv4 host a NAT64 gateway connects to
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
@@ -85,7 +98,18 @@ async def resolve(host: str, port: int) -> list[IPAddress]:
         pass
     loop = asyncio.get_running_loop()
     infos = await loop.getaddrinfo(literal, port, type=socket.SOCK_STREAM)
-    return [ipaddress.ip_address(info[4][0]) for info in infos]
+    return list(dict.fromkeys(ipaddress.ip_address(info[4][0]) for info in infos))
+
+
+def _exempt(host: str, allow_private_networks: bool, allowed_hosts: frozenset[str]) -> bool:
+    return allow_private_networks or host.lower().strip("[]") in allowed_hosts
+
+
+def _refusal(host: str, addresses: Iterable[IPAddress]) -> str | None:
+    for address in addresses:
+        if not is_public_address(address):
+            return f"{host} resolves to non-public address {address}"
+    return None
 
 
 async def check_host(
@@ -95,18 +119,87 @@ async def check_host(
     *,
     allow_private_networks: bool,
     allowed_hosts: frozenset[str] = frozenset(),
+    resolver: Resolver = resolve,
 ) -> None:
     """Raise `RefusedAddress` when any address of `host` is not public (unless private networks are allowed).
 
     `allowed_hosts` names hosts exempted one by one (a local demo web, a test), lower-case.
-    Resolution failures are left to the HTTP client, which reports them as connection errors.
+    A name that does not resolve passes this advisory check: the fetcher's `GuardedBackend` resolves again when
+    connecting and turns the failure into a connection error without connecting anywhere.
     """
-    if allow_private_networks or host.lower().strip("[]") in allowed_hosts:
+    if _exempt(host, allow_private_networks, allowed_hosts):
         return
     try:
-        addresses = await resolve(host, port)
+        addresses = await resolver(host, port)
     except (OSError, UnicodeError):
         return
-    for address in addresses:
-        if not is_public_address(address):
-            raise RefusedAddress(url, f"{host} resolves to non-public address {address}")
+    refusal = _refusal(host, addresses)
+    if refusal:
+        raise RefusedAddress(url, refusal)
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """Connections that go only to addresses the guard checked: resolve once, check all, connect to the IP.
+
+    Raises `RefusedAddress` (the host's name as its `url`; the fetcher puts the request's URL on it) when an
+    address is not public, and `httpcore.ConnectError` (an httpx.ConnectError to the client: a connection error,
+    retried and reported as unreachable) when the name does not resolve. Exempt hosts are resolved and connected
+    the same way, only not refused.
+    """
+
+    def __init__(
+        self,
+        *,
+        allow_private_networks: bool,
+        allowed_hosts: frozenset[str] = frozenset(),
+        resolver: Resolver = resolve,
+        inner: httpcore.AsyncNetworkBackend | None = None,
+    ) -> None:
+        self._allow_private_networks = allow_private_networks
+        self._allowed_hosts = frozenset(h.lower() for h in allowed_hosts)
+        self._resolver = resolver
+        self._inner = inner or httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            async with asyncio.timeout(timeout):
+                addresses = await self._resolver(host, port)
+        except TimeoutError as exc:
+            raise httpcore.ConnectTimeout(f"looking up {host} timed out") from exc
+        except (OSError, UnicodeError) as exc:
+            raise httpcore.ConnectError(f"could not resolve {host}: {exc}") from exc
+        if not addresses:
+            raise httpcore.ConnectError(f"{host} resolves to no address")
+        if not _exempt(host, self._allow_private_networks, self._allowed_hosts):
+            refusal = _refusal(host, addresses)
+            if refusal:
+                raise RefusedAddress(host, refusal)
+        failure: httpcore.ConnectError | None = None
+        for address in addresses:
+            try:
+                return await self._inner.connect_tcp(
+                    str(address), port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
+            except httpcore.ConnectError as exc:  # try the next checked address, as getaddrinfo order suggests
+                failure = exc
+        assert failure is not None
+        raise failure
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        """Never: a Unix socket is a local address by definition."""
+        raise httpcore.ConnectError(f"Unix sockets are not fetched from ({path})")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)

@@ -8,17 +8,19 @@ import gc
 import gzip
 import ipaddress
 import resource
+import socket
 import zlib
 from collections.abc import Callable
 
+import httpcore
 import pytest
 
 from crawlers.errors import FetchError, RefusedAddress, RobotsDisallowed, TooLarge
 from crawlers.fetch import ROBOTS_MAX_BYTES, Fetcher
-from crawlers.netguard import embedded_ipv4, is_public_address
+from crawlers.netguard import GuardedBackend, IPAddress, embedded_ipv4, is_public_address
 from crawlers.recheck import recheck_urls
 from crawlers.site import crawl_site
-from crawlers.testweb.server import Reply, Site
+from crawlers.testweb.server import Reply, Request, Site
 from crawlers.types import CrawlOptions, SiteCrawl
 from tests.crawlers.conftest import fixed_now, html_page, serving, with_options
 
@@ -254,3 +256,139 @@ async def test_a_compressed_body_is_capped_exactly_and_broken_compression_is_a_f
             with pytest.raises(RobotsDisallowed):  # the gzipped 900 KB robots.txt was read up to its cut
                 await fetcher.fetch(server.url(site.host, "/x"))
     assert [e.path_with_query for e in server.request_log].count("/broken") == 1
+
+
+# -- item 3: DNS rebinding and names that do not resolve ---------------------------------------------------------
+
+#: a public address no test may ever connect to (the tests have no network beyond loopback anyway)
+PUBLIC = ipaddress.ip_address("93.184.215.14")
+
+
+class ScriptedResolver:
+    """A resolver whose answers are scripted per look-up (the last answer repeats); it records every look-up.
+
+    An answer is a list of addresses or an OSError to raise, as a failing DNS server would.
+    """
+
+    def __init__(self, *answers: list[IPAddress] | OSError) -> None:
+        self.answers = answers
+        self.lookups: list[str] = []
+
+    async def __call__(self, host: str, port: int) -> list[IPAddress]:
+        answer = self.answers[min(len(self.lookups), len(self.answers) - 1)]
+        self.lookups.append(host)
+        if isinstance(answer, OSError):
+            raise answer
+        return answer
+
+
+def _inside(host: str) -> Site:
+    """A private server that must never be reached; any route answers, so a hit would show in its log."""
+    site = Site(host, {"/": Reply(body=html_page("Intern")), "/robots.txt": _robots("User-agent: *\nAllow: /\n")})
+    site.set("/plan", Reply(body=html_page("Intern plan")))
+    return site
+
+
+async def test_a_name_that_rebinds_to_a_private_address_at_connect_time_is_refused(options: CrawlOptions) -> None:
+    """The name is `localhost`, so a client that resolved on its own (httpx did) would reach the private server."""
+    inside = _inside("127.0.0.1")
+    with serving(inside) as server:
+        # public to both advisory look-ups (the page's and its robots.txt's), private when the connection is made
+        private = [ipaddress.ip_address(inside.host)]
+        resolver = ScriptedResolver([PUBLIC], [PUBLIC], private)
+        strict = with_options(options, allow_private_networks=False)
+        async with Fetcher(strict, resolver=resolver) as fetcher:
+            with pytest.raises(RefusedAddress, match=inside.host) as caught:
+                await fetcher.fetch(f"http://localhost:{server.port}/plan")
+    assert caught.value.url.endswith("/robots.txt")
+    assert len(resolver.lookups) == 3  # the third look-up was the connection's own
+    assert server.request_log == []
+
+
+async def test_a_crawl_of_a_name_that_alternates_public_and_private_never_reaches_the_private_address(
+    options: CrawlOptions,
+) -> None:
+    inside = _inside("127.91.6.2")
+    with serving(inside) as server:
+        private = [ipaddress.ip_address(inside.host)]
+        resolver = ScriptedResolver(*([PUBLIC], private) * 20)
+        strict = with_options(options, allow_private_networks=False, max_retries=0)
+        async with Fetcher(strict, resolver=resolver) as fetcher:
+            result = await crawl_site(
+                f"http://rebind.kommune.test:{server.port}/", strict, fetcher=fetcher, renderer=None, now=fixed_now
+            )
+    assert not result.reachable
+    assert server.request_log == []
+
+
+async def test_one_private_address_among_public_ones_is_refused_at_connect_time(options: CrawlOptions) -> None:
+    inside = _inside("127.91.6.3")
+    with serving(inside) as server:
+        resolver = ScriptedResolver([PUBLIC], [PUBLIC], [PUBLIC, ipaddress.ip_address(inside.host)])
+        async with Fetcher(with_options(options, allow_private_networks=False), resolver=resolver) as fetcher:
+            with pytest.raises(RefusedAddress):
+                await fetcher.fetch(f"http://mixed.kommune.test:{server.port}/")
+    assert server.request_log == []
+
+
+async def test_the_guarded_backend_alone_refuses_a_rebinding_name(options: CrawlOptions) -> None:
+    """Without the fetcher's advisory checks: the connection itself resolves, checks and refuses."""
+    inside = _inside("127.91.6.4")
+    with serving(inside) as server:
+        resolver = ScriptedResolver([ipaddress.ip_address(inside.host)])
+        backend = GuardedBackend(allow_private_networks=False, resolver=resolver)
+        async with httpcore.AsyncConnectionPool(network_backend=backend) as pool:
+            with pytest.raises(RefusedAddress):
+                await pool.request("GET", f"http://rebind.kommune.test:{server.port}/")
+    assert resolver.lookups == ["rebind.kommune.test"]
+    assert server.request_log == []
+
+
+async def test_a_name_that_does_not_resolve_is_an_unreachable_site_and_nothing_is_connected(
+    options: CrawlOptions,
+) -> None:
+    inside = _inside("127.91.6.5")
+    with serving(inside) as server:
+        resolver = ScriptedResolver(socket.gaierror(socket.EAI_NONAME, "Name or service not known"))
+        strict = with_options(options, allow_private_networks=False)
+        async with Fetcher(strict, resolver=resolver) as fetcher:
+            with pytest.raises(FetchError, match="could not resolve") as caught:
+                await fetcher.fetch(f"http://borte.kommune.test:{server.port}/")
+            assert not isinstance(caught.value, RefusedAddress)
+            result = await crawl_site(
+                f"http://borte.kommune.test:{server.port}/", strict, fetcher=fetcher, renderer=None, now=fixed_now
+            )
+    assert not result.reachable and "could not resolve" in (result.error or "")
+    assert [issue.kind for issue in result.issues] == ["fetch_error"]
+    assert server.request_log == []
+
+
+async def test_a_first_look_up_that_fails_does_not_let_a_private_answer_through(options: CrawlOptions) -> None:
+    inside = _inside("127.91.6.6")
+    with serving(inside) as server:
+        resolver = ScriptedResolver(OSError("temporary failure"), [ipaddress.ip_address(inside.host)])
+        async with Fetcher(with_options(options, allow_private_networks=False), resolver=resolver) as fetcher:
+            with pytest.raises(RefusedAddress):
+                await fetcher.fetch(f"http://wobbly.kommune.test:{server.port}/")
+    assert server.request_log == []
+
+
+async def test_an_allowed_host_is_connected_at_its_resolved_address_with_its_own_host_header(
+    options: CrawlOptions,
+) -> None:
+    """The connection goes to the address looked up once; the request still names the host (and TLS would)."""
+    seen: list[str] = []
+
+    def front(request: Request) -> Reply:
+        seen.append(request.headers["host"])
+        return Reply(body=html_page("Forside"))
+
+    site = Site("127.91.6.7", {"/": front, "/robots.txt": _robots("User-agent: *\nAllow: /\n")})
+    with serving(site) as server:
+        resolver = ScriptedResolver([ipaddress.ip_address(site.host)])
+        strict = with_options(options, allow_private_networks=False)
+        async with Fetcher(strict, allowed_hosts=frozenset({"www.demo.test"}), resolver=resolver) as fetcher:
+            response = await fetcher.fetch(f"http://www.demo.test:{server.port}/")
+    assert response.status == 200
+    assert seen == [f"www.demo.test:{server.port}"]
+    assert set(resolver.lookups) == {"www.demo.test"}
