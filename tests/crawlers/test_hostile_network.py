@@ -9,11 +9,21 @@ import gzip
 import ipaddress
 import resource
 import socket
+import ssl
+import threading
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import httpcore
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from crawlers.errors import FetchError, RefusedAddress, RobotsDisallowed, TooLarge
 from crawlers.fetch import ROBOTS_MAX_BYTES, Fetcher
@@ -392,3 +402,92 @@ async def test_an_allowed_host_is_connected_at_its_resolved_address_with_its_own
     assert response.status == 200
     assert seen == [f"www.demo.test:{server.port}"]
     assert set(resolver.lookups) == {"www.demo.test"}
+
+
+def _certificate_authority(tmp_path: Path, name: str) -> tuple[bytes, Path, Path]:
+    """A throwaway CA (PEM) and a server certificate and key files for `name`, signed by it."""
+    now = datetime.now(UTC)
+
+    def build(subject: str, issuer: str, key: ec.EllipticCurvePrivateKey, signer: ec.EllipticCurvePrivateKey, ca: bool):
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+            .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(minutes=5))
+            .not_valid_after(now + timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
+        if ca:
+            builder = builder.add_extension(
+                x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
+            ).add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        else:
+            builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+            builder = builder.add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(signer.public_key()), critical=False
+            )
+        return builder.sign(signer, hashes.SHA256())
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = build("Planvakt test CA", "Planvakt test CA", ca_key, ca_key, True)
+    leaf_key = ec.generate_private_key(ec.SECP256R1())
+    leaf = build(name, "Planvakt test CA", leaf_key, ca_key, False)
+    cert_file, key_file = tmp_path / "server.pem", tmp_path / "server.key"
+    cert_file.write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        leaf_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return ca.public_bytes(serialization.Encoding.PEM), cert_file, key_file
+
+
+@contextmanager
+def _tls_server(host: str, cert_file: Path, key_file: Path) -> Iterator[tuple[int, list[str], list[str]]]:
+    """An HTTPS server on `host` that records the SNI name and Host header of each request."""
+    server_names: list[str] = []
+    hosts: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hosts.append(self.headers.get("Host", ""))
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    context.sni_callback = lambda sock, name, ctx: server_names.append(name or "")  # type: ignore[func-returns-value]
+    httpd = ThreadingHTTPServer((host, 0), Handler)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield httpd.server_address[1], server_names, hosts
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+
+
+async def test_tls_to_the_checked_address_still_verifies_the_url_host_name(tmp_path: Path) -> None:
+    """Connecting to the looked-up IP must not weaken TLS: SNI, Host and the certificate check use the URL's name."""
+    ca_pem, cert_file, key_file = _certificate_authority(tmp_path, "www.kommune.test")
+    with _tls_server("127.91.7.1", cert_file, key_file) as (port, server_names, hosts):
+        resolver = ScriptedResolver([ipaddress.ip_address("127.91.7.1")])
+        backend = GuardedBackend(allow_private_networks=True, resolver=resolver)
+        trusting = ssl.create_default_context(cadata=ca_pem.decode())
+        async with httpcore.AsyncConnectionPool(ssl_context=trusting, network_backend=backend) as pool:
+            response = await pool.request("GET", f"https://www.kommune.test:{port}/")
+            assert response.status == 200 and response.content == b"ok"
+            with pytest.raises(httpcore.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+                await pool.request("GET", f"https://annen.kommune.test:{port}/")  # same address, wrong name
+    assert server_names[0] == "www.kommune.test"
+    assert hosts == [f"www.kommune.test:{port}"]
+    assert resolver.lookups == ["www.kommune.test", "annen.kommune.test"]
