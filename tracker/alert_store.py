@@ -20,6 +20,7 @@ from tracker.domain import Country, Kommune
 from tracker.errors import StorageError
 from tracker.messages import PLAN_EVENT_KINDS, AlertEvent, Language, kommune_language
 from tracker.models import Delivery, Event, KommuneRow, Subscription
+from tracker.secretbox import Sealed, key_id_of
 
 DELIVERY_STATES = ("pending", "sending", "sent", "dead")
 #: a sender's claim on a row: `sending` until the lease (`next_attempt_at`) expires, then it is due again
@@ -33,18 +34,21 @@ def add_subscription(
     session: Session,
     *,
     channel: str,
-    target: str,
-    secret: str | None,
+    sealed_target: Sealed,
+    target_shown: str,
+    sealed_secret: Sealed | None,
     kommuner: Sequence[str],
     kinds: Sequence[str],
     digest: str,
     language: str | None,
     now: datetime,
 ) -> SubscriptionView:
+    """Store a subscription whose target and secret the caller has sealed (`subscriptions.subscribe`)."""
     row = Subscription(
         channel=channel,
-        target=target,
-        secret=secret,
+        sealed_target=sealed_target.stored,
+        target_shown=target_shown,
+        sealed_secret=sealed_secret.stored if sealed_secret is not None else None,
         kommuner=list(kommuner),
         kinds=list(kinds),
         digest=digest,
@@ -57,14 +61,25 @@ def add_subscription(
     return _view(row)
 
 
+class Shown(str):
+    """A target already masked for printing (`subscriptions.shown_target` returns it as it is)."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class SubscriptionView:
-    """A subscription detached from the session (the outbox holds it across commits)."""
+    """A subscription detached from the session (the outbox holds it across commits).
+
+    `target` is the masked form, safe to print; the real target and the secret stay sealed until the outbox opens
+    them for a delivery (`tracker.secretbox`).
+    """
 
     id: int
     channel: str
-    target: str
-    secret: str | None
+    target: Shown
+    sealed_target: Sealed
+    secret: Sealed | None
     kommuner: tuple[str, ...]
     kinds: tuple[str, ...]
     digest: str
@@ -77,8 +92,9 @@ def _view(row: Subscription) -> SubscriptionView:
     return SubscriptionView(
         id=row.id,
         channel=row.channel,
-        target=row.target,
-        secret=row.secret,
+        target=Shown(row.target_shown),
+        sealed_target=Sealed(row.sealed_target),
+        secret=Sealed(row.sealed_secret) if row.sealed_secret is not None else None,
         kommuner=tuple(row.kommuner or ()),
         kinds=tuple(row.kinds or ()),
         digest=row.digest,
@@ -116,6 +132,18 @@ def deactivate_subscription(session: Session, subscription_id: int, now: datetim
     )
     session.flush()
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def sealed_key_ids(session: Session) -> set[str | None]:
+    """The key ids the active subscriptions' sealed values name (None for a value that is not sealed)."""
+    ids: set[str | None] = set()
+    for target, secret in session.execute(
+        select(Subscription.sealed_target, Subscription.sealed_secret).where(Subscription.active.is_(True))
+    ):
+        ids.add(key_id_of(target))
+        if secret is not None:
+            ids.add(key_id_of(secret))
+    return ids
 
 
 def known_kommunenumre(session: Session, numbers: Collection[str]) -> set[str]:
@@ -274,6 +302,16 @@ def mark_failed(
         session.execute(stmt.values(**values).execution_options(synchronize_session=False))
 
 
+def note_error(session: Session, ids: Collection[int], error: str) -> None:
+    """Record why waiting rows were not attempted (a key that does not fit); their state and attempts stay."""
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(list(ids)), Delivery.state.in_(WAITING_STATES))
+        .values(last_error=error[:2000])
+        .execution_options(synchronize_session=False)
+    )
+
+
 def count_waiting(session: Session) -> int:
     """Deliveries not yet sent nor dead (waiting for their time, a retry, or a lease to expire)."""
     stmt = (
@@ -348,7 +386,7 @@ class DeliveryView:
     kommune_name: str
     subscription_id: int
     channel: str
-    target: str
+    target: Shown
     state: str
     attempts: int
     next_attempt_at: datetime
@@ -368,7 +406,7 @@ def list_deliveries(session: Session, *, state: str | None = None, limit: int = 
             KommuneRow.name,
             Subscription.id,
             Subscription.channel,
-            Subscription.target,
+            Subscription.target_shown,
             Delivery.state,
             Delivery.attempts,
             Delivery.next_attempt_at,
@@ -384,4 +422,9 @@ def list_deliveries(session: Session, *, state: str | None = None, limit: int = 
     )
     if state:
         stmt = stmt.where(Delivery.state == state)
-    return [DeliveryView(*tuple(row)) for row in session.execute(stmt)]
+    views = []
+    for row in session.execute(stmt):
+        values = list(row)
+        values[7] = Shown(values[7])  # masked when stored: the real target is sealed
+        views.append(DeliveryView(*values))
+    return views

@@ -43,6 +43,7 @@ from tracker.export import (
     write_records,
 )
 from tracker.registry import builtin_registry, load_registry_csv, select
+from tracker.secretbox import SecretKeys
 
 app = typer.Typer(
     help="Planvakt: finds, reads and watches kommuner's plans against sexual abuse of children.",
@@ -95,7 +96,7 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more
 def db_upgrade(db: DbOption = None) -> None:
     """Create or migrate the database to the newest schema (alembic upgrade head); tighten the evidence store."""
     settings = _settings(db)
-    storage.upgrade(_engine(settings, migrated=False))
+    storage.upgrade(_engine(settings, migrated=False), SecretKeys.from_settings(settings))
     EvidenceStore.open(settings.resolved_evidence_dir)  # an older version's store gets owner-only modes here
     console.print(f"database ready: {settings.resolved_database_url}")
 

@@ -18,7 +18,8 @@ from tracker.cli_options import AllowPrivateOption, DbOption
 from tracker.config import Settings, load_settings
 from tracker.errors import TrackerError
 from tracker.outbox import preview_due, send_due
-from tracker.subscriptions import SubscriptionRequest, parse_kinds, shown_target, subscribe, unsubscribe
+from tracker.secretbox import SecretKeys
+from tracker.subscriptions import SubscriptionRequest, parse_kinds, subscribe, unsubscribe
 
 subscribe_app = typer.Typer(help="Subscribe to alerts: webhook, e-mail or any Apprise URL.", no_args_is_help=True)
 subscriptions_app = typer.Typer(help="List and remove subscriptions.", no_args_is_help=True)
@@ -66,11 +67,17 @@ def _fail(exc: Exception) -> typer.Exit:
 
 def _subscribe(request: SubscriptionRequest, db: str | None, allow_private_networks: bool = False) -> None:
     try:
-        _, factory = _factory(db)
-        view = subscribe(factory, request, now=_now(), allow_private_networks=allow_private_networks)
+        settings, factory = _factory(db)
+        view = subscribe(
+            factory,
+            request,
+            now=_now(),
+            allow_private_networks=allow_private_networks,
+            keys=SecretKeys.from_settings(settings),
+        )
     except TrackerError as exc:
         raise _fail(exc) from exc
-    typer.echo(f"subscription {view.id}: {view.channel} {shown_target(view.channel, view.target)}")
+    typer.echo(f"subscription {view.id}: {view.channel} {view.target}")
 
 
 @subscribe_app.command("webhook")
@@ -145,7 +152,7 @@ def subscriptions_list(
         table.add_row(
             str(row.id),
             row.channel,
-            shown_target(row.channel, row.target),
+            row.target,  # stored masked; the real target is sealed
             "yes" if row.secret else "no",
             " ".join(row.kommuner) or "all",
             ",".join(row.kinds) or "plan events",
@@ -196,6 +203,14 @@ def alerts_send(
         f"sent {report.sent}, retried {report.retried}, dead {report.dead}, pending {report.pending} "
         f"({report.messages} message(s), {report.created} new deliveries)"
     )
+    if report.blocked:
+        console.print(
+            f"[red]error:[/red] {report.blocked} due deliveries not attempted: their secrets cannot be opened with "
+            "this key (see `planvakt alerts list`, last error)",
+            markup=True,
+            highlight=False,
+        )
+        raise typer.Exit(code=1)
 
 
 @alerts_app.command("list")
@@ -225,7 +240,7 @@ def alerts_list(
             row.event_uuid[:8],
             row.kind,
             f"{row.kommunenummer} {row.kommune_name}",
-            f"#{row.subscription_id} {row.channel} {shown_target(row.channel, row.target)}",
+            f"#{row.subscription_id} {row.channel} {row.target}",
             row.state,
             str(row.attempts),
             row.next_attempt_at.strftime("%Y-%m-%d %H:%M:%S") if waiting else "",

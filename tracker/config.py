@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import make_url
+
 from tracker.errors import ConfigError
 
 DEFAULT_VAR_DIR = Path("var")
@@ -69,6 +71,22 @@ class Settings:
         default="", repr=False, metadata=_help("Token for reviewers and write actions; empty disables them.")
     )
     tip_rate_limit: int = field(default=5, metadata=_help("Tips one client may submit per hour."))
+    # -- secrets at rest (tracker.secretbox)
+    secret_key: str = field(
+        default="",
+        repr=False,
+        metadata=_help(
+            "Fernet key(s) sealing webhook secrets and alert targets in the database (never printed); "
+            "comma-separated to rotate: the first seals, all open. Empty: the key file."
+        ),
+    )
+    secret_key_file: Path = field(
+        default=Path(""),
+        metadata=_help(
+            "File holding the sealing key when PLANVAKT_SECRET_KEY is empty, made 0600 on first use; default "
+            "beside the SQLite database (<database>.key), or ~/.config/planvakt/secret.key for PostgreSQL."
+        ),
+    )
 
     @property
     def resolved_database_url(self) -> str:
@@ -77,6 +95,18 @@ class Settings:
     @property
     def resolved_evidence_dir(self) -> Path:
         return self.evidence_dir if str(self.evidence_dir) not in ("", ".") else self.var_dir / "evidence"
+
+    @property
+    def resolved_secret_key_file(self) -> Path:
+        """The key file: the setting, else beside a SQLite file, else the user's own (a server database has no
+        "beside", and a key next to a dump or a copied var/ folder would travel with it)."""
+        if str(self.secret_key_file) not in ("", "."):
+            return self.secret_key_file.expanduser()
+        url = make_url(self.resolved_database_url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            database = Path(str(url.database))
+            return database.with_name(database.name + ".key")
+        return Path("~/.config/planvakt/secret.key").expanduser()
 
 
 def setting_names() -> list[str]:

@@ -2,6 +2,7 @@
 
 TrackerError
  ├── ConfigError      a setting is missing or malformed
+ │    └── SecretError  a sealed secret cannot be sealed or opened (no key, wrong key, malformed key file)
  ├── RegistryError    a registry file is malformed (names the line); nothing is written
  └── StorageError     the database is not migrated or cannot be reached
 """
@@ -15,6 +16,10 @@ class TrackerError(Exception):
 
 class ConfigError(TrackerError):
     pass
+
+
+class SecretError(ConfigError):
+    """The operator's key does not fit: fixable by configuration, never a reason to drop data."""
 
 
 class RegistryError(TrackerError):

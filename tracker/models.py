@@ -296,8 +296,12 @@ class Subscription(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: webhook | email | apprise
     channel: Mapped[str] = mapped_column(String(20))
-    target: Mapped[str] = mapped_column(String(2000))
-    secret: Mapped[str | None] = mapped_column(String(500))
+    #: the URL or address, sealed (tracker.secretbox): Apprise URLs and webhook URLs carry passwords and tokens
+    sealed_target: Mapped[str] = mapped_column(Text)
+    #: the target as it may be listed without the key (subscriptions.shown_target: tokens masked)
+    target_shown: Mapped[str] = mapped_column(String(2000))
+    #: the webhook's HMAC key, sealed; None: unsigned
+    sealed_secret: Mapped[str | None] = mapped_column(Text)
     #: kommunenummer list; empty = every kommune
     kommuner: Mapped[list[Any]] = mapped_column(default=list)
     #: event kinds; empty = every plan event (crawler_blocked goes to operator subscriptions that ask for it)

@@ -20,6 +20,11 @@ which the default `PLANVAKT_SWEEP_CRON` starts at 03:00 UTC). Webhooks have no d
 Before every delivery a webhook or Apprise target goes through the crawler's address guard again
 (`subscriptions.guard_target`): a target that now resolves to a loopback or private address is dead-lettered with
 a permanent error, unless the pass runs with `allow_private_networks` (tests and the demo web only).
+
+Targets and webhook secrets are stored sealed (`tracker.secretbox`) and opened with the settings' key just before
+a message is claimed. When the key is missing or does not fit, that subscription's due rows are not claimed: they
+keep their attempts, get the reason in `last_error` (so `alerts list` shows it), and wait for the key to be fixed;
+the error is logged and the pass goes on with the other subscriptions. Opened values live only in memory.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ import logging
 import random
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
@@ -38,7 +43,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tracker import alert_store
 from tracker.alert_store import SubscriptionView
 from tracker.config import Settings
-from tracker.errors import ConfigError
+from tracker.errors import ConfigError, SecretError
 from tracker.messages import LANGUAGES, AlertEvent, Language
 from tracker.notify import (
     USER_AGENT,
@@ -50,9 +55,19 @@ from tracker.notify import (
     WebhookChannel,
     next_attempt_at,
 )
-from tracker.subscriptions import guard_target, shown_target
+from tracker.secretbox import SecretBox, SecretKeys
+from tracker.subscriptions import guard_target
 
-__all__ = ["LEASE", "Channels", "DeliveryReport", "PlannedMessage", "digest_due_at", "preview_due", "send_due"]
+__all__ = [
+    "LEASE",
+    "Channels",
+    "DeliveryReport",
+    "Opened",
+    "PlannedMessage",
+    "digest_due_at",
+    "preview_due",
+    "send_due",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +91,8 @@ class DeliveryReport:
     pending: int = 0
     created: int = 0
     messages: int = 0
+    #: due rows not attempted because their subscription's secrets cannot be opened (counted in `pending` too)
+    blocked: int = 0
 
 
 def digest_due_at(digest: str, detected_at: datetime, now: datetime) -> datetime:
@@ -118,18 +135,47 @@ class Channels:
         with httpx.Client(timeout=WEBHOOK_TIMEOUT, headers=headers, follow_redirects=False, trust_env=False) as http:
             yield cls(http, email, allow_private_networks=allow_private_networks)
 
-    def for_subscription(self, subscription: SubscriptionView) -> Channel:
-        """The subscription's channel; ConfigError when its stored target no longer makes sense or is refused
-        by the address guard (checked here, before every delivery, since a name may resolve elsewhere by now)."""
+    def for_subscription(self, subscription: SubscriptionView, opened: Opened) -> Channel:
+        """The subscription's channel to its `opened` target; ConfigError when that no longer makes sense or is
+        refused by the address guard (checked here, before every delivery, since a name may resolve elsewhere)."""
         language = _language(subscription.language)
-        guard_target(subscription.channel, subscription.target, allow_private_networks=self.allow_private_networks)
+        guard_target(subscription.channel, opened.target, allow_private_networks=self.allow_private_networks)
         if subscription.channel == "webhook":
-            return WebhookChannel(self.http, subscription.target, subscription.secret)
+            return WebhookChannel(self.http, opened.target, opened.secret)
         if subscription.channel == "email":
-            return EmailRecipient(self.email, subscription.target, language)
+            return EmailRecipient(self.email, opened.target, language)
         if subscription.channel == "apprise":
-            return _LocalisedApprise(AppriseChannel(subscription.target), language)
+            return _LocalisedApprise(AppriseChannel(opened.target), language)
         raise ConfigError(f"unknown channel {subscription.channel!r}")
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A subscription's target and secret opened for one delivery (in memory only; the repr hides them)."""
+
+    target: str = field(repr=False)
+    secret: str | None = field(repr=False)
+
+
+class _Opener:
+    """Opens subscriptions with the settings' key, read once per pass and only when a message is due."""
+
+    def __init__(self, keys: SecretKeys) -> None:
+        self.keys = keys
+        self._box: SecretBox | SecretError | None = None
+
+    def open(self, subscription: SubscriptionView) -> Opened:
+        """The opened target and secret; SecretError when the key is missing or does not fit."""
+        if self._box is None:
+            try:
+                self._box = self.keys.box()
+            except SecretError as exc:
+                self._box = exc
+        if isinstance(self._box, SecretError):
+            raise self._box
+        box = self._box
+        secret = box.open(subscription.secret) if subscription.secret is not None else None
+        return Opened(box.open(subscription.sealed_target), secret)
 
 
 def _language(value: str | None) -> Language | None:
@@ -158,6 +204,7 @@ class _Batch:
     """Claimed rows that go out as one message (one event, or a digest)."""
 
     subscription: SubscriptionView
+    opened: Opened
     attempts: dict[int, int]  # delivery id -> attempts including this one
     events: list[AlertEvent]
     lost: list[int]  # rows that were due but another sender changed first: not looked at again in this pass
@@ -184,17 +231,22 @@ def send_due(
         with Channels.from_settings(settings, allow_private_networks=allow_private_networks) as built:
             return send_due(session_factory, settings, now=now, channels=built, lease=lease, rng=rng)
     created = materialise(session_factory, now=now())
-    sent = retried = dead = messages = 0
+    opener = _Opener(SecretKeys.from_settings(settings))
+    sent = retried = dead = messages = blocked = 0
     # Rows leave the due set by themselves (sent, dead, leased, or retried 15 s or more later), so a pass ends;
     # only rows lost to another sender's race are skipped explicitly, which keeps this set tiny.
     lost: set[int] = set()
     max_attempts = max(1, settings.alert_max_attempts)
     while True:
-        batch = _claim_next(session_factory, now(), lease, lost, max_attempts)
+        batch = _claim_next(session_factory, now(), lease, lost, max_attempts, opener)
         if batch is None:
             break
         if isinstance(batch, _Worn):  # rows dead-lettered at claim time
             dead += batch.dead
+            continue
+        if isinstance(batch, _Blocked):  # left waiting, not looked at again in this pass
+            lost.update(batch.ids)
+            blocked += len(batch.ids)
             continue
         lost.update(batch.lost)
         if not batch.attempts:
@@ -204,9 +256,11 @@ def send_due(
         messages += 1
     with session_factory() as session:
         pending = alert_store.count_waiting(session)
-    report = DeliveryReport(sent=sent, retried=retried, dead=dead, pending=pending, created=created, messages=messages)
+    report = DeliveryReport(
+        sent=sent, retried=retried, dead=dead, pending=pending, created=created, messages=messages, blocked=blocked
+    )
     # The scheduler runs a pass every minute: only passes that did something are worth an INFO line.
-    logger.log(logging.INFO if messages or created else logging.DEBUG, "outbox pass: %s", report)
+    logger.log(logging.INFO if messages or created or blocked else logging.DEBUG, "outbox pass: %s", report)
     return report
 
 
@@ -235,15 +289,37 @@ def materialise(session_factory: sessionmaker[Session], *, now: datetime) -> int
 
 
 def _claim_next(
-    session_factory: sessionmaker[Session], now: datetime, lease: timedelta, skip: set[int], max_attempts: int
-) -> _Batch | _Worn | None:
-    """Claim the next due message's rows in one committed transaction; None when nothing is due."""
+    session_factory: sessionmaker[Session],
+    now: datetime,
+    lease: timedelta,
+    skip: set[int],
+    max_attempts: int,
+    opener: _Opener,
+) -> _Batch | _Worn | _Blocked | None:
+    """Claim the next due message's rows in one committed transaction; None when nothing is due.
+
+    A subscription whose secrets cannot be opened has its due rows noted and returned as `_Blocked`, unclaimed.
+    """
     with session_factory.begin() as session:
         first = alert_store.next_due(session, now, skip)
         if first is None:
             return None
         subscription = alert_store.get_subscription(session, first.subscription_id)
         assert subscription is not None  # the foreign key guarantees it
+        try:
+            opened = opener.open(subscription)
+        except SecretError as exc:
+            ids = [row.id for row in alert_store.due_of_subscription(session, subscription.id, now, skip)]
+            ids = ids or [first.id]
+            alert_store.note_error(session, ids, f"not attempted: {exc}")
+            logger.error(
+                "subscription %d (%s): %d due deliveries wait, not attempted: %s",
+                subscription.id,
+                subscription.target,
+                len(ids),
+                exc,
+            )
+            return _Blocked(tuple(ids))
         if subscription.digest != "none" and subscription.channel != "webhook":
             rows = alert_store.due_of_subscription(session, subscription.id, now, skip)
         else:
@@ -260,12 +336,17 @@ def _claim_next(
         event_ids = [row.event_id for row in rows if row.id in claimed]
         events = alert_store.alert_events(session, event_ids) if claimed else []
     lost = [row.id for row in rows if row.id not in claimed]
-    return _Batch(subscription, claimed, events, lost)
+    return _Batch(subscription, opened, claimed, events, lost)
 
 
 @dataclass(frozen=True)
 class _Worn:
     dead: int
+
+
+@dataclass(frozen=True)
+class _Blocked:
+    ids: tuple[int, ...]
 
 
 def _attempt(
@@ -279,9 +360,9 @@ def _attempt(
     """Send one claimed message and record the outcome; returns (sent, retried, dead) row counts."""
     subscription = batch.subscription
     ids = list(batch.attempts)
-    shown = shown_target(subscription.channel, subscription.target)
+    shown = subscription.target  # the stored masked form
     try:
-        channel = channels.for_subscription(subscription)
+        channel = channels.for_subscription(subscription, batch.opened)
         channel.deliver(batch.events)
     except ConfigError as exc:  # the stored target cannot work any more: no retry can help
         failure = DeliveryFailed(subscription.channel, str(exc), retryable=False)
@@ -357,12 +438,11 @@ def preview_due(session_factory: sessionmaker[Session], *, now: datetime) -> lis
                 if subscription.digest != "none" and subscription.channel != "webhook"
                 else [[event] for event in events]
             )
-            shown = shown_target(subscription.channel, subscription.target)
             planned.extend(
                 PlannedMessage(
                     subscription.id,
                     subscription.channel,
-                    shown,
+                    subscription.target,
                     tuple(event.id for event in group),
                     tuple(event.kind for event in group),
                 )

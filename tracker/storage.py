@@ -33,6 +33,7 @@ from tracker.models import (
     SiteCheck,
 )
 from tracker.reading import Reading
+from tracker.secretbox import SecretKeys
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 #: files SQLite keeps beside the database; it creates them with the database file's mode, umask or not
@@ -90,11 +91,15 @@ def _alembic_config() -> Config:
     return config
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the database to the newest schema (`alembic upgrade head`)."""
+def upgrade(engine: Engine, keys: SecretKeys | None = None) -> None:
+    """Bring the database to the newest schema (`alembic upgrade head`).
+
+    `keys` seal secrets a migration finds in plain text (0004); None: the settings' keys, read only if needed.
+    """
     config = _alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
+        config.attributes["secret_keys"] = keys
         command.upgrade(config, "head")
 
 

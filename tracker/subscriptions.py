@@ -12,6 +12,9 @@ private, link-local or reserved address is refused unless `allow_private_network
 the crawler has (`--allow-private-networks`; tests and the demo web only). Apprise's `json://`, `form://` and
 `xml://` (and their `s` forms) name any host, so theirs is resolved and checked; other Apprise services are checked
 when their host is an IP literal or `localhost`, since their "host" is often a token (`slack://TokenA/...`).
+
+Targets and webhook secrets are sealed before they are stored (`tracker.secretbox`); the database keeps the masked
+`shown_target` beside them for listings, so listing needs no key and never shows a secret.
 """
 
 from __future__ import annotations
@@ -31,10 +34,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from crawlers.errors import RefusedAddress
 from crawlers.netguard import check_host
 from tracker import alert_store
-from tracker.alert_store import SubscriptionView
+from tracker.alert_store import Shown, SubscriptionView
+from tracker.config import Settings
 from tracker.errors import ConfigError, StorageError
 from tracker.messages import EVENT_KINDS, LANGUAGES
 from tracker.notify import AppriseChannel
+from tracker.secretbox import SecretKeys
 
 CHANNELS: Final = ("webhook", "email", "apprise")
 DIGESTS: Final = ("none", "daily", "weekly")
@@ -180,10 +185,14 @@ def subscribe(
     *,
     now: datetime,
     allow_private_networks: bool = False,
+    keys: SecretKeys | None = None,
 ) -> SubscriptionView:
-    """Validate and store a subscription; it receives events detected from `now` on. Raises ConfigError.
+    """Validate, seal and store a subscription; it receives events detected from `now` on. Raises ConfigError.
 
-    A webhook or Apprise target on a non-public address is refused unless `allow_private_networks`.
+    A webhook or Apprise target on a non-public address is refused unless `allow_private_networks`. The target
+    and the secret are sealed with `keys` (`SecretKeys.from_settings`, as the CLI passes); None means the default
+    key file of the bound database, which ignores PLANVAKT_SECRET_KEY: callers with settings pass theirs. A key
+    that does not fit the secrets already in the database is a SecretError, and nothing is written.
     """
     request = validate(request, allow_private_networks=allow_private_networks)
     with session_factory.begin() as session:
@@ -192,11 +201,18 @@ def subscribe(
             raise ConfigError(
                 f"no kommune {', '.join(missing)} in the database (load the registry first: planvakt registry load)"
             )
+        if keys is None:
+            url = session.get_bind().engine.url.render_as_string(hide_password=False)
+            keys = SecretKeys.from_settings(Settings(database_url=url))
+        existing = alert_store.sealed_key_ids(session)
+        box = keys.box(create=not existing)  # a database with secrets needs their key, never a fresh one
+        box.check_fits(existing)
         return alert_store.add_subscription(
             session,
             channel=request.channel,
-            target=request.target,
-            secret=request.secret,
+            sealed_target=box.seal(request.target),
+            target_shown=shown_target(request.channel, request.target),
+            sealed_secret=box.seal(request.secret) if request.secret is not None else None,
             kommuner=request.kommuner,
             kinds=request.kinds,
             digest=request.digest,
@@ -215,7 +231,12 @@ def unsubscribe(session_factory: sessionmaker[Session], subscription_id: int, *,
 
 
 def shown_target(channel: str, target: str) -> str:
-    """The target as it may be printed and logged: tokens in webhook queries and Apprise URLs masked."""
+    """The target as it may be printed and logged: tokens in webhook queries and Apprise URLs masked.
+
+    A stored subscription's target is already masked (`alert_store.Shown`) and is returned as it is.
+    """
+    if isinstance(target, Shown):
+        return target
     if channel == "webhook":
         try:
             url = httpx.URL(target)

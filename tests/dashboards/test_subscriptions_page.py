@@ -18,6 +18,7 @@ from tracker.blobs import EvidenceStore
 from tracker.config import Settings
 from tracker.errors import ConfigError
 from tracker.models import Subscription
+from tracker.secretbox import SecretKeys
 from tracker.subscriptions import SubscriptionRequest, validate
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -107,7 +108,11 @@ async def test_a_reviewer_adds_lists_and_removes_subscriptions_without_seeing_se
     assert "https://hooks.example.org/planvakt?…" in page.text and "varsel@redd-barna.example" in page.text
     with storage.make_session_factory(engine)() as session:
         stored = {row.channel: row for row in session.scalars(select(Subscription))}
-    assert stored["webhook"].secret == HOOK_SECRET and stored["webhook"].target == HOOK
+    # sealed at rest (tracker.secretbox), with the default key of the bound database
+    box = SecretKeys.from_settings(Settings(database_url=engine.url.render_as_string(hide_password=False))).box()
+    assert stored["webhook"].sealed_secret is not None and HOOK_SECRET not in stored["webhook"].sealed_secret
+    assert box.open(stored["webhook"].sealed_secret) == HOOK_SECRET
+    assert box.open(stored["webhook"].sealed_target) == HOOK
     assert stored["webhook"].kommuner == ["1899"] and stored["webhook"].kinds == ["plan_vanished"]
     assert stored["email"].kommuner == ["0799", "1899"] and stored["email"].digest == "weekly"  # padded as the CLI
     assert stored["apprise"].language == "nn" and stored["apprise"].kinds == ["plan_appeared", "check_failed"]

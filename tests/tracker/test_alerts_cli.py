@@ -13,7 +13,9 @@ from typer.testing import CliRunner
 from tests.receivers import ReceiverScript, running_receiver
 from tracker import storage
 from tracker.cli import app
+from tracker.config import Settings
 from tracker.models import Delivery, Event, KommuneRow, Subscription
+from tracker.secretbox import SecretKeys
 
 pytestmark = pytest.mark.filterwarnings("ignore:.imghdr. is deprecated:DeprecationWarning")
 
@@ -67,7 +69,9 @@ def test_subscribe_list_and_remove_never_print_secrets(db: str, engine: Engine) 
     with storage.make_session_factory(engine)() as session:
         webhook = session.get(Subscription, 1)
         assert webhook is not None
-        assert (webhook.kommuner, webhook.kinds, webhook.secret) == (["0301"], ["plan_vanished", "plan_moved"], SECRET)
+        assert (webhook.kommuner, webhook.kinds) == (["0301"], ["plan_vanished", "plan_moved"])
+        assert webhook.sealed_secret is not None and SECRET not in webhook.sealed_secret  # sealed at rest
+        assert SecretKeys.from_settings(Settings(database_url=db)).box().open(webhook.sealed_secret) == SECRET
     code, out = invoke("subscriptions", "remove", "1", "--db", db)
     assert code == 0 and "subscription 1 removed" in out
     code, out = invoke("subscriptions", "list", "--db", db)
