@@ -2,10 +2,14 @@
 
 Each link carries its anchor text (img alt, aria-label and title count when the text is empty) and its context:
 the nearest heading before it, which on kommune sites names the section ("Planer og styringsdokumenter").
+
+Every page goes through `parse_html`, which first bounds the parser's work (`guard_html`): lexbor is quadratic
+in nesting depth, so a hostile page of unclosed tags is flattened to 512 levels and a huge one is cut.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -13,6 +17,79 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from crawlers.urls import host_of, normalize_url, site_key
+
+logger = logging.getLogger(__name__)
+
+#: characters of one page given to the parser: far above any kommune page (the biggest seen are a few MB),
+#: and a bound on what a page of deep-but-legal nesting can cost
+MAX_PARSE_CHARS = 8_000_000
+#: open elements a page may nest: Chromium's limit (kMaximumHTMLParserDOMTreeDepth)
+MAX_DEPTH = 512
+# a start tag, end tag or comment opener; possessive quantifiers and `[^<>]` so a tag never closed costs
+# only the characters up to the next `<`
+_TAG = re.compile(r"<(?:(?P<comment>!--)|(?P<close>/)?(?P<name>[A-Za-z][^\s/<>]*+)(?P<attrs>[^<>]*+)>)")
+_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"})
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
+    | {"keygen", "frame", "basefont", "bgsound", "image"}
+)
+# end tags implied by a sibling or the table and document structure, not worth a place on the stack
+_UNCOUNTED = frozenset({"option", "optgroup", "thead", "tbody", "tfoot", "colgroup", "caption"})
+_UNCOUNTED |= {"rb", "rt", "rp", "rtc", "html", "head", "body"}
+# WHATWG tree construction, the parts that keep real pages shallow: a new cell closes back to its row or
+# table, a new row back to its table ...
+_CELL_PARENTS = {"td": frozenset({"tr", "table"}), "th": frozenset({"tr", "table"}), "tr": frozenset({"table"})}
+# ... a new <li> (<dd>, <dt>) closes the open one unless a "special" element other than address, div or p
+# stands between them ...
+_ITEMS = {"li": "li", "dd": "dd_dt", "dt": "dd_dt"}
+_ITEM_STOPS = frozenset(
+    {"applet", "article", "aside", "blockquote", "button", "center", "details", "dir", "dl", "fieldset"}
+    | {"figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup"}
+    | {"listing", "main", "marquee", "menu", "nav", "object", "ol", "pre", "search", "section", "select"}
+    | {"summary", "table", "td", "th", "tr", "template", "ul", "svg", "math"}
+)
+# ... a block start tag closes an open <p> unless a button-scope boundary stands between them ...
+_CLOSES_P = frozenset(
+    {"address", "article", "aside", "blockquote", "center", "details", "dialog", "dir", "div", "dl", "dd", "dt"}
+    | {"fieldset", "figcaption", "figure", "footer", "header", "hgroup", "main", "menu", "nav", "ol", "p"}
+    | {"search", "section", "summary", "ul", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "listing", "form"}
+    | {"table", "li"}
+)
+_P_SCOPE = frozenset({"applet", "caption", "table", "td", "th", "marquee", "object", "template", "button"})
+_P_SCOPE |= {"svg", "math"}
+# ... and a second <a> (<nobr>, <button>, <form>) closes the first
+_SELF_CLOSING = frozenset({"a", "nobr", "button", "form"})
+# start tags kept past MAX_DEPTH (by up to _KEEP_SLACK levels): links, headings and search forms are what
+# the crawler reads, and none of them nests in itself
+_KEEP = frozenset({"a", "form", "select", "h1", "h2", "h3", "h4", "h5", "h6"})
+_KEEP_SLACK = 64
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# HTML start tags that end <svg>/<math> content (WHATWG "parsing main inforeign")
+_BREAKOUT = frozenset(
+    {"b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em", "embed", "hr", "i"}
+    | {"img", "li", "listing", "menu", "meta", "nobr", "ol", "p", "pre", "ruby", "s", "small", "span", "strong"}
+    | {"strike", "sub", "sup", "table", "tt", "u", "ul", "var", "font", "h1", "h2", "h3", "h4", "h5", "h6"}
+)
+
+
+def _group_index() -> dict[str, tuple[str, ...]]:
+    """Tag name -> the groups it belongs to, for the groups whose topmost open element _OpenElements tracks."""
+    groups = {
+        "li": {"li"},
+        "dd_dt": {"dd", "dt"},
+        "p": {"p"},
+        "item_stop": _ITEM_STOPS,
+        "p_scope": _P_SCOPE,
+        "foreign": {"svg", "math"},
+    }
+    index: dict[str, tuple[str, ...]] = {}
+    for group, names in groups.items():
+        for name in names:
+            index[name] = (*index.get(name, ()), group)
+    return index
+
+
+_GROUPS = _group_index()
 
 _SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "sms:", "ftp:", "file:")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -34,8 +111,156 @@ def _clean(text: str | None) -> str:
     return _WS.sub(" ", text or "").strip()
 
 
+@dataclass(frozen=True)
+class GuardedHtml:
+    """HTML made safe to parse, and what was cut from it ("" when nothing was): see `guard_html`."""
+
+    html: str
+    cut: str = ""
+
+
+def guard_html(html: str) -> GuardedHtml:
+    """Bound the work lexbor will do on `html`: at most MAX_PARSE_CHARS, nesting at most MAX_DEPTH deep.
+
+    lexbor itself is quadratic in nesting depth (measured 2026-12-04: 100k unclosed <div>, 0.5 MB, took 21 s of CPU;
+    walking the tree afterwards took milliseconds): every block start tag scans the stack of open elements
+    for a <p> to close. Start tags that would nest deeper than MAX_DEPTH are dropped, with their end tags,
+    as Chromium caps its tree at 512 levels; their text is kept, and so are links, headings and forms. A page
+    that needed a cut says so in `cut`. Ordinary pages come back unchanged (the same string).
+    """
+    cut: list[str] = []
+    if len(html) > MAX_PARSE_CHARS:
+        cut.append(f"only the first {MAX_PARSE_CHARS} of {len(html)} characters parsed")
+        html = html[:MAX_PARSE_CHARS]
+    if html.count("<") > MAX_DEPTH:  # fewer tags than that cannot nest too deep
+        html, dropped = _flatten(html)
+        if dropped:
+            cut.append(f"{dropped} start tags nested deeper than {MAX_DEPTH} levels dropped")
+    return GuardedHtml(html, "; ".join(cut))
+
+
+class _OpenElements:
+    """The tree builder's stack of open elements, by tag name, with the topmost member of each group at hand."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.count: dict[str, int] = {}
+        self.tops: dict[str, list[int]] = {group: [] for groups in _GROUPS.values() for group in groups}
+
+    def push(self, name: str) -> None:
+        for group in _GROUPS.get(name, ()):
+            self.tops[group].append(len(self.names))
+        self.names.append(name)
+        self.count[name] = self.count.get(name, 0) + 1
+
+    def pop_to(self, depth: int) -> None:
+        """Close elements until `depth` are open."""
+        while len(self.names) > depth:
+            name = self.names.pop()
+            self.count[name] -= 1
+            for group in _GROUPS.get(name, ()):
+                self.tops[group].pop()
+
+    def pop_through(self, name: str) -> None:
+        """Close the topmost `name` and everything opened inside it; `name` must be open."""
+        depth = len(self.names) - 1
+        while self.names[depth] != name:
+            depth -= 1
+        self.pop_to(depth)
+
+    def top(self, group: str) -> int:
+        """Index of the topmost open element of `group`, -1 when none is open."""
+        found = self.tops[group]
+        return found[-1] if found else -1
+
+
+def _flatten(html: str) -> tuple[str, int]:
+    """Drop start tags (and their end tags) that would open element MAX_DEPTH + 1; (html, tags dropped).
+
+    A linear approximation of the tree builder: void and structural elements are not counted, an end tag
+    closes back to its element, and the rules that close elements implicitly on real pages (a new <li>, cell,
+    row, block or <a>) are followed (see _CELL_PARENTS and below). Where it is unsure it counts too deep,
+    which only drops tags on pages far past any real nesting.
+    """
+    stack = _OpenElements()
+    dropped: dict[str, int] = {}
+    pieces: list[str] = []
+    kept_from = 0
+    total_dropped = 0
+    skip_to = 0  # end of a comment or of raw text (script, style ...), where tags are only text
+    for tag in _TAG.finditer(html):
+        if tag.start() < skip_to:
+            continue
+        comment, close, name, attrs = tag.groups()
+        if comment is not None:
+            end = html.find("-->", tag.end())
+            skip_to = len(html) if end == -1 else end + 3
+            continue
+        name = name.lower()
+        if close:
+            if dropped.get(name):
+                dropped[name] -= 1
+                pieces.append(html[kept_from : tag.start()])
+                kept_from = tag.end()
+            elif stack.count.get(name):
+                stack.pop_through(name)
+            continue
+        if name in _RAW_TEXT:
+            closing = re.compile(rf"</{name}\b", re.IGNORECASE).search(html, tag.end())
+            skip_to = len(html) if closing is None else closing.start()
+            continue
+        if name in _BREAKOUT and stack.top("foreign") >= 0:
+            stack.pop_to(stack.tops["foreign"][0])  # HTML content ends the <svg>/<math> it stood in
+        foreign = stack.top("foreign") >= 0
+        if name in _VOID or name in _UNCOUNTED or (foreign and attrs.endswith("/")):
+            continue
+        if not foreign:
+            _close_implied(stack, name)
+        depth = len(stack.names)
+        if depth >= MAX_DEPTH and (name not in _KEEP or depth >= MAX_DEPTH + _KEEP_SLACK):
+            dropped[name] = dropped.get(name, 0) + 1
+            total_dropped += 1
+            pieces.append(html[kept_from : tag.start()])
+            kept_from = tag.end()
+            continue
+        stack.push(name)
+    if not total_dropped:
+        return html, 0
+    pieces.append(html[kept_from:])
+    return "".join(pieces), total_dropped
+
+
+def _close_implied(stack: _OpenElements, name: str) -> None:
+    """Close what HTML closes when start tag `name` comes: the open item, cell, row, heading, <p> or <a>."""
+    if name in _ITEMS:
+        item = stack.top(_ITEMS[name])
+        if item >= 0 and stack.top("item_stop") < item:
+            stack.pop_to(item)
+    elif name in _CELL_PARENTS and stack.count.get("table"):
+        parents = _CELL_PARENTS[name]
+        depth = len(stack.names)
+        while stack.names[depth - 1] not in parents:
+            depth -= 1
+        stack.pop_to(depth)
+    elif name in _SELF_CLOSING and stack.count.get(name):
+        stack.pop_through(name)
+    elif name in _HEADING_TAGS and stack.names and stack.names[-1] in _HEADING_TAGS:
+        stack.pop_to(len(stack.names) - 1)
+    if name in _CLOSES_P:
+        paragraph = stack.top("p")
+        if paragraph >= 0 and stack.top("p_scope") < paragraph:
+            stack.pop_to(paragraph)
+
+
 def parse_html(html: str) -> LexborHTMLParser:
-    return LexborHTMLParser(html)
+    """Parse a page with lexbor, guarded against pages built to make parsing slow (see `guard_html`).
+
+    A cut is logged; callers that keep a record of the page use `guard_html` themselves to note it.
+    """
+    guarded = guard_html(html)
+    if guarded.cut:
+        logger.warning("HTML guarded before parsing: %s", guarded.cut)
+    return LexborHTMLParser(guarded.html)
 
 
 def base_href(tree: LexborHTMLParser, page_url: str) -> str:

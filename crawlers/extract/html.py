@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from crawlers.errors import ExtractionError
+from crawlers.links import guard_html
 from crawlers.types import ExtractedText
 
 logger = logging.getLogger(__name__)
@@ -51,10 +52,12 @@ _META_KEYS = {
 def extract_html(body: bytes, url: str) -> ExtractedText:
     """Extract the main content of a page as text, its title, h1-h3 headings and declared language.
 
-    Raises ExtractionError when the bytes are not decodable as HTML at all.
+    Raises ExtractionError when the bytes are not decodable as HTML at all. A page built to make parsing slow
+    (nesting thousands deep, over MAX_PARSE_CHARS) is cut first, and the cut is in facts["html_cut"].
     """
+    guarded = guard_html(decode_html(body))
     try:
-        tree = LexborHTMLParser(decode_html(body))
+        tree = LexborHTMLParser(guarded.html)
     except SelectolaxError as exc:
         raise ExtractionError(f"HTML could not be parsed: {exc}") from exc
     root = tree.root
@@ -73,7 +76,13 @@ def extract_html(body: bytes, url: str) -> ExtractedText:
     title = h1 or clean_title(page_title, url)
     blocks = _blocks(content)
     pages = split_pages(blocks)
-    facts = (("content_selector", selector), ("size_bytes", str(len(body))), ("page_title", page_title))
+    facts: tuple[tuple[str, str], ...] = (
+        ("content_selector", selector),
+        ("size_bytes", str(len(body))),
+        ("page_title", page_title),
+    )
+    if guarded.cut:
+        facts += (("html_cut", guarded.cut),)
     return ExtractedText(
         text_source="html",
         title=title,
