@@ -329,7 +329,7 @@ def demo(
 
     settings = _settings(db)
     engine = _engine(settings, migrated=False)
-    storage.upgrade(engine)
+    storage.upgrade(engine, SecretKeys.from_settings(settings))
     with build_demo_web() as web:
         registry = web.write_registry(settings.var_dir / "demo-registry.csv")
         kommuner = load_registry_csv(registry)

@@ -54,7 +54,8 @@ def upgrade() -> None:
         sa.column('sealed_secret', sa.Text()),
     )
     bind = op.get_bind()
-    rows = bind.execute(sa.select(subscription.c.id, subscription.c.channel, subscription.c.target, subscription.c.secret)).all()
+    columns = subscription.c
+    rows = bind.execute(sa.select(columns.id, columns.channel, columns.target, columns.secret)).all()
     if rows:
         box = _keys().box(create=True)
         for row in rows:

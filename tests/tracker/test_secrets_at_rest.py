@@ -240,3 +240,21 @@ def test_migration_0004_seals_the_plain_secrets_of_an_older_database(database_ur
             (APPRISE, None),
         }
     engine.dispose()
+
+
+def test_alerts_send_with_a_key_that_does_not_fit_says_so_and_exits_1(
+    factory: sessionmaker[Session], database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    monkeypatch.setenv("PLANVAKT_SECRET_KEY", fernet_key())
+    with running_receiver() as receiver:
+        args = ["subscribe", "webhook", receiver.url, "--secret", HMAC_KEY, "--allow-private-networks"]
+        assert runner.invoke(app, [*args, "--db", database_url]).exit_code == 0
+        add_event(factory, at=datetime.now(UTC) + timedelta(minutes=1))
+        monkeypatch.setenv("PLANVAKT_SECRET_KEY", fernet_key())  # not the one it was sealed with
+        result = runner.invoke(app, ["alerts", "send", "--allow-private-networks", "--db", database_url])
+        assert not receiver.accepted()
+    assert result.exit_code == 1, result.output
+    assert "1 due deliveries not attempted" in result.output and HMAC_KEY not in result.output
+    listed = runner.invoke(app, ["alerts", "list", "--db", database_url]).output
+    assert "pending" in listed and "not attempted: sealed with key" in listed
