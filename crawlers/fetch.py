@@ -9,7 +9,9 @@ User-Agent, timeouts, and:
 - redirects followed by hand, the chain recorded (`Response.redirects`);
 - the HostGate: one request in flight per host, delay stamped from the end of the previous response;
 - retries with exponential backoff on 429/5xx, timeouts and connection errors (`max_retries`);
-- a byte cap on the DECODED body while streaming (`TooLarge`); gzip/deflate are undone here, step by step.
+- a byte cap on the DECODED body while streaming (`TooLarge`): crawlers.body reads it and undoes gzip/deflate.
+
+It returns `crawlers.response.Response` (re-exported here, where callers import it from).
 
 Non-2xx answers after retries are returned (the caller decides); network failures raise `FetchError`.
 httpx exceptions never leave this module.
@@ -18,12 +20,9 @@ httpx exceptions never leave this module.
 from __future__ import annotations
 
 import asyncio
-import codecs
 import logging
-import re
 import time
-import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import NamedTuple
@@ -32,12 +31,15 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
-from crawlers.doctype import disposition_filename, served_format, sniff_bytes
+from crawlers.body import ACCEPT_ENCODING, read_body
 from crawlers.errors import FetchError, RefusedAddress, RobotsDisallowed, TooLarge
 from crawlers.netguard import GuardedBackend, Resolver, check_host, resolve
 from crawlers.politeness import HostGate, RobotsRules, rules_from_response, unreachable_rules
-from crawlers.types import CrawlOptions, DocumentFormat
+from crawlers.response import Response
+from crawlers.types import CrawlOptions
 from crawlers.urls import host_of, origin_of
+
+__all__ = ["MAX_REDIRECTS", "REDIRECT_STATUSES", "ROBOTS_MAX_BYTES", "FetchStats", "Fetcher", "Response"]
 
 logger = logging.getLogger(__name__)
 
@@ -50,90 +52,6 @@ ROBOTS_MAX_BYTES = 500 * 1024
 MAX_HONOURED_DELAY = 30.0
 #: clients idle this long are closed when new ones are made
 CLIENT_IDLE_SECONDS = 60.0
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.IGNORECASE)
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
-_HEADER_CHARSET = re.compile(r"""charset=["']?([\w.:-]+)""", re.IGNORECASE)
-#: codecs Python has that no web page is labelled with on purpose: they raise or turn bytes into nonsense
-_NOT_WEB_CHARSETS = frozenset({"undefined", "punycode", "idna", "unicode-escape", "raw-unicode-escape"})
-
-
-@dataclass(frozen=True)
-class Response:
-    """One fetched URL after redirects: the status, headers (lower-case names) and the whole body."""
-
-    url: str
-    final_url: str
-    status: int
-    headers: Mapping[str, str]
-    content_type: str
-    body: bytes = field(repr=False)
-    redirects: tuple[str, ...]
-    elapsed: float
-    #: the body is only the first bytes the server sent (a robots.txt read up to ROBOTS_MAX_BYTES)
-    truncated: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return 200 <= self.status < 300
-
-    @property
-    def is_html(self) -> bool:
-        """An HTML page: labelled so (and not PDF/DOCX bytes under the label) or, unlabelled, HTML bytes."""
-        sniffed = sniff_bytes(self.body)
-        if sniffed in ("pdf", "docx"):
-            return False
-        ct = self.content_type.split(";", 1)[0].strip().lower()
-        return ct in ("text/html", "application/xhtml+xml") or (
-            ct in ("", "application/octet-stream", "text/plain") and sniffed == "html"
-        )
-
-    @property
-    def document_format(self) -> DocumentFormat | None:
-        """ "pdf" or "docx" when the response is such a document (decided from its bytes first), else None."""
-        return served_format(self.body, self.content_type, self.headers.get("content-disposition", ""), self.final_url)
-
-    @property
-    def filename(self) -> str:
-        """The file name of a download (Content-Disposition), or ""."""
-        return disposition_filename(self.headers.get("content-disposition", ""))
-
-    def text(self) -> str:
-        """The body decoded: a byte order mark, else charset from Content-Type, else <meta charset>, else UTF-8,
-        else cp1252.
-
-        The BOM wins over the labels (as in browsers): a UTF-16 robots.txt served as text/plain must still be read.
-
-        A label naming no usable codec (`charset=undefined`, `punycode`, an unknown name) or a codec that fails
-        on these bytes is skipped, never raised: a hostile or broken label must not stop a crawl (issue 12).
-        """
-        for bom, bom_encoding in _BOMS:
-            if self.body.startswith(bom):
-                return self.body[len(bom) :].decode(bom_encoding, errors="replace")
-        match = _HEADER_CHARSET.search(self.content_type)
-        candidates: list[str] = []
-        if match:
-            candidates.append(match.group(1))
-        meta = _META_CHARSET.search(self.body[:4096])
-        if meta:
-            candidates.append(meta.group(1).decode("ascii", "ignore"))
-        for encoding in (*candidates, "utf-8"):
-            if not _is_web_charset(encoding):
-                continue
-            try:
-                return self.body.decode(encoding)
-            except (LookupError, ValueError):  # ValueError covers UnicodeError and UnicodeDecodeError
-                continue
-        return self.body.decode("cp1252", errors="replace")
-
-
-def _is_web_charset(label: str) -> bool:
-    """Whether `label` names a text codec a web page can be in (not Python's own codecs such as punycode)."""
-    try:
-        info = codecs.lookup(label)
-    except LookupError:
-        return False
-    return info.name not in _NOT_WEB_CHARSETS and getattr(info, "_is_text_encoding", True)
 
 
 @dataclass
@@ -235,7 +153,7 @@ class Fetcher:
                 "User-Agent": self.options.user_agent,
                 "Accept": "text/html,application/xhtml+xml,application/pdf,application/xml;q=0.9,*/*;q=0.8",
                 "Accept-Language": "nb,nn;q=0.9,no;q=0.9,da;q=0.9,en;q=0.5",
-                "Accept-Encoding": "gzip, deflate",  # the codings `_Inflater` undoes
+                "Accept-Encoding": ACCEPT_ENCODING,  # the codings crawlers.body undoes
             },
             timeout=httpx.Timeout(self.options.timeout),
             follow_redirects=False,
@@ -399,122 +317,9 @@ class Fetcher:
                 async with asyncio.timeout(self.options.timeout * 3):
                     async with slot.client.stream("GET", url) as response:
                         headers = {k.lower(): v for k, v in response.headers.items()}
-                        declared = headers.get("content-length", "")
-                        if not truncate and declared.isdigit() and int(declared) > max_bytes:
-                            raise TooLarge(url, f"Content-Length {declared} exceeds {max_bytes} bytes")
-                        body, truncated = await _read_body(response, url, max_bytes, truncate)
+                        body, truncated = await read_body(response, url, max_bytes, truncate)
                         self.stats.bytes_received += len(body)
                         return _Answer(response.status_code, headers, body, truncated)
         finally:
             slot.active -= 1
             slot.last_used = time.monotonic()
-
-
-async def _read_body(response: httpx.Response, url: str, max_bytes: int, truncate: bool) -> tuple[bytes, bool]:
-    """The decoded body, capped at `max_bytes` DECODED bytes: `TooLarge`, or with `truncate` the first bytes.
-
-    We undo Content-Encoding ourselves from the raw stream: httpx inflates each network chunk in one call, so a
-    4 KB `Content-Encoding: gzip, gzip` answer became 5.3 GB before the cap saw it (issue 12, item 8).
-    """
-    inflater = _Inflater(response.headers.get("content-encoding", ""))
-    buffer = bytearray()
-
-    def full(chunk: bytes) -> bool:
-        buffer.extend(chunk)
-        if len(buffer) <= max_bytes:
-            return False
-        if not truncate:
-            raise TooLarge(url, f"body exceeds {max_bytes} bytes")
-        del buffer[max_bytes:]
-        return True
-
-    try:
-        async for raw in response.aiter_raw():
-            for chunk in inflater.feed(raw):
-                if full(chunk):
-                    return bytes(buffer), True
-        for chunk in inflater.flush():
-            if full(chunk):
-                return bytes(buffer), True
-    except zlib.error as exc:
-        raise FetchError(url, f"could not undo Content-Encoding {inflater.label!r}: {exc}") from exc
-    return bytes(buffer), False
-
-
-#: at most this many decoded bytes come out of one zlib call, so the cap is checked before memory grows further
-_INFLATE_STEP = 64 * 1024
-
-
-class _Inflater:
-    """Undoes a Content-Encoding stack of gzip/deflate layers, a bounded step at a time.
-
-    Layers are undone last-applied first. Codings we do not know (we only ask for gzip and deflate) are passed
-    through untouched, as httpx does.
-    """
-
-    def __init__(self, content_encoding: str) -> None:
-        self.label = content_encoding
-        codings = [c.strip().lower() for c in content_encoding.split(",")]
-        self._layers = [_ZlibLayer(c) for c in reversed(codings) if c in ("gzip", "x-gzip", "deflate")]
-
-    def feed(self, data: bytes) -> Iterator[bytes]:
-        return self._through(0, data)
-
-    def flush(self) -> Iterator[bytes]:
-        for index, layer in enumerate(self._layers):
-            for out in layer.flush():
-                yield from self._through(index + 1, out)
-
-    def _through(self, index: int, data: bytes) -> Iterator[bytes]:
-        if index == len(self._layers):
-            if data:
-                yield data
-            return
-        for out in self._layers[index].feed(data):
-            yield from self._through(index + 1, out)
-
-
-class _ZlibLayer:
-    """One gzip or deflate layer; a gzip layer may hold several members, as `gzip -c a b` writes."""
-
-    def __init__(self, coding: str) -> None:
-        self._gzip = coding != "deflate"
-        self._wbits = zlib.MAX_WBITS | 16 if self._gzip else zlib.MAX_WBITS
-        self._z = zlib.decompressobj(self._wbits)
-        self._started = False  # a deflate layer falls back to raw deflate only on its first bytes
-        self._members_done = False
-        self._done = False
-
-    def feed(self, data: bytes) -> Iterator[bytes]:
-        while data and not self._done:
-            if self._z.eof:
-                self._z = zlib.decompressobj(self._wbits)
-                self._started = False
-            try:
-                out = self._z.decompress(data, _INFLATE_STEP)
-            except zlib.error:
-                if not self._started and not self._gzip and self._wbits > 0:
-                    # "deflate" is often sent as raw deflate without the zlib header (httpx allows it too)
-                    self._wbits = -zlib.MAX_WBITS
-                    self._z = zlib.decompressobj(self._wbits)
-                    continue
-                if not self._started and self._gzip and self._members_done:
-                    self._done = True  # padding after the last gzip member is ignored
-                    return
-                raise
-            self._started = True
-            if out:
-                yield out
-            if self._z.eof:
-                self._members_done = True
-                if not self._gzip:
-                    self._done = True  # bytes after a deflate stream are ignored
-                data = self._z.unused_data
-            else:
-                data = self._z.unconsumed_tail
-
-    def flush(self) -> Iterator[bytes]:
-        if not self._done:
-            out = self._z.flush()
-            if out:
-                yield out
