@@ -36,7 +36,10 @@ _PARA = "\u2029"  # block boundary marker inserted into the tree before taking i
 _LINE = "\u2028"  # <br>
 _WS = re.compile(r"[^\S\u2028\u2029]+")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
-_TITLE_SEPARATORS = re.compile(r"(\s+[-|–—:·»]\s+|\s*\|\s*)")
+# a separator starts where a whitespace run starts (or at the "|"), never inside one, and its runs are taken
+# possessively: `\s+[-|–—:·»]\s+` tried again from every space of a long run, quadratic (a <title> of 10k
+# U+2028, which the whitespace cleaning keeps, took 0.8 s; 40k, 13 s)
+_TITLE_SEPARATORS = re.compile(r"((?:(?<!\s)|(?=\S))(?:\s++[-|–—:·»]\s++|\s*+\|\s*+))")
 _SITE_WORDS = re.compile(r"\b(kommune|kommunes|kommuner|commune|fylkeskommune)\b", re.IGNORECASE)
 _MIN_MAIN_CHARS = 200
 _META_KEYS = {
