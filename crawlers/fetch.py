@@ -28,12 +28,11 @@ from types import TracebackType
 from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
-import httpcore
 import httpx
 
 from crawlers.body import ACCEPT_ENCODING, read_body
 from crawlers.errors import FetchError, RefusedAddress, RobotsDisallowed, TooLarge
-from crawlers.netguard import GuardedBackend, Resolver, check_host, resolve
+from crawlers.netguard import GuardedBackend, Resolver, async_transport, check_host, resolve
 from crawlers.politeness import HostGate, RobotsRules, rules_from_response, unreachable_rules
 from crawlers.response import Response
 from crawlers.types import CrawlOptions
@@ -52,6 +51,8 @@ ROBOTS_MAX_BYTES = 500 * 1024
 MAX_HONOURED_DELAY = 30.0
 #: clients idle this long are closed when new ones are made
 CLIENT_IDLE_SECONDS = 60.0
+#: each origin's client (one request in flight per host anyway, see HostGate)
+_LIMITS = httpx.Limits(max_connections=2, max_keepalive_connections=1, keepalive_expiry=30.0)
 
 
 @dataclass
@@ -69,25 +70,6 @@ class _ClientSlot:
     client: httpx.AsyncClient
     active: int = 0
     last_used: float = field(default_factory=time.monotonic)
-
-
-def _guarded_transport(backend: GuardedBackend) -> httpx.AsyncHTTPTransport:
-    """httpx's transport with its connections made through `backend` (see crawlers.netguard).
-
-    httpx (pinned <0.29) takes no network backend, but its transport hands every request to `_pool`, an httpcore
-    pool, which does; so the pool is replaced by one built like httpx's own. TLS settings are httpx's defaults
-    (certificates verified against the URL's host name). The rebinding tests fail if this stops working.
-    """
-    limits = httpx.Limits(max_connections=2, max_keepalive_connections=1, keepalive_expiry=30.0)
-    transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
-    transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=httpx.create_ssl_context(trust_env=False),
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry,
-        network_backend=backend,
-    )
-    return transport
 
 
 class _Answer(NamedTuple):
@@ -157,7 +139,7 @@ class Fetcher:
             },
             timeout=httpx.Timeout(self.options.timeout),
             follow_redirects=False,
-            transport=_guarded_transport(self._backend),
+            transport=async_transport(self._backend, _LIMITS),
             trust_env=False,
         )
 
