@@ -19,7 +19,11 @@ which the default `PLANVAKT_SWEEP_CRON` starts at 03:00 UTC). Webhooks have no d
 
 Before every delivery a webhook or Apprise target goes through the crawler's address guard again
 (`subscriptions.guard_target`): a target that now resolves to a loopback or private address is dead-lettered with
-a permanent error, unless the pass runs with `allow_private_networks` (tests and the demo web only).
+a permanent error, unless the pass runs with `allow_private_networks` (tests and the demo web only). Webhooks are
+then posted through the guard's own connections (`crawlers.netguard.SyncGuardedBackend`), which resolve again and
+connect only to the address they checked: a name that answers the guard publicly and the connection privately (DNS
+rebinding) is dead-lettered the same way and nothing is sent; a name that no longer resolves is retried.
+(Apprise posts with its own HTTP stack, so only its guard check applies.)
 
 Targets and webhook secrets are stored sealed (`tracker.secretbox`) and opened with the settings' key just before
 a message is claimed. When the key is missing or does not fit, that subscription's due rows are not claimed: they
@@ -40,6 +44,8 @@ from typing import Final
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawlers.errors import RefusedAddress
+from crawlers.netguard import SyncGuardedBackend, SyncResolver, resolve_sync, sync_transport
 from tracker import alert_store
 from tracker.alert_store import SubscriptionView
 from tracker.config import Settings
@@ -56,7 +62,7 @@ from tracker.notify import (
     next_attempt_at,
 )
 from tracker.secretbox import SecretBox, SecretKeys
-from tracker.subscriptions import guard_target
+from tracker.subscriptions import guard_target, refused_target
 
 __all__ = [
     "LEASE",
@@ -74,6 +80,8 @@ logger = logging.getLogger(__name__)
 #: how long a claimed delivery is a sender's own; longer than any channel may take (webhook 10 s, SMTP 30 s)
 LEASE: Final = timedelta(minutes=5)
 WEBHOOK_TIMEOUT: Final = 10.0
+#: httpx's default limits, which the webhook client had before it connected through the guard
+WEBHOOK_LIMITS: Final = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 DIGEST_HOUR_UTC: Final = 6
 WEEKLY_DIGEST_WEEKDAY: Final = 1  # Tuesday (Monday is 0)
 
@@ -112,17 +120,37 @@ def digest_due_at(digest: str, detected_at: datetime, now: datetime) -> datetime
 
 
 class Channels:
-    """Builds the channel of a subscription from shared parts (one HTTP client, one SMTP configuration)."""
+    """Builds the channel of a subscription from shared parts (one HTTP client, one SMTP configuration).
 
-    def __init__(self, http: httpx.Client, email: EmailChannel, *, allow_private_networks: bool = False) -> None:
+    `resolver` is what the address guard looks target names up with; `from_settings` gives the same one to the
+    client's guarded connections, so a webhook is posted only to an address the guard checked.
+    """
+
+    def __init__(
+        self,
+        http: httpx.Client,
+        email: EmailChannel,
+        *,
+        allow_private_networks: bool = False,
+        resolver: SyncResolver = resolve_sync,
+    ) -> None:
         self.http = http
         self.email = email
         self.allow_private_networks = allow_private_networks
+        self.resolver = resolver
 
     @classmethod
     @contextmanager
-    def from_settings(cls, settings: Settings, *, allow_private_networks: bool = False) -> Iterator[Channels]:
-        """Channels configured from settings; the HTTP client is closed on exit."""
+    def from_settings(
+        cls, settings: Settings, *, allow_private_networks: bool = False, resolver: SyncResolver = resolve_sync
+    ) -> Iterator[Channels]:
+        """Channels configured from settings; the HTTP client is closed on exit.
+
+        The client connects through `crawlers.netguard.SyncGuardedBackend`: the name is resolved once per
+        connection, refused (`RefusedAddress`, a permanent failure) if any address is not public unless
+        `allow_private_networks`, and the checked address is the one connected to. A name that does not resolve is
+        a connection error, so the delivery is retried, never sent elsewhere.
+        """
         email = EmailChannel(
             settings.smtp_host,
             settings.smtp_port,
@@ -132,14 +160,23 @@ class Channels:
             starttls=settings.smtp_starttls,
         )
         headers = {"User-Agent": USER_AGENT}
-        with httpx.Client(timeout=WEBHOOK_TIMEOUT, headers=headers, follow_redirects=False, trust_env=False) as http:
-            yield cls(http, email, allow_private_networks=allow_private_networks)
+        backend = SyncGuardedBackend(allow_private_networks=allow_private_networks, resolver=resolver)
+        transport = sync_transport(backend, WEBHOOK_LIMITS)
+        with httpx.Client(
+            timeout=WEBHOOK_TIMEOUT, headers=headers, follow_redirects=False, trust_env=False, transport=transport
+        ) as http:
+            yield cls(http, email, allow_private_networks=allow_private_networks, resolver=resolver)
 
     def for_subscription(self, subscription: SubscriptionView, opened: Opened) -> Channel:
         """The subscription's channel to its `opened` target; ConfigError when that no longer makes sense or is
         refused by the address guard (checked here, before every delivery, since a name may resolve elsewhere)."""
         language = _language(subscription.language)
-        guard_target(subscription.channel, opened.target, allow_private_networks=self.allow_private_networks)
+        guard_target(
+            subscription.channel,
+            opened.target,
+            allow_private_networks=self.allow_private_networks,
+            resolver=self.resolver,
+        )
         if subscription.channel == "webhook":
             return WebhookChannel(self.http, opened.target, opened.secret)
         if subscription.channel == "email":
@@ -366,6 +403,8 @@ def _attempt(
         channel.deliver(batch.events)
     except ConfigError as exc:  # the stored target cannot work any more: no retry can help
         failure = DeliveryFailed(subscription.channel, str(exc), retryable=False)
+    except RefusedAddress as exc:  # the name answered the guard publicly, then privately when connecting
+        failure = DeliveryFailed(subscription.channel, str(refused_target(subscription.channel, exc)), retryable=False)
     except DeliveryFailed as exc:
         failure = exc
     else:

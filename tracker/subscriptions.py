@@ -19,20 +19,18 @@ Targets and webhook secrets are sealed before they are stored (`tracker.secretbo
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import ipaddress
 import re
-from collections.abc import Coroutine, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Final
+from typing import Final
 
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawlers.errors import RefusedAddress
-from crawlers.netguard import check_host
+from crawlers.netguard import SyncResolver, check_host_sync, resolve_sync
 from tracker import alert_store
 from tracker.alert_store import Shown, SubscriptionView
 from tracker.config import Settings
@@ -120,11 +118,14 @@ def _check_webhook_url(url: str) -> None:
         raise ConfigError(f"a webhook URL must be http:// or https:// with a host, not {url!r}")
 
 
-def guard_target(channel: str, target: str, *, allow_private_networks: bool) -> None:
+def guard_target(
+    channel: str, target: str, *, allow_private_networks: bool, resolver: SyncResolver = resolve_sync
+) -> None:
     """ConfigError when a webhook or Apprise target points at a loopback, private or otherwise non-public address.
 
-    The crawler's guard decides (`crawlers.netguard.check_host`, with the same `allow_private_networks` switch);
-    e-mail goes through the configured SMTP server and is not checked here.
+    The crawler's guard decides (`crawlers.netguard.check_host_sync`, with the same `allow_private_networks` switch
+    and `resolver`, which tests replace); e-mail goes through the configured SMTP server and is not checked here.
+    A name that does not resolve passes: the outbox's guarded connection fails on it, and the delivery is retried.
     """
     if allow_private_networks or channel not in ("webhook", "apprise"):
         return
@@ -133,12 +134,17 @@ def guard_target(channel: str, target: str, *, allow_private_networks: bool) -> 
         return
     host, port = endpoint
     try:
-        _run(check_host(shown_target(channel, target), host, port, allow_private_networks=False))
+        check_host_sync(shown_target(channel, target), host, port, allow_private_networks=False, resolver=resolver)
     except RefusedAddress as exc:
-        raise ConfigError(
-            f"the {channel} target points into a private network ({exc.detail}); alert targets must be public "
-            "addresses (--allow-private-networks is for tests and the demo web only)"
-        ) from exc
+        raise refused_target(channel, exc) from exc
+
+
+def refused_target(channel: str, refused: RefusedAddress) -> ConfigError:
+    """The error for a target the address guard refused, here or when the outbox's connection was refused."""
+    return ConfigError(
+        f"the {channel} target points into a private network ({refused.detail}); alert targets must be public "
+        "addresses (--allow-private-networks is for tests and the demo web only)"
+    )
 
 
 def _endpoint(channel: str, target: str) -> tuple[str, int] | None:
@@ -166,17 +172,6 @@ def _is_ip_literal(host: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _run(check: Coroutine[Any, Any, None]) -> None:
-    """Run the async guard from sync code, also when called inside a running event loop (in a thread then)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        asyncio.run(check)
-        return
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, check).result()
 
 
 def subscribe(
