@@ -84,7 +84,10 @@ class BrowserRequests:
         self.refused: list[str] = []
 
     async def check_address(self, url: str) -> None:
-        """Raise `RefusedAddress` when `url`'s host is not a public address (unless private networks are allowed)."""
+        """Raise `RefusedAddress` when `url`'s host is not a public address (unless private networks are allowed).
+
+        Looked up with the Fetcher's resolver. Advisory only: Chromium's request API resolves the name again itself.
+        """
         parts = urlsplit(url)
         await check_host(
             url,
@@ -92,6 +95,7 @@ class BrowserRequests:
             parts.port or (443 if parts.scheme == "https" else 80),
             allow_private_networks=self.options.allow_private_networks,
             allowed_hosts=self.fetcher.allowed_hosts,
+            resolver=self.fetcher.resolver,  # the Fetcher's, so a test's injected resolver decides here too
         )
 
     def router(self, visit: PageVisit) -> Callable[[Route], Any]:
