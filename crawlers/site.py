@@ -1,7 +1,8 @@
 """Crawl one kommune site: front page, discovery (links, sitemaps, site search, rendering), candidate documents.
 
 `crawl_site` never raises for the site's own failures: an unreachable front page gives `reachable=False` with
-the error, a 403/429 wall or robots.txt disallow-all gives `blocked=True`, and every per-URL failure becomes a
+the error (so does a robots.txt that answers 5xx/429: the site is failing), a 401/403/429 wall or a robots.txt that
+disallows us everything gives `blocked=True`, and every per-URL failure becomes a
 counted `CrawlIssue`. Discovery is best-first (see `frontier.py`); every link is kept in a `LinkGraph`. Best-first
 finds a plan by its most promising path, not always its shortest, so a reserve of the page budget then fetches the
 shallow pages that could shorten the paths of the likeliest plans (`_shorten_paths`), also for plans the site's
@@ -516,6 +517,9 @@ class _SiteCrawler:
             front = await self.fetcher.fetch(start)
         except RobotsDisallowed as exc:
             issue = _issue(start, exc)
+            rules = await self.fetcher.robots(start)
+            if rules.state == "deny_all":  # robots.txt answered 5xx/429: the site is failing, not refusing us
+                return outcome(None, reachable=False, error=rules.detail, issues=(issue,), final_start_url=start)
             return outcome(
                 None, error=str(exc), blocked=True, robots_disallowed=1, issues=(issue,), final_start_url=start
             )

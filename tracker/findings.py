@@ -55,10 +55,20 @@ def current_label(year_start: int | None, year_end: int | None, on: date) -> str
     return "unknown" if value is None else ("true" if value else "false")
 
 
-def decide(reachable: bool, sightings: Sequence[ClassifiedSighting], on: date) -> FindingDecision:
-    """The status of one check. An unreachable site is never reported as having no plan."""
+def decide(
+    reachable: bool, sightings: Sequence[ClassifiedSighting], on: date, *, blocked: bool = False
+) -> FindingDecision:
+    """The status of one check. A site that could not be crawled is never reported as having no plan.
+
+    `blocked`: the site turned the crawler away (robots.txt disallows everything, HTTP 401/403/429 on the front
+    page); with nothing read, that is "could not be crawled", not "no plan".
+    """
     if not reachable:
         return FindingDecision(Status.SITE_UNREACHABLE, None, "", "the site could not be crawled")
+    if blocked and not sightings:
+        return FindingDecision(
+            Status.SITE_UNREACHABLE, None, "", "the site turned the crawler away (robots.txt or HTTP 401/403/429)"
+        )
     for category, status in (
         (Category.ABUSE_SPECIFIC, Status.ABUSE_SPECIFIC_PLAN),
         (Category.GENERAL_VIOLENCE, Status.GENERAL_VIOLENCE_PLAN_ONLY),

@@ -217,6 +217,17 @@ async def test_robots_disallow_all_blocks_without_requesting_anything(options: C
     assert [e.path_with_query for e in server.request_log] == ["/robots.txt"]
 
 
+async def test_a_robots_txt_that_answers_503_is_a_failing_site_not_a_site_without_a_plan(options: CrawlOptions) -> None:
+    # Held-out seed 3: a site answering 503 to everything was stored as no_plan_found (0 pages).
+    failing = Reply(status=503, body="Service Unavailable", content_type="text/plain")
+    site = Site("127.66.5.7", {"/robots.txt": failing, "/": page("Forside")})
+    with serving(site) as server:
+        result = await crawl(server.base_url(site.host), with_options(options, max_retries=0))
+    assert not result.reachable and not result.blocked
+    assert "503" in (result.error or "")
+    assert "/" not in [e.path_with_query for e in server.request_log]
+
+
 async def test_a_plan_page_with_a_vague_title_is_read_when_its_address_names_the_plan(options: CrawlOptions) -> None:
     slug = "/plan-for-forebygging-avdekking-og-handtering-av-seksuelle-overgrep-mot-barn/"
     routes = {

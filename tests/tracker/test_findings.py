@@ -39,6 +39,12 @@ def test_unreachable_site_is_never_no_plan() -> None:
     assert decision.plan is None
 
 
+def test_a_site_that_turned_the_crawler_away_is_not_a_site_without_a_plan() -> None:
+    decision = decide(True, [], TODAY, blocked=True)
+    assert decision.status is Status.SITE_UNREACHABLE and "turned the crawler away" in decision.reason
+    assert decide(True, [ABUSE], TODAY, blocked=True).status is Status.ABUSE_SPECIFIC_PLAN  # what it did let us read
+
+
 def test_abuse_plan_beats_general_plan() -> None:
     decision = decide(True, [GENERAL, OTHER, ABUSE], TODAY)
     assert decision.status is Status.ABUSE_SPECIFIC_PLAN
