@@ -210,7 +210,8 @@ _LINK_RE = re.compile(
     r"(?:\blast\s+ned\b|\blastes\s+ned\b|\bles\s+(?:hele\s+|heile\s+)?(?:planen|handlingsplanen|veilederen|rettleiaren|"
     r"dokumentet|strategien)\b|\bles\s+(?:mer|meir)\b|\blæs\s+(?:hele\s+)?(?:planen|beredskabet|beredskabsplanen|"
     r"vejledningen|handleplanen|mere)\b|\bhent\s+(?:publikationen|planen|beredskabet)\b|\bdownload\w*|"
-    r"\bse\s+(?:hele\s+)?(?:planen|beredskabet|handlingsplanen)\b|\(pdf\b|\bpdf,\s*\d|\bpdf\)|\w\.pdf\b|"
+    r"\bse\s+(?:hele\s+)?(?:planen|beredskabet|handlingsplanen)\b|\((?:pdf|word|docx?|odt)\b|\b(?:pdf|word|docx?|odt),\s*\d|"
+    r"\b(?:pdf|docx?)\)|\w\.(?:pdf|docx?)\b|"
     r"\bplanen\s+(?:finner|finn)\s+du\b|\bfinner\s+du\s+(?:planen\s+)?her\b|\bdu\s+finder\s+(?:planen|beredskabet)\b|"
     r"\b(?:åpne|open|åbn)\s+(?:planen|dokumentet|beredskabet)\b|\bklikk\s+her\b|\bklik\s+her\b|"
     r"\brelaterte\s+dokument\w*|\btilhørende\s+dokument\w*)",

@@ -111,6 +111,23 @@ def test_short_html_landing_page_is_other_and_names_the_link() -> None:
     assert document_kind(doc)[0] is DocumentKind.NOT_A_PLAN
 
 
+def test_danish_landing_page_linking_a_word_file_is_other() -> None:
+    # A tuning-seed site: the page introducing the beredskab was chosen over the .docx it links to.
+    link = "Beredskab for forebyggelse, tidlig opsporing og håndtering af sager om overgreb mod børn (Word, 223 kB)"
+    doc = _doc(
+        "Beredskab mod overgreb",
+        "Kommunen har et beredskab for forebyggelse, tidlig opsporing og håndtering af sager om vold og seksuelle "
+        "overgreb mod børn og unge.\n\n"
+        "Beredskabet beskriver handleveje for medarbejdere og ledere, når der opstår bekymring, mistanke eller viden "
+        "om overgreb.\n\nBeredskabet er godkendt af Byrådet og revideres mindst hvert fjerde år.\n\n" + link,
+        url="https://www.example.dk/borger/overgreb/beredskab-mod-overgreb",
+        fmt="html",
+    )
+    result = classify(doc, today=TODAY)
+    assert result.category is Category.OTHER
+    assert Evidence(link, 1, "genre:landing_page") in result.evidence
+
+
 def test_short_html_page_with_a_plan_title_but_no_plan_form_is_other() -> None:
     doc = _doc(
         "Handlingsplan mot seksuelle overgrep mot barn",
