@@ -38,6 +38,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from tests.heldout_web import build_web, serve  # noqa: E402
+from tests.heldout_web.model import RequestRecord  # noqa: E402
 
 
 @dataclass
@@ -80,6 +81,21 @@ def max_in_flight(records: Iterable[object]) -> int:
     return worst
 
 
+def overlaps(records: Iterable[RequestRecord]) -> list[str]:
+    """Each pair of requests to one host that were open at the same moment, for the per-site detail."""
+    by_host: dict[str, list[RequestRecord]] = defaultdict(list)
+    for record in records:
+        by_host[record.host].append(record)
+    found = []
+    for host, requests in by_host.items():
+        requests.sort(key=lambda r: r.started)
+        for first, second in zip(requests, requests[1:], strict=False):
+            if second.started < first.finished:
+                took = first.finished - first.started
+                found.append(f"{host}: {first.target} ({took:.2f} s) overlapped by {second.target}")
+    return found
+
+
 def run_seed(
     seed: int, n_sites: int, per_host_delay: float, slow_scale: float, extra: Sequence[str], code: Path = REPO
 ) -> SeedScore:
@@ -115,6 +131,7 @@ def run_seed(
         if urlsplit(r.target).path != "/robots.txt" and not web.robots_allows(r.host, r.target, r.user_agent)
     )
     score.max_in_flight = max_in_flight(ua_requests)
+    score.mistakes.extend(f"in flight together: {overlap}" for overlap in overlaps(ua_requests))
     rows = {row["kommunenummer"]: row for row in exported}
     for number, expected in truth.items():
         score.sites += 1
