@@ -25,6 +25,7 @@ from dashboards.reviewer import current_reviewer, require_reviewer, review_enabl
 from tracker import alert_store
 from tracker.errors import ConfigError
 from tracker.messages import EVENT_KINDS, LANGUAGES
+from tracker.secretbox import SecretKeys
 from tracker.subscriptions import (
     CHANNELS,
     DIGESTS,
@@ -184,6 +185,7 @@ def add_subscription(
             wanted,
             now=request.app.state.now(),
             allow_private_networks=request.app.state.allow_private_networks,
+            keys=SecretKeys.from_settings(request.app.state.settings),
         )
     except ConfigError as exc:
         form: dict[str, object] = {

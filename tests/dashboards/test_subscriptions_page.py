@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import Engine, func, select
 
 from dashboards.app import create_app
@@ -16,7 +17,7 @@ from tests.dashboards.act_seed import KILDEBY, NORDMYRA, sync
 from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
-from tracker.errors import ConfigError
+from tracker.errors import ConfigError, SecretError
 from tracker.models import Subscription
 from tracker.secretbox import SecretKeys
 from tracker.subscriptions import SubscriptionRequest, validate
@@ -30,9 +31,14 @@ pytestmark = pytest.mark.filterwarnings("ignore:.imghdr. is deprecated:Deprecati
 APPRISE = "slack://TokenA1/TokenB2/TokenC3zzzzzzzzzz/#barnevern"
 
 
-def _app(engine: Engine, tmp_path: Path, admin_token: str = TOKEN) -> httpx.AsyncClient:
+def _app(engine: Engine, tmp_path: Path, admin_token: str = TOKEN, secret_key: str = "") -> httpx.AsyncClient:
     app = create_app(
-        Settings(var_dir=tmp_path / "var", admin_token=admin_token),
+        Settings(
+            var_dir=tmp_path / "var",
+            admin_token=admin_token,
+            database_url=engine.url.render_as_string(hide_password=False),
+            secret_key=secret_key,
+        ),
         session_factory=storage.make_session_factory(engine),
         evidence=EvidenceStore(tmp_path / "evidence"),
         now=lambda: NOW,
@@ -185,3 +191,18 @@ async def test_unknown_kommune_and_unknown_apprise_scheme_are_refused(
     assert bad.status_code == 400 and "Apprise does not understand" in bad.text
     assert "secret-token-xyz" not in bad.text
     assert _count(engine) == 0
+
+
+async def test_the_form_seals_with_the_configured_key_not_a_key_file(engine: Engine, tmp_path: Path) -> None:
+    key = Fernet.generate_key().decode("ascii")
+    sync(storage.make_session_factory(engine), NORDMYRA, KILDEBY)
+    async with _app(engine, tmp_path, secret_key=key) as client:
+        csrf = await _sign_in(client)
+        form = {"channel": "webhook", "target": HOOK, "secret": HOOK_SECRET, "csrf": csrf}
+        assert (await client.post("/review/subscriptions", data=form)).status_code == 303
+    with storage.make_session_factory(engine)() as session:
+        stored = session.scalars(select(Subscription)).one()
+    assert SecretKeys(key, tmp_path / "unused.key").box().open(stored.sealed_target) == HOOK
+    other_key = Fernet.generate_key().decode("ascii")  # e.g. the database's default key file: not what sealed it
+    with pytest.raises(SecretError):
+        SecretKeys(other_key, tmp_path / "unused.key").box().open(stored.sealed_target)
