@@ -6,6 +6,7 @@ finished and a rerun picks up from there.
 
 from __future__ import annotations
 
+import importlib.resources
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,7 +36,8 @@ from tracker.models import (
 from tracker.reading import Reading
 from tracker.secretbox import SecretKeys
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+#: the Alembic scripts, found through their package: a checkout and an installed wheel alike
+MIGRATIONS_DIR = Path(str(importlib.resources.files("migrations")))
 #: files SQLite keeps beside the database; it creates them with the database file's mode, umask or not
 SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
 
