@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install system-deps postgres demo serve axe test lint bench clean
+.PHONY: install system-deps postgres demo serve axe test lint typecheck bench clean
 
 install: $(STAMP)
 
@@ -36,12 +36,18 @@ axe: $(AXE)
 $(AXE):
 	npm install --silent --no-audit --no-fund --prefix .axe axe-core@4
 
-test: install system-deps postgres axe
+# the suite, after the checks that cost seconds: ruff (lint and format) and mypy --strict on the packages
+test: install system-deps postgres axe lint typecheck
 	$(BIN)/pytest -q
 
+LINTED := tracker crawlers dashboards migrations tests bench
+
 lint: install
-	$(BIN)/ruff check tracker crawlers dashboards tests bench
-	$(BIN)/ruff format --check tracker crawlers dashboards tests bench
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+
+typecheck: install
+	$(BIN)/mypy tracker crawlers dashboards
 
 bench: install system-deps
 	$(BIN)/python bench/bench_crawl.py

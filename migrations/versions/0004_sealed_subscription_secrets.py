@@ -23,8 +23,8 @@ from tracker.config import load_settings
 from tracker.secretbox import SecretKeys
 from tracker.subscriptions import shown_target
 
-revision: str = '0004'
-down_revision: str | None = '0003'
+revision: str = "0004"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -39,19 +39,19 @@ def _keys() -> SecretKeys:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('subscription', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('sealed_target', sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column('target_shown', sa.String(length=2000), nullable=True))
-        batch_op.add_column(sa.Column('sealed_secret', sa.Text(), nullable=True))
+    with op.batch_alter_table("subscription", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("sealed_target", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("target_shown", sa.String(length=2000), nullable=True))
+        batch_op.add_column(sa.Column("sealed_secret", sa.Text(), nullable=True))
     subscription = sa.table(
-        'subscription',
-        sa.column('id', sa.Integer()),
-        sa.column('channel', sa.String()),
-        sa.column('target', sa.String()),
-        sa.column('secret', sa.String()),
-        sa.column('sealed_target', sa.Text()),
-        sa.column('target_shown', sa.String()),
-        sa.column('sealed_secret', sa.Text()),
+        "subscription",
+        sa.column("id", sa.Integer()),
+        sa.column("channel", sa.String()),
+        sa.column("target", sa.String()),
+        sa.column("secret", sa.String()),
+        sa.column("sealed_target", sa.Text()),
+        sa.column("target_shown", sa.String()),
+        sa.column("sealed_secret", sa.Text()),
     )
     bind = op.get_bind()
     columns = subscription.c
@@ -68,24 +68,24 @@ def upgrade() -> None:
                     sealed_secret=box.seal(row.secret).stored if row.secret is not None else None,
                 )
             )
-    with op.batch_alter_table('subscription', schema=None) as batch_op:
-        batch_op.alter_column('sealed_target', existing_type=sa.Text(), nullable=False)
-        batch_op.alter_column('target_shown', existing_type=sa.String(length=2000), nullable=False)
-        batch_op.drop_column('target')
-        batch_op.drop_column('secret')
+    with op.batch_alter_table("subscription", schema=None) as batch_op:
+        batch_op.alter_column("sealed_target", existing_type=sa.Text(), nullable=False)
+        batch_op.alter_column("target_shown", existing_type=sa.String(length=2000), nullable=False)
+        batch_op.drop_column("target")
+        batch_op.drop_column("secret")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('subscription', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('target', sa.String(length=2000), nullable=True))
-        batch_op.add_column(sa.Column('secret', sa.String(length=500), nullable=True))
+    with op.batch_alter_table("subscription", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("target", sa.String(length=2000), nullable=True))
+        batch_op.add_column(sa.Column("secret", sa.String(length=500), nullable=True))
     subscription = sa.table(
-        'subscription',
-        sa.column('id', sa.Integer()),
-        sa.column('target', sa.String()),
-        sa.column('secret', sa.String()),
-        sa.column('sealed_target', sa.Text()),
-        sa.column('sealed_secret', sa.Text()),
+        "subscription",
+        sa.column("id", sa.Integer()),
+        sa.column("target", sa.String()),
+        sa.column("secret", sa.String()),
+        sa.column("sealed_target", sa.Text()),
+        sa.column("sealed_secret", sa.Text()),
     )
     bind = op.get_bind()
     rows = bind.execute(sa.select(subscription.c.id, subscription.c.sealed_target, subscription.c.sealed_secret)).all()
@@ -100,8 +100,8 @@ def downgrade() -> None:
                     secret=box.open(row.sealed_secret) if row.sealed_secret is not None else None,
                 )
             )
-    with op.batch_alter_table('subscription', schema=None) as batch_op:
-        batch_op.alter_column('target', existing_type=sa.String(length=2000), nullable=False)
-        batch_op.drop_column('sealed_secret')
-        batch_op.drop_column('target_shown')
-        batch_op.drop_column('sealed_target')
+    with op.batch_alter_table("subscription", schema=None) as batch_op:
+        batch_op.alter_column("target", existing_type=sa.String(length=2000), nullable=False)
+        batch_op.drop_column("sealed_secret")
+        batch_op.drop_column("target_shown")
+        batch_op.drop_column("sealed_target")
