@@ -12,7 +12,7 @@ import importlib
 import importlib.util
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -27,6 +27,7 @@ from dashboards.reviewer import SignInLimiter
 from dashboards.security import SecurityHeadersMiddleware
 from tracker import storage, tips
 from tracker.blobs import EvidenceStore
+from tracker.clock import utc_now
 from tracker.config import Settings
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -43,10 +44,6 @@ PAGE_MODULES: tuple[str, ...] = (
 #: the write side (another module owner); included when present. Subscriptions comes before review: its
 #: /review/subscriptions must win over review's /review/{kommunenummer}
 WRITE_MODULES: tuple[str, ...] = ("dashboards.act", "dashboards.subscriptions", "dashboards.review")
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def create_app(

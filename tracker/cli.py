@@ -345,7 +345,7 @@ def demo(
 @app.command("reclassify")
 def reclassify_command(db: DbOption = None) -> None:
     """Re-read every stored document with the current classifier and re-decide the latest findings (no re-crawl)."""
-    from tracker.pipeline import utc_now
+    from tracker.clock import utc_now
     from tracker.reclassify import reclassify
 
     try:

@@ -5,7 +5,6 @@ function. Registered on the main app by `register(app)` at the end of `tracker/c
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tracker import alert_store, storage
 from tracker.cli_options import AllowPrivateOption, DbOption
+from tracker.clock import utc_now
 from tracker.config import Settings, load_settings
 from tracker.errors import TrackerError
 from tracker.outbox import preview_due, send_due
@@ -47,10 +47,6 @@ LanguageOption = Annotated[
 ]
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _factory(db: str | None) -> tuple[Settings, sessionmaker[Session]]:
     settings = load_settings()
     if db:
@@ -71,7 +67,7 @@ def _subscribe(request: SubscriptionRequest, db: str | None, allow_private_netwo
         view = subscribe(
             factory,
             request,
-            now=_now(),
+            now=utc_now(),
             allow_private_networks=allow_private_networks,
             keys=SecretKeys.from_settings(settings),
         )
@@ -172,7 +168,7 @@ def subscriptions_remove(
     """Stop a subscription; deliveries still waiting for it are dropped (its history is kept)."""
     try:
         _, factory = _factory(db)
-        dropped = unsubscribe(factory, subscription_id, now=_now())
+        dropped = unsubscribe(factory, subscription_id, now=utc_now())
     except TrackerError as exc:
         raise _fail(exc) from exc
     typer.echo(f"subscription {subscription_id} removed; {dropped} waiting deliveries dropped")
@@ -188,7 +184,7 @@ def alerts_send(
     try:
         settings, factory = _factory(db)
         if dry_run:
-            planned = preview_due(factory, now=_now())
+            planned = preview_due(factory, now=utc_now())
             for message in planned:
                 typer.echo(
                     f"would send to subscription {message.subscription_id} ({message.channel} {message.target}): "
@@ -196,7 +192,7 @@ def alerts_send(
                 )
             typer.echo(f"dry run: {len(planned)} message(s) due")
             return
-        report = send_due(factory, settings, now=_now, allow_private_networks=allow_private_networks)
+        report = send_due(factory, settings, now=utc_now, allow_private_networks=allow_private_networks)
     except TrackerError as exc:
         raise _fail(exc) from exc
     typer.echo(

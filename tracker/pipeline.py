@@ -17,7 +17,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,6 +34,7 @@ from crawlers.types import CrawlOptions, ExtractedText, FetchedDocument, SiteCra
 from tracker import storage, watching
 from tracker.accessibility import assess_accessibility
 from tracker.blobs import EvidenceStore
+from tracker.clock import utc_now
 from tracker.domain import Category, DocumentText, Kommune, Status
 from tracker.findings import ClassifiedSighting, decide
 from tracker.models import Classification, CrawlRun, Document, Sighting, SiteCheck
@@ -51,10 +52,6 @@ RECHECK_AHEAD = 8
 RECHECK_RETRIES = 1
 #: tries of one document's extraction when it fails on our side (timeout, worker trouble)
 EXTRACT_ATTEMPTS = 2
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class FailedOnOurSide(Exception):

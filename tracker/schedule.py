@@ -46,10 +46,11 @@ from crawlers.extract import Extractor
 from crawlers.types import CrawlOptions
 from tracker import schedule_store, storage
 from tracker.blobs import EvidenceStore
+from tracker.clock import utc_now
 from tracker.config import Settings
 from tracker.domain import Kommune
 from tracker.models import CrawlRun
-from tracker.pipeline import CrawlDependencies, run_crawl, utc_now
+from tracker.pipeline import CrawlDependencies, run_crawl
 from tracker.registry import builtin_registry, load_registry_csv, select
 
 logger = logging.getLogger(__name__)
