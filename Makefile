@@ -40,14 +40,14 @@ $(AXE):
 test: install system-deps postgres axe lint typecheck
 	$(BIN)/pytest -q
 
-LINTED := tracker crawlers dashboards migrations tests bench
+LINTED := planvakt tracker crawlers dashboards migrations tests bench
 
 lint: install
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
 
 typecheck: install
-	$(BIN)/mypy tracker crawlers dashboards
+	$(BIN)/mypy planvakt tracker crawlers dashboards
 
 bench: install system-deps
 	$(BIN)/python bench/bench_crawl.py

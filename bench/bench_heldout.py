@@ -60,8 +60,9 @@ class SeedScore:
 
 def _planvakt(args: Sequence[str], env: dict[str, str], code: Path) -> subprocess.CompletedProcess[str]:
     """`planvakt ARGS` run from the source tree `code` (`python -m` imports the tree it starts in first)."""
+    module = "planvakt" if (code / "planvakt").is_dir() else "tracker"  # a tree older than planvakt/: `-m tracker`
     return subprocess.run(
-        [sys.executable, "-m", "tracker", *args], env=env, cwd=code, capture_output=True, text=True, check=True
+        [sys.executable, "-m", module, *args], env=env, cwd=code, capture_output=True, text=True, check=True
     )
 
 

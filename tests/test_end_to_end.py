@@ -21,9 +21,9 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from crawlers.testweb import DemoWeb, build_demo_web
+from planvakt.cli import app
 from tracker import storage
 from tracker.blobs import EvidenceStore
-from tracker.cli import app
 from tracker.export import CRITERIA_COLUMNS, FINDINGS_COLUMNS, PLANS_COLUMNS
 from tracker.models import CrawlRun, Document, Sighting, SiteCheck
 

@@ -47,7 +47,7 @@ ADDRESS_GUARD_MODULES = {"crawlers.netguard", "crawlers.errors"}
 
 
 def test_only_the_pipeline_and_composition_roots_import_crawlers() -> None:
-    allowed = {"pipeline.py", "cli.py", "schedule.py", "tips.py"}  # composition roots and pipelines
+    allowed = {"pipeline.py", "schedule.py", "tips.py"}  # the scheduler's root and the pipelines; planvakt/ is above
     offenders = {
         p.name: sorted(crawling)
         for p in (ROOT / "tracker").glob("*.py")
@@ -62,3 +62,49 @@ def test_pure_core_does_no_io(module: str) -> None:
     imported = _imports(ROOT / "tracker" / f"{module}.py")
     io_modules = {"sqlalchemy", "httpx", "crawlers", "tracker.storage", "tracker.models", "os", "socket", "requests"}
     assert not {name for name in imported if name in io_modules or name.split(".")[0] in io_modules}
+
+
+BELOW_THE_COMMAND = ("tracker", "crawlers", "dashboards")
+
+
+def _modules(*packages: str) -> list[Path]:
+    return sorted(p for package in packages for p in (ROOT / package).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", _modules(*BELOW_THE_COMMAND), ids=lambda p: str(p.relative_to(ROOT)))
+def test_nothing_below_the_command_imports_it(path: Path) -> None:
+    """`planvakt/` is the composition root: it imports tracker, crawlers and dashboards, never the other way."""
+    bad = {name for name in _imports(path) if name.split(".")[0] == "planvakt"}
+    assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+@pytest.mark.parametrize("path", _modules("tracker"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_tracker_never_imports_dashboards(path: Path) -> None:
+    """dashboards imports tracker; the way back would be a package-level cycle (serving lives in planvakt/)."""
+    bad = {name for name in _imports(path) if name.split(".")[0] == "dashboards"}
+    assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def _imported_names(path: Path) -> set[str]:
+    """Modules and the names taken from them: `from planvakt import cli` gives "planvakt" and "planvakt.cli"."""
+    names = _imports(path)
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_the_subcommands_never_import_the_app_back() -> None:
+    """`planvakt.cli` registers the sub-apps; they share `planvakt.options` and `planvakt.wiring`, not its privates."""
+    offenders = {
+        p.name: sorted(back)
+        for p in _modules("planvakt")
+        if p.name not in ("cli.py", "__main__.py")
+        and (back := {n for n in _imported_names(p) if n == "planvakt.cli" or n.startswith("planvakt.cli.")})
+    }
+    assert offenders == {}
+
+
+def test_the_layering_tests_see_modules() -> None:
+    """A moved or renamed package must not leave the tests above parametrized over nothing."""
+    assert all(_modules(package) for package in (*BELOW_THE_COMMAND, "planvakt"))

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCES = ("tracker", "crawlers", "dashboards", "migrations", "pyproject.toml", "README.md")
+SOURCES = ("planvakt", "tracker", "crawlers", "dashboards", "migrations", "pyproject.toml", "README.md")
 
 pytestmark = pytest.mark.slow
 
@@ -59,8 +59,8 @@ def test_the_wheel_carries_the_migrations_and_an_installed_planvakt_upgrades_a_d
     database.parent.mkdir()
     program = (
         "import sys; sys.path[:0] = sys.argv[1:3]; del sys.argv[1:3]; sys.argv[0] = 'planvakt'; "
-        "import tracker; assert tracker.__file__.startswith(sys.path[0]), tracker.__file__; "
-        "from tracker.cli import app; app()"
+        "import planvakt, tracker; assert all(m.__file__.startswith(sys.path[0]) for m in (planvakt, tracker)); "
+        "from planvakt.cli import app; app()"
     )
     libraries = sysconfig.get_paths()["purelib"]  # the dependencies, from this environment
     upgraded = subprocess.run(

@@ -20,10 +20,10 @@ import pytest
 from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
+from planvakt.cli import app
 from tests.tracker.test_notify import event
 from tests.tracker.test_outbox import START, Clock, World
 from tracker import storage
-from tracker.cli import app
 from tracker.config import Settings
 from tracker.errors import ConfigError
 from tracker.models import KommuneRow, Subscription

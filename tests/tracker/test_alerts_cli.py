@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
+from planvakt.cli import app
 from tests.receivers import ReceiverScript, running_receiver
 from tracker import storage
-from tracker.cli import app
 from tracker.config import Settings
 from tracker.models import Delivery, Event, KommuneRow, Subscription
 from tracker.secretbox import SecretKeys

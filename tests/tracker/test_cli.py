@@ -8,8 +8,8 @@ import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
+from planvakt.cli import app
 from tracker import storage
-from tracker.cli import app
 from tracker.export import FINDINGS_COLUMNS
 
 runner = CliRunner()

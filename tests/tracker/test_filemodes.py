@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
+from planvakt.cli import app
 from tracker import storage
 from tracker.blobs import EvidenceStore
-from tracker.cli import app
 from tracker.filemodes import tighten_tree
 
 runner = CliRunner()

@@ -409,7 +409,7 @@ def test_sender_killed_mid_delivery_loses_nothing(world: World, settings: Settin
             [
                 sys.executable,
                 "-m",
-                "tracker",
+                "planvakt",
                 "alerts",
                 "send",
                 "--allow-private-networks",

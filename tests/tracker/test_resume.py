@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from crawlers.testweb import build_demo_web
+from planvakt.cli import app
 from tracker import storage
-from tracker.cli import app
 from tracker.models import CrawlRun, Finding
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -40,7 +40,7 @@ def test_killed_crawl_loses_nothing_and_resumes(tmp_path: Path) -> None:
         crawl = ["crawl", "--registry", str(registry), "--allow-private-networks", "--render", "never", "--db", db]
         slowly = ["--per-host-delay", "0.15", "--concurrency", "2"]
         process = subprocess.Popen(
-            [sys.executable, "-m", "tracker", *crawl, *slowly],
+            [sys.executable, "-m", "planvakt", *crawl, *slowly],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

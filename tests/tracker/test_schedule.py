@@ -95,7 +95,7 @@ def test_malformed_cron_expressions_are_refused(expression: str) -> None:
 def test_schedule_refuses_bad_options_before_it_starts(tmp_path: Path, arguments: list[str], message: str) -> None:
     from typer.testing import CliRunner
 
-    from tracker.cli import app
+    from planvakt.cli import app
 
     db = f"sqlite:///{tmp_path / 'planvakt.sqlite3'}"
     runner = CliRunner(env={"PLANVAKT_VAR_DIR": str(tmp_path / "var")})
@@ -426,7 +426,7 @@ def test_followup_job_confirms_a_suspected_vanish_hours_later_not_a_week_later(e
 
 def _schedule_command(db: str, registry: Path, *extra: str) -> list[str]:
     return [
-        sys.executable, "-m", "tracker", "schedule", "--db", db, "--registry", str(registry),
+        sys.executable, "-m", "planvakt", "schedule", "--db", db, "--registry", str(registry),
         "--allow-private-networks", "--per-host-delay", "0", "--render", "never", "--max-pages-per-site", "30",
         *extra,
     ]  # fmt: skip
@@ -494,7 +494,7 @@ def test_schedule_sweeps_delivers_the_alert_and_stops_on_sigterm(tmp_path: Path)
 def test_sigterm_interrupts_a_running_sweep_which_crawl_resume_finishes(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from tracker.cli import app
+    from planvakt.cli import app
 
     db = f"sqlite:///{tmp_path / 'planvakt.sqlite3'}"
     engine = storage.make_engine(db)

@@ -21,9 +21,9 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
+from planvakt.cli import app
 from tests.receivers import running_receiver
 from tracker import alert_store, storage
-from tracker.cli import app
 from tracker.config import Settings, load_settings
 from tracker.errors import SecretError
 from tracker.models import Delivery, Event, KommuneRow

@@ -34,9 +34,9 @@ from crawlers.testweb.documents import pdf_bytes
 from crawlers.testweb.plantexts import abuse_plan, general_violence_plan, short_plan
 from crawlers.testweb.server import MultiHostServer, Reply
 from crawlers.types import CrawlOptions
+from planvakt.cli import app
 from tracker import storage, watch_store
 from tracker.blobs import EvidenceStore
-from tracker.cli import app
 from tracker.domain import Country, Kommune
 from tracker.export import EVENTS_COLUMNS
 from tracker.models import KommuneRow, SiteCheck, WatchedPlan
@@ -448,7 +448,7 @@ def test_a_killed_crawl_loses_no_event_and_the_resumed_one_writes_none_twice(tmp
         )
         crawl = ["crawl", "--registry", str(registry), "--allow-private-networks", "--render", "never", "--db", db]
         process = subprocess.Popen(
-            [sys.executable, "-m", "tracker", *crawl, "--per-host-delay", "0.2", "--concurrency", "2"],
+            [sys.executable, "-m", "planvakt", *crawl, "--per-host-delay", "0.2", "--concurrency", "2"],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

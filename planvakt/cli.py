@@ -1,4 +1,8 @@
-"""The `planvakt` command line: parse options, build dependencies, call one function. No business rules here."""
+"""The `planvakt` command line: parse options, build dependencies, call one function. No business rules here.
+
+The app and the core commands live here; `schedule`, the alert commands and `serve` register on it from their own
+modules, which import only `planvakt.options` and `planvakt.wiring`, never this one.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ import logging
 import sys
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,10 +21,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from crawlers.types import CrawlOptions, RenderMode
-from tracker import review_store, storage
-from tracker.blobs import EvidenceStore
-from tracker.cli_options import (
+from crawlers.types import CrawlOptions
+from planvakt import cli_alerts, cli_schedule, cli_serve
+from planvakt.options import (
     AllowPrivateOption,
     ConcurrencyOption,
     CrawlKommuneOption,
@@ -31,7 +33,10 @@ from tracker.cli_options import (
     RegistryOption,
     RenderOption,
 )
-from tracker.config import Settings, load_settings
+from planvakt.wiring import RENDER_MODES, console, crawl_options, engine_for, fail, kommuner_from, settings_for
+from tracker import review_store, storage
+from tracker.blobs import EvidenceStore
+from tracker.config import Settings
 from tracker.domain import DocumentText, Kommune, Status
 from tracker.errors import TrackerError
 from tracker.export import (
@@ -42,7 +47,7 @@ from tracker.export import (
     plan_records,
     write_records,
 )
-from tracker.registry import builtin_registry, load_registry_csv, select
+from tracker.registry import load_registry_csv, select
 from tracker.secretbox import SecretKeys
 
 app = typer.Typer(
@@ -56,29 +61,6 @@ export_app = typer.Typer(help="Exports for journalists (CSV or JSON).", no_args_
 app.add_typer(db_app, name="db")
 app.add_typer(registry_app, name="registry")
 app.add_typer(export_app, name="export")
-
-console = Console(stderr=True, soft_wrap=True)
-
-
-def _settings(db: str | None) -> Settings:
-    settings = load_settings()
-    return replace(settings, database_url=db) if db else settings
-
-
-def _engine(settings: Settings, *, migrated: bool = True) -> Any:
-    engine = storage.make_engine(settings.resolved_database_url)
-    if migrated:
-        storage.check_migrated(engine)
-    return engine
-
-
-def _kommuner(registry: Path | None) -> list[Kommune]:
-    return load_registry_csv(registry) if registry else builtin_registry()
-
-
-def _fail(exc: Exception) -> typer.Exit:
-    console.print(f"[red]error:[/red] {exc}")
-    return typer.Exit(code=2)
 
 
 @app.callback()
@@ -95,8 +77,8 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
     """Create or migrate the database to the newest schema (alembic upgrade head); tighten the evidence store."""
-    settings = _settings(db)
-    storage.upgrade(_engine(settings, migrated=False), SecretKeys.from_settings(settings))
+    settings = settings_for(db)
+    storage.upgrade(engine_for(settings, migrated=False), SecretKeys.from_settings(settings))
     EvidenceStore.open(settings.resolved_evidence_dir)  # an older version's store gets owner-only modes here
     console.print(f"database ready: {settings.resolved_database_url}")
 
@@ -105,13 +87,13 @@ def db_upgrade(db: DbOption = None) -> None:
 def registry_load(registry: RegistryOption = None, db: DbOption = None) -> None:
     """Load the registry into the database (all 357 Norwegian and 98 Danish kommuner by default)."""
     try:
-        kommuner = _kommuner(registry)
-        factory = storage.make_session_factory(_engine(_settings(db)))
+        kommuner = kommuner_from(registry)
+        factory = storage.make_session_factory(engine_for(settings_for(db)))
         with factory.begin() as session:
             storage.sync_kommuner(session, kommuner)
             counts = storage.count_kommuner(session)
     except TrackerError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     typer.echo(
         f"loaded {len(kommuner)} kommuner; database now holds "
         + ", ".join(f"{n} {c}" for c, n in sorted(counts.items()))
@@ -134,43 +116,19 @@ def crawl(
 ) -> None:
     """Crawl kommune sites, find and classify their plans, and store a finding per kommune."""
     if render not in RENDER_MODES:
-        raise _fail(ValueError("--render must be auto, never or always"))
-    settings = _settings(db)
+        raise fail(ValueError("--render must be auto, never or always"))
+    settings = settings_for(db)
     try:
-        kommuner = _kommuner(registry)
+        kommuner = kommuner_from(registry)
         if kommune:
             kommuner = select(kommuner, kommune)
-        engine = _engine(settings)
+        engine = engine_for(settings)
     except TrackerError as exc:
-        raise _fail(exc) from exc
-    options = _crawl_options(settings, max_pages_per_site, per_host_delay, concurrency, render, allow_private_networks)
+        raise fail(exc) from exc
+    options = crawl_options(settings, max_pages_per_site, per_host_delay, concurrency, render, allow_private_networks)
     run_id = _run(settings, engine, kommuner, options, resume=resume)
     typer.echo(f"crawl run {run_id} finished")
     _print_findings(engine)
-
-
-RENDER_MODES: dict[str, RenderMode] = {"auto": "auto", "never": "never", "always": "always"}
-
-
-def _crawl_options(
-    settings: Settings,
-    max_pages: int | None,
-    delay: float | None,
-    concurrency: int | None,
-    render: str,
-    allow_private: bool,
-) -> CrawlOptions:
-    base = CrawlOptions()
-    return replace(
-        base,
-        user_agent=settings.user_agent or base.user_agent,
-        max_pages_per_site=max_pages if max_pages is not None else settings.max_pages_per_site,
-        per_host_delay=delay if delay is not None else settings.per_host_delay,
-        concurrency=concurrency if concurrency is not None else settings.concurrency,
-        render=RENDER_MODES[render],
-        allow_private_networks=allow_private,
-        chromium_path=settings.chromium_path,
-    )
 
 
 def _run(settings: Settings, engine: Any, kommuner: list[Kommune], options: CrawlOptions, *, resume: bool) -> int:
@@ -289,12 +247,12 @@ def _export(
     db: str | None,
 ) -> None:
     if format not in ("csv", "json"):
-        raise _fail(ValueError("--format must be csv or json"))
+        raise fail(ValueError("--format must be csv or json"))
     fmt: ExportFormat = "csv" if format == "csv" else "json"
     try:
-        factory = storage.make_session_factory(_engine(_settings(db)))
+        factory = storage.make_session_factory(engine_for(settings_for(db)))
     except TrackerError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     with factory() as session:
         target = out.open("w", encoding="utf-8", newline="") if out else nullcontext(sys.stdout)
         with target as handle:
@@ -327,13 +285,13 @@ def demo(
     """Start the bundled demo web on loopback addresses, crawl it, and print the findings table."""
     from crawlers.testweb import build_demo_web
 
-    settings = _settings(db)
-    engine = _engine(settings, migrated=False)
+    settings = settings_for(db)
+    engine = engine_for(settings, migrated=False)
     storage.upgrade(engine, SecretKeys.from_settings(settings))
     with build_demo_web() as web:
         registry = web.write_registry(settings.var_dir / "demo-registry.csv")
         kommuner = load_registry_csv(registry)
-        options = _crawl_options(settings, 120, per_host_delay, 16, "auto", True)
+        options = crawl_options(settings, 120, per_host_delay, 16, "auto", True)
         started = datetime.now()
         run_id = _run(settings, engine, kommuner, options, resume=False)
         console.print(
@@ -349,9 +307,9 @@ def reclassify_command(db: DbOption = None) -> None:
     from tracker.reclassify import reclassify
 
     try:
-        factory = storage.make_session_factory(_engine(_settings(db)))
+        factory = storage.make_session_factory(engine_for(settings_for(db)))
     except TrackerError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     report = reclassify(factory, today=utc_now().date(), now=utc_now)
     typer.echo(
         f"classifier {report.version}: read {report.documents_read} documents, re-decided "
@@ -392,7 +350,7 @@ def evaluate(
     try:
         report = evaluate_corpus(corpus_dir, read_binary=_read_corpus_file)
     except ValueError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     typer.echo(format_report(report))
 
 
@@ -425,14 +383,6 @@ def export_events(
     )
 
 
-from tracker.cli_schedule import register as _register_schedule  # noqa: E402
-
-_register_schedule(app)
-
-from tracker.cli_alerts import register as _register_alerts  # noqa: E402
-
-_register_alerts(app)
-
-from tracker.cli_serve import register as _register_serve  # noqa: E402
-
-_register_serve(app)
+cli_schedule.register(app)
+cli_alerts.register(app)
+cli_serve.register(app)

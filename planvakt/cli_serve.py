@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tracker.cli_options import DbOption
+from planvakt.options import DbOption
 from tracker.config import load_settings
 
 

@@ -1,5 +1,5 @@
 """`planvakt subscribe …`, `planvakt subscriptions …` and `planvakt alerts …`: parse, build dependencies, call one
-function. Registered on the main app by `register(app)` at the end of `tracker/cli.py`.
+function. Registered on the main app by `register(app)` at the end of `planvakt/cli.py`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
+from planvakt.options import AllowPrivateOption, DbOption
 from tracker import alert_store, storage
-from tracker.cli_options import AllowPrivateOption, DbOption
 from tracker.clock import utc_now
 from tracker.config import Settings, load_settings
 from tracker.errors import TrackerError

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from tracker.cli_options import (
+from planvakt.options import (
     AllowPrivateOption,
     ConcurrencyOption,
     CrawlKommuneOption,
@@ -22,6 +22,7 @@ from tracker.cli_options import (
     RegistryOption,
     RenderOption,
 )
+from planvakt.wiring import RENDER_MODES, crawl_options, engine_for, fail, kommuner_from, settings_for
 from tracker.errors import TrackerError
 
 logger = logging.getLogger(__name__)
@@ -56,27 +57,26 @@ def schedule(
     db: DbOption = None,
 ) -> None:
     """Run the scheduler in the foreground: weekly sweep, follow-ups of suspected vanishes, alerts every minute."""
-    from tracker.cli import RENDER_MODES, _crawl_options, _engine, _fail, _kommuner, _settings
     from tracker.registry import select
     from tracker.schedule import Runtime, ScheduleOptions, run_scheduler, sweep_trigger
 
     if render not in RENDER_MODES:
-        raise _fail(ValueError("--render must be auto, never or always"))
-    settings = _settings(db)
+        raise fail(ValueError("--render must be auto, never or always"))
+    settings = settings_for(db)
     cron = sweep_cron or settings.sweep_cron
     try:
         sweep_trigger(cron)
-        kommuner = _kommuner(registry)  # read now so a bad registry or --kommune fails at start, not at 03:00
+        kommuner = kommuner_from(registry)  # read now so a bad registry or --kommune fails at start, not at 03:00
         if kommune:
             select(kommuner, kommune)
-        _engine(settings).dispose()
+        engine_for(settings).dispose()
     except (TrackerError, ValueError) as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     options = ScheduleOptions(
         sweep_cron=cron,
         registry=registry,
         kommuner=tuple(kommune or ()),
-        crawl=_crawl_options(settings, max_pages_per_site, per_host_delay, concurrency, render, allow_private_networks),
+        crawl=crawl_options(settings, max_pages_per_site, per_host_delay, concurrency, render, allow_private_networks),
         followup_every=timedelta(seconds=followup_every),
         alerts_every=timedelta(seconds=alerts_every),
         run_for=timedelta(seconds=run_for) if run_for is not None else None,

@@ -1,0 +1,69 @@
+"""What several commands build from their options, written once: settings, the engine, the kommuner, crawl options;
+and how a command ends on a failure it can explain (exit code 2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from crawlers.types import CrawlOptions, RenderMode
+from tracker import storage
+from tracker.config import Settings, load_settings
+from tracker.domain import Kommune
+from tracker.registry import builtin_registry, load_registry_csv
+
+console = Console(stderr=True, soft_wrap=True)
+
+RENDER_MODES: dict[str, RenderMode] = {"auto": "auto", "never": "never", "always": "always"}
+
+
+def settings_for(db: str | None) -> Settings:
+    """The settings from the environment, with `--db` (when given) as the database URL."""
+    settings = load_settings()
+    return replace(settings, database_url=db) if db else settings
+
+
+def engine_for(settings: Settings, *, migrated: bool = True) -> Any:
+    """The settings' engine; raises `TrackerError` unless the schema is current (`migrated=False` skips the check)."""
+    engine = storage.make_engine(settings.resolved_database_url)
+    if migrated:
+        storage.check_migrated(engine)
+    return engine
+
+
+def kommuner_from(registry: Path | None) -> list[Kommune]:
+    """The kommuner of a registry CSV, or the built-in registry; raises `RegistryError` on a bad file."""
+    return load_registry_csv(registry) if registry else builtin_registry()
+
+
+def crawl_options(
+    settings: Settings,
+    max_pages: int | None,
+    delay: float | None,
+    concurrency: int | None,
+    render: str,
+    allow_private: bool,
+) -> CrawlOptions:
+    """Crawl options: a command-line value where given, else the setting; `render` must be a key of RENDER_MODES."""
+    base = CrawlOptions()
+    return replace(
+        base,
+        user_agent=settings.user_agent or base.user_agent,
+        max_pages_per_site=max_pages if max_pages is not None else settings.max_pages_per_site,
+        per_host_delay=delay if delay is not None else settings.per_host_delay,
+        concurrency=concurrency if concurrency is not None else settings.concurrency,
+        render=RENDER_MODES[render],
+        allow_private_networks=allow_private,
+        chromium_path=settings.chromium_path,
+    )
+
+
+def fail(exc: Exception) -> typer.Exit:
+    """Print the error on standard error; the caller raises the returned exit (code 2)."""
+    console.print(f"[red]error:[/red] {exc}")
+    return typer.Exit(code=2)
