@@ -9,6 +9,7 @@ in nesting depth, so a hostile page of unclosed tags is flattened to 512 levels 
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ logger = logging.getLogger(__name__)
 MAX_PARSE_CHARS = 8_000_000
 #: open elements a page may nest: Chromium's limit (kMaximumHTMLParserDOMTreeDepth)
 MAX_DEPTH = 512
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # a start tag, end tag or comment opener; possessive quantifiers and `[^<>]` so a tag never closed costs
 # only the characters up to the next `<`
 _TAG = re.compile(r"<(?:(?P<comment>!--)|(?P<close>/)?(?P<name>[A-Za-z][^\s/<>]*+)(?P<attrs>[^<>]*+)>)")
@@ -34,20 +36,22 @@ _VOID = frozenset(
     | {"keygen", "frame", "basefont", "bgsound", "image"}
 )
 # end tags implied by a sibling or the table and document structure, not worth a place on the stack
-_UNCOUNTED = frozenset({"option", "optgroup", "thead", "tbody", "tfoot", "colgroup", "caption"})
-_UNCOUNTED |= {"rb", "rt", "rp", "rtc", "html", "head", "body"}
+_UNCOUNTED = frozenset(
+    {"thead", "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rp", "rtc", "html", "head", "body"}
+)
 # WHATWG tree construction, the parts that keep real pages shallow: a new cell closes back to its row or
 # table, a new row back to its table ...
 _CELL_PARENTS = {"td": frozenset({"tr", "table"}), "th": frozenset({"tr", "table"}), "tr": frozenset({"table"})}
 # ... a new <li> (<dd>, <dt>) closes the open one unless a "special" element other than address, div or p
-# stands between them ...
-_ITEMS = {"li": "li", "dd": "dd_dt", "dt": "dd_dt"}
+# stands between them (an item of the other kind is one) ...
+_ITEMS = {"li": ("li", "li_stop"), "dd": ("dd_dt", "dd_dt_stop"), "dt": ("dd_dt", "dd_dt_stop")}
 _ITEM_STOPS = frozenset(
     {"applet", "article", "aside", "blockquote", "button", "center", "details", "dir", "dl", "fieldset"}
     | {"figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup"}
     | {"listing", "main", "marquee", "menu", "nav", "object", "ol", "pre", "search", "section", "select"}
-    | {"summary", "table", "td", "th", "tr", "template", "ul", "svg", "math"}
+    | {"summary", "table", "td", "th", "tr", "template", "ul", "svg", "math", "caption", "iframe", "textarea"}
 )
+_SPECIAL = _ITEM_STOPS | {"address", "div", "p", "li", "dd", "dt"}
 # ... a block start tag closes an open <p> unless a button-scope boundary stands between them ...
 _CLOSES_P = frozenset(
     {"address", "article", "aside", "blockquote", "center", "details", "dialog", "dir", "div", "dl", "dd", "dt"}
@@ -55,27 +59,36 @@ _CLOSES_P = frozenset(
     | {"search", "section", "summary", "ul", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "listing", "form"}
     | {"table", "li"}
 )
-_P_SCOPE = frozenset({"applet", "caption", "table", "td", "th", "marquee", "object", "template", "button"})
-_P_SCOPE |= {"svg", "math"}
-# ... and a second <a> (<nobr>, <button>, <form>) closes the first
-_SELF_CLOSING = frozenset({"a", "nobr", "button", "form"})
+# ... an end tag closes its element only when no scope boundary stands between (else it is ignored) ...
+_SCOPE = frozenset({"applet", "caption", "table", "td", "th", "marquee", "object", "template"})
+_SCOPE |= {"foreignobject", "desc", "mi", "mo", "mn", "ms", "mtext", "annotation-xml"}
+_END_SCOPES = {"p": "button_scope", "li": "list_scope", "td": "table_only", "th": "table_only", "tr": "table_only"}
+_END_SCOPES["table"] = "none"
+# ... a formatting element before a special one is not closed by its end tag or a second <a>: the adoption
+# agency keeps the depth (counted as kept here) ...
+_FORMATTING = frozenset({"a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt"})
+_FORMATTING |= {"u"}
+# ... a second <a> (<nobr>) closes the first, a second <button> in scope too, a <form> in a form is ignored
+_SELF_CLOSING = frozenset({"a", "nobr"})
 # elements whose text is read node by node (a heading's, a list item's, a cell's): each read costs the text
 # nested inside, so nested in themselves more than _SELF_NEST_MAX deep they are dropped too (no real page
 # nests lists or tables that deep; 256 nested <li> over 1 MB of text took 9.5 s in extract_html)
 _SELF_NEST_MAX = 10
 _SELF_NEST_GROUPS = {"li": "li", "dd": "dd_dt", "dt": "dd_dt", "td": "cell", "th": "cell", "pre": "pre"}
-_SELF_NEST_GROUPS |= {name: "heading" for name in ("h1", "h2", "h3", "h4", "h5", "h6")}
+_SELF_NEST_GROUPS |= {name: "heading" for name in _HEADINGS}
 # start tags kept past MAX_DEPTH (by up to _KEEP_SLACK levels): links, headings and search forms are what
 # the crawler reads, and none of them nests in itself
 _KEEP = frozenset({"a", "form", "select", "h1", "h2", "h3", "h4", "h5", "h6"})
 _KEEP_SLACK = 64
-_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-# HTML start tags that end <svg>/<math> content (WHATWG "parsing main inforeign")
+# HTML start tags that end <svg>/<math> content (WHATWG "parsing main inforeign"; <font> with attributes)
 _BREAKOUT = frozenset(
     {"b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em", "embed", "hr", "i"}
     | {"img", "li", "listing", "menu", "meta", "nobr", "ol", "p", "pre", "ruby", "s", "small", "span", "strong"}
-    | {"strike", "sub", "sup", "table", "tt", "u", "ul", "var", "font", "h1", "h2", "h3", "h4", "h5", "h6"}
+    | {"strike", "sub", "sup", "table", "tt", "u", "ul", "var", "h1", "h2", "h3", "h4", "h5", "h6"}
 )
+_FONT_BREAKOUT = re.compile(r"\b(?:color|face|size)\s*=", re.IGNORECASE)
+# where HTML content goes on inside <svg>/<math>
+_INTEGRATION = frozenset({"foreignobject", "desc", "mi", "mo", "mn", "ms", "mtext", "annotation-xml"})
 
 
 def _group_index() -> dict[str, tuple[str, ...]]:
@@ -84,10 +97,17 @@ def _group_index() -> dict[str, tuple[str, ...]]:
         "li": {"li"},
         "dd_dt": {"dd", "dt"},
         "p": {"p"},
-        "item_stop": _ITEM_STOPS,
-        "p_scope": _P_SCOPE,
+        "li_stop": _ITEM_STOPS | {"dd", "dt"},
+        "dd_dt_stop": _ITEM_STOPS | {"li"},
+        "p_scope": _SCOPE | {"button", "svg", "math"},
+        "special": _SPECIAL,
+        "scope": _SCOPE,
+        "button_scope": _SCOPE | {"button"},
+        "list_scope": _SCOPE | {"ul", "ol"},
+        "table_only": {"table"},
         "foreign": {"svg", "math"},
-        "heading": _HEADING_TAGS,
+        "integration": _INTEGRATION,
+        "heading": _HEADINGS,
         "cell": {"td", "th"},
         "pre": {"pre"},
     }
@@ -101,7 +121,6 @@ def _group_index() -> dict[str, tuple[str, ...]]:
 _GROUPS = _group_index()
 
 _SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "sms:", "ftp:", "file:")
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _WS = re.compile(r"\s+")
 #: root elements of single-page-app frameworks
 _APP_ROOTS = ("#root", "#app", "#__next", "#__nuxt", "[ng-app]", "[data-reactroot]", "app-root", "#svelte")
@@ -164,47 +183,51 @@ def guard_html(html: str) -> GuardedHtml:
 
 
 class _OpenElements:
-    """The tree builder's stack of open elements, by tag name, with the topmost member of each group at hand."""
+    """The tree builder's stack of open elements, by tag name, with the topmost of each name and group at hand."""
 
     def __init__(self) -> None:
         self.names: list[str] = []
-        self.count: dict[str, int] = {}
+        self.where: dict[str, list[int]] = {}  # tag name -> stack indices where it is open, bottom first
         self.tops: dict[str, list[int]] = {group: [] for groups in _GROUPS.values() for group in groups}
+        self.tops["none"] = []
 
     def push(self, name: str) -> None:
         for group in _GROUPS.get(name, ()):
             self.tops[group].append(len(self.names))
+        self.where.setdefault(name, []).append(len(self.names))
         self.names.append(name)
-        self.count[name] = self.count.get(name, 0) + 1
 
     def pop_to(self, depth: int) -> None:
         """Close elements until `depth` are open."""
         while len(self.names) > depth:
             name = self.names.pop()
-            self.count[name] -= 1
+            self.where[name].pop()
             for group in _GROUPS.get(name, ()):
                 self.tops[group].pop()
 
-    def pop_through(self, name: str) -> None:
-        """Close the topmost `name` and everything opened inside it; `name` must be open."""
-        depth = len(self.names) - 1
-        while self.names[depth] != name:
-            depth -= 1
-        self.pop_to(depth)
+    def index(self, name: str) -> int:
+        """Stack index of the topmost open `name`, -1 when none is open."""
+        found = self.where.get(name)
+        return found[-1] if found else -1
 
     def top(self, group: str) -> int:
-        """Index of the topmost open element of `group`, -1 when none is open."""
+        """Stack index of the topmost open element of `group`, -1 when none is open."""
         found = self.tops[group]
         return found[-1] if found else -1
+
+    def foreign(self) -> bool:
+        """Inside <svg>/<math> content, not back in HTML through a <foreignObject> or the like."""
+        return self.top("foreign") > self.top("integration")
 
 
 def _flatten(html: str) -> tuple[str, int, int]:
     """Drop start tags (and their end tags) nested too deep; (html, dropped past MAX_DEPTH, self-nested dropped).
 
-    A linear approximation of the tree builder: void and structural elements are not counted, an end tag
-    closes back to its element, and the rules that close elements implicitly on real pages (a new <li>, cell,
-    row, block or <a>) are followed (see _CELL_PARENTS and below). Where it is unsure it counts too deep,
-    which only drops tags on pages far past any real nesting.
+    A linear approximation of the WHATWG tree builder's stack of open elements: void and structural elements
+    are not counted, an end tag closes back to its element when the spec would, and the rules that close
+    elements implicitly on real pages (a new <li>, cell, row, heading, block or <a>) are followed (see the
+    tables above). Where it is unsure it keeps an element open: counting too deep only drops tags on pages
+    far past any real nesting, counting too shallow would let a hostile one through.
     """
     stack = _OpenElements()
     dropped: dict[str, int] = {}
@@ -226,19 +249,25 @@ def _flatten(html: str) -> tuple[str, int, int]:
                 dropped[name] -= 1
                 pieces.append(html[kept_from : tag.start()])
                 kept_from = tag.end()
-            elif stack.count.get(name):
-                stack.pop_through(name)
+            else:
+                _close(stack, name)
             continue
-        if name in _RAW_TEXT:
-            closing = re.compile(rf"</{name}\b", re.IGNORECASE).search(html, tag.end())
-            skip_to = len(html) if closing is None else closing.start()
-            continue
-        if name in _BREAKOUT and stack.top("foreign") >= 0:
-            stack.pop_to(stack.tops["foreign"][0])  # HTML content ends the <svg>/<math> it stood in
-        foreign = stack.top("foreign") >= 0
-        if name in _VOID or name in _UNCOUNTED or (foreign and attrs.endswith("/")):
-            continue
-        if not foreign:
+        foreign = stack.foreign()
+        if foreign and (name in _BREAKOUT or (name == "font" and _FONT_BREAKOUT.search(attrs))):
+            # HTML content ends the <svg>/<math> it stood in
+            roots = stack.tops["foreign"]
+            stack.pop_to(roots[bisect.bisect_right(roots, stack.top("integration"))])
+            foreign = stack.foreign()
+        if foreign:
+            if attrs.endswith("/"):
+                continue  # "/>" closes a foreign element
+        else:
+            if name in _RAW_TEXT:
+                closing = re.compile(rf"</{name}\b", re.IGNORECASE).search(html, tag.end())
+                skip_to = len(html) if closing is None else closing.start()
+                continue
+            if name in _VOID or name in _UNCOUNTED or (name == "form" and stack.index("form") >= 0):
+                continue  # a <form> in a form is ignored
             _close_implied(stack, name)
         depth = len(stack.names)
         group = _SELF_NEST_GROUPS.get(name)
@@ -258,21 +287,42 @@ def _flatten(html: str) -> tuple[str, int, int]:
     return "".join(pieces), too_deep, self_nested
 
 
+def _close(stack: _OpenElements, name: str) -> None:
+    """End tag `name`: close back to its element when nothing the spec stops at stands between."""
+    index = stack.index(name)
+    if index < 0:
+        return
+    if stack.top(_END_SCOPES.get(name, "scope")) > index:
+        return  # out of scope: ignored
+    if name in _FORMATTING and stack.top("special") > index:
+        return  # the adoption agency: a block inside stays open
+    stack.pop_to(index)
+
+
 def _close_implied(stack: _OpenElements, name: str) -> None:
     """Close what HTML closes when start tag `name` comes: the open item, cell, row, heading, <p> or <a>."""
     if name in _ITEMS:
-        item = stack.top(_ITEMS[name])
-        if item >= 0 and stack.top("item_stop") < item:
+        group, stops = _ITEMS[name]
+        item = stack.top(group)
+        if item >= 0 and stack.top(stops) < item:
             stack.pop_to(item)
-    elif name in _CELL_PARENTS and stack.count.get("table"):
+    elif name in _CELL_PARENTS and stack.index("table") >= 0:
         parents = _CELL_PARENTS[name]
         depth = len(stack.names)
         while stack.names[depth - 1] not in parents:
             depth -= 1
         stack.pop_to(depth)
-    elif name in _SELF_CLOSING and stack.count.get(name):
-        stack.pop_through(name)
-    elif name in _HEADING_TAGS and stack.names and stack.names[-1] in _HEADING_TAGS:
+    elif name in _SELF_CLOSING:
+        index = stack.index(name)
+        if index >= 0 and stack.top("special") < index:
+            stack.pop_to(index)
+    elif name == "button":
+        index = stack.index(name)
+        if index >= 0 and stack.top("scope") < index:
+            stack.pop_to(index)
+    elif name == "option" and stack.names and stack.names[-1] == "option":
+        stack.pop_to(len(stack.names) - 1)
+    elif name in _HEADINGS and stack.names and stack.names[-1] in _HEADINGS:
         stack.pop_to(len(stack.names) - 1)
     if name in _CLOSES_P:
         paragraph = stack.top("p")

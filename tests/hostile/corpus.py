@@ -48,6 +48,10 @@ def _sitemap_cases() -> list[Case]:
     ]
 
 
+def _repeated(unit: str, times: int = 40_000) -> Callable[[], str]:
+    return lambda: "<body>" + unit * times
+
+
 def _html_cases() -> list[Case]:
     text = "ord " * 250_000  # 1 MB of text
     links = "".join(f"<a href='/side{i}'>Side {i}</a>" for i in range(6))
@@ -76,6 +80,20 @@ def _html_cases() -> list[Case]:
             "80 s",
         ),
         Case("html: 9 MB page", "html", lambda: "<body><p>" + "plan " * 1_800_000, "cut at 8M characters"),
+        # tag soups a fuzzer found nesting past the first depth guard (tree depth in thousands at 6,000 tags)
+        *(
+            Case(f"html: 40k x {unit}", "html", _repeated(unit), "quadratic")
+            for unit in (
+                "<li><dd>",
+                "<math><iframe><div>",
+                "<math><tbody>x",
+                "<option><address>",
+                "<pre><a/>x",
+                "<tr><dl><x-y><form/>x",
+                "<svg><foreignObject><div/>",
+                "<li><ul></li>",
+            )
+        ),
     ]
 
 
