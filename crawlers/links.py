@@ -36,9 +36,7 @@ _VOID = frozenset(
     | {"keygen", "frame", "basefont", "bgsound", "image"}
 )
 # end tags implied by a sibling or the table and document structure, not worth a place on the stack
-_UNCOUNTED = frozenset(
-    {"thead", "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rp", "rtc", "html", "head", "body"}
-)
+_UNCOUNTED = frozenset({"thead", "tbody", "tfoot", "colgroup", "rb", "rt", "rp", "rtc", "html", "head", "body"})
 # WHATWG tree construction, the parts that keep real pages shallow: a new cell closes back to its row or
 # table, a new row back to its table ...
 _CELL_PARENTS = {"td": frozenset({"tr", "table"}), "th": frozenset({"tr", "table"}), "tr": frozenset({"table"})}
@@ -50,6 +48,8 @@ _ITEM_STOPS = frozenset(
     | {"figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup"}
     | {"listing", "main", "marquee", "menu", "nav", "object", "ol", "pre", "search", "section", "select"}
     | {"summary", "table", "td", "th", "tr", "template", "ul", "svg", "math", "caption", "iframe", "textarea"}
+    | {"noscript", "noembed", "noframes", "frameset", "xmp", "plaintext", "title", "foreignobject", "desc"}
+    | {"mi", "mo", "mn", "ms", "mtext", "annotation-xml"}
 )
 _SPECIAL = _ITEM_STOPS | {"address", "div", "p", "li", "dd", "dt"}
 # ... a block start tag closes an open <p> unless a button-scope boundary stands between them ...
@@ -64,12 +64,17 @@ _SCOPE = frozenset({"applet", "caption", "table", "td", "th", "marquee", "object
 _SCOPE |= {"foreignobject", "desc", "mi", "mo", "mn", "ms", "mtext", "annotation-xml"}
 _END_SCOPES = {"p": "button_scope", "li": "list_scope", "td": "table_only", "th": "table_only", "tr": "table_only"}
 _END_SCOPES["table"] = "none"
-# ... a formatting element before a special one is not closed by its end tag or a second <a>: the adoption
-# agency keeps the depth (counted as kept here) ...
+# ... formatting elements closed by anything but their own end tag are opened again before the next text
+# or inline tag (the list of active formatting elements: at most 3 alike, cleared at a cell's end) ...
 _FORMATTING = frozenset({"a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt"})
 _FORMATTING |= {"u"}
-# ... a second <a> (<nobr>) closes the first, a second <button> in scope too, a <form> in a form is ignored
-_SELF_CLOSING = frozenset({"a", "nobr"})
+_MARKERS = frozenset({"td", "th", "caption", "applet", "object", "marquee", "template"})
+_NO_RECONSTRUCT = frozenset({"hr", "plaintext", "table", "template", "caption", "iframe", "textarea", "frameset"})
+#: formatting elements one cell or page keeps open or to reopen: past it, new ones are dropped (real pages
+#: keep a handful; each costs a step at every reopening, in lexbor and here)
+_FORMATTING_MAX = 32
+_TEXT = re.compile(r"\S")
+# ... a second <button> in scope closes the first, a <form> in a form is ignored
 # elements whose text is read node by node (a heading's, a list item's, a cell's): each read costs the text
 # nested inside, so nested in themselves more than _SELF_NEST_MAX deep they are dropped too (no real page
 # nests lists or tables that deep; 256 nested <li> over 1 MB of text took 9.5 s in extract_html)
@@ -164,15 +169,17 @@ def guard_html(html: str) -> GuardedHtml:
     lexbor itself is quadratic in nesting depth (measured 2026-12-04: 100k unclosed <div>, 0.5 MB, took 21 s of CPU;
     walking the tree afterwards took milliseconds): every block start tag scans the stack of open elements
     for a <p> to close. Start tags that would nest deeper than MAX_DEPTH are dropped, with their end tags,
-    as Chromium caps its tree at 512 levels; their text is kept, and so are links, headings and forms. A page
-    that needed a cut says so in `cut`. Ordinary pages come back unchanged (the same string).
+    as Chromium caps its tree at 512 levels; their text is kept, and so are links, headings and forms. So are
+    list items, cells and headings nested over 10 in themselves, and formatting tags past 32 open at once. A
+    page that needed a cut says so in `cut`. Ordinary pages come back unchanged (the same string); none of
+    4,500 real HTML files (docs on this machine, up to 15 MB) was flattened, the biggest were cut at 8M.
     """
     cut: list[str] = []
     if len(html) > MAX_PARSE_CHARS:
         cut.append(f"only the first {MAX_PARSE_CHARS} of {len(html)} characters parsed")
         html = html[:MAX_PARSE_CHARS]
     if html.count("<") > _SELF_NEST_MAX:  # fewer tags than that cannot nest too deep
-        html, too_deep, self_nested = _flatten(html)
+        html, too_deep, self_nested, formatting = _flatten(html)
         if too_deep:
             cut.append(f"{too_deep} start tags nested deeper than {MAX_DEPTH} levels dropped")
         if self_nested:
@@ -182,28 +189,88 @@ def guard_html(html: str) -> GuardedHtml:
     return GuardedHtml(html, "; ".join(cut))
 
 
+class _Formatting:
+    """An entry of the list of active formatting elements: `index` on the stack, -1 while closed (to reopen)."""
+
+    __slots__ = ("name", "key", "index")
+
+    def __init__(self, name: str, key: str) -> None:
+        self.name, self.key, self.index = name, key, -1
+
+
 class _OpenElements:
-    """The tree builder's stack of open elements, by tag name, with the topmost of each name and group at hand."""
+    """The tree builder's stack of open elements, by tag name, with the topmost of each name and group at hand,
+    and its list of active formatting elements (one segment per open cell or other marker)."""
 
     def __init__(self) -> None:
         self.names: list[str] = []
+        self.entries: list[_Formatting | None] = []  # parallel to names: the list entry of a formatting element
         self.where: dict[str, list[int]] = {}  # tag name -> stack indices where it is open, bottom first
         self.tops: dict[str, list[int]] = {group: [] for groups in _GROUPS.values() for group in groups}
         self.tops["none"] = []
+        self.active: list[list[_Formatting]] = [[]]  # segments of the active formatting list, last is current
+        self.closed = [0]  # per segment: entries closed, waiting to be reopened
 
-    def push(self, name: str) -> None:
+    def push(self, name: str, entry: _Formatting | None = None) -> None:
         for group in _GROUPS.get(name, ()):
             self.tops[group].append(len(self.names))
         self.where.setdefault(name, []).append(len(self.names))
+        if entry is not None:
+            entry.index = len(self.names)
         self.names.append(name)
+        self.entries.append(entry)
+        if name in _MARKERS:
+            self.active.append([])
+            self.closed.append(0)
 
     def pop_to(self, depth: int) -> None:
-        """Close elements until `depth` are open."""
+        """Close elements until `depth` are open; formatting elements among them wait to be reopened."""
         while len(self.names) > depth:
             name = self.names.pop()
+            entry = self.entries.pop()
             self.where[name].pop()
             for group in _GROUPS.get(name, ()):
                 self.tops[group].pop()
+            if entry is not None:
+                entry.index = -1
+                self.closed[-1] += 1
+            if name in _MARKERS:  # a cell's end clears the formatting opened in it
+                self.active.pop()
+                self.closed.pop()
+
+    def add_formatting(self, name: str, key: str) -> None:
+        """Open formatting element `name`; a fourth one alike (name and attributes) drops the first from the list."""
+        current = self.active[-1]
+        alike = [entry for entry in current if entry.key == key]
+        if len(alike) >= 3:
+            self.forget(alike[0])
+        entry = _Formatting(name, key)
+        current.append(entry)
+        self.push(name, entry)
+
+    def forget(self, entry: _Formatting) -> None:
+        """Take `entry` off the active formatting list (an element still open stays open)."""
+        self.active[-1].remove(entry)
+        if entry.index < 0:
+            self.closed[-1] -= 1
+        else:
+            self.entries[entry.index] = None
+
+    def reopen(self) -> None:
+        """Reconstruct the active formatting elements: reopen, in order, those closed by something else."""
+        if not self.closed[-1]:
+            return
+        for entry in self.active[-1]:
+            if entry.index < 0:
+                self.push(entry.name, entry)
+        self.closed[-1] = 0
+
+    def formatting(self, name: str) -> _Formatting | None:
+        """The last entry for `name` in the current segment of the active formatting list."""
+        for entry in reversed(self.active[-1]):
+            if entry.name == name:
+                return entry
+        return None
 
     def index(self, name: str) -> int:
         """Stack index of the topmost open `name`, -1 when none is open."""
@@ -220,28 +287,33 @@ class _OpenElements:
         return self.top("foreign") > self.top("integration")
 
 
-def _flatten(html: str) -> tuple[str, int, int]:
-    """Drop start tags (and their end tags) nested too deep; (html, dropped past MAX_DEPTH, self-nested dropped).
+def _flatten(html: str) -> tuple[str, int, int, int]:
+    """Drop start tags (and their end tags) nested too deep: (html, dropped past MAX_DEPTH, self-nested dropped,
+    formatting dropped past _FORMATTING_MAX).
 
     A linear approximation of the WHATWG tree builder's stack of open elements: void and structural elements
-    are not counted, an end tag closes back to its element when the spec would, and the rules that close
-    elements implicitly on real pages (a new <li>, cell, row, heading, block or <a>) are followed (see the
-    tables above). Where it is unsure it keeps an element open: counting too deep only drops tags on pages
-    far past any real nesting, counting too shallow would let a hostile one through.
+    are not counted, an end tag closes back to its element when the spec would, the rules that close elements
+    implicitly on real pages (a new <li>, cell, row, heading, block or <a>) are followed, and formatting
+    elements closed that way are reopened (see the tables above). Where it is unsure it keeps an element open:
+    counting too deep only drops tags on pages far past any real nesting, too shallow would let one through.
     """
     stack = _OpenElements()
     dropped: dict[str, int] = {}
     pieces: list[str] = []
     kept_from = 0
-    too_deep = self_nested = 0
+    too_deep = self_nested = formatting = 0
     skip_to = 0  # end of a comment or of raw text (script, style ...), where tags are only text
+    text_from = 0  # end of the last tag: text after it reopens closed formatting elements
     for tag in _TAG.finditer(html):
         if tag.start() < skip_to:
             continue
+        if stack.closed[-1] and not stack.foreign() and _TEXT.search(html, text_from, tag.start()):
+            stack.reopen()
+        text_from = tag.end()
         comment, close, name, attrs = tag.groups()
         if comment is not None:
             end = html.find("-->", tag.end())
-            skip_to = len(html) if end == -1 else end + 3
+            skip_to = text_from = len(html) if end == -1 else end + 3
             continue
         name = name.lower()
         if close:
@@ -249,9 +321,12 @@ def _flatten(html: str) -> tuple[str, int, int]:
                 dropped[name] -= 1
                 pieces.append(html[kept_from : tag.start()])
                 kept_from = tag.end()
+            elif name in _FORMATTING and not stack.foreign():
+                _adoption_agency(stack, name)
             else:
                 _close(stack, name)
             continue
+        before = len(stack.names)
         foreign = stack.foreign()
         if foreign and (name in _BREAKOUT or (name == "font" and _FONT_BREAKOUT.search(attrs))):
             # HTML content ends the <svg>/<math> it stood in
@@ -264,27 +339,71 @@ def _flatten(html: str) -> tuple[str, int, int]:
         else:
             if name in _RAW_TEXT:
                 closing = re.compile(rf"</{name}\b", re.IGNORECASE).search(html, tag.end())
-                skip_to = len(html) if closing is None else closing.start()
+                skip_to = text_from = len(html) if closing is None else closing.start()
                 continue
-            if name in _VOID or name in _UNCOUNTED or (name == "form" and stack.index("form") >= 0):
+            if name in _VOID:
+                stack.reopen()
+                continue
+            if name in _UNCOUNTED or (name == "form" and stack.index("form") >= 0):
                 continue  # a <form> in a form is ignored
+            if name == "caption" and stack.index("table") < 0:
+                continue  # outside a table it is ignored
+            if name in ("svg", "math") and attrs.endswith("/"):
+                continue  # "<svg/>" opens and closes at once
             _close_implied(stack, name)
+        # a tag that closed something is kept whatever the caps say: it does not deepen the page, and its
+        # closing must happen in the parser as it did here
+        closer = len(stack.names) < before
+        if not foreign and name not in _CLOSES_P and name not in _NO_RECONSTRUCT:
+            stack.reopen()
         depth = len(stack.names)
         group = _SELF_NEST_GROUPS.get(name)
+        if closer and (foreign or name not in _FORMATTING):
+            stack.push(name)
+            continue
+        if closer:
+            stack.add_formatting(name, f"{name} {attrs.strip().lower()}")
+            continue
         if depth >= MAX_DEPTH and (name not in _KEEP or depth >= MAX_DEPTH + _KEEP_SLACK):
             too_deep += 1
         elif group is not None and len(stack.tops[group]) >= _SELF_NEST_MAX:
             self_nested += 1
-        else:
+        elif foreign or name not in _FORMATTING:
             stack.push(name)
+            continue
+        elif len(stack.active[-1]) >= _FORMATTING_MAX:
+            formatting += 1
+        else:
+            stack.add_formatting(name, f"{name} {attrs.strip().lower()}")
             continue
         dropped[name] = dropped.get(name, 0) + 1
         pieces.append(html[kept_from : tag.start()])
         kept_from = tag.end()
-    if not (too_deep or self_nested):
-        return html, 0, 0
+    if not (too_deep or self_nested or formatting):
+        return html, 0, 0, 0
     pieces.append(html[kept_from:])
-    return "".join(pieces), too_deep, self_nested
+    return "".join(pieces), too_deep, self_nested, formatting
+
+
+def _adoption_agency(stack: _OpenElements, name: str) -> None:
+    """End tag (or a second <a>/<nobr>) of formatting element `name`, after the adoption agency algorithm.
+
+    Not in the active list: an ordinary end tag. Closed already: forgotten. Out of scope: ignored. With a
+    special element (a block) inside it, that block stays open (the element is only forgotten, counted as open:
+    the algorithm moves the block under a copy of it). Else it closes, and what it held is reopened later.
+    """
+    entry = stack.formatting(name)
+    if entry is None:
+        _close(stack, name)
+        return
+    if entry.index < 0:
+        stack.forget(entry)
+        return
+    if stack.top("scope") > entry.index:
+        return
+    stack.forget(entry)
+    if stack.top("special") < entry.index:
+        stack.pop_to(entry.index)
 
 
 def _close(stack: _OpenElements, name: str) -> None:
@@ -294,8 +413,6 @@ def _close(stack: _OpenElements, name: str) -> None:
         return
     if stack.top(_END_SCOPES.get(name, "scope")) > index:
         return  # out of scope: ignored
-    if name in _FORMATTING and stack.top("special") > index:
-        return  # the adoption agency: a block inside stays open
     stack.pop_to(index)
 
 
@@ -312,10 +429,10 @@ def _close_implied(stack: _OpenElements, name: str) -> None:
         while stack.names[depth - 1] not in parents:
             depth -= 1
         stack.pop_to(depth)
-    elif name in _SELF_CLOSING:
-        index = stack.index(name)
-        if index >= 0 and stack.top("special") < index:
-            stack.pop_to(index)
+        if name != "tr" and stack.names[-1] == "table":
+            stack.push("tr")  # a cell straight in a table gets its row
+    elif name in ("a", "nobr") and stack.formatting(name) is not None:
+        _adoption_agency(stack, name)  # a second <a> closes the first
     elif name == "button":
         index = stack.index(name)
         if index >= 0 and stack.top("scope") < index:
