@@ -239,6 +239,24 @@ async def test_the_browser_keeps_one_request_in_flight_per_host_and_the_delay(op
 
 @pytest.mark.browser
 @pytest.mark.slow
+async def test_a_request_on_the_wire_when_the_render_is_cut_keeps_its_hosts_slot(options: CrawlOptions) -> None:
+    # each menu JSON takes 1 s; the render is cut at 2 s with the second on the wire: the next request of ours to
+    # the host (a Fetcher page) must wait until the server has answered it
+    capped = replace(options, render_page_seconds=2.0, per_host_delay=0.05)
+    site = chain_site("127.66.8.10", delay=1.0)
+    with serving(site) as server:
+        base = server.base_url(site.host)
+        async with Fetcher(capped) as fetcher, Renderer(capped, fetcher) as renderer:
+            page = await renderer.render_page(base + "/")
+            await fetcher.fetch(base + "/om")
+        entries = server.requests_to(site.host)
+    assert not page.complete
+    assert entries[-1].path_with_query == "/om"
+    assert min(server_gaps(entries)) >= 0, "two requests of ours were in flight on one host"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
 async def test_robots_txt_is_checked_for_every_browser_request(options: CrawlOptions) -> None:
     site = chain_site("127.66.8.4", delay=0.0, robots="User-agent: *\nDisallow: /api/\n")
     with serving(site) as server:
