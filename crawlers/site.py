@@ -35,6 +35,7 @@ from crawlers.urls import (
     document_format_of,
     host_of,
     is_skippable,
+    may_be_download,
     normalize_url,
     origin_of,
     same_site,
@@ -59,6 +60,8 @@ INHERIT = 0.5
 DETACHED_DEPTH = 50
 #: bonus for plan-like HTML pages and links: an explicit plan title beats menu words
 PLAN_BONUS = 5.0
+#: candidate score of a sitemap URL that looks like a file script (no words to score): after the named documents
+DOWNLOAD_SCORE = 0.5
 #: bonus for links into a section of this site that already led to plan material (the frontier learns the site)
 HUB_BONUS = 1.5
 #: HTML pages per site kept as candidate plan documents (pages headed like a plan or about the topic)
@@ -79,7 +82,6 @@ class _Candidate:
     url: str
     score: float
     anchor_text: str
-    format: DocumentFormat
 
 
 @dataclass
@@ -162,10 +164,11 @@ class _SiteCrawler:
             score=score,
         )
 
-    def _add_candidate(self, state: _State, url: str, score: float, anchor: str, fmt: DocumentFormat) -> None:
+    def _add_candidate(self, state: _State, url: str, score: float, anchor: str) -> None:
+        """A document to download before the verdict (its format is decided from its bytes then)."""
         current = state.candidates.get(url)
         if current is None or score > current.score:
-            state.candidates[url] = _Candidate(url, score, anchor or (current.anchor_text if current else ""), fmt)
+            state.candidates[url] = _Candidate(url, score, anchor or (current.anchor_text if current else ""))
 
     # -- pages ---------------------------------------------------------------------------------------------
 
@@ -201,7 +204,7 @@ class _SiteCrawler:
             if fmt is not None:
                 if is_candidate_document(link.text, link.url, f"{link.context} {page_heading}"):
                     bonus = PLAN_BONUS if looks_like_plan(f"{link.text} {link.url}") else 0.0
-                    self._add_candidate(state, link.url, score.value + bonus, link.text, fmt)
+                    self._add_candidate(state, link.url, score.value + bonus, link.text)
                     productive = True
                 continue
             value = score.value + INHERIT * max(parent.score, 0.0)
@@ -385,7 +388,11 @@ class _SiteCrawler:
                 # a sitemap lists a site's documents without link text, and plans are often filed as "endelig.pdf":
                 # every listed document is a candidate, the plan-like ones first
                 bonus = PLAN_BONUS if looks_like_plan(entry.url.replace("-", " ")) else 0.0
-                self._add_candidate(state, entry.url, score.value + bonus, "", fmt)
+                self._add_candidate(state, entry.url, score.value + bonus, "")
+            elif may_be_download(entry.url):
+                # a listed `/media/<id>/download` has no words to score but may be the plan: read (by its bytes)
+                # with the documents, after the ones whose names speak of a plan
+                self._add_candidate(state, entry.url, max(score.value, DOWNLOAD_SCORE), "")
             elif score.value > 0:
                 state.frontier.push(
                     FrontierEntry(entry.url, score.value, DETACHED_DEPTH, "sitemap", reasons=score.reasons)
@@ -408,7 +415,7 @@ class _SiteCrawler:
             fmt = document_format_of(hit.url)
             bonus = PLAN_BONUS if looks_like_plan(hit.text) else 0.0
             if fmt is not None:
-                self._add_candidate(state, hit.url, score.value + bonus + 1.0, hit.text, fmt)
+                self._add_candidate(state, hit.url, score.value + bonus + 1.0, hit.text)
             else:
                 state.frontier.push(
                     FrontierEntry(

@@ -192,6 +192,35 @@ def document_format_of_content_type(content_type: str) -> DocumentFormat | None:
     return None
 
 
+#: path segments of scripts that hand out files: /media/44311/download, /dokument/hent?id=7, /getfile.aspx?id=3
+_DOWNLOAD_VERBS = frozenset(
+    {"download", "downloads", "hent", "hentfil", "getfile", "getfile.aspx", "getdocument", "filedownload", "attachment"}
+)
+#: folders a CMS files its uploads under, which serve a file when an id follows (/media/44311, /filer/9/plan)
+_UPLOAD_FOLDERS = frozenset(
+    {"media", "files", "filer", "fil", "file", "dokument", "dokumenter", "documents", "vedlegg"}
+)
+_ID_KEYS = frozenset({"id", "docid", "fileid", "documentid", "dokumentid", "mediaid", "file", "fil"})
+
+
+def may_be_download(url: str) -> bool:
+    """True for an URL without a document extension that looks like a script serving a file.
+
+    Sitemaps list such URLs with no link text to score (OS2web/Umbraco `/media/<id>/download`, ACOS
+    `/dokument/hent?id=N`); whether one is a PDF is decided from its bytes once fetched.
+    """
+    if _extension(url) and _extension(url) not in (".aspx", ".ashx", ".php"):
+        return False
+    parts = urlsplit(url)
+    segments = [seg.lower() for seg in unquote(parts.path).split("/") if seg]
+    if any(seg in _DOWNLOAD_VERBS for seg in segments):
+        return True
+    has_id = any(seg.isdigit() for seg in segments) or any(
+        key.lower() in _ID_KEYS for key, _ in parse_qsl(parts.query, keep_blank_values=True)
+    )
+    return has_id and any(seg in _UPLOAD_FOLDERS for seg in segments)
+
+
 def is_skippable(url: str) -> bool:
     """True for images, media, archives, stylesheets and the like: never fetched as pages or documents."""
     return _extension(url) in _SKIP_EXTENSIONS

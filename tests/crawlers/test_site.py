@@ -165,6 +165,28 @@ async def test_plan_only_in_a_sitemap_index(options: CrawlOptions) -> None:
     assert budget.url.endswith("/filer/budget-2026.pdf") and budget.found_via == "sitemap"
 
 
+async def test_a_file_script_a_plain_sitemap_lists_is_read_by_its_bytes(options: CrawlOptions) -> None:
+    # Tuning seed 4 (OS2web): the scanned plan was only in a plain-text sitemap as /media/44311/download, served as
+    # application/octet-stream; with no words in the URL it was never requested.
+    download = Reply(
+        body=pdf_bytes("beredskab"),
+        content_type="application/octet-stream",
+        headers={"Content-Disposition": 'attachment; filename="scan0042.pdf"'},
+    )
+    site = Site("127.66.5.8", {"/": page("Forside", '<a href="/om">Om kommunen</a>'), "/om": page("Om")})
+    with serving(site) as server:
+        base = server.base_url(site.host)
+        site.set("/robots.txt", robots(f"User-agent: *\nAllow: /\nSitemap: {base}/sitemap.txt\n"))
+        site.set(
+            "/sitemap.txt", Reply(body=f"{base}/\n{base}/om\n{base}/media/44311/download\n", content_type="text/plain")
+        )
+        site.set("/media/44311/download", download)
+        result = await crawl(base, options)
+    (doc,) = result.documents
+    assert doc.url.endswith("/media/44311/download") and doc.format == "pdf"
+    assert doc.found_via == "sitemap" and doc.click_depth is None
+
+
 async def test_plan_only_through_the_site_search(options: CrawlOptions) -> None:
     def results(request: Request) -> Reply:
         query = request.query.get("q", [""])[0]

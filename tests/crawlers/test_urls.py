@@ -6,6 +6,7 @@ from crawlers.urls import (
     document_format_of,
     document_format_of_content_type,
     is_skippable,
+    may_be_download,
     normalize_url,
     path_pattern,
     same_site,
@@ -96,3 +97,22 @@ def test_section_of() -> None:
     assert section_of("https://k.no/tjenester/helse/barn?x=1") == "/tjenester/helse"
     assert section_of("https://k.no/tjenester") == "/tjenester"
     assert section_of("https://k.no/") == "/"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://k.dk/media/44311/download", True),
+        ("https://k.no/dokument/hent?id=7", True),
+        ("https://k.no/getfile.aspx?id=3", True),
+        ("https://k.dk/media/44311", True),
+        ("https://k.no/filer/dokument?fileid=12", True),
+        ("https://k.no/nyheter/2024/plan-mot-vold", False),
+        ("https://k.no/media", False),
+        ("https://k.no/bilde.jpg", False),
+        ("https://k.no/plan.pdf", False),  # a document by its extension already
+        ("https://k.no/tjenester/barn-og-familie", False),
+    ],
+)
+def test_a_url_that_may_be_a_file_script(url: str, expected: bool) -> None:
+    assert may_be_download(url) is expected
