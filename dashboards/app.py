@@ -8,20 +8,19 @@ pages are off because they load their scripts from a CDN, which the CSP and an o
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from dashboards import act, api, changes, data, evidence, health, kommune, overview, review, subscriptions
 from dashboards.rendering import build_environment, render
 from dashboards.reviewer import SignInLimiter
 from dashboards.security import SecurityHeadersMiddleware
@@ -32,18 +31,20 @@ from tracker.config import Settings
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 #: page modules each exposing `router`, in navigation order
-PAGE_MODULES: tuple[str, ...] = (
-    "dashboards.overview",
-    "dashboards.kommune",
-    "dashboards.changes",
-    "dashboards.health",
-    "dashboards.data",
-    "dashboards.api",
-    "dashboards.evidence",
+#: every page's router, in the order routes are matched: subscriptions before review, whose /review/{kommunenummer}
+#: would otherwise take /review/subscriptions. Imported, not looked up by name: a typo fails at start, not silently.
+ROUTERS: tuple[APIRouter, ...] = (
+    overview.router,
+    kommune.router,
+    changes.router,
+    health.router,
+    data.router,
+    api.router,
+    evidence.router,
+    act.router,
+    subscriptions.router,
+    review.router,
 )
-#: the write side (another module owner); included when present. Subscriptions comes before review: its
-#: /review/subscriptions must win over review's /review/{kommunenummer}
-WRITE_MODULES: tuple[str, ...] = ("dashboards.act", "dashboards.subscriptions", "dashboards.review")
 
 
 def create_app(
@@ -92,9 +93,8 @@ def create_app(
     app.state.templates = build_environment()
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for name in PAGE_MODULES + WRITE_MODULES:
-        if importlib.util.find_spec(name) is not None:  # the write side may not be installed yet
-            app.include_router(importlib.import_module(name).router)
+    for router in ROUTERS:
+        app.include_router(router)
 
     @app.exception_handler(StarletteHTTPException)
     async def html_errors(request: Request, exc: StarletteHTTPException) -> Response:
