@@ -94,6 +94,10 @@ class _State:
     graph: LinkGraph = field(default_factory=LinkGraph)
     candidates: dict[str, _Candidate] = field(default_factory=dict)
     documents: dict[str, FetchedDocument] = field(default_factory=dict)  # node key -> document
+    #: bytes of the bodies in `documents` (at most `options.max_document_bytes_per_site`)
+    document_bytes: int = 0
+    #: node keys and URLs of documents refused or dropped for the byte budget (not downloaded again)
+    over_budget: set[str] = field(default_factory=set)
     issues: list[CrawlIssue] = field(default_factory=list)
     search_keys: set[str] = field(default_factory=set)
     search_ranks: dict[str, int] = field(default_factory=dict)  # normalised URL -> best rank
@@ -163,6 +167,39 @@ class _SiteCrawler:
             fetched_at=self.now(),
             score=score,
         )
+
+    def _keep(self, state: _State, node: str, document: FetchedDocument) -> None:
+        """Hold `document` unless the site's byte budget is spent; then it, or the held documents with a lower
+        score that make room for it, are let go with a "document_budget" issue each (never silently)."""
+        cap = self.options.max_document_bytes_per_site
+        size = len(document.body)
+        if state.document_bytes + size > cap:
+            room = cap - state.document_bytes
+            drop: list[str] = []
+            # the least likely first: a document found early in discovery does not crowd out a better one
+            for key, held in sorted(state.documents.items(), key=lambda item: (item[1].score, item[0])):
+                if room >= size or held.score >= document.score:
+                    break
+                room += len(held.body)
+                drop.append(key)
+            if room < size:
+                self._over_budget(state, node, document, f"not kept: its {size:,} bytes would pass")
+                return
+            for key in drop:
+                held = state.documents.pop(key)
+                state.document_bytes -= len(held.body)
+                self._over_budget(
+                    state, key, held, f"dropped: its {len(held.body):,} bytes made way for {document.url} in"
+                )
+        state.documents[node] = document
+        state.document_bytes += size
+
+    def _over_budget(self, state: _State, node: str, document: FetchedDocument, why: str) -> None:
+        """Record a document let go for the byte budget, and never fetch it again."""
+        state.over_budget.update((node, document.url))
+        cap = self.options.max_document_bytes_per_site
+        detail = f"{why} the site's document budget of {cap:,} bytes (max_document_bytes_per_site)"
+        state.issues.append(CrawlIssue(document.url, "document_budget", detail))
 
     def _add_candidate(self, state: _State, url: str, score: float, anchor: str) -> None:
         """A document to download before the verdict (its format is decided from its bytes then)."""
@@ -238,7 +275,7 @@ class _SiteCrawler:
             # read by the classifier, which tells a plan page from a news item or a landing page that mentions one
             if state.html_documents < MAX_HTML_DOCUMENTS and len(state.documents) < self.options.max_documents_per_site:
                 state.html_documents += 1
-                state.documents[node] = self._document(response, "html", entry.anchor_text or h1, entry.score)
+                self._keep(state, node, self._document(response, "html", entry.anchor_text or h1, entry.score))
         self._take_links(state, node, tree, response.final_url, entry, "static", f"{title} {h1}")
         if self._should_render(tree, response.final_url):
             await self._render(state, node, response.final_url, entry)
@@ -310,7 +347,7 @@ class _SiteCrawler:
             # already here, so it is read whatever its link said
             state.page_attempts -= 1
             if response.ok and len(state.documents) < self.options.max_documents_per_site:
-                state.documents[node] = self._document(response, fmt, entry.anchor_text, entry.score)
+                self._keep(state, node, self._document(response, fmt, entry.anchor_text, entry.score))
             return
         state.pages_fetched += 1
         if not response.ok:
@@ -432,7 +469,7 @@ class _SiteCrawler:
         for candidate in ranked:
             if len(state.documents) >= self.options.max_documents_per_site:
                 break
-            if candidate.url in state.documents:
+            if candidate.url in state.documents or candidate.url in state.over_budget:
                 continue
             try:
                 response = await self.fetcher.fetch(candidate.url)
@@ -455,7 +492,7 @@ class _SiteCrawler:
                 continue
             seen_final.add(document.final_url)
             seen_hash.add(document.sha256)
-            state.documents[candidate.url] = document
+            self._keep(state, candidate.url, document)
 
     def _attach_paths(self, state: _State) -> tuple[FetchedDocument, ...]:
         static = state.graph.shortest_paths([state.front_key], _STATIC)

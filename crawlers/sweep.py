@@ -1,8 +1,10 @@
 """Crawl many sites at once and hand each result over as soon as its site is done.
 
 One `Fetcher` (per-host clients and gates inside) and one lazily launched `Renderer` serve every site;
-`options.concurrency` sites run at a time. A site whose crawl crashes (a bug of ours) is tried once more, then
-becomes a `SiteCrawl` with `our_failure` set, and the others go on. Results are delivered one at a time (the callback is
+`options.concurrency` sites run at a time, and a site keeps its slot until its result is delivered, so at most
+`concurrency` sites' documents (each at most `options.max_document_bytes_per_site`) are held here at once. A site
+whose crawl crashes (a bug of ours) is tried once more, then becomes a `SiteCrawl` with `our_failure` set, and the
+others go on. Results are delivered one at a time (the callback is
 never re-entered), so a caller can store each one and a killed run loses nothing already stored. An exception
 raised by the callback itself stops the sweep: losing results silently would be worse.
 """
@@ -50,12 +52,14 @@ async def crawl_sites(
         deliver_lock = asyncio.Lock()
 
         async def one(start_url: str) -> None:
+            # The slot is held until the result is delivered: finished sites waiting on a slow callback would
+            # otherwise pile up with their documents' bytes while new sites start (memory bounded by concurrency).
             async with semaphore:
                 result = await _crawl_with_retry(start_url, options, shared_fetcher, shared_renderer, now)
-            async with deliver_lock:
-                delivered = on_result(start_url, result)
-                if inspect.isawaitable(delivered):
-                    await delivered
+                async with deliver_lock:
+                    delivered = on_result(start_url, result)
+                    if inspect.isawaitable(delivered):
+                        await delivered
 
         tasks = [asyncio.create_task(one(url)) for url in dict.fromkeys(start_urls)]
         try:

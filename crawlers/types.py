@@ -39,6 +39,11 @@ class CrawlOptions:
     retry_backoff: float = 1.0
     max_response_bytes: int = 40_000_000
     max_documents_per_site: int = 40
+    #: bytes of document bodies one site crawl may hold (40 documents of up to `max_response_bytes` each would be
+    #: 1.6 GB): a document that would pass it is not kept, and a "document_budget" issue names it. A sweep holds at
+    #: most `concurrency` sites' documents at once (a finished site keeps its crawl slot until its result is
+    #: delivered), so `concurrency` x this cap, plus one response in flight per site, bounds the sweep's bodies.
+    max_document_bytes_per_site: int = 120_000_000
     max_visits_per_path_pattern: int = 15
     chromium_path: str = "/usr/bin/chromium"
     #: seconds of browser rendering one site may use in total (all its rendered pages together)
@@ -88,7 +93,9 @@ class CrawlIssue:
     """A per-URL problem that did not stop the site crawl (recorded, counted, never silent)."""
 
     url: str
-    kind: str  # "fetch_error" | "http_status" | "robots_disallowed" | "too_large" | "refused_address" | "render_error"
+    #: "fetch_error" | "http_status" | "robots_disallowed" | "too_large" | "refused_address" | "render_error" |
+    #: "document_budget" (not kept: the site's `max_document_bytes_per_site` was spent) | ...
+    kind: str
     detail: str
     status: int | None = None
 

@@ -57,6 +57,7 @@ def crawl_options(
         max_pages_per_site=max_pages if max_pages is not None else settings.max_pages_per_site,
         per_host_delay=delay if delay is not None else settings.per_host_delay,
         concurrency=concurrency if concurrency is not None else settings.concurrency,
+        max_document_bytes_per_site=settings.max_document_bytes_per_site,
         render=RENDER_MODES[render],
         allow_private_networks=allow_private,
         chromium_path=settings.chromium_path,

@@ -37,6 +37,13 @@ class Settings:
     per_host_delay: float = field(default=1.0, metadata=_help("Seconds between requests to one host."))
     max_pages_per_site: int = field(default=300, metadata=_help("Page budget per kommune site."))
     concurrency: int = field(default=8, metadata=_help("Sites crawled in parallel."))
+    max_document_bytes_per_site: int = field(
+        default=120_000_000,
+        metadata=_help(
+            "Bytes of documents one site's crawl may hold; past it a document is not kept (a document_budget issue). "
+            "A run holds at most (concurrency + 12 sites being stored) x this."
+        ),
+    )
     chromium_path: str = field(default="/usr/bin/chromium", metadata=_help("Chromium used by Playwright."))
     extract_workers: int = field(
         default=0, metadata=_help("Worker processes that parse documents; 0 means one per core.")
