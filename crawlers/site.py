@@ -25,7 +25,7 @@ from crawlers.errors import CrawlError, FetchError, RefusedAddress, RenderBudget
 from crawlers.fetch import Fetcher, Response
 from crawlers.frontier import Frontier, FrontierEntry
 from crawlers.graph import EdgeKind, LinkGraph, PathStep
-from crawlers.links import extract_links, links_built_by_script, page_h1, page_title, parse_html
+from crawlers.links import extract_links, guard_html, links_built_by_script, page_h1, page_title, parse_html
 from crawlers.render import RenderBudget, Renderer
 from crawlers.scoring import is_candidate_document, looks_like_plan, may_be_plan_page, score_link, url_words
 from crawlers.site_search import search_site
@@ -266,8 +266,10 @@ class _SiteCrawler:
         return added
 
     async def _visit_page(self, state: _State, node: str, response: Response, entry: FrontierEntry) -> None:
-        html = response.text()
-        tree = parse_html(html)
+        guarded = guard_html(response.text())
+        if guarded.cut:  # a page built to make parsing slow (issue 12, item 9): what was cut is the site's problem
+            state.issues.append(CrawlIssue(response.final_url, "html_guarded", guarded.cut))
+        tree = LexborHTMLParser(guarded.html)
         title, h1 = page_title(tree), page_h1(tree)
         # a WordPress-style slug keeps a plan's full name when its title is vague ("Trygge barn")
         plan_like = may_be_plan_page(h1) or may_be_plan_page(title) or looks_like_plan(url_words(response.final_url))

@@ -87,12 +87,14 @@ def _lastmod(text: str, start: int, end: int) -> str | None:
     return text[opened.end() : closed.start()].strip()
 
 
-def parse_sitemap(body: bytes, *, limit: int | None = None) -> tuple[bool, list[SitemapEntry]]:
+def parse_sitemap(
+    body: bytes, *, limit: int | None = None, problems: list[str] | None = None
+) -> tuple[bool, list[SitemapEntry]]:
     """Parse a sitemap body: (is_index, entries), at most `limit` entries. Gzip is detected by its magic bytes.
 
-    Each <loc> runs to the next </loc> (an unclosed one ends the scan); its <lastmod> is the one before the
-    next <loc>, so unclosed <url> blocks still parse. Time is linear in the body. Raises ValueError when gzip
-    expands beyond MAX_UNZIPPED_BYTES, zlib.error when it is corrupt.
+    Each <loc> runs to the next </loc> (an unclosed one ends the scan, and says so in `problems` when given); its
+    <lastmod> is the one before the next <loc>, so unclosed <url> blocks still parse. Time is linear in the body.
+    Raises ValueError when gzip expands beyond MAX_UNZIPPED_BYTES, zlib.error when it is corrupt.
     """
     if body[:2] == b"\x1f\x8b":
         body = _gunzip(body)
@@ -115,6 +117,8 @@ def parse_sitemap(body: bytes, *, limit: int | None = None) -> tuple[bool, list[
             break
         closed = _LOC_CLOSE.search(text, opened.end())
         if closed is None:
+            if problems is not None:
+                problems.append(f"a <loc> at character {opened.start():,} is never closed: the rest was not read")
             break
         locs.append((opened.start(), opened.end(), closed.start(), closed.end()))
         pos = closed.end()
@@ -168,10 +172,14 @@ async def read_sitemaps(
         read.append(url)
         try:
             # a 20 MB sitemap takes about a second even linearly: off the event loop, so other sites go on
-            is_index, found = await asyncio.to_thread(parse_sitemap, response.body, limit=max_entries)
+            problems: list[str] = []
+            is_index, found = await asyncio.to_thread(
+                parse_sitemap, response.body, limit=max_entries, problems=problems
+            )
         except (ValueError, zlib.error) as exc:
             errors.append((url, f"unreadable sitemap: {exc}"))
             continue
+        errors.extend((url, f"broken sitemap: {problem}") for problem in problems)
         if is_index:
             queue.extend(entry.url for entry in found)
             continue

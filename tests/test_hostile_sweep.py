@@ -197,6 +197,9 @@ async def test_a_hostile_site_delays_no_other_site_and_its_problems_are_issues_o
     assert ("robots_disallowed", "plan") in issues
     assert ("http_status", "finnes-ikke") in issues
     assert ("fetch_error", "treg") in issues  # timed out on every try
+    assert {("html_guarded", "suppe"), ("html_guarded", "divs")} <= issues  # nesting cut before parsing
+    (sitemap,) = [issue for issue in check.issues if issue["url"].endswith("/sitemap.xml")]
+    assert "never closed" in sitemap["detail"]
     over = [issue for issue in check.issues if issue["kind"] == "document_budget"]
     assert len(over) >= 2 and all("8,000,000 bytes" in issue["detail"] for issue in over)
     # nothing of the hostile site leaks into the others' checks

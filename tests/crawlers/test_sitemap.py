@@ -35,6 +35,16 @@ def test_tolerant_parse_without_entity_expansion() -> None:
     assert parse_sitemap(b"https://x.no/a\nhttps://x.no/b\n")[1][1].url == "https://x.no/b"
 
 
+def test_an_unclosed_loc_keeps_what_came_before_and_is_a_problem_not_silence() -> None:
+    problems: list[str] = []
+    body = b"<urlset><url><loc>https://x.no/a</loc></url><url><loc>" + b" " * 319
+    assert [e.url for e in parse_sitemap(body, problems=problems)[1]] == ["https://x.no/a"]
+    assert problems == ["a <loc> at character 49 is never closed: the rest was not read"]
+    problems.clear()
+    parse_sitemap(b"<urlset><url><loc>https://x.no/a</loc></url></urlset>", problems=problems)
+    assert problems == []
+
+
 async def test_index_recursion_gzip_and_robots_listed(options: CrawlOptions) -> None:
     site = Site("127.66.3.1", {})
     with serving(site) as server:
