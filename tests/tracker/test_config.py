@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from planvakt.wiring import crawl_options
 from tracker.config import load_settings, setting_names
 from tracker.errors import ConfigError
 
@@ -28,3 +29,10 @@ def test_readme_lists_every_setting() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     missing = [name for name in setting_names() if name not in readme]
     assert not missing, f"README does not document {missing}"
+
+
+def test_the_document_budget_setting_reaches_the_crawl(tmp_path: Path) -> None:
+    settings = load_settings({"PLANVAKT_MAX_DOCUMENT_BYTES_PER_SITE": "5000000"}, env_file=tmp_path / "none")
+    assert crawl_options(settings, None, None, None, "never", False).max_document_bytes_per_site == 5_000_000
+    default = load_settings({}, env_file=tmp_path / "none")
+    assert crawl_options(default, None, None, None, "never", False).max_document_bytes_per_site == 120_000_000
