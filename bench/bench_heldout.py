@@ -149,7 +149,7 @@ def run_seed(
         score.status_and_url_right += status_ok and url_ok
         if got_url and not is_the_plan:
             score.false_plans += 1
-        depth = int(row["click_depth"]) if str(row.get("click_depth") or "").strip() else None
+        depth = row.get("click_depth")  # an integer or null: the JSON export is typed
         if expected.plan_url:
             score.plans += 1
             if url_ok:

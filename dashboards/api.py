@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from dashboards.overview_query import apply_filter, parse_filter
 from dashboards.read_model import KommuneStatus, kommune_detail, kommune_statuses
 from tracker import storage
-from tracker.export import plan_years
+from tracker.export import current_flag, plan_years
 from tracker.messages import EVENT_KINDS
 from tracker.watch_store import latest_events
 
@@ -36,7 +36,7 @@ class KommuneOut(BaseModel):
     plan_title: str | None
     plan_category: str | None = Field(description="abuse_specific | general_violence")
     plan_years: str | None = Field(description="e.g. 2021-2024")
-    plan_current: str | None = Field(description="true | false | unknown")
+    plan_current: bool | None = Field(description="whether the plan's period spans the check date; null: unknown")
     click_depth: int | None = Field(description="clicks from the front page; null when not reachable by links")
     found_via: str | None = Field(description="link | rendered | site_search | sitemap | tip")
     criteria_met: int | None = Field(description="checklist items the best plan commits to")
@@ -56,7 +56,7 @@ def _kommune_out(row: KommuneStatus) -> KommuneOut:
         plan_title=row.plan_title,
         plan_category=row.plan_category,
         plan_years=plan_years(row.year_start, row.year_end) or None if row.plan_url else None,
-        plan_current=row.plan_current,
+        plan_current=current_flag(row.plan_current) if row.plan_url else None,
         click_depth=row.click_depth,
         found_via=row.found_via,
         criteria_met=row.criteria_met,
@@ -92,8 +92,8 @@ class PlanEvidenceOut(BaseModel):
     confidence: float
     document_kind: str | None
     language: str | None
-    years: str
-    current: str = Field(description="true | false | unknown, on the day it was seen")
+    years: str | None
+    current: bool | None = Field(description="whether the period spanned the day it was seen; null: unknown")
     format: str
     size_bytes: int
     page_count: int | None
@@ -150,14 +150,14 @@ class PlanOut(BaseModel):
     category: str
     document_kind: str | None
     language: str | None
-    years: str
+    years: str | None
     page_count: int | None
     format: str
     size_bytes: int
     text_source: str | None
     found_via: str
     click_depth: int | None
-    link_text: str
+    link_text: str | None
     criteria: dict[str, bool] = Field(description="criterion id -> met")
     accessibility: dict[str, bool | None] = Field(description="check id -> ok")
     search_rank: int | None
@@ -196,8 +196,8 @@ def api_kommune(request: Request, kommunenummer: str) -> KommuneDetailOut:
             confidence=p.confidence,
             document_kind=p.document_kind,
             language=p.language,
-            years=plan_years(p.year_start, p.year_end),
-            current=p.current,
+            years=plan_years(p.year_start, p.year_end) or None,
+            current=current_flag(p.current),
             format=p.format,
             size_bytes=p.size_bytes,
             page_count=p.page_count,
@@ -293,14 +293,14 @@ def api_plans(
                     category=row.category,
                     document_kind=row.document_kind,
                     language=row.language,
-                    years=plan_years(row.year_start, row.year_end),
+                    years=plan_years(row.year_start, row.year_end) or None,
                     page_count=row.page_count,
                     format=row.format,
                     size_bytes=row.size_bytes,
                     text_source=row.text_source,
                     found_via=row.found_via,
                     click_depth=row.click_depth,
-                    link_text=row.anchor_text,
+                    link_text=row.anchor_text or None,
                     criteria={hit["criterion"]: bool(hit["met"]) for hit in row.criteria},
                     accessibility={a["check"]: a.get("ok") for a in row.accessibility},
                     search_rank=row.search_rank,

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from dashboards.dictionary import DATASETS, dictionary
 from dashboards.rendering import page_language, render
 from tracker import review_store, storage
-from tracker.export import ExportFormat, event_records, finding_records, plan_records, write_records
+from tracker.export import ExportFormat, Record, event_records, finding_records, plan_records, write_records
 from tracker.watch_store import iter_events
 
 router = APIRouter()
@@ -29,7 +29,7 @@ SPOOL_BYTES = 8 * 1024 * 1024
 CHUNK_BYTES = 64 * 1024
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
-_RECORDS: dict[str, Callable[[Session], Iterable[dict[str, str]]]] = {
+_RECORDS: dict[str, Callable[[Session], Iterable[Record]]] = {
     "findings": lambda session: finding_records(
         storage.iter_latest_findings(session), review_store.finding_reviews(session)
     ),

@@ -2,15 +2,23 @@
 
 The columns themselves come from tracker/export.py (the CLI exports and the downloads share them), so a column
 added there without a line here is caught by a test rather than published undocumented. Checklist and
-accessibility columns take their wording from the translations of the checklist and the checks.
+accessibility columns take their wording from the translations of the checklist and the checks. Each column's
+JSON type comes from `tracker.export.COLUMN_TYPES`, the one place that decides it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dashboards.i18n import translate
-from tracker.export import ACCESSIBILITY_COLUMNS, CRITERIA_COLUMNS, EVENTS_COLUMNS, FINDINGS_COLUMNS, PLANS_COLUMNS
+from dashboards.i18n import register, translate
+from tracker.export import (
+    ACCESSIBILITY_COLUMNS,
+    COLUMN_TYPES,
+    CRITERIA_COLUMNS,
+    EVENTS_COLUMNS,
+    FINDINGS_COLUMNS,
+    PLANS_COLUMNS,
+)
 
 DATASETS: dict[str, tuple[str, ...]] = {
     "findings": FINDINGS_COLUMNS,
@@ -43,8 +51,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "plan_format": ("pdf · html · docx · tom", "pdf · html · docx · empty"),
     "plan_years": ("planperioden, f.eks. 2021-2024", "the plan period, e.g. 2021-2024"),
     "plan_current": (
-        "true · false · unknown · tom: om perioden omfatter sjekkdatoen",
-        "true · false · unknown · empty: whether the period spans the check date",
+        "true · false · unknown · tom: om perioden omfatter sjekkdatoen (JSON: true · false · null for unknown "
+        "eller ingen plan)",
+        "true · false · unknown · empty: whether the period spans the check date (JSON: true · false · null for "
+        "unknown or no plan)",
     ),
     "click_depth": (
         "klikk fra forsiden (et dokument lenket fra forsiden har dybde 1); tom når det bare nås via nettstedskart "
@@ -65,7 +75,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "language": ("nb · nn · da", "nb · nn · da"),
     "years": ("planperioden, f.eks. 2021-2024", "the plan period, e.g. 2021-2024"),
-    "current": ("true · false · unknown", "true · false · unknown"),
+    "current": (
+        "true · false · unknown (JSON: null): om perioden omfatter sjekkdatoen",
+        "true · false · unknown (JSON: null): whether the period spans the check date",
+    ),
     "pages": ("antall sider i dokumentet", "number of pages in the document"),
     "format": ("pdf · html · docx", "pdf · html · docx"),
     "size_bytes": ("dokumentets størrelse i bytes", "the document's size in bytes"),
@@ -73,8 +86,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "link_text": ("lenketeksten som pekte på dokumentet", "the link text that pointed to the document"),
     "search_rank": ("plass i nettstedets eget søk (1 = øverst)", "rank in the site's own search (1 = top)"),
     "shared_with": (
-        "andre kommuner som publiserer samme dokument (samme SHA-256), mellomromsdelt",
-        "other kommuner publishing the same document (same SHA-256), space-separated",
+        "andre kommuner som publiserer samme dokument (samme SHA-256): en liste i JSON, mellomromsdelt i CSV",
+        "other kommuner publishing the same document (same SHA-256): a list in JSON, space-separated in CSV",
     ),
     "event_id": ("hendelsens offentlige id (uuid)", "the event's public id (uuid)"),
     "kind": (
@@ -84,15 +97,19 @@ _TEXT: dict[str, tuple[str, str]] = {
     "previous_url": ("forrige adresse (ved flytting)", "the previous address (for a move)"),
     "previous_sha256": ("forrige SHA-256 (ved endring)", "the previous SHA-256 (for a change)"),
     "detected_at": ("når endringen ble oppdaget, ISO 8601 UTC", "when the change was detected, ISO 8601 UTC"),
-    "details": ("hendelsens bevis som JSON", "the event's evidence as JSON"),
+    "details": (
+        "hendelsens bevis: et objekt i JSON, JSON-tekst i CSV",
+        "the event's evidence: an object in JSON, JSON text in CSV",
+    ),
     "override_status": ("en gjennomgangers status, når den overstyrer maskinens", "a reviewer's status overriding"),
     "override_category": ("en gjennomgangers kategori", "a reviewer's category overriding the machine's"),
     "override_reason": ("gjennomgangerens begrunnelse", "the reviewer's reason"),
     "overridden_by": ("hvem som overstyrte", "who overrode it"),
     "overridden_at": ("når det ble overstyrt, ISO 8601 UTC", "when it was overridden, ISO 8601 UTC"),
     "missed_by_crawler": (
-        "true når en frivillig fant en plan crawleren aldri har funnet for kommunen",
-        "true when a volunteer's tip found a plan the crawler never found for this kommune",
+        "true når en frivillig fant en plan crawleren aldri har funnet for kommunen (false i JSON, tom i CSV ellers)",
+        "true when a volunteer's tip found a plan the crawler never found for this kommune (else false in JSON, "
+        "empty in CSV)",
     ),
     "found_by_volunteer": (
         "true når en frivillig fant planen og crawleren ikke hadde den",
@@ -100,14 +117,36 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
 }
 
-_FLAG_NB = "true · false · tom når kriteriet ikke gjelder"
-_FLAG_EN = "true · false · empty when it does not apply"
+_FLAG_NB = "true · false · tom (null i JSON) når kriteriet ikke gjelder"
+_FLAG_EN = "true · false · empty (null in JSON) when it does not apply"
+
+register(
+    {
+        "col.type": ("Type (JSON)", "Type (JSON)", "Type (JSON)"),
+        "type.string": ("tekst", "string", "tekst"),
+        "type.integer": ("heltall", "integer", "heltal"),
+        "type.number": ("tall", "number", "tal"),
+        "type.boolean": ("true/false", "boolean", "true/false"),
+        "type.datetime": ("tidspunkt (ISO 8601-tekst)", "date-time (ISO 8601 string)", "tidspunkt (ISO 8601-tekst)"),
+        "type.array": ("liste av tekst", "array of strings", "liste af tekst"),
+        "type.object": ("objekt", "object", "objekt"),
+        "type.null": ("eller null", "or null", "eller null"),
+    }
+)
 
 
 @dataclass(frozen=True)
 class ColumnDoc:
     column: str
     meaning: str
+    type: str
+
+
+def type_label(column: str, lang: str) -> str:
+    """The column's JSON type in words, e.g. "integer or null"; a column without a type is a programming error."""
+    kind, nullable = COLUMN_TYPES[column]
+    label = translate(lang, f"type.{kind}")
+    return f"{label} {translate(lang, 'type.null')}" if nullable else label
 
 
 def describe(column: str, lang: str) -> str | None:
@@ -125,4 +164,4 @@ def describe(column: str, lang: str) -> str | None:
 
 
 def dictionary(dataset: str, lang: str) -> list[ColumnDoc]:
-    return [ColumnDoc(column, describe(column, lang) or "") for column in DATASETS[dataset]]
+    return [ColumnDoc(column, describe(column, lang) or "", type_label(column, lang)) for column in DATASETS[dataset]]

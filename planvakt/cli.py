@@ -43,6 +43,8 @@ from tracker.export import (
     FINDINGS_COLUMNS,
     PLANS_COLUMNS,
     ExportFormat,
+    Record,
+    csv_text,
     finding_records,
     plan_records,
     write_records,
@@ -209,16 +211,17 @@ def _print_findings(engine: Any) -> None:
         table.add_column(column)
     with factory() as session:
         for record in finding_records(storage.iter_latest_findings(session)):
+            text = {column: csv_text(column, value, record) for column, value in record.items()}
             table.add_row(
-                f"{record['kommunenummer']} {record['name']}",
-                record["status"],
-                record["plan_category"],
-                record["plan_format"],
-                record["plan_years"],
-                record["plan_current"],
-                record["found_via"],
-                record["click_depth"],
-                record["pages_fetched"],
+                f"{text['kommunenummer']} {text['name']}",
+                text["status"],
+                text["plan_category"],
+                text["plan_format"],
+                text["plan_years"],
+                text["plan_current"],
+                text["found_via"],
+                text["click_depth"],
+                text["pages_fetched"],
             )
     Console(width=max(console.width, 150)).print(table)
 
@@ -241,7 +244,7 @@ def export_findings(
 
 def _export(
     columns: tuple[str, ...],
-    records: Callable[[Session], Iterable[dict[str, str]]],
+    records: Callable[[Session], Iterable[Record]],
     format: str,
     out: Path | None,
     db: str | None,

@@ -1,4 +1,10 @@
-"""CSV and JSON exports for journalists. Rows are streamed: a million rows never sit in memory at once."""
+"""CSV and JSON exports for journalists. Rows are streamed: a million rows never sit in memory at once.
+
+A record holds typed values (str, int, float, bool, None, list, dict), and `COLUMN_TYPES` below is the one place
+that says which type each column has: the JSON export writes the values as they are (`true`, `2`, `null`, an
+object), the CSV writes them as text (`true`/`false`, `2`, empty for null, JSON text for an object), and the
+data dictionary (dashboards/dictionary.py) shows the type beside each column's meaning.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ import csv
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
-from typing import Literal, TextIO
+from typing import Any, Literal, TextIO
 
 from tracker.accessibility import CHECKS
 from tracker.criteria import CRITERIA
@@ -16,6 +22,10 @@ from tracker.storage import FindingRow, PlanRow
 from tracker.watch_store import EventRow
 
 ExportFormat = Literal["csv", "json"]
+
+#: a JSON Schema type name; "datetime" is an ISO 8601 UTC string; `| null` when the value may be missing
+ColumnType = Literal["string", "integer", "number", "boolean", "datetime", "array", "object"]
+Record = dict[str, Any]
 
 FINDINGS_COLUMNS = (
     "kommunenummer",
@@ -41,82 +51,6 @@ FINDINGS_COLUMNS = (
     "overridden_at",
     "missed_by_crawler",
 )
-
-
-def plan_years(year_start: int | None, year_end: int | None) -> str:
-    if year_start is None:
-        return ""
-    if year_end is None or year_end == year_start:
-        return str(year_start)
-    return f"{year_start}-{year_end}"
-
-
-def _iso(moment: datetime | None) -> str:
-    return "" if moment is None else moment.isoformat().replace("+00:00", "Z")
-
-
-NO_REVIEW = FindingReview()
-
-
-def finding_record(row: FindingRow, review: FindingReview = NO_REVIEW) -> dict[str, str]:
-    """One export row, every value a string, exactly FINDINGS_COLUMNS in order.
-
-    `review` (from `tracker.review_store.finding_reviews`) fills the override columns: the reviewer's status in
-    force, why, who and when; and `missed_by_crawler` (`true` when a volunteer's tip found a plan the crawler never
-    found on that site). `status` stays the machine's.
-    """
-    return {
-        "kommunenummer": row.kommunenummer,
-        "name": row.name,
-        "country": row.country,
-        "website": row.website,
-        "status": row.status,
-        "plan_url": row.plan_url or "",
-        "plan_title": row.plan_title or "",
-        "plan_category": row.plan_category or "",
-        "plan_format": row.plan_format or "",
-        "plan_years": plan_years(row.year_start, row.year_end) if row.plan_url else "",
-        "plan_current": row.plan_current or "",
-        "click_depth": "" if row.click_depth is None else str(row.click_depth),
-        "found_via": row.found_via or "",
-        "text_source": row.text_source or "",
-        "pages_fetched": str(row.pages_fetched),
-        "checked_at": row.checked_at.isoformat().replace("+00:00", "Z"),
-        "override_status": review.override_status,
-        "override_reason": review.override_reason,
-        "overridden_by": review.overridden_by,
-        "overridden_at": _iso(review.overridden_at),
-        "missed_by_crawler": "true" if review.missed_by_crawler else "",
-    }
-
-
-def write_records(records: Iterable[dict[str, str]], columns: tuple[str, ...], out: TextIO, fmt: ExportFormat) -> int:
-    """Write records as CSV (header first) or as a JSON array, one record at a time; return the count."""
-    count = 0
-    if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        for record in records:
-            writer.writerow(record)
-            count += 1
-        return count
-    out.write("[")
-    for record in records:
-        out.write(",\n" if count else "\n")
-        out.write(json.dumps({c: record[c] for c in columns}, ensure_ascii=False))
-        count += 1
-    out.write("\n]\n" if count else "]\n")
-    return count
-
-
-def finding_records(
-    rows: Iterable[FindingRow], reviews: Mapping[tuple[str, str], FindingReview] | None = None
-) -> Iterator[dict[str, str]]:
-    """Export rows; `reviews` keyed by (country, kommunenummer), from `tracker.review_store.finding_reviews`."""
-    reviews = reviews or {}
-    return (finding_record(row, reviews.get((row.country, row.kommunenummer), NO_REVIEW)) for row in rows)
-
-
 CRITERIA_COLUMNS = tuple(criterion for criterion, _ in CRITERIA)
 ACCESSIBILITY_COLUMNS = tuple(f"access_{check}" for check in CHECKS)
 PLANS_COLUMNS = (
@@ -146,61 +80,6 @@ PLANS_COLUMNS = (
     # a reviewer's category for the document, beside the machine's `category`
     "override_category",
 )
-
-
-def _flag(value: object) -> str:
-    return "" if value is None else ("true" if value else "false")
-
-
-def plan_record(row: PlanRow, override_category: str = "") -> dict[str, str]:
-    """One plans-export row: the reading, one column per checklist criterion and per accessibility check.
-
-    `override_category` is a reviewer's category in force for the document (`category` stays the machine's).
-
-    A criterion that does not apply (the Danish beredskab items on a Norwegian plan) and an accessibility check
-    that does not apply (a tagged-PDF check on HTML) are empty, never "false".
-    """
-    criteria = {hit["criterion"]: hit["met"] for hit in row.criteria}
-    access = {finding["check"]: finding for finding in row.accessibility}
-    record = {
-        "kommunenummer": row.kommunenummer,
-        "name": row.name,
-        "country": row.country,
-        "url": row.url,
-        "sha256": row.sha256,
-        "category": row.category,
-        "document_kind": row.document_kind or "",
-        "language": row.language or "",
-        "years": plan_years(row.year_start, row.year_end),
-        "current": current_label(row.year_start, row.year_end, row.checked_at.date()),
-        "pages": "" if row.page_count is None else str(row.page_count),
-        "format": row.format,
-        "size_bytes": str(row.size_bytes),
-        "text_source": row.text_source or "",
-        "ocr_confidence": "" if row.ocr_confidence is None else f"{row.ocr_confidence:.1f}",
-        "found_via": row.found_via,
-        "click_depth": "" if row.click_depth is None else str(row.click_depth),
-        "link_text": row.anchor_text,
-        "search_rank": "" if row.search_rank is None else str(row.search_rank),
-        "override_category": override_category,
-        "shared_with": " ".join(row.shared_with),
-        "checked_at": row.checked_at.isoformat().replace("+00:00", "Z"),
-    }
-    for criterion in CRITERIA_COLUMNS:
-        record[criterion] = _flag(criteria.get(criterion))
-    for check, column in zip(CHECKS, ACCESSIBILITY_COLUMNS, strict=True):
-        record[column] = _flag(access.get(check, {}).get("ok"))
-    return record
-
-
-def plan_records(rows: Iterable[PlanRow], reviews: Mapping[str, str] | None = None) -> Iterator[dict[str, str]]:
-    """Export rows; `reviews` maps a document's SHA-256 to a reviewer's category (`review_store.plan_reviews`)."""
-    reviews = reviews or {}
-    return (plan_record(row, reviews.get(row.sha256, "")) for row in rows)
-
-
-# -- change events (issue 4) ---------------------------------------------------------------------------------
-
 EVENTS_COLUMNS = (
     "event_id",
     "kind",
@@ -214,22 +93,229 @@ EVENTS_COLUMNS = (
     "details",
 )
 
+#: column -> (JSON type, may be null). A column name means the same in every dataset. kommunenummer stays a string:
+#: "0301" is not the number 301.
+COLUMN_TYPES: dict[str, tuple[ColumnType, bool]] = {
+    "kommunenummer": ("string", False),
+    "name": ("string", False),
+    "country": ("string", False),
+    "website": ("string", False),
+    "status": ("string", False),
+    "plan_url": ("string", True),
+    "plan_title": ("string", True),
+    "plan_category": ("string", True),
+    "plan_format": ("string", True),
+    "plan_years": ("string", True),
+    # null: no plan, or a plan whose period could not be read (the CSV says "unknown" for the latter)
+    "plan_current": ("boolean", True),
+    "click_depth": ("integer", True),
+    "found_via": ("string", True),
+    "text_source": ("string", True),
+    "pages_fetched": ("integer", False),
+    "checked_at": ("datetime", False),
+    "override_status": ("string", True),
+    "override_reason": ("string", True),
+    "overridden_by": ("string", True),
+    "overridden_at": ("datetime", True),
+    "missed_by_crawler": ("boolean", False),
+    "url": ("string", True),
+    "sha256": ("string", True),
+    "category": ("string", False),
+    "document_kind": ("string", True),
+    "language": ("string", True),
+    "years": ("string", True),
+    "current": ("boolean", True),
+    "pages": ("integer", True),
+    "format": ("string", False),
+    "size_bytes": ("integer", False),
+    "ocr_confidence": ("number", True),
+    "link_text": ("string", True),
+    **{column: ("boolean", True) for column in (*CRITERIA_COLUMNS, *ACCESSIBILITY_COLUMNS)},
+    "search_rank": ("integer", True),
+    "shared_with": ("array", False),
+    "override_category": ("string", True),
+    "event_id": ("string", False),
+    "kind": ("string", False),
+    "previous_url": ("string", True),
+    "previous_sha256": ("string", True),
+    "detected_at": ("datetime", False),
+    "details": ("object", False),
+}
 
-def event_record(row: EventRow) -> dict[str, str]:
-    """One events-export row: `event_id` is the event's public uuid, `details` its evidence as a JSON object."""
+
+def plan_years(year_start: int | None, year_end: int | None) -> str:
+    if year_start is None:
+        return ""
+    if year_end is None or year_end == year_start:
+        return str(year_start)
+    return f"{year_start}-{year_end}"
+
+
+def current_flag(label: str | None) -> bool | None:
+    """A stored current label ("true" | "false" | "unknown" | "" | None) as a JSON boolean, None when not known."""
+    return {"true": True, "false": False}.get(label or "")
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
+
+
+def _or_none(text: str | None) -> str | None:
+    return text or None
+
+
+def csv_text(column: str, value: Any, record: Mapping[str, Any]) -> str:
+    """A typed value as CSV text: empty for null, true/false, JSON for an object, space-separated for an array.
+
+    Two exceptions keep the CSV as journalists have had it: a document whose period could not be read is
+    `unknown` in `plan_current`/`current` (null in JSON), and `missed_by_crawler` is empty rather than `false`.
+    """
+    if value is None:
+        if column == "current" or (column == "plan_current" and record.get("plan_url")):
+            return "unknown"
+        return ""
+    if isinstance(value, bool):
+        if column == "missed_by_crawler":
+            return "true" if value else ""
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    if isinstance(value, list):
+        return " ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+NO_REVIEW = FindingReview()
+
+
+def finding_record(row: FindingRow, review: FindingReview = NO_REVIEW) -> Record:
+    """One export row with typed values (see COLUMN_TYPES), exactly FINDINGS_COLUMNS in order.
+
+    `review` (from `tracker.review_store.finding_reviews`) fills the override columns: the reviewer's status in
+    force, why, who and when; and `missed_by_crawler` (true when a volunteer's tip found a plan the crawler never
+    found on that site). `status` stays the machine's.
+    """
+    return {
+        "kommunenummer": row.kommunenummer,
+        "name": row.name,
+        "country": row.country,
+        "website": row.website,
+        "status": row.status,
+        "plan_url": _or_none(row.plan_url),
+        "plan_title": _or_none(row.plan_title),
+        "plan_category": _or_none(row.plan_category),
+        "plan_format": _or_none(row.plan_format),
+        "plan_years": _or_none(plan_years(row.year_start, row.year_end)) if row.plan_url else None,
+        "plan_current": current_flag(row.plan_current) if row.plan_url else None,
+        "click_depth": row.click_depth,
+        "found_via": _or_none(row.found_via),
+        "text_source": _or_none(row.text_source),
+        "pages_fetched": row.pages_fetched,
+        "checked_at": _iso(row.checked_at),
+        "override_status": _or_none(review.override_status),
+        "override_reason": _or_none(review.override_reason),
+        "overridden_by": _or_none(review.overridden_by),
+        "overridden_at": _iso(review.overridden_at),
+        "missed_by_crawler": bool(review.missed_by_crawler),
+    }
+
+
+def write_records(records: Iterable[Record], columns: tuple[str, ...], out: TextIO, fmt: ExportFormat) -> int:
+    """Write records as CSV (header first) or as a JSON array, one record at a time; return the count."""
+    count = 0
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        for record in records:
+            writer.writerow([csv_text(c, record[c], record) for c in columns])
+            count += 1
+        return count
+    out.write("[")
+    for record in records:
+        out.write(",\n" if count else "\n")
+        out.write(json.dumps({c: record[c] for c in columns}, ensure_ascii=False))
+        count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def finding_records(
+    rows: Iterable[FindingRow], reviews: Mapping[tuple[str, str], FindingReview] | None = None
+) -> Iterator[Record]:
+    """Export rows; `reviews` keyed by (country, kommunenummer), from `tracker.review_store.finding_reviews`."""
+    reviews = reviews or {}
+    return (finding_record(row, reviews.get((row.country, row.kommunenummer), NO_REVIEW)) for row in rows)
+
+
+def plan_record(row: PlanRow, override_category: str = "") -> Record:
+    """One plans-export row: the reading, one column per checklist criterion and per accessibility check.
+
+    `override_category` is a reviewer's category in force for the document (`category` stays the machine's).
+
+    A criterion that does not apply (the Danish beredskab items on a Norwegian plan) and an accessibility check
+    that does not apply (a tagged-PDF check on HTML) are null (empty in CSV), never false.
+    """
+    criteria = {hit["criterion"]: hit["met"] for hit in row.criteria}
+    access = {finding["check"]: finding for finding in row.accessibility}
+    record: Record = {
+        "kommunenummer": row.kommunenummer,
+        "name": row.name,
+        "country": row.country,
+        "url": row.url,
+        "sha256": row.sha256,
+        "category": row.category,
+        "document_kind": _or_none(row.document_kind),
+        "language": _or_none(row.language),
+        "years": _or_none(plan_years(row.year_start, row.year_end)),
+        "current": current_flag(current_label(row.year_start, row.year_end, row.checked_at.date())),
+        "pages": row.page_count,
+        "format": row.format,
+        "size_bytes": row.size_bytes,
+        "text_source": _or_none(row.text_source),
+        "ocr_confidence": None if row.ocr_confidence is None else round(float(row.ocr_confidence), 1),
+        "found_via": row.found_via,
+        "click_depth": row.click_depth,
+        "link_text": _or_none(row.anchor_text),
+        "search_rank": row.search_rank,
+        "override_category": _or_none(override_category),
+        "shared_with": list(row.shared_with),
+        "checked_at": _iso(row.checked_at),
+    }
+    for criterion in CRITERIA_COLUMNS:
+        met = criteria.get(criterion)
+        record[criterion] = None if met is None else bool(met)
+    for check, column in zip(CHECKS, ACCESSIBILITY_COLUMNS, strict=True):
+        ok = access.get(check, {}).get("ok")
+        record[column] = None if ok is None else bool(ok)
+    return record
+
+
+def plan_records(rows: Iterable[PlanRow], reviews: Mapping[str, str] | None = None) -> Iterator[Record]:
+    """Export rows; `reviews` maps a document's SHA-256 to a reviewer's category (`review_store.plan_reviews`)."""
+    reviews = reviews or {}
+    return (plan_record(row, reviews.get(row.sha256, "")) for row in rows)
+
+
+# -- change events (issue 4) ---------------------------------------------------------------------------------
+
+
+def event_record(row: EventRow) -> Record:
+    """One events-export row: `event_id` is the event's public uuid, `details` its evidence as an object."""
     return {
         "event_id": row.event_id,
         "kind": row.kind,
         "kommunenummer": row.kommunenummer,
         "name": row.name,
-        "url": row.url or "",
-        "previous_url": row.previous_url or "",
-        "sha256": row.sha256 or "",
-        "previous_sha256": row.previous_sha256 or "",
-        "detected_at": row.detected_at.isoformat().replace("+00:00", "Z"),
-        "details": json.dumps(row.evidence, ensure_ascii=False, sort_keys=True),
+        "url": _or_none(row.url),
+        "previous_url": _or_none(row.previous_url),
+        "sha256": _or_none(row.sha256),
+        "previous_sha256": _or_none(row.previous_sha256),
+        "detected_at": _iso(row.detected_at),
+        "details": dict(row.evidence or {}),
     }
 
 
-def event_records(rows: Iterable[EventRow]) -> Iterator[dict[str, str]]:
+def event_records(rows: Iterable[EventRow]) -> Iterator[Record]:
     return (event_record(row) for row in rows)

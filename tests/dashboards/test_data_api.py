@@ -11,7 +11,8 @@ import pytest
 
 from dashboards.dictionary import DATASETS, describe
 from tests.dashboards.conftest import HOSTILE_NUMBER, Crawled
-from tracker.export import EVENTS_COLUMNS, FINDINGS_COLUMNS, PLANS_COLUMNS
+from tests.json_types import assert_typed, seen_types
+from tracker.export import COLUMN_TYPES, EVENTS_COLUMNS, FINDINGS_COLUMNS, PLANS_COLUMNS, csv_text
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -39,11 +40,49 @@ def test_csv_download_has_the_documented_header(http: httpx.Client, dataset: str
         assert f"<code>{column}</code>" in documented
 
 
-def test_json_download_matches_csv(http: httpx.Client, crawled: Crawled) -> None:
-    as_json = http.get("/data/findings.json").json()
-    as_csv = list(csv.DictReader(io.StringIO(http.get("/data/findings.csv").text)))
-    assert as_json == as_csv
-    assert len(as_json) == len(crawled.kommuner)
+@pytest.mark.parametrize(
+    ("dataset", "columns"), [("findings", FINDINGS_COLUMNS), ("plans", PLANS_COLUMNS), ("events", EVENTS_COLUMNS)]
+)
+def test_json_download_is_typed_and_matches_csv(http: httpx.Client, dataset: str, columns: tuple[str, ...]) -> None:
+    as_json = http.get(f"/data/{dataset}.json").json()
+    as_csv = list(csv.DictReader(io.StringIO(http.get(f"/data/{dataset}.csv").text)))
+    assert as_json and len(as_json) == len(as_csv)
+    assert_typed(as_json, columns)
+    for typed, text in zip(as_json, as_csv, strict=True):
+        assert {c: csv_text(c, typed[c], typed) for c in columns} == text
+    for column in columns:  # every column shows its declared type somewhere, not only null
+        kind, _ = COLUMN_TYPES[column]
+        seen = seen_types(as_json, column) - {"null"}
+        assert not seen or seen <= {kind if kind != "datetime" else "string"} | (
+            {"integer"} if kind == "number" else set()
+        )
+
+
+def test_findings_json_types(http: httpx.Client, crawled: Crawled) -> None:
+    findings = {r["kommunenummer"]: r for r in http.get("/data/findings.json").json()}
+    assert len(findings) == len(crawled.kommuner)
+    menu = findings[crawled.number("menu")]
+    assert (menu["plan_current"], menu["click_depth"], menu["missed_by_crawler"]) == (True, 2, False)
+    assert isinstance(menu["pages_fetched"], int) and menu["override_status"] is None
+    down = findings[crawled.number("down")]
+    assert (down["plan_url"], down["plan_current"], down["click_depth"]) == (None, None, None)
+    assert seen_types(findings.values(), "plan_current") >= {"boolean", "null"}
+
+
+def test_api_types_agree_with_the_exports(http: httpx.Client, crawled: Crawled) -> None:
+    """A column the API shares with an export has the export's type (COLUMN_TYPES is the one place)."""
+    kommuner = http.get("/api/kommuner").json()
+    shared = [c for c in FINDINGS_COLUMNS if c in kommuner[0]]
+    assert {"plan_current", "click_depth", "checked_at", "plan_url"} <= set(shared)
+    assert_typed([k for k in kommuner if k["status"] != "not_checked"], shared)
+    plans = http.get("/api/plans").json()
+    assert_typed(plans, [c for c in PLANS_COLUMNS if c in plans[0]])
+    events = http.get("/api/events").json()
+    assert_typed(events, [c for c in EVENTS_COLUMNS if c in events[0]])
+    detail = http.get(f"/api/kommuner/{crawled.number('menu')}").json()
+    best = next(plan for plan in detail["plans"] if plan["best"])
+    assert best["current"] is True and isinstance(best["confidence"], float) and isinstance(best["size_bytes"], int)
+    assert isinstance(detail["checks"][0]["pages_fetched"], int) and isinstance(detail["checks"][0]["reachable"], bool)
 
 
 def test_every_column_has_a_description_in_both_languages() -> None:
@@ -80,7 +119,7 @@ def test_api_kommuner_shapes_and_filters(http: httpx.Client, crawled: Crawled) -
     assert len(everything) == len(crawled.kommuner)
     menu = next(k for k in everything if k["kommunenummer"] == crawled.number("menu"))
     assert menu["status"] == "abuse_specific_plan"
-    assert menu["click_depth"] == 2 and menu["plan_current"] == "true"
+    assert menu["click_depth"] == 2 and menu["plan_current"] is True
     assert menu["criteria_met"] >= 4 and menu["criteria_total"] == 6
     assert menu["url"] == f"/api/kommuner/{menu['kommunenummer']}"
     danish = http.get("/api/kommuner", params={"country": "DK"}).json()

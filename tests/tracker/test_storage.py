@@ -10,11 +10,20 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, inspect
 
+from tests.json_types import assert_typed
 from tracker import storage
 from tracker.criteria import CriterionHit
 from tracker.domain import Category, Classification, Country, Evidence, Kommune
 from tracker.errors import StorageError
-from tracker.export import FINDINGS_COLUMNS, PLANS_COLUMNS, finding_records, plan_records, write_records
+from tracker.export import (
+    COLUMN_TYPES,
+    FINDINGS_COLUMNS,
+    PLANS_COLUMNS,
+    csv_text,
+    finding_records,
+    plan_records,
+    write_records,
+)
 from tracker.findings import ClassifiedSighting, decide
 from tracker.models import Document, Sighting, SiteCheck
 from tracker.reading import Reading
@@ -202,6 +211,22 @@ def test_latest_finding_per_kommune_is_exported(engine: Engine) -> None:
     records = json.loads(as_json.getvalue())
     assert [r["kommunenummer"] for r in records] == ["0301", "4601"]
     assert list(records[0]) == list(FINDINGS_COLUMNS)
+    # typed JSON: the CSV's text, as booleans, integers and nulls (issue 13)
+    assert_typed(records, FINDINGS_COLUMNS)
+    oslo, bergen = records
+    assert oslo == {
+        **{c: by_number["0301"][c] for c in FINDINGS_COLUMNS},
+        "plan_current": True,
+        "click_depth": 2,
+        "pages_fetched": 17,
+        "override_status": None,
+        "override_reason": None,
+        "overridden_by": None,
+        "overridden_at": None,
+        "missed_by_crawler": False,
+    }
+    assert (bergen["plan_url"], bergen["plan_current"], bergen["click_depth"]) == (None, None, None)
+    assert all(value is not None for c, value in oslo.items() if not COLUMN_TYPES[c][1]), "non-null columns"
 
 
 def test_sync_kommuner_updates_in_place(engine: Engine) -> None:
@@ -235,6 +260,21 @@ def test_plans_export_recognises_a_plan_shared_by_two_kommuner(engine: Engine) -
         "true",
         "adopted_plan",
     )
+    as_json = io.StringIO()
+    with factory() as session:
+        write_records(plan_records(storage.iter_latest_plans(session)), PLANS_COLUMNS, as_json, "json")
+    typed = {r["kommunenummer"]: r for r in json.loads(as_json.getvalue())}
+    assert_typed(typed.values(), PLANS_COLUMNS)
+    oslo = typed["0301"]
+    assert (oslo["shared_with"], oslo["current"], oslo["staff_competence"], oslo["children_knowledge"]) == (
+        ["4601"],
+        True,
+        True,
+        None,
+    )
+    assert (oslo["size_bytes"], oslo["pages"], oslo["click_depth"]) == (1234, 5, 2)
+    for column in PLANS_COLUMNS:  # the CSV is the same data as text
+        assert csv_text(column, oslo[column], oslo) == rows["0301"][column], column
 
 
 def test_migrations_and_models_agree(engine: Engine) -> None:

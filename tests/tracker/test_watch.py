@@ -35,6 +35,7 @@ from crawlers.testweb.plantexts import abuse_plan, general_violence_plan, short_
 from crawlers.testweb.server import MultiHostServer, Reply
 from crawlers.types import CrawlOptions
 from planvakt.cli import app
+from tests.json_types import assert_typed
 from tracker import storage, watch_store
 from tracker.blobs import EvidenceStore
 from tracker.domain import Country, Kommune
@@ -401,6 +402,9 @@ def _check_export(database_url: str, rows: list[watch_store.EventRow]) -> None:
     assert sorted(r["event_id"] for r in later) == sorted(r.event_id for r in rows if r.detected_at >= cutoff)
     assert ("9903", "plan_reappeared") in {(r["kommunenummer"], r["kind"]) for r in later}
     assert list(later[0]) == list(EVENTS_COLUMNS)
+    assert_typed(later, EVENTS_COLUMNS)
+    reappeared = next(r for r in later if r["kind"] == "plan_reappeared")
+    assert isinstance(reappeared["details"], dict) and "check_id" in reappeared["details"], "an object, not a string"
     bad = runner.invoke(app, ["export", "events", "--format", "xml", "--db", database_url])
     assert bad.exit_code == 2
 
