@@ -159,17 +159,26 @@ class Renderer:
         await self.aclose()
 
     async def aclose(self) -> None:
+        """Close the browser and its driver; one already dead is let go quietly.
+
+        Ctrl-C on a terminal reaches Playwright's driver too (same process group): it dies first, and closing then
+        fails with a bare `Exception("Connection closed while reading from the driver")`, not a `PlaywrightError`.
+        Nothing is left to close then, so neither failure may replace the interruption the caller is handling.
+        """
         browser, self._browser = self._browser, None
         playwright, self._playwright = self._playwright, None
         try:
             if browser is not None:
                 try:
                     await browser.close()
-                except PlaywrightError:
+                except Exception:  # see the docstring: the driver's connection is gone
                     logger.debug("closing the browser failed (it had died?)", exc_info=True)
         finally:
             if playwright is not None:
-                await playwright.stop()
+                try:
+                    await playwright.stop()
+                except Exception:  # as above
+                    logger.debug("stopping the Playwright driver failed (it had died?)", exc_info=True)
 
     async def _ensure_browser(self, url: str) -> Browser:
         async with self._launch_lock:

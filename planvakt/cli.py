@@ -40,9 +40,9 @@ from tracker.config import Settings
 from tracker.domain import DocumentText, Kommune, Status
 from tracker.errors import TrackerError
 from tracker.export import (
+    EXPORT_FORMATS,
     FINDINGS_COLUMNS,
     PLANS_COLUMNS,
-    ExportFormat,
     Record,
     csv_text,
     finding_records,
@@ -59,7 +59,15 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 registry_app = typer.Typer(help="The kommune registry.", no_args_is_help=True)
-export_app = typer.Typer(help="Exports for journalists (CSV or JSON).", no_args_is_help=True)
+export_app = typer.Typer(help="Exports for journalists (CSV, Excel CSV or JSON).", no_args_is_help=True)
+ExportFormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        help="csv (UTF-8, comma: for programs) | excel-csv (UTF-8 with BOM, semicolon: opens in columns in a "
+        "Norwegian/Danish Excel) | json (typed values).",
+    ),
+]
 app.add_typer(db_app, name="db")
 app.add_typer(registry_app, name="registry")
 app.add_typer(export_app, name="export")
@@ -134,8 +142,21 @@ def crawl(
 
 
 def _run(settings: Settings, engine: Any, kommuner: list[Kommune], options: CrawlOptions, *, resume: bool) -> int:
+    """The crawl's run id; on Ctrl-C one line on how far it got and exit 130 (the run is stored `interrupted`)."""
+    from tracker.pipeline import CrawlInterrupted
+
+    try:
+        return _crawl(settings, engine, kommuner, options, resume=resume)
+    except CrawlInterrupted as stop:
+        console.print(f"interrupted after {stop.checked} of {stop.planned} sites; resume with --resume")
+    except KeyboardInterrupt:  # before the run was stored, or a second Ctrl-C while it was being marked
+        console.print("interrupted; resume with --resume")
+    raise typer.Exit(code=130)
+
+
+def _crawl(settings: Settings, engine: Any, kommuner: list[Kommune], options: CrawlOptions, *, resume: bool) -> int:
     from crawlers.extract import Extractor
-    from tracker.pipeline import CrawlDependencies, run_crawl
+    from tracker.pipeline import CrawlDependencies, CrawlInterrupted, run_crawl
 
     factory = storage.make_session_factory(engine)
     resume_id = None
@@ -163,7 +184,34 @@ def _run(settings: Settings, engine: Any, kommuner: list[Kommune], options: Craw
                 )
                 return await run_crawl(kommuner, options, deps, resume_run_id=resume_id)
 
-    return asyncio.run(go())
+    async def interruptible() -> int | CrawlInterrupted:
+        # asyncio.run turns a cancellation left to propagate into a bare KeyboardInterrupt: keep what the run said
+        asyncio.get_running_loop().set_exception_handler(_quiet_dead_driver)
+        try:
+            return await go()
+        except CrawlInterrupted as stop:
+            return stop
+
+    outcome = asyncio.run(interruptible())
+    if isinstance(outcome, CrawlInterrupted):
+        raise outcome
+    return outcome
+
+
+#: what Playwright's pipe says when its driver died (Ctrl-C reaches the driver too: same process group)
+_DEAD_DRIVER = "Connection closed while reading from the driver"
+
+
+def _quiet_dead_driver(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """The loop's handler of errors nobody awaited, minus Playwright's dead-driver future.
+
+    Playwright sets that error on a future it never reads; the renderer has already let the dead browser go, so
+    it is no news to the person who pressed Ctrl-C (a debug line, not an ERROR with the exception).
+    """
+    if str(context.get("exception")) == _DEAD_DRIVER:
+        logging.getLogger(__name__).debug("Playwright's driver is gone: %s", context.get("message"))
+        return
+    loop.default_exception_handler(context)
 
 
 class _RichProgress:
@@ -228,7 +276,7 @@ def _print_findings(engine: Any) -> None:
 
 @export_app.command("findings")
 def export_findings(
-    format: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    format: ExportFormatOption = "csv",
     out: Annotated[Path | None, typer.Option("--out", help="Write here instead of standard output.")] = None,
     db: DbOption = None,
 ) -> None:
@@ -249,9 +297,9 @@ def _export(
     out: Path | None,
     db: str | None,
 ) -> None:
-    if format not in ("csv", "json"):
-        raise fail(ValueError("--format must be csv or json"))
-    fmt: ExportFormat = "csv" if format == "csv" else "json"
+    fmt = next((f for f in EXPORT_FORMATS if f == format), None)
+    if fmt is None:
+        raise fail(ValueError(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {format!r}"))
     try:
         factory = storage.make_session_factory(engine_for(settings_for(db)))
     except TrackerError as exc:
@@ -266,7 +314,7 @@ def _export(
 
 @export_app.command("plans")
 def export_plans(
-    format: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    format: ExportFormatOption = "csv",
     out: Annotated[Path | None, typer.Option("--out", help="Write here instead of standard output.")] = None,
     db: DbOption = None,
 ) -> None:
@@ -359,7 +407,7 @@ def evaluate(
 
 @export_app.command("events")
 def export_events(
-    format: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    format: ExportFormatOption = "csv",
     since: Annotated[
         datetime | None,
         typer.Option("--since", help="Only events detected on or after this date (UTC).", formats=["%Y-%m-%d"]),

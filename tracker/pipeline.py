@@ -64,6 +64,20 @@ class FailedOnOurSide(Exception):
         self.reason = reason
 
 
+class CrawlInterrupted(asyncio.CancelledError):
+    """The run was cancelled (Ctrl-C, a scheduler stopping) and is stored as `interrupted`, so `--resume` finishes it.
+
+    A `CancelledError`, so callers that only care that the crawl stopped handle it as any cancellation; `checked` of
+    `planned` kommuner have a check in the run.
+    """
+
+    def __init__(self, run_id: int, checked: int, planned: int) -> None:
+        super().__init__(f"crawl run {run_id} interrupted after {checked} of {planned} sites")
+        self.run_id = run_id
+        self.checked = checked
+        self.planned = planned
+
+
 class Progress(Protocol):
     """What the pipeline tells a progress display (rich on a terminal, log lines otherwise)."""
 
@@ -126,73 +140,85 @@ async def run_crawl(
     for kommune in todo:
         by_url.setdefault(kommune.website, []).append(kommune)
 
-    async with (
-        Fetcher(options) as fetcher,
-        Renderer(options, fetcher=fetcher) as renderer,
-        RecheckFetcher(fetcher) as recheck_fetcher,
-    ):
-        unreachable: list[Kommune] = []
-        recheck = recheck_with(recheck_fetcher)
-        # Each finished site first re-checks its known plan URLs (no store slot held: a plan URL that times out
-        # must not stall the others), then extracts and stores in one of STORE_AHEAD slots while the crawl goes on.
-        # At most STORE_AHEAD + RECHECK_AHEAD finished sites wait, so their bytes do not pile up in memory.
-        storing: list[asyncio.Task[None]] = []
-        waiting = asyncio.Semaphore(STORE_AHEAD + RECHECK_AHEAD)
-        slots = asyncio.Semaphore(STORE_AHEAD)
+    storing: list[asyncio.Task[None]] = []
+    try:
+        async with (
+            Fetcher(options) as fetcher,
+            Renderer(options, fetcher=fetcher) as renderer,
+            RecheckFetcher(fetcher) as recheck_fetcher,
+        ):
+            unreachable: list[Kommune] = []
+            recheck = recheck_with(recheck_fetcher)
+            # Each finished site first re-checks its known plan URLs (no store slot held: a plan URL that times
+            # out must not stall the others), then extracts and stores in one of STORE_AHEAD slots while the crawl
+            # goes on. At most STORE_AHEAD + RECHECK_AHEAD finished sites wait, so their bytes do not pile up.
+            waiting = asyncio.Semaphore(STORE_AHEAD + RECHECK_AHEAD)
+            slots = asyncio.Semaphore(STORE_AHEAD)
 
-        async def store_one(kommune: Kommune, crawl: SiteCrawl) -> None:
-            try:
-                kommune_id = ids[(kommune.country.value, kommune.kommunenummer)]
-                answers = await watching.recheck_known_urls(
-                    deps.session_factory,
-                    kommune_id,
-                    reachable=crawl.reachable,
-                    blocked=crawl.blocked,
-                    front_page_url=crawl.final_start_url or crawl.start_url,
-                    crawled=crawl.documents,
-                    recheck=recheck,
-                )
-                async with slots:
-                    try:
-                        status = await _store_site(deps, run_id, kommune_id, crawl, answers)
-                    except FailedOnOurSide as failure:
-                        _count_failure(deps, run_id)
-                        progress.site_failed(kommune, failure.reason)
-                        return
-                progress.site_done(kommune, status, crawl.pages_fetched)
-            finally:
-                waiting.release()
+            async def store_one(kommune: Kommune, crawl: SiteCrawl) -> None:
+                try:
+                    kommune_id = ids[(kommune.country.value, kommune.kommunenummer)]
+                    answers = await watching.recheck_known_urls(
+                        deps.session_factory,
+                        kommune_id,
+                        reachable=crawl.reachable,
+                        blocked=crawl.blocked,
+                        front_page_url=crawl.final_start_url or crawl.start_url,
+                        crawled=crawl.documents,
+                        recheck=recheck,
+                    )
+                    async with slots:
+                        try:
+                            status = await _store_site(deps, run_id, kommune_id, crawl, answers)
+                        except FailedOnOurSide as failure:
+                            _count_failure(deps, run_id)
+                            progress.site_failed(kommune, failure.reason)
+                            return
+                    progress.site_done(kommune, status, crawl.pages_fetched)
+                finally:
+                    waiting.release()
 
-        async def store(start_url: str, crawl: SiteCrawl, alternative: bool) -> None:
-            for kommune in by_url.get(start_url, []):
-                if not crawl.reachable and kommune.website_alt and not alternative:
-                    unreachable.append(kommune)  # try the second known address before calling it unreachable
-                    continue
-                await waiting.acquire()
-                storing.append(asyncio.create_task(store_one(kommune, crawl)))
+            async def store(start_url: str, crawl: SiteCrawl, alternative: bool) -> None:
+                for kommune in by_url.get(start_url, []):
+                    if not crawl.reachable and kommune.website_alt and not alternative:
+                        unreachable.append(kommune)  # try the second known address before calling it unreachable
+                        continue
+                    await waiting.acquire()
+                    storing.append(asyncio.create_task(store_one(kommune, crawl)))
 
-        await crawl_sites(
-            list(by_url),
-            options,
-            lambda url, crawl: store(url, crawl, False),
-            fetcher=fetcher,
-            renderer=renderer,
-            now=deps.now,
-        )
-        if unreachable:
-            by_url = {}
-            for kommune in unreachable:
-                by_url.setdefault(kommune.website_alt or kommune.website, []).append(kommune)
             await crawl_sites(
                 list(by_url),
                 options,
-                lambda url, crawl: store(url, crawl, True),
+                lambda url, crawl: store(url, crawl, False),
                 fetcher=fetcher,
                 renderer=renderer,
                 now=deps.now,
             )
-        await asyncio.gather(*storing)
-
+            if unreachable:
+                by_url = {}
+                for kommune in unreachable:
+                    by_url.setdefault(kommune.website_alt or kommune.website, []).append(kommune)
+                await crawl_sites(
+                    list(by_url),
+                    options,
+                    lambda url, crawl: store(url, crawl, True),
+                    fetcher=fetcher,
+                    renderer=renderer,
+                    now=deps.now,
+                )
+            await asyncio.gather(*storing)
+    except asyncio.CancelledError:
+        # Ctrl-C or a scheduler's stop: sites being stored are let go (each is one transaction, so none is half
+        # written) and the run is marked resumable before the cancellation goes on.
+        for task in storing:
+            task.cancel()
+        await asyncio.gather(*storing, return_exceptions=True)
+        with deps.session_factory.begin() as session:
+            run = session.get(CrawlRun, run_id)
+            assert run is not None
+            storage.finish_run(session, run, deps.now(), state="interrupted")
+            checked, planned = run.kommuner_checked, run.kommuner_planned
+        raise CrawlInterrupted(run_id, checked, planned) from None
     with deps.session_factory.begin() as session:
         run = session.get(CrawlRun, run_id)
         assert run is not None
