@@ -1,5 +1,8 @@
-"""The data page and its downloads: findings, plans and events as CSV or JSON, with the CLI exports' columns
-(tracker/export.py), a data dictionary and a link to the read-only API's OpenAPI document.
+"""The data page and its downloads: findings, plans and events as CSV, Excel CSV or JSON, with the CLI exports'
+columns (tracker/export.py), a data dictionary and a link to the read-only API's OpenAPI document.
+
+`/data/findings.csv` is plain CSV (UTF-8, `,`), `/data/findings.excel.csv` the same rows for Excel in a Norwegian or
+Danish locale (UTF-8 with a byte-order mark, `;`), `/data/findings.json` typed JSON.
 
 A download is written to a spooled temporary file (memory up to a few MB, disk beyond) while the database
 streams the rows, then sent in chunks: the rows never sit in memory at once, and the session is closed before
@@ -18,6 +21,7 @@ from fastapi.responses import HTMLResponse, StreamingResponse
 from sqlalchemy.orm import Session
 
 from dashboards.dictionary import DATASETS, dictionary
+from dashboards.i18n import register
 from dashboards.rendering import page_language, render
 from tracker import review_store, storage
 from tracker.export import ExportFormat, Record, event_records, finding_records, plan_records, write_records
@@ -25,9 +29,41 @@ from tracker.watch_store import iter_events
 
 router = APIRouter()
 
+register(
+    {
+        "data.csv": ("CSV", "CSV", "CSV"),
+        "data.excel_csv": ("CSV for Excel", "CSV for Excel", "CSV til Excel"),
+        "data.json": ("JSON", "JSON", "JSON"),
+        "data.formats": ("Formater", "Formats", "Formater"),
+        "data.format_csv": (
+            "CSV: UTF-8, komma som skilletegn. For programmer (R, Python, databaser).",
+            "CSV: UTF-8, comma-separated. For programs (R, Python, databases).",
+            "CSV: UTF-8, komma som skilletegn. Til programmer (R, Python, databaser).",
+        ),
+        "data.format_excel_csv": (
+            "CSV for Excel: UTF-8 med BOM, semikolon som skilletegn. Åpnes i kolonner med æøå i et norsk eller "
+            "dansk Excel (dobbeltklikk).",
+            "CSV for Excel: UTF-8 with a BOM, semicolon-separated. Opens in columns with æøå intact in a Norwegian "
+            "or Danish Excel (double-click).",
+            "CSV til Excel: UTF-8 med BOM, semikolon som skilletegn. Åbnes i kolonner med æøå i et dansk eller "
+            "norsk Excel (dobbeltklik).",
+        ),
+        "data.format_json": (
+            "JSON: en liste av objekter med typede verdier (true/false, tall, null, objekter); se typen i ordboken.",
+            "JSON: a list of objects with typed values (true/false, numbers, null, objects); see the type below.",
+            "JSON: en liste af objekter med typede værdier (true/false, tal, null, objekter); se typen i ordbogen.",
+        ),
+    }
+)
+
 SPOOL_BYTES = 8 * 1024 * 1024
 CHUNK_BYTES = 64 * 1024
-MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+#: file suffix -> (export format, media type)
+SUFFIXES: dict[str, tuple[ExportFormat, str]] = {
+    "csv": ("csv", "text/csv; charset=utf-8"),
+    "excel.csv": ("excel-csv", "text/csv; charset=utf-8"),
+    "json": ("json", "application/json"),
+}
 
 _RECORDS: dict[str, Callable[[Session], Iterable[Record]]] = {
     "findings": lambda session: finding_records(
@@ -56,11 +92,12 @@ def _chunks(handle: IO[bytes]) -> Iterator[bytes]:
         handle.close()
 
 
-@router.get("/data/{dataset}.{fmt}", include_in_schema=False)
-def download(request: Request, dataset: str, fmt: str) -> StreamingResponse:
-    if dataset not in DATASETS or fmt not in MEDIA_TYPES:
+@router.get("/data/{filename}", include_in_schema=False)
+def download(request: Request, filename: str) -> StreamingResponse:
+    dataset, _, suffix = filename.partition(".")
+    if dataset not in DATASETS or suffix not in SUFFIXES:
         raise HTTPException(status_code=404, detail="no such download")
-    export_format: ExportFormat = "csv" if fmt == "csv" else "json"
+    export_format, media_type = SUFFIXES[suffix]
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+b")
     text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
     with request.app.state.session_factory() as session:
@@ -69,5 +106,5 @@ def download(request: Request, dataset: str, fmt: str) -> StreamingResponse:
     text.detach()
     spool.seek(0)
     day = request.app.state.now().date().isoformat()
-    headers = {"Content-Disposition": f'attachment; filename="planvakt-{dataset}-{day}.{fmt}"'}
-    return StreamingResponse(_chunks(spool), media_type=MEDIA_TYPES[fmt], headers=headers)
+    headers = {"Content-Disposition": f'attachment; filename="planvakt-{dataset}-{day}.{suffix}"'}
+    return StreamingResponse(_chunks(spool), media_type=media_type, headers=headers)

@@ -4,6 +4,10 @@ A record holds typed values (str, int, float, bool, None, list, dict), and `COLU
 that says which type each column has: the JSON export writes the values as they are (`true`, `2`, `null`, an
 object), the CSV writes them as text (`true`/`false`, `2`, empty for null, JSON text for an object), and the
 data dictionary (dashboards/dictionary.py) shows the type beside each column's meaning.
+
+Three formats: `csv` (UTF-8, `,`, LF: for programs), `excel-csv` (UTF-8 with a byte-order mark, `;`, CRLF: opens in
+columns with æøå intact in Excel set to a Norwegian or Danish locale, whose list separator is `;` and which reads a
+file without a BOM as Windows-1252) and `json` (an array of typed objects).
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from tracker.review_store import FindingReview
 from tracker.storage import FindingRow, PlanRow
 from tracker.watch_store import EventRow
 
-ExportFormat = Literal["csv", "json"]
+ExportFormat = Literal["csv", "excel-csv", "json"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "excel-csv", "json")
 
 #: a JSON Schema type name; "datetime" is an ISO 8601 UTC string; `| null` when the value may be missing
 ColumnType = Literal["string", "integer", "number", "boolean", "datetime", "array", "object"]
@@ -223,10 +228,16 @@ def finding_record(row: FindingRow, review: FindingReview = NO_REVIEW) -> Record
 
 
 def write_records(records: Iterable[Record], columns: tuple[str, ...], out: TextIO, fmt: ExportFormat) -> int:
-    """Write records as CSV (header first) or as a JSON array, one record at a time; return the count."""
+    """Write records as CSV (header first), Excel CSV or a JSON array, one record at a time; return the count.
+
+    Open `out` with `newline=""` for the CSV formats: the writer chooses the line endings.
+    """
     count = 0
-    if fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
+    if fmt in ("csv", "excel-csv"):
+        excel = fmt == "excel-csv"
+        if excel:
+            out.write("\ufeff")
+        writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n")
         writer.writerow(columns)
         for record in records:
             writer.writerow([csv_text(c, record[c], record) for c in columns])

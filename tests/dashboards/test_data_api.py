@@ -85,6 +85,24 @@ def test_api_types_agree_with_the_exports(http: httpx.Client, crawled: Crawled) 
     assert isinstance(detail["checks"][0]["pages_fetched"], int) and isinstance(detail["checks"][0]["reachable"], bool)
 
 
+@pytest.mark.parametrize("dataset", ["findings", "plans", "events"])
+def test_excel_csv_download_is_the_csv_with_a_bom_and_semicolons(http: httpx.Client, dataset: str) -> None:
+    excel = http.get(f"/data/{dataset}.excel.csv")
+    assert excel.status_code == 200 and excel.headers["content-type"].startswith("text/csv")
+    assert f'filename="planvakt-{dataset}-' in excel.headers["content-disposition"]
+    assert excel.headers["content-disposition"].endswith('.excel.csv"')
+    assert excel.content.startswith(b"\xef\xbb\xbf")
+    assert excel.content[3:].split(b"\r\n", 1)[0] == ";".join(DATASETS[dataset]).encode()
+    text = excel.content.decode("utf-8-sig")
+    plain = http.get(f"/data/{dataset}.csv").text
+    assert list(csv.reader(io.StringIO(text, newline=""), delimiter=";")) == list(csv.reader(io.StringIO(plain)))
+    if dataset == "findings":
+        assert any(ch in text for ch in "æøåÆØÅ"), "the demo names carry æøå"
+    page = http.get("/data").text
+    assert f'href="/data/{dataset}.excel.csv"' in page and "semikolon" in page
+    assert http.get(f"/data/{dataset}.xlsx").status_code == 404
+
+
 def test_every_column_has_a_description_in_both_languages() -> None:
     for dataset, columns in DATASETS.items():
         for column in columns:

@@ -313,3 +313,34 @@ def test_reclassify_rereads_stored_text_and_redecides_the_latest_finding(engine:
     assert versions == sorted(["test-1", CLASSIFIER_VERSION]), "old readings are kept beside the new one"
     again = reclassify(factory, today=T0.date(), now=lambda: T0)
     assert (again.documents_read, again.findings_changed) == (0, 0)
+
+
+def test_excel_csv_has_a_bom_semicolons_and_round_trips_aeoeaa(engine: Engine, database_url: str, tmp_path) -> None:
+    """`planvakt export findings --format excel-csv`: what a Norwegian or Danish Excel opens in columns (issue 13)."""
+    from typer.testing import CliRunner
+
+    from planvakt.cli import app
+
+    baerum = Kommune("3201", "Bærum", Country.NO, "https://www.baerum.kommune.no", region="Akershus")
+    aeroe = Kommune("0492", "Ærø; Søby", Country.DK, "https://www.aeroekommune.dk", region="Region Syddanmark")
+    factory = storage.make_session_factory(engine)
+    with factory.begin() as session:
+        ids = storage.sync_kommuner(session, [baerum, aeroe])
+        run = storage.start_run(session, {}, 2, T0).id
+    _store_check(engine, run, ids[("NO", "3201")], reachable=True, with_plan=True, at=T0)
+    _store_check(engine, run, ids[("DK", "0492")], reachable=True, with_plan=False, at=T0)
+    runner = CliRunner()
+    excel, plain = tmp_path / "findings.excel.csv", tmp_path / "findings.csv"
+    for fmt, out in (("excel-csv", excel), ("csv", plain)):
+        result = runner.invoke(app, ["export", "findings", "--format", fmt, "--out", str(out), "--db", database_url])
+        assert result.exit_code == 0, result.output
+    raw = excel.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "a UTF-8 byte-order mark: Excel reads UTF-8, not Windows-1252"
+    assert raw[3:].split(b"\r\n", 1)[0] == ";".join(FINDINGS_COLUMNS).encode()
+    assert "Bærum".encode() in raw and not plain.read_bytes().startswith(b"\xef\xbb\xbf")
+    with excel.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    with plain.open(encoding="utf-8", newline="") as handle:
+        assert rows == list(csv.DictReader(handle)), "the same rows as the plain CSV"
+    assert {r["name"] for r in rows} == {"Bærum", "Ærø; Søby"}, "æøå and a ';' in a value survive"
+    assert next(r for r in rows if r["name"] == "Bærum")["plan_title"].endswith("2024–2027")
