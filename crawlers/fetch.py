@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -274,8 +275,7 @@ class Fetcher:
                 raise RefusedAddress(url, exc.detail) from exc
             except (httpx.TimeoutException, httpx.TransportError, TimeoutError) as exc:
                 if attempt >= self.options.max_retries:
-                    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-                    raise FetchError(url, detail) from exc
+                    raise FetchError(url, network_failure(exc)) from exc
                 wait = self.options.retry_backoff * 2**attempt
             except httpx.HTTPError as exc:
                 raise FetchError(url, f"{type(exc).__name__}: {exc}") from exc
@@ -305,3 +305,21 @@ class Fetcher:
         finally:
             slot.active -= 1
             slot.last_used = time.monotonic()
+
+
+def network_failure(exc: BaseException) -> str:
+    """A network failure in words that name its cause: "connection refused: ConnectError: All connection attempts
+    failed" (httpx says only the second half; the refusal is an OSError further down the exception chain)."""
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    cause: BaseException | None = exc
+    for _ in range(8):  # the chain is short (httpx > httpcore > OSError > ConnectionRefusedError)
+        if cause is None:
+            break
+        if isinstance(cause, ConnectionRefusedError):
+            return f"connection refused: {detail}"
+        if isinstance(cause, socket.gaierror):
+            return f"host name not found: {detail}"
+        if isinstance(cause, httpx.TimeoutException | TimeoutError):
+            return f"timed out: {detail}"
+        cause = cause.__cause__ or cause.__context__
+    return detail

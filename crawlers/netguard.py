@@ -133,7 +133,7 @@ def _exempt(host: str, allow_private_networks: bool, allowed_hosts: frozenset[st
 def _refusal(host: str, addresses: Iterable[IPAddress]) -> str | None:
     for address in addresses:
         if not is_public_address(address):
-            return f"{host} resolves to non-public address {address}"
+            return f"refused by the private-address guard: {host} resolves to non-public address {address}"
     return None
 
 

@@ -50,6 +50,7 @@ from tracker.export import (
     write_records,
 )
 from tracker.registry import load_registry_csv, select
+from tracker.run_summary import RunSummary
 from tracker.secretbox import SecretKeys
 
 app = typer.Typer(
@@ -57,6 +58,9 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+#: exit code of a crawl that could reach none of its sites (2 is a usage or setup error, 130 an interruption)
+NOTHING_REACHED = 3
+
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 registry_app = typer.Typer(help="The kommune registry.", no_args_is_help=True)
 export_app = typer.Typer(help="Exports for journalists (CSV, Excel CSV or JSON).", no_args_is_help=True)
@@ -139,6 +143,8 @@ def crawl(
     run_id = _run(settings, engine, kommuner, options, resume=resume)
     typer.echo(f"crawl run {run_id} finished")
     _print_findings(engine)
+    if _print_summary(engine, run_id).nothing_reached:
+        raise typer.Exit(code=NOTHING_REACHED)
 
 
 def _run(settings: Settings, engine: Any, kommuner: list[Kommune], options: CrawlOptions, *, resume: bool) -> int:
@@ -252,6 +258,13 @@ def _progress() -> Any:
     return _RichProgress() if console.is_terminal else nullcontext(LogProgress())
 
 
+def _print_summary(engine: Any, run_id: int) -> RunSummary:
+    with storage.make_session_factory(engine)() as session:
+        summary = storage.run_summary(session, run_id)
+    typer.echo(summary.paragraph())
+    return summary
+
+
 def _print_findings(engine: Any) -> None:
     factory = storage.make_session_factory(engine)
     table = Table(title="Findings (latest check per kommune)")
@@ -349,6 +362,7 @@ def demo(
             f"demo crawl run {run_id} of {len(kommuner)} sites took {(datetime.now() - started).total_seconds():.1f} s"
         )
     _print_findings(engine)
+    _print_summary(engine, run_id)
 
 
 @app.command("reclassify")

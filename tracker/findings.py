@@ -56,15 +56,23 @@ def current_label(year_start: int | None, year_end: int | None, on: date) -> str
 
 
 def decide(
-    reachable: bool, sightings: Sequence[ClassifiedSighting], on: date, *, blocked: bool = False
+    reachable: bool,
+    sightings: Sequence[ClassifiedSighting],
+    on: date,
+    *,
+    blocked: bool = False,
+    error: str | None = None,
 ) -> FindingDecision:
     """The status of one check. A site that could not be crawled is never reported as having no plan.
 
     `blocked`: the site turned the crawler away (robots.txt disallows everything, HTTP 401/403/429 on the front
-    page); with nothing read, that is "could not be crawled", not "no plan".
+    page); with nothing read, that is "could not be crawled", not "no plan". `error`: the check's error (why the
+    site could not be crawled: "refused by the private-address guard: ...", "front page answered HTTP 503"), which
+    an unreachable site's reason then names.
     """
     if not reachable:
-        return FindingDecision(Status.SITE_UNREACHABLE, None, "", "the site could not be crawled")
+        because = f": {error}" if error else ""
+        return FindingDecision(Status.SITE_UNREACHABLE, None, "", f"the site could not be crawled{because}")
     if blocked and not sightings:
         return FindingDecision(
             Status.SITE_UNREACHABLE, None, "", "the site turned the crawler away (robots.txt or HTTP 401/403/429)"

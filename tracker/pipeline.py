@@ -348,7 +348,7 @@ async def _store_site(
                     kind=result.document_kind or "adopted_plan",
                 )
             )
-        decision = decide(crawl.reachable, candidates, today, blocked=crawl.blocked)
+        decision = decide(crawl.reachable, candidates, today, blocked=crawl.blocked, error=crawl.error)
         plan_sighting = sightings[decision.plan.sighting_key] if decision.plan else None
         storage.add_finding(
             session,

@@ -81,7 +81,7 @@ def reclassify(
                     continue
                 readings[index] = reading
                 candidates.append(classified_sighting(index, sighting, reading))
-            decision = decide(check.reachable, candidates, today, blocked=check.blocked)
+            decision = decide(check.reachable, candidates, today, blocked=check.blocked, error=check.error)
             before = (finding.status, finding.plan_sighting_id)
             plan = check.sightings[decision.plan.sighting_key] if decision.plan else None
             storage.redecide_finding(

@@ -34,6 +34,7 @@ from tracker.models import (
     SiteCheck,
 )
 from tracker.reading import Reading
+from tracker.run_summary import RunSummary, summarize
 from tracker.secretbox import SecretKeys
 
 #: the Alembic scripts, found through their package: a checkout and an installed wheel alike
@@ -319,6 +320,22 @@ def get_run(session: Session, run_id: int) -> CrawlRun:
     if run is None:
         raise StorageError(f"no crawl run {run_id}")
     return run
+
+
+def run_summary(session: Session, run_id: int) -> RunSummary:
+    """What the run came to: its checks' statuses, unreachable causes and our failures (`tracker.run_summary`).
+
+    A failure on our side stores nothing, so in a finished run it is a planned kommune without a check
+    (`errors` counts site issues too).
+    """
+    run = get_run(session, run_id)
+    ours = max(run.kommuner_planned - run.kommuner_checked, 0) if run.state == "finished" else 0
+    checks = session.execute(
+        select(Finding.status, SiteCheck.blocked, SiteCheck.error)
+        .join(SiteCheck, SiteCheck.id == Finding.check_id)
+        .where(Finding.run_id == run_id)
+    )
+    return summarize(run.id, run.state, run.kommuner_planned, ((s, b, e) for s, b, e in checks), ours)
 
 
 @dataclass(frozen=True)
