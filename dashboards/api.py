@@ -1,25 +1,41 @@
 """The read-only JSON API: /api/kommuner, /api/kommuner/{nr}, /api/events, /api/plans.
 
 Response models are pydantic classes, so /api/openapi.json documents every field. The API reads through the same
-read model as the pages; nothing here writes.
+read model as the pages; nothing here writes. An unknown filter value (a status, a region, a kommunenummer, an event
+kind) is answered 422 with a message listing the valid values, never with an unfiltered or empty list.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
-from dashboards.overview_query import apply_filter, parse_filter
+from dashboards.overview_query import STATUSES, apply_filter, parse_filter
 from dashboards.read_model import KommuneStatus, kommune_detail, kommune_statuses
 from tracker import storage
+from tracker.errors import FilterError
 from tracker.export import current_flag, plan_years
+from tracker.filters import CATEGORIES, COUNTRIES, check_values
 from tracker.messages import EVENT_KINDS
 from tracker.watch_store import latest_events
 
 router = APIRouter(prefix="/api", tags=["read-only API"])
+
+
+def _reject_unknown(parameter: str, values: list[str], valid: Iterable[str | None]) -> None:
+    """422 naming the parameter and the valid values when a filter value matches nothing that exists."""
+    try:
+        check_values(parameter, values, valid)
+    except FilterError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from exc
+
+
+def _regions(rows: list[KommuneStatus]) -> list[str | None]:
+    return [r.region for r in rows] + [r.region_code for r in rows]
 
 
 class KommuneOut(BaseModel):
@@ -172,9 +188,12 @@ def api_kommuner(
     region: Annotated[str | None, Query(description="fylke/region name or code")] = None,
     status: Annotated[str | None, Query(description="a status")] = None,
 ) -> list[KommuneOut]:
+    _reject_unknown("country", [(country or "").upper()], COUNTRIES)
+    _reject_unknown("status", [status or ""], STATUSES)
     chosen = parse_filter({"country": country or "", "region": region or "", "status": status or ""})
     with request.app.state.session_factory() as session:
         rows = kommune_statuses(session)
+    _reject_unknown("region", [region or ""], _regions(rows))
     return [_kommune_out(row) for row in apply_filter(rows, chosen)]
 
 
@@ -264,7 +283,11 @@ def api_events(
     since: Annotated[datetime | None, Query(description="ISO 8601; only events detected at or after")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[EventOut]:
+    _reject_unknown("kind", kind or [], EVENT_KINDS)
     with request.app.state.session_factory() as session:
+        rows = kommune_statuses(session)
+        _reject_unknown("region", [region or ""], _regions(rows))
+        _reject_unknown("kommune", kommune or [], [r.kommunenummer for r in rows])
         events = latest_events(
             session, kinds=kind or (), region=region, kommuner=kommune or (), since=since, limit=limit
         )
@@ -277,9 +300,11 @@ def api_plans(
     kommune: Annotated[list[str] | None, Query(description="kommunenummer (repeatable)")] = None,
     category: Annotated[str | None, Query(description="abuse_specific or general_violence")] = None,
 ) -> list[PlanOut]:
+    _reject_unknown("category", [category or ""], CATEGORIES)
     wanted = set(kommune or ())
     plans: list[PlanOut] = []
     with request.app.state.session_factory() as session:
+        _reject_unknown("kommune", kommune or [], [r.kommunenummer for r in kommune_statuses(session)])
         for row in storage.iter_latest_plans(session):
             if (wanted and row.kommunenummer not in wanted) or (category and row.category != category):
                 continue

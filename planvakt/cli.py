@@ -318,9 +318,13 @@ def _export(
     except TrackerError as exc:
         raise fail(exc) from exc
     with factory() as session:
+        try:  # filters are checked here, before --out is created
+            rows = records(session)
+        except TrackerError as exc:
+            raise fail(exc) from exc
         target = out.open("w", encoding="utf-8", newline="") if out else nullcontext(sys.stdout)
         with target as handle:
-            count = write_records(records(session), columns, handle, fmt)
+            count = write_records(rows, columns, handle, fmt)
     if out:
         console.print(f"wrote {count} rows to {out}")
 
@@ -437,11 +441,17 @@ def export_events(
 
     from tracker import watch_store
     from tracker.export import EVENTS_COLUMNS, event_records
+    from tracker.filters import check_values
 
     start = since.replace(tzinfo=UTC) if since else None
+
+    def records(session: Session) -> Iterable[Record]:
+        check_values("kommunenummer", kommune or [], watch_store.kommunenumre(session))
+        return event_records(watch_store.iter_events(session, since=start, kommuner=kommune or ()))
+
     _export(
         EVENTS_COLUMNS,
-        lambda session: event_records(watch_store.iter_events(session, since=start, kommuner=kommune or ())),
+        records,
         format,
         out,
         db,

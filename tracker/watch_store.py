@@ -194,6 +194,11 @@ def _events_query(
     return stmt
 
 
+def kommunenumre(session: Session) -> list[str]:
+    """Every kommunenummer in the database, sorted: what a `--kommune` filter may name."""
+    return sorted(session.scalars(select(KommuneRow.kommunenummer).distinct()))
+
+
 def iter_events(
     session: Session,
     *,

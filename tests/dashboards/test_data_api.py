@@ -176,3 +176,38 @@ def test_openapi_documents_the_read_only_api(http: httpx.Client) -> None:
     assert all(set(document["paths"][path]) == {"get"} for path in document["paths"] if path.startswith("/api/"))
     schemas = document["components"]["schemas"]
     assert {"KommuneOut", "KommuneDetailOut", "EventOut", "PlanOut"} <= set(schemas)
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "parameter", "a_valid_value"),
+    [
+        ("/api/kommuner", {"status": "bogus"}, "status", "no_plan_found"),
+        ("/api/kommuner", {"country": "SE"}, "country", "DK"),
+        ("/api/kommuner", {"region": "Atlantis"}, "region", "Vestland"),
+        ("/api/events", {"kind": ["plan_moved", "plan_exploded"]}, "kind", "plan_vanished"),
+        ("/api/events", {"kommune": "1234"}, "kommune", "9950"),
+        ("/api/events", {"region": "Atlantis"}, "region", "Nordland"),
+        ("/api/plans", {"category": "other"}, "category", "general_violence"),
+        ("/api/plans", {"kommune": ["9950", "1234"]}, "kommune", "9950"),
+    ],
+)
+def test_api_rejects_an_unknown_filter_value_with_the_valid_ones(
+    http: httpx.Client, path: str, params: dict[str, object], parameter: str, a_valid_value: str
+) -> None:
+    """Issue 13: an unknown value was silently ignored (`?status=bogus` returned every kommune)."""
+    response = http.get(path, params=params)
+    assert response.status_code == 422, response.text
+    message = response.json()["detail"]
+    assert message.startswith(f"unknown {parameter} ") and "valid: " in message
+    assert a_valid_value in message.split("valid: ", 1)[1]
+    assert "'1234'" in message or parameter != "kommune"
+    assert "'plan_moved'" not in message, "only the unknown value is named"
+
+
+def test_api_known_filter_values_still_filter(http: httpx.Client, crawled: Crawled) -> None:
+    assert http.get("/api/kommuner", params={"country": "dk"}).status_code == 200
+    by_code = http.get("/api/kommuner", params={"region": "46"}).json()
+    assert by_code and {k["region"] for k in by_code} == {"Vestland"}
+    events = http.get("/api/events", params={"kommune": crawled.number("menu")})
+    assert events.status_code == 200
+    assert http.get("/api/plans", params={"category": "abuse_specific"}).status_code == 200

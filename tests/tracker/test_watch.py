@@ -17,6 +17,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -407,6 +408,15 @@ def _check_export(database_url: str, rows: list[watch_store.EventRow]) -> None:
     assert isinstance(reappeared["details"], dict) and "check_id" in reappeared["details"], "an object, not a string"
     bad = runner.invoke(app, ["export", "events", "--format", "xml", "--db", database_url])
     assert bad.exit_code == 2
+    # an unknown kommunenummer is an error naming the valid ones, not an empty file with exit 0 (issue 13)
+    out = Path(tempfile.mkdtemp()) / "events.csv"
+    unknown = runner.invoke(
+        app, ["export", "events", "--kommune", "9907", "--kommune", "1234", "--out", str(out), "--db", database_url]
+    )
+    assert unknown.exit_code == 2, unknown.output
+    assert unknown.stderr.strip().count("\n") == 0, "one line"
+    assert "unknown kommunenummer '1234'; valid: " in unknown.stderr and "9907" in unknown.stderr
+    assert not out.exists(), "nothing written"
 
 
 def _checks_and_events(db: str) -> tuple[dict[str, int], dict[str, list[Ev]]]:
