@@ -169,7 +169,7 @@ async def run_crawl(
                     )
                     async with slots:
                         try:
-                            status = await _store_site(deps, run_id, kommune_id, crawl, answers)
+                            status = await _store_site(deps, run_id, kommune, kommune_id, crawl, answers)
                         except FailedOnOurSide as failure:
                             _count_failure(deps, run_id)
                             progress.site_failed(kommune, failure.reason)
@@ -262,7 +262,12 @@ class _Fetched:
 
 
 async def _store_site(
-    deps: CrawlDependencies, run_id: int, kommune_id: int, crawl: SiteCrawl, answers: Sequence[UrlAnswer]
+    deps: CrawlDependencies,
+    run_id: int,
+    kommune: Kommune,
+    kommune_id: int,
+    crawl: SiteCrawl,
+    answers: Sequence[UrlAnswer],
 ) -> Status:
     """Extract and classify every document (crawled, or served to a re-check: `answers`), then write check,
     sightings, finding, change events and the kommune's watch state in one transaction.
@@ -374,6 +379,7 @@ async def _store_site(
             session,
             kommune_id,
             seen,
+            kommune=kommune,
             confirmations=deps.confirmations,
             unreachable_alert_after=deps.unreachable_alert_after,
             now=deps.now(),

@@ -31,7 +31,7 @@ from tracker.changes import (
     text_fingerprint,
     text_sketch,
 )
-from tracker.domain import Category
+from tracker.domain import Category, Kommune
 from tracker.findings import NOT_YET_A_PLAN
 from tracker.models import Classification, Document
 
@@ -182,12 +182,14 @@ def detect_and_record(
     kommune_id: int,
     seen: CheckSeen,
     *,
+    kommune: Kommune,
     confirmations: int,
     unreachable_alert_after: int,
     now: datetime,
 ) -> None:
     """Compare this check with the kommune's known plans; write the events and the new state (caller's transaction).
 
+    `kommune` (the row `kommune_id`) names it in log lines by kommunenummer and name, never by database id.
     The kommune's watch row is taken FOR UPDATE first, so two processes checking one kommune compare in turn.
     """
     previous = watch_store.load_state(session, kommune_id, lock=True)
@@ -213,5 +215,10 @@ def detect_and_record(
     watch_store.save_state(session, kommune_id, result.state, check_id=seen.check_id, now=now)
     for event in result.events:
         logger.info(
-            "kommune %d: %s %s", kommune_id, event.kind.value, event.url or "", extra={"kommune_id": kommune_id}
+            "%s %s: %s%s",
+            kommune.kommunenummer,
+            kommune.name,
+            event.kind.value,
+            f" {event.url}" if event.url else "",
+            extra={"kommunenummer": kommune.kommunenummer, "kommune_id": kommune_id},
         )

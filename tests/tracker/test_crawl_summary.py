@@ -1,10 +1,12 @@
 """Every `planvakt crawl` ends with a paragraph: sites checked, by status, failed on our side, unreachable by cause;
-a crawl that reached no site exits 3. Driven through the entry point against loopback sites and a real SQLite file.
+a crawl that reached no site exits 3; its log lines name kommuner by kommunenummer and name, never by database id.
+Driven through the entry point against loopback sites and a real SQLite file.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -12,6 +14,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from crawlers.testweb.documents import pdf_bytes
+from crawlers.testweb.plantexts import abuse_plan
 from crawlers.testweb.server import MultiHostServer, Reply, Site
 from tests.crawlers.conftest import html_page
 from tracker import storage
@@ -120,3 +124,29 @@ def test_causes_are_named_from_the_crawlers_words() -> None:
     summary = summarize(7, "finished", 4, [("no_plan_found", False, None), ("site_unreachable", True, "HTTP 403")], 2)
     assert (summary.checked, summary.reached, summary.nothing_reached) == (2, 2, False)
     assert "2 failed on our side" in summary.paragraph() and "none unreachable" in summary.paragraph()
+
+
+def test_log_lines_name_kommuner_by_kommunenummer_and_name(tmp_path: Path) -> None:
+    plan = pdf_bytes(abuse_plan("nb", "Loggvik", 2025, 2028))
+    up = Site(
+        "127.79.14.6",
+        {
+            "/": Reply(body=html_page("Forside", '<a href="/plan.pdf">Handlingsplan mot seksuelle overgrep</a>')),
+            "/plan.pdf": Reply(body=plan, content_type="application/pdf"),
+        },
+    )
+    down = Site("127.79.14.7", {"/": Reply(status=503, body="Vedlikehold")})
+    with MultiHostServer([up, down]) as server:
+        result, _ = _crawl(
+            tmp_path,
+            [
+                ("9906", "Loggvik", server.base_url(up.host) + "/"),
+                ("9907", "Nedstad", server.base_url(down.host) + "/"),
+            ],
+            "--allow-private-networks",
+        )
+    assert result.returncode == 0, result.stdout + result.stderr
+    log = result.stderr
+    assert re.search(r"tracker\.watching: 9906 Loggvik: plan_appeared http://127\.79\.14\.6:\d+/plan\.pdf\n", log), log
+    assert "tracker.watching: 9907 Nedstad: check_failed\n" in log, log
+    assert not re.search(r"\bkommune \d+:", log), "no database ids in the log"
