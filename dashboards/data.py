@@ -29,6 +29,9 @@ from tracker.watch_store import iter_events
 
 router = APIRouter()
 
+#: the data's licence, CC BY 4.0 (README, "Licence and citation", says why not NLOD)
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+
 register(
     {
         "data.csv": ("CSV", "CSV", "CSV"),
@@ -47,6 +50,21 @@ register(
             "or Danish Excel (double-click).",
             "CSV til Excel: UTF-8 med BOM, semikolon som skilletegn. Åbnes i kolonner med æøå i et dansk eller "
             "norsk Excel (dobbeltklik).",
+        ),
+        "data.licence_link": ("Lisensteksten (CC BY 4.0)", "The licence (CC BY 4.0)", "Licensteksten (CC BY 4.0)"),
+        "data.cite": ("Slik siterer du et funn", "How to cite a finding", "Sådan citerer du et fund"),
+        "data.cite_how": (
+            "Oppgi kommunen, datoen for sjekken og kommunens side her; for en plan også den arkiverte kopien, "
+            "hvis adresse er dokumentets SHA-256 og aldri endres. Datoen finnes i kolonnen checked_at.",
+            "Give the kommune, the date of the check and the kommune's page here; for a plan also the archived "
+            "copy, whose address is the document's SHA-256 and never changes. The date is the checked_at column.",
+            "Angiv kommunen, datoen for tjekket og kommunens side her; for en plan også den arkiverede kopi, "
+            "hvis adresse er dokumentets SHA-256 og aldrig ændres. Datoen står i kolonnen checked_at.",
+        ),
+        "data.cite_pattern": (
+            "Planvakt: {name} ({nr}), sjekket {date}. {base}/kommune/{nr} · plan: {base}/evidence/{sha256} (CC BY 4.0)",
+            "Planvakt: {name} ({nr}), checked {date}. {base}/kommune/{nr} · plan: {base}/evidence/{sha256} (CC BY 4.0)",
+            "Planvakt: {name} ({nr}), tjekket {date}. {base}/kommune/{nr} · plan: {base}/evidence/{sha256} (CC BY 4.0)",
         ),
         "data.format_json": (
             "JSON: en liste av objekter med typede verdier (true/false, tall, null, objekter); se typen i ordboken.",
@@ -80,7 +98,11 @@ def data_page(request: Request) -> HTMLResponse:
     return render(
         request,
         "data.html",
-        {"datasets": {name: dictionary(name, lang) for name in DATASETS}},
+        {
+            "datasets": {name: dictionary(name, lang) for name in DATASETS},
+            "licence_url": LICENCE_URL,
+            "base": str(request.base_url).rstrip("/"),
+        },
     )
 
 
@@ -106,5 +128,8 @@ def download(request: Request, filename: str) -> StreamingResponse:
     text.detach()
     spool.seek(0)
     day = request.app.state.now().date().isoformat()
-    headers = {"Content-Disposition": f'attachment; filename="planvakt-{dataset}-{day}.{suffix}"'}
+    headers = {
+        "Content-Disposition": f'attachment; filename="planvakt-{dataset}-{day}.{suffix}"',
+        "Link": f'<{LICENCE_URL}>; rel="license"',
+    }
     return StreamingResponse(_chunks(spool), media_type=media_type, headers=headers)

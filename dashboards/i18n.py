@@ -213,9 +213,15 @@ _ENTRIES: dict[str, tuple[str, str, str]] = {
     "data.api": ("JSON-API (bare lesing)", "JSON API (read-only)", "JSON-API (kun læsning)"),
     "data.openapi": ("OpenAPI-dokumentet", "The OpenAPI document", "OpenAPI-dokumentet"),
     "data.licence": (
-        "Dataene kan brukes fritt; oppgi Planvakt som kilde.",
-        "The data may be used freely; credit Planvakt.",
-        "Data må bruges frit; angiv Planvakt som kilde.",
+        "Funn, planer, hendelser og API-et er lisensiert under Creative Commons Navngivelse 4.0 (CC BY 4.0): bruk "
+        "dem fritt, også kommersielt, og oppgi Planvakt som kilde. Arkiverte kopier av kommunenes dokumenter er "
+        "kommunenes egne og omfattes ikke av lisensen.",
+        "Findings, plans, events and the API are licensed under Creative Commons Attribution 4.0 (CC BY 4.0): use "
+        "them freely, commercially too, and credit Planvakt. Archived copies of the kommuner's documents are the "
+        "kommuner's own and not covered by the licence.",
+        "Fund, planer, hændelser og API'et er licenseret under Creative Commons Kreditering 4.0 (CC BY 4.0): brug "
+        "dem frit, også kommercielt, og angiv Planvakt som kilde. Arkiverede kopier af kommunernes dokumenter er "
+        "kommunernes egne og er ikke omfattet af licensen.",
     ),
     # checklist criteria (tracker/criteria.py ids) and accessibility checks (tracker/accessibility.py ids)
     "criterion.children_knowledge": (

@@ -211,3 +211,20 @@ def test_api_known_filter_values_still_filter(http: httpx.Client, crawled: Crawl
     events = http.get("/api/events", params={"kommune": crawled.number("menu")})
     assert events.status_code == 200
     assert http.get("/api/plans", params={"category": "abuse_specific"}).status_code == 200
+
+
+def test_data_page_names_the_licence_and_how_to_cite(http: httpx.Client, crawled: Crawled) -> None:
+    page = http.get("/data").text
+    assert 'rel="license" href="https://creativecommons.org/licenses/by/4.0/"' in page
+    assert "CC BY 4.0" in page and "/kommune/4601" in page and "/evidence/&lt;sha256&gt;" in page
+    english = http.get("/data", params={"lang": "en"}).text
+    assert "How to cite a finding" in english and "Attribution 4.0" in english
+    for name in ("findings.csv", "plans.excel.csv", "events.json"):
+        assert (
+            http.get(f"/data/{name}").headers["link"] == '<https://creativecommons.org/licenses/by/4.0/>; rel="license"'
+        )
+    # the citation's two addresses resolve: the kommune's page and the archived copy by its SHA-256
+    number = crawled.number("menu")
+    sha = next(p["sha256"] for p in http.get("/api/plans", params={"kommune": number}).json())
+    assert http.get(f"/kommune/{number}").status_code == 200
+    assert http.get(f"/evidence/{sha}").status_code == 200
