@@ -92,7 +92,11 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more
 def db_upgrade(db: DbOption = None) -> None:
     """Create or migrate the database to the newest schema (alembic upgrade head); tighten the evidence store."""
     settings = settings_for(db)
-    storage.upgrade(engine_for(settings, migrated=False), SecretKeys.from_settings(settings))
+    try:
+        engine = engine_for(settings, migrated=False)
+    except TrackerError as exc:
+        raise fail(exc) from exc
+    storage.upgrade(engine, SecretKeys.from_settings(settings))
     EvidenceStore.open(settings.resolved_evidence_dir)  # an older version's store gets owner-only modes here
     console.print(f"database ready: {settings.resolved_database_url}")
 
@@ -314,7 +318,7 @@ def _export(
     if fmt is None:
         raise fail(ValueError(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {format!r}"))
     try:
-        factory = storage.make_session_factory(engine_for(settings_for(db)))
+        factory = storage.make_session_factory(engine_for(settings_for(db), read_only=True))
     except TrackerError as exc:
         raise fail(exc) from exc
     with factory() as session:
@@ -354,7 +358,10 @@ def demo(
     from crawlers.testweb import build_demo_web
 
     settings = settings_for(db)
-    engine = engine_for(settings, migrated=False)
+    try:
+        engine = engine_for(settings, migrated=False)
+    except TrackerError as exc:
+        raise fail(exc) from exc
     storage.upgrade(engine, SecretKeys.from_settings(settings))
     with build_demo_web() as web:
         registry = web.write_registry(settings.var_dir / "demo-registry.csv")

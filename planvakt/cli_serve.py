@@ -8,7 +8,9 @@ from typing import Annotated
 import typer
 
 from planvakt.options import DbOption
+from planvakt.wiring import engine_for, fail
 from tracker.config import load_settings
+from tracker.errors import TrackerError
 
 
 def serve(
@@ -34,8 +36,10 @@ def serve(
         serve_host=host or settings.serve_host,
         serve_port=port if port is not None else settings.serve_port,
     )
-    engine = storage.make_engine(settings.resolved_database_url)
-    storage.check_migrated(engine)
+    try:
+        engine = engine_for(settings, read_only=True)  # a mistyped path is an error, not a new empty database
+    except TrackerError as exc:
+        raise fail(exc) from exc
     app = create_app(
         settings,
         session_factory=storage.make_session_factory(engine),

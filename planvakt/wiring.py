@@ -28,11 +28,15 @@ def settings_for(db: str | None) -> Settings:
     return replace(settings, database_url=db) if db else settings
 
 
-def engine_for(settings: Settings, *, migrated: bool = True) -> Any:
-    """The settings' engine; raises `TrackerError` unless the schema is current (`migrated=False` skips the check)."""
-    engine = storage.make_engine(settings.resolved_database_url)
+def engine_for(settings: Settings, *, migrated: bool = True, read_only: bool = False) -> Any:
+    """The settings' engine, connected once; raises `TrackerError` when `--db` is no database URL, the database
+    does not answer, or its schema is not current (`migrated=False` skips that check). `read_only` commands never
+    create a SQLite file: a missing one is an error."""
+    engine = storage.make_engine(settings.resolved_database_url, create=not read_only)
     if migrated:
         storage.check_migrated(engine)
+    else:
+        storage.check_connects(engine)
     return engine
 
 

@@ -18,6 +18,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, Select, Subquery, create_engine, event, func, make_url, select
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from tracker.domain import Kommune
@@ -43,16 +44,27 @@ MIGRATIONS_DIR = Path(str(importlib.resources.files("migrations")))
 SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, create: bool = True) -> Engine:
     """An engine with SQLite made safe for a crawler (WAL, foreign keys, waits instead of 'database is locked').
 
     A SQLite file is private (subscribers' addresses, sealed credentials): made 0600 in a new 0700 folder before
     SQLite first opens it, and an existing one (with its -wal/-shm/-journal files) tightened and logged.
+    Raises `StorageError` when `url` is no database URL (a bare file path, say), and with `create=False` (read-only
+    commands) when its SQLite file does not exist: a mistyped path must not become a new, empty database.
+    Nothing is connected to here (`check_connects`).
     """
-    database = sqlite_path(url)
+    try:
+        database = sqlite_path(url)
+    except ArgumentError as exc:
+        raise StorageError(_not_a_database_url(url)) from exc
     if database is not None:
+        if not create and not database.is_file():
+            raise StorageError(f"no database at {database} (check --db; `planvakt db upgrade` creates one)")
         _private_sqlite_file(database)
-    engine = create_engine(url)
+    try:
+        engine = create_engine(url)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise StorageError(_not_a_database_url(url)) from exc
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
@@ -64,6 +76,24 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
     return engine
+
+
+def _not_a_database_url(url: str) -> str:
+    return (
+        f"{url!r} is not a database URL: give sqlite:///{Path(url).expanduser().absolute()} for a SQLite file, "
+        "or postgresql+psycopg://user@host/database"
+    )
+
+
+def check_connects(engine: Engine) -> None:
+    """Raise `StorageError` (one line: the URL without its password, and why) unless the database answers."""
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0] if str(exc.orig or exc).strip() else type(exc).__name__
+        shown = engine.url.render_as_string(hide_password=True)
+        raise StorageError(f"cannot open the database {shown}: {reason}") from exc
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -107,7 +137,8 @@ def upgrade(engine: Engine, keys: SecretKeys | None = None) -> None:
 
 
 def check_migrated(engine: Engine) -> None:
-    """Raise StorageError unless the database is at the newest schema."""
+    """Raise StorageError unless the database answers and is at the newest schema."""
+    check_connects(engine)
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
