@@ -4,7 +4,6 @@ function. Registered on the main app by `register(app)` at the end of `planvakt/
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Annotated
 
 import typer
@@ -13,9 +12,10 @@ from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
 from planvakt.options import AllowPrivateOption, DbOption
+from planvakt.wiring import engine_for, settings_for
 from tracker import alert_store, storage
 from tracker.clock import utc_now
-from tracker.config import Settings, load_settings
+from tracker.config import Settings
 from tracker.errors import TrackerError
 from tracker.outbox import preview_due, send_due
 from tracker.secretbox import SecretKeys
@@ -47,13 +47,10 @@ LanguageOption = Annotated[
 ]
 
 
-def _factory(db: str | None) -> tuple[Settings, sessionmaker[Session]]:
-    settings = load_settings()
-    if db:
-        settings = replace(settings, database_url=db)
-    engine = storage.make_engine(settings.resolved_database_url)
-    storage.check_migrated(engine)
-    return settings, storage.make_session_factory(engine)
+def _factory(db: str | None, *, read_only: bool = False) -> tuple[Settings, sessionmaker[Session]]:
+    """Settings and a session factory; `read_only` (the list commands) never creates a missing SQLite file."""
+    settings = settings_for(db)
+    return settings, storage.make_session_factory(engine_for(settings, read_only=read_only))
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -136,7 +133,7 @@ def subscriptions_list(
 ) -> None:
     """Every subscription, secrets hidden."""
     try:
-        _, factory = _factory(db)
+        _, factory = _factory(db, read_only=True)
         with factory() as session:
             rows = alert_store.subscriptions(session, include_inactive=all_)
     except TrackerError as exc:
@@ -221,7 +218,7 @@ def alerts_list(
     if state is not None and state not in alert_store.DELIVERY_STATES:
         raise _fail(ValueError(f"--state must be one of {', '.join(alert_store.DELIVERY_STATES)}"))
     try:
-        _, factory = _factory(db)
+        _, factory = _factory(db, read_only=True)
         with factory() as session:
             rows = alert_store.list_deliveries(session, state=state, limit=limit)
     except TrackerError as exc:

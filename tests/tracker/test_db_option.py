@@ -51,7 +51,10 @@ def test_a_postgresql_url_with_no_server_is_one_line(tmp_path: Path, command: li
     assert "hemmelig" not in line, "the password is never printed"
 
 
-@pytest.mark.parametrize("command", [["export", "findings"], ["export", "plans"], ["export", "events"]])
+@pytest.mark.parametrize(
+    "command",
+    [["export", "findings"], ["export", "plans"], ["export", "events"], ["alerts", "list"], ["subscriptions", "list"]],
+)
 def test_a_read_only_command_never_creates_a_database(tmp_path: Path, command: list[str]) -> None:
     typo = tmp_path / "planvak" / "planvakt.sqlite3"
     line = _one_line_error(_planvakt(tmp_path, *command, "--db", f"sqlite:///{typo}"))
