@@ -285,6 +285,9 @@ def _crawl_slot(
                     storage.finish_run(session, run, runtime.now(), state="interrupted")
             schedule_store.release_claim(session, claim.claim_id, runtime.now())
     logger.info("%s: crawl run %d %s", slot, claim.run_id, "finished" if finished else "interrupted")
+    if finished:  # the paragraph `planvakt crawl` ends with, for the operator reading the scheduler's log
+        with factory() as session:
+            logger.info("%s: %s", slot, storage.run_summary(session, claim.run_id).paragraph())
     return finished
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -477,6 +478,7 @@ def test_schedule_sweeps_delivers_the_alert_and_stops_on_sigterm(tmp_path: Path)
                 process.wait()
     assert process.returncode == 0, err[-3000:]
     assert "scheduler stopped after" in out
+    assert re.search(r"sweep:\S+: Crawl run \d+ \(finished\): 1 of 1 sites checked \(1 abuse_specific_plan\)", err), err
     (request, *_) = receiver.accepted()
     payload = json.loads(request.body)
     assert (payload["kind"], payload["kommunenummer"]) == ("plan_appeared", "0301")
