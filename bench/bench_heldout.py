@@ -92,8 +92,10 @@ def overlaps(records: Iterable[RequestRecord]) -> list[str]:
         requests.sort(key=lambda r: r.started)
         for first, second in zip(requests, requests[1:], strict=False):
             if second.started < first.finished:
-                took = first.finished - first.started
-                found.append(f"{host}: {first.target} ({took:.2f} s) overlapped by {second.target}")
+                took, overlap = first.finished - first.started, first.finished - second.started
+                found.append(
+                    f"{host}: {first.target} ({took:.2f} s) overlapped by {second.target} for {overlap * 1000:.0f} ms"
+                )
     return found
 
 
