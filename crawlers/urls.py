@@ -209,7 +209,8 @@ def may_be_download(url: str) -> bool:
     Sitemaps list such URLs with no link text to score (OS2web/Umbraco `/media/<id>/download`, ACOS
     `/dokument/hent?id=N`); whether one is a PDF is decided from its bytes once fetched.
     """
-    if _extension(url) and _extension(url) not in (".aspx", ".ashx", ".php"):
+    extension = _extension(url)
+    if extension and extension not in (".aspx", ".ashx", ".php"):
         return False
     parts = urlsplit(url)
     segments = [seg.lower() for seg in unquote(parts.path).split("/") if seg]

@@ -12,7 +12,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
 from planvakt.options import AllowPrivateOption, DbOption
-from planvakt.wiring import engine_for, settings_for
+from planvakt.wiring import console, engine_for, fail, settings_for
 from tracker import alert_store, storage
 from tracker.clock import utc_now
 from tracker.config import Settings
@@ -25,7 +25,6 @@ subscribe_app = typer.Typer(help="Subscribe to alerts: webhook, e-mail or any Ap
 subscriptions_app = typer.Typer(help="List and remove subscriptions.", no_args_is_help=True)
 alerts_app = typer.Typer(help="The alert outbox: send what is due, list deliveries.", no_args_is_help=True)
 
-console = Console(stderr=True, soft_wrap=True)
 
 KommuneOption = Annotated[
     list[str] | None,
@@ -53,11 +52,6 @@ def _factory(db: str | None, *, read_only: bool = False) -> tuple[Settings, sess
     return settings, storage.make_session_factory(engine_for(settings, read_only=read_only))
 
 
-def _fail(exc: Exception) -> typer.Exit:
-    console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
-    return typer.Exit(code=2)
-
-
 def _subscribe(request: SubscriptionRequest, db: str | None, allow_private_networks: bool = False) -> None:
     try:
         settings, factory = _factory(db)
@@ -69,7 +63,7 @@ def _subscribe(request: SubscriptionRequest, db: str | None, allow_private_netwo
             keys=SecretKeys.from_settings(settings),
         )
     except TrackerError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     typer.echo(f"subscription {view.id}: {view.channel} {view.target}")
 
 
@@ -137,7 +131,7 @@ def subscriptions_list(
         with factory() as session:
             rows = alert_store.subscriptions(session, include_inactive=all_)
     except TrackerError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     table = Table(title="Subscriptions")
     for column in ("id", "channel", "target", "secret", "kommuner", "kinds", "digest", "language", "since", "active"):
         table.add_column(column)
@@ -167,7 +161,7 @@ def subscriptions_remove(
         _, factory = _factory(db)
         dropped = unsubscribe(factory, subscription_id, now=utc_now())
     except TrackerError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     typer.echo(f"subscription {subscription_id} removed; {dropped} waiting deliveries dropped")
 
 
@@ -191,7 +185,7 @@ def alerts_send(
             return
         report = send_due(factory, settings, now=utc_now, allow_private_networks=allow_private_networks)
     except TrackerError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     typer.echo(
         f"sent {report.sent}, retried {report.retried}, dead {report.dead}, pending {report.pending} "
         f"({report.messages} message(s), {report.created} new deliveries)"
@@ -216,13 +210,13 @@ def alerts_list(
 ) -> None:
     """Deliveries, newest first: event, kommune, subscriber (secret hidden), state, attempts, next attempt, error."""
     if state is not None and state not in alert_store.DELIVERY_STATES:
-        raise _fail(ValueError(f"--state must be one of {', '.join(alert_store.DELIVERY_STATES)}"))
+        raise fail(ValueError(f"--state must be one of {', '.join(alert_store.DELIVERY_STATES)}"))
     try:
         _, factory = _factory(db, read_only=True)
         with factory() as session:
             rows = alert_store.list_deliveries(session, state=state, limit=limit)
     except TrackerError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     table = Table(title="Deliveries")
     for column in ("id", "event", "kind", "kommune", "subscriber", "state", "attempts", "next attempt", "last error"):
         table.add_column(column)

@@ -70,5 +70,5 @@ def crawl_options(
 
 def fail(exc: Exception) -> typer.Exit:
     """Print the error on standard error; the caller raises the returned exit (code 2)."""
-    console.print(f"[red]error:[/red] {exc}")
+    console.print(f"[red]error:[/red] {exc}", highlight=False)  # no colours guessed into URLs and numbers
     return typer.Exit(code=2)
