@@ -25,9 +25,9 @@ from dashboards.rendering import render
 from dashboards.reviewer import current_reviewer
 from dashboards.signing import app_secret
 from tracker import act_store, review_store, tip_store, tips
-from tracker.domain import Country, Kommune
+from tracker.domain import Country, Kommune, Language
 from tracker.letters import write_letter
-from tracker.messages import Language, kommune_language
+from tracker.messages import kommune_language
 from tracker.models import KommuneRow
 from tracker.review import TASK_KINDS, detective_tasks
 

@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from dashboards.read_model import region_names
 from dashboards.rendering import render
-from tracker.messages import EVENT_KINDS
+from tracker.domain import EVENT_KINDS
 from tracker.watch_store import latest_events
 
 router = APIRouter()

@@ -23,8 +23,8 @@ from dashboards.i18n import register
 from dashboards.rendering import render
 from dashboards.reviewer import current_reviewer, require_reviewer, review_enabled
 from tracker import alert_store
+from tracker.domain import EVENT_KINDS, LANGUAGES
 from tracker.errors import ConfigError
-from tracker.messages import EVENT_KINDS, LANGUAGES
 from tracker.secretbox import SecretKeys
 from tracker.subscriptions import (
     CHANNELS,

@@ -12,9 +12,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.domain import PLAN_CATEGORIES, Language
 from tracker.findings import current_label
 from tracker.letters import LetterFacts, PlanFact, plan_facts_criteria
-from tracker.messages import Language
 from tracker.models import Classification, Document, Finding, KommuneRow, Sighting, SiteCheck
 from tracker.review import CaseDocument, KommuneCase, finding_override_in_force
 from tracker.review_store import (
@@ -24,7 +24,7 @@ from tracker.review_store import (
     latest_finding,
 )
 from tracker.storage import latest_finding_ids, newest_readings
-from tracker.tip_store import PLAN_CATEGORIES, get_tip_row, kommune_tips, missed_plan_tips
+from tracker.tip_store import get_tip_row, kommune_tips, missed_plan_tips
 
 
 def _plan_fact(sighting: Sighting, document: Document, reading: Classification, on: date) -> PlanFact:

@@ -16,9 +16,9 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from tracker.domain import Country, Kommune
+from tracker.domain import PLAN_EVENT_KINDS, Country, Kommune, Language
 from tracker.errors import StorageError
-from tracker.messages import PLAN_EVENT_KINDS, AlertEvent, Language, kommune_language
+from tracker.messages import AlertEvent, kommune_language
 from tracker.models import Delivery, Event, KommuneRow, Subscription
 from tracker.secretbox import Sealed, key_id_of
 

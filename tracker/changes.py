@@ -33,9 +33,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from tracker.domain import Category
+from tracker.domain import PLAN_CATEGORIES, Category, EventKind
 
-PLAN_CATEGORIES = frozenset({Category.ABUSE_SPECIFIC, Category.GENERAL_VIOLENCE})
 #: prefix of the identity of documents without text (scans without OCR): their bytes are all we have
 BYTES_IDENTITY_PREFIX = "bytes:"
 #: size of the bottom-k MinHash sketch of a text
@@ -48,16 +47,6 @@ class PlanState(StrEnum):
     ACTIVE = "active"
     SUSPECTED_MISSING = "suspected_missing"
     VANISHED = "vanished"
-
-
-class EventKind(StrEnum):
-    PLAN_APPEARED = "plan_appeared"
-    PLAN_CHANGED = "plan_changed"
-    PLAN_MOVED = "plan_moved"
-    PLAN_VANISHED = "plan_vanished"
-    PLAN_REAPPEARED = "plan_reappeared"
-    CRAWLER_BLOCKED = "crawler_blocked"
-    CHECK_FAILED = "check_failed"
 
 
 class UrlOutcome(StrEnum):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Final, Literal
 
 
 class Country(StrEnum):
@@ -19,6 +20,10 @@ class Category(StrEnum):
     OTHER = "other"
 
 
+#: the categories that make a document a plan (a kommune's plan is one of these; `other` never is)
+PLAN_CATEGORIES: Final[tuple[Category, ...]] = (Category.ABUSE_SPECIFIC, Category.GENERAL_VIOLENCE)
+
+
 class Status(StrEnum):
     """A kommune's status in one check."""
 
@@ -26,6 +31,29 @@ class Status(StrEnum):
     GENERAL_VIOLENCE_PLAN_ONLY = "general_violence_plan_only"
     NO_PLAN_FOUND = "no_plan_found"
     SITE_UNREACHABLE = "site_unreachable"
+
+
+class EventKind(StrEnum):
+    """What a change event says (README "Change events")."""
+
+    PLAN_APPEARED = "plan_appeared"
+    PLAN_CHANGED = "plan_changed"
+    PLAN_MOVED = "plan_moved"
+    PLAN_VANISHED = "plan_vanished"
+    PLAN_REAPPEARED = "plan_reappeared"
+    CRAWLER_BLOCKED = "crawler_blocked"
+    CHECK_FAILED = "check_failed"
+
+
+EVENT_KINDS: Final[tuple[str, ...]] = tuple(kind.value for kind in EventKind)
+#: what a subscription gets when it names no kinds: news about the plans themselves
+PLAN_EVENT_KINDS: Final[tuple[str, ...]] = EVENT_KINDS[:5]
+#: about Planvakt's own sight, for operator subscriptions that ask for them by name
+OPERATOR_EVENT_KINDS: Final[tuple[str, ...]] = EVENT_KINDS[5:]
+
+Language = Literal["nb", "nn", "da"]
+#: the languages kommuner write in (Norwegian bokmål and nynorsk, Danish)
+LANGUAGES: Final[tuple[Language, ...]] = ("nb", "nn", "da")
 
 
 @dataclass(frozen=True)

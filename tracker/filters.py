@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from tracker.domain import PLAN_CATEGORIES
 from tracker.errors import FilterError
 
-CATEGORIES: tuple[str, ...] = ("abuse_specific", "general_violence")
+CATEGORIES: tuple[str, ...] = tuple(category.value for category in PLAN_CATEGORIES)
 COUNTRIES: tuple[str, ...] = ("NO", "DK")
 
 

@@ -11,11 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from tracker.domain import Category, Status
+from tracker.domain import PLAN_CATEGORIES, Category, Status
 from tracker.plan_years import is_current
 
 FOUND_VIA_PRECEDENCE = ("link", "rendered", "site_search", "sitemap")
-PLAN_CATEGORIES = (Category.ABUSE_SPECIFIC, Category.GENERAL_VIOLENCE)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Final
 
 from tracker.criteria import criteria_for
-from tracker.messages import Language
+from tracker.domain import Language
 
 __all__ = ["Letter", "LetterFacts", "PlanFact", "missing_criteria", "plan_facts_criteria", "write_letter"]
 

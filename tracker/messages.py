@@ -15,18 +15,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from email.message import EmailMessage
-from typing import Any, Final, Literal
+from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tracker.domain import Country, Kommune
+from tracker.domain import LANGUAGES, Country, Kommune, Language
 
 __all__ = [
-    "EVENT_KINDS",
-    "LANGUAGES",
-    "OPERATOR_EVENT_KINDS",
-    "PLAN_EVENT_KINDS",
     "AlertEvent",
-    "Language",
     "RenderedText",
     "digest_language",
     "headline",
@@ -36,22 +31,6 @@ __all__ = [
     "render_text",
     "webhook_payload",
 ]
-
-Language = Literal["nb", "nn", "da"]
-LANGUAGES: Final[tuple[Language, ...]] = ("nb", "nn", "da")
-EVENT_KINDS: Final[tuple[str, ...]] = (
-    "plan_appeared",
-    "plan_changed",
-    "plan_moved",
-    "plan_vanished",
-    "plan_reappeared",
-    "crawler_blocked",
-    "check_failed",
-)
-#: what a subscription gets when it names no kinds: news about the plans themselves
-PLAN_EVENT_KINDS: Final[tuple[str, ...]] = EVENT_KINDS[:5]
-#: about Planvakt's own sight, for operator subscriptions that ask for them by name
-OPERATOR_EVENT_KINDS: Final[tuple[str, ...]] = EVENT_KINDS[5:]
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,9 @@ from typing import Final, Protocol
 import apprise
 import httpx
 
+from tracker.domain import Language
 from tracker.errors import ConfigError, TrackerError
-from tracker.messages import AlertEvent, Language, render_email, render_text, webhook_payload
+from tracker.messages import AlertEvent, render_email, render_text, webhook_payload
 
 __all__ = [
     "MAX_ATTEMPTS",

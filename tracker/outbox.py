@@ -49,8 +49,9 @@ from crawlers.netguard import SyncGuardedBackend, SyncResolver, resolve_sync, sy
 from tracker import alert_store
 from tracker.alert_store import SubscriptionView
 from tracker.config import Settings
+from tracker.domain import LANGUAGES, Language
 from tracker.errors import ConfigError, SecretError
-from tracker.messages import LANGUAGES, AlertEvent, Language
+from tracker.messages import AlertEvent
 from tracker.notify import (
     USER_AGENT,
     AppriseChannel,

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
+from tracker.domain import PLAN_CATEGORIES
+
 __all__ = [
     "LOW_CONFIDENCE",
     "TASK_KINDS",
@@ -167,7 +169,7 @@ def _tasks_for(case: KommuneCase) -> list[DetectiveTask]:
         tasks.append(_task(case, "missed_by_crawler", f"{case.missed_tips} tip(s) the crawler never found"))
     if case.reviewed_status is not None:
         return tasks  # a reviewer has judged this finding; only new volunteer evidence needs another look
-    plans = [d for d in case.documents if _category(d) in ("abuse_specific", "general_violence")]
+    plans = [d for d in case.documents if _category(d) in PLAN_CATEGORIES]
     adopted = [d for d in plans if d.kind not in ("draft", "hearing_draft", "case_document")]
     abuse = [d for d in adopted if _category(d) == "abuse_specific"]
     general = [d for d in adopted if _category(d) == "general_violence"]

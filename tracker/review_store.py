@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from tracker.domain import Category
 from tracker.errors import StorageError
 from tracker.findings import current_label
 from tracker.models import Classification, Document, Finding, KommuneRow, ReviewOverride, Sighting, SiteCheck
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 FINDING_STATUSES = ("abuse_specific_plan", "general_violence_plan_only", "no_plan_found", "site_unreachable")
-CATEGORIES = ("abuse_specific", "general_violence", "other")
+CATEGORIES: tuple[str, ...] = tuple(category.value for category in Category)
 
 
 # -- kommuner ---------------------------------------------------------------------------------------------------

@@ -34,8 +34,8 @@ from crawlers.netguard import SyncResolver, check_host_sync, resolve_sync
 from tracker import alert_store
 from tracker.alert_store import Shown, SubscriptionView
 from tracker.config import Settings
+from tracker.domain import EVENT_KINDS, LANGUAGES
 from tracker.errors import ConfigError, StorageError
-from tracker.messages import EVENT_KINDS, LANGUAGES
 from tracker.notify import AppriseChannel
 from tracker.secretbox import SecretKeys
 

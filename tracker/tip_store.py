@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from tracker.domain import PLAN_CATEGORIES
 from tracker.errors import StorageError
 from tracker.models import Classification, CrawlRun, Document, KommuneRow, Sighting, SiteCheck, Tip
 from tracker.storage import newest_readings
 
 TIP_FOUND_VIA = "tip"
-PLAN_CATEGORIES = ("abuse_specific", "general_violence")
 
 
 @dataclass(frozen=True)

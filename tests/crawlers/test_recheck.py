@@ -7,9 +7,9 @@ from crawlers.recheck import recheck_urls
 from crawlers.testweb.server import NOT_FOUND_HTML, Reply, Route, Site, redirect
 from crawlers.types import CrawlOptions
 from tests.crawlers.conftest import html_page, pdf_bytes, serving, with_options
-from tracker.changes import Check, EventKind, SeenDocument, UrlOutcome, UrlRecheck, WatchState, detect_changes
+from tracker.changes import Check, SeenDocument, UrlOutcome, UrlRecheck, WatchState, detect_changes
 from tracker.changes import text_fingerprint as fingerprint
-from tracker.domain import Category
+from tracker.domain import Category, EventKind
 
 PDF = "application/pdf"
 PLAN = pdf_bytes("Handlingsplan mot seksuelle overgrep mot barn 2024-2027")

@@ -11,7 +11,6 @@ import pytest
 
 from tracker.changes import (
     Check,
-    EventKind,
     KnownPlan,
     PlanState,
     SeenDocument,
@@ -26,7 +25,7 @@ from tracker.changes import (
     text_fingerprint,
     text_sketch,
 )
-from tracker.domain import Category
+from tracker.domain import Category, EventKind
 
 K = EventKind
 ABUSE, VIOLENCE, OTHER = Category.ABUSE_SPECIFIC, Category.GENERAL_VIOLENCE, Category.OTHER
