@@ -38,6 +38,36 @@ _TEXT: dict[str, tuple[str, str]] = {
     "name": ("kommunens navn fra registeret", "the kommune's name from the registry"),
     "country": ("NO eller DK", "NO or DK"),
     "website": ("kommunens nettsted fra registeret", "the kommune's website from the registry"),
+    "region_code": (
+        "fylkesnummer (NO) eller regionskode (DK) fra registeret, tom når det ikke er kjent",
+        "fylkesnummer (NO) or regionskode (DK) from the registry, empty when not known",
+    ),
+    "region": (
+        "fylke (NO) eller region (DK) fra registeret, tom når det ikke er kjent",
+        "fylke (NO) or region (DK) from the registry, empty when not known",
+    ),
+    "reason": (
+        "maskinens begrunnelse for status på én linje (på engelsk), f.eks. hvilken plan og hvordan den ble funnet, "
+        "eller hvor mange kandidatdokumenter som ble lest",
+        "the machine's one-line reason for the status, e.g. which plan and how it was found, or how many candidate "
+        "documents were read",
+    ),
+    "plan_confidence": (
+        "klassifiseringens sikkerhet for planen, 0-1 (to desimaler); tom uten plan",
+        "the classification's confidence in the plan, 0-1 (two decimals); empty without a plan",
+    ),
+    "criteria_met": (
+        "kriterier i sjekklisten planen forplikter seg til; tom uten plan",
+        "checklist criteria the plan commits to; empty without a plan",
+    ),
+    "criteria_total": (
+        "kriterier som gjelder planens språk: 6 for en norsk plan, 10 for en dansk (beredskabskravene)",
+        "criteria that apply to the plan's language: 6 for a Norwegian plan, 10 for a Danish one (beredskab)",
+    ),
+    "criteria_share": (
+        "criteria_met / criteria_total, 0-1 (to desimaler): sammenlign norske og danske kommuner med denne",
+        "criteria_met / criteria_total, 0-1 (two decimals): compare Norwegian and Danish kommuner by this",
+    ),
     "status": (
         f"{_STATUS_VALUES}; et nettsted som ikke svarte meldes aldri som «ingen plan»",
         f"{_STATUS_VALUES}; an unreachable site is never reported as 'no plan'",

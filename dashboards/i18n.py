@@ -186,6 +186,20 @@ _ENTRIES: dict[str, tuple[str, str, str]] = {
     # changes
     "changes.title": ("Siste endringer", "Latest changes", "Seneste ændringer"),
     "changes.none": ("Ingen hendelser ennå.", "No events yet.", "Ingen hændelser endnu."),
+    "changes.plan": ("Plan", "Plan", "Plan"),
+    "changes.moved_from": ("flyttet fra", "moved from", "flyttet fra"),
+    "changes.first_check": ("første kontroll", "first check", "første kontrol"),
+    "changes.first_check_note": (
+        "«Første kontroll»: planen fantes allerede da Planvakt sjekket kommunen første gang. Den er ikke ny.",
+        "'First check': the plan was already there when Planvakt first checked the kommune. It is not new.",
+        "«Første kontrol»: planen fandtes allerede, da Planvakt tjekkede kommunen første gang. Den er ikke ny.",
+    ),
+    "changes.feed": (
+        "Følg endringene i en feed-leser (Atom)",
+        "Follow the changes in a feed reader (Atom)",
+        "Følg ændringerne i en feedlæser (Atom)",
+    ),
+    "changes.feed_title": ("Planvakt: siste endringer", "Planvakt: latest changes", "Planvakt: seneste ændringer"),
     "event.plan_appeared": ("Plan dukket opp", "Plan appeared", "Plan dukkede op"),
     "event.plan_changed": ("Plan endret", "Plan changed", "Plan ændret"),
     "event.plan_moved": ("Plan flyttet", "Plan moved", "Plan flyttet"),

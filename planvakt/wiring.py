@@ -15,7 +15,7 @@ from crawlers.types import CrawlOptions, RenderMode
 from tracker import storage
 from tracker.config import Settings, load_settings
 from tracker.domain import Kommune
-from tracker.registry import builtin_registry, load_registry_csv
+from tracker.registry import builtin_registry, read_registry_file
 
 console = Console(stderr=True, soft_wrap=True)
 
@@ -41,8 +41,15 @@ def engine_for(settings: Settings, *, migrated: bool = True, read_only: bool = F
 
 
 def kommuner_from(registry: Path | None) -> list[Kommune]:
-    """The kommuner of a registry CSV, or the built-in registry; raises `RegistryError` on a bad file."""
-    return load_registry_csv(registry) if registry else builtin_registry()
+    """The kommuner of a registry CSV, or the built-in registry; raises `RegistryError` on a bad file.
+
+    For a CSV, one line on standard error says what reading it assumed (encoding, delimiter, re-padded numbers).
+    """
+    if registry is None:
+        return builtin_registry()
+    read = read_registry_file(registry)
+    console.print(f"registry {registry.name}: {read.assumed()}", highlight=False)
+    return read.kommuner
 
 
 def crawl_options(

@@ -36,14 +36,22 @@ FINDINGS_COLUMNS = (
     "kommunenummer",
     "name",
     "country",
+    "region_code",
+    "region",
     "website",
     "status",
+    "reason",
     "plan_url",
     "plan_title",
     "plan_category",
+    "plan_confidence",
     "plan_format",
     "plan_years",
     "plan_current",
+    # Norway's checklist has 6 criteria, Denmark's 10: compare kommuner across the border by criteria_share
+    "criteria_met",
+    "criteria_total",
+    "criteria_share",
     "click_depth",
     "found_via",
     "text_source",
@@ -105,7 +113,14 @@ COLUMN_TYPES: dict[str, tuple[ColumnType, bool]] = {
     "name": ("string", False),
     "country": ("string", False),
     "website": ("string", False),
+    "region_code": ("string", True),
+    "region": ("string", True),
     "status": ("string", False),
+    "reason": ("string", False),
+    "plan_confidence": ("number", True),
+    "criteria_met": ("integer", True),
+    "criteria_total": ("integer", True),
+    "criteria_share": ("number", True),
     "plan_url": ("string", True),
     "plan_title": ("string", True),
     "plan_category": ("string", True),
@@ -184,7 +199,7 @@ def csv_text(column: str, value: Any, record: Mapping[str, Any]) -> str:
             return "true" if value else ""
         return "true" if value else "false"
     if isinstance(value, float):
-        return f"{value:.1f}"
+        return repr(value)  # the record rounds it already: 0.97 stays 0.97, 87.5 stays 87.5
     if isinstance(value, list):
         return " ".join(str(item) for item in value)
     if isinstance(value, dict):
@@ -195,6 +210,14 @@ def csv_text(column: str, value: Any, record: Mapping[str, Any]) -> str:
 NO_REVIEW = FindingReview()
 
 
+def criteria_counts(criteria: list[Any] | None) -> tuple[int | None, int | None]:
+    """(met, total) of a plan's checklist hits; total is the criteria that apply to its language (6 for a
+    Norwegian plan, 10 for a Danish one); (None, None) when the reading has no checklist."""
+    if not criteria:
+        return None, None
+    return sum(1 for hit in criteria if hit.get("met")), len(criteria)
+
+
 def finding_record(row: FindingRow, review: FindingReview = NO_REVIEW) -> Record:
     """One export row with typed values (see COLUMN_TYPES), exactly FINDINGS_COLUMNS in order.
 
@@ -202,15 +225,26 @@ def finding_record(row: FindingRow, review: FindingReview = NO_REVIEW) -> Record
     force, why, who and when; and `missed_by_crawler` (true when a volunteer's tip found a plan the crawler never
     found on that site). `status` stays the machine's.
     """
+    has_plan = bool(row.plan_url)
+    met, total = criteria_counts(row.criteria) if has_plan else (None, None)
     return {
         "kommunenummer": row.kommunenummer,
         "name": row.name,
         "country": row.country,
+        "region_code": _or_none(row.region_code),
+        "region": _or_none(row.region),
         "website": row.website,
         "status": row.status,
+        "reason": row.reason,
         "plan_url": _or_none(row.plan_url),
         "plan_title": _or_none(row.plan_title),
         "plan_category": _or_none(row.plan_category),
+        "plan_confidence": round(float(row.plan_confidence), 2)
+        if has_plan and row.plan_confidence is not None
+        else None,
+        "criteria_met": met,
+        "criteria_total": total,
+        "criteria_share": None if not total or met is None else round(met / total, 2),
         "plan_format": _or_none(row.plan_format),
         "plan_years": _or_none(plan_years(row.year_start, row.year_end)) if row.plan_url else None,
         "plan_current": current_flag(row.plan_current) if row.plan_url else None,

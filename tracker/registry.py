@@ -1,5 +1,12 @@
 """The kommune registry: the built-in list of all Norwegian and Danish kommuner, or a user's CSV.
 
+A user's CSV is read as people have it: saved by Excel with `;` (a Norwegian or Danish locale's list separator) or a
+tab, in Windows-1252 or UTF-8 with or without a byte-order mark, and with kommunenummer whose leading zero a
+spreadsheet dropped ("301" for Oslo's 0301, re-padded as `planvakt subscribe` pads). The delimiter is the one of
+`,` `;` tab that the header line holds most of; the encoding is UTF-8 when the bytes are valid UTF-8, else cp1252
+(never a guess that turns æøå into mojibake: a file that is neither is an error). `RegistryFile.assumed` says what
+was assumed, in one line.
+
 A malformed file is rejected whole with a `RegistryError` that names the line: nothing half-loaded reaches storage.
 """
 
@@ -8,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,6 +24,25 @@ from tracker.domain import Country, Kommune
 from tracker.errors import RegistryError
 
 REQUIRED_COLUMNS = ("kommunenummer", "name", "country", "website")
+DELIMITERS = (",", ";", "\t")
+_DELIMITER_NAMES = {",": "','-separated", ";": "';'-separated", "\t": "tab-separated"}
+
+
+@dataclass(frozen=True)
+class RegistryFile:
+    """A user's registry CSV as read: its kommuner and what reading it assumed."""
+
+    kommuner: list[Kommune]
+    encoding: str  # "UTF-8", "UTF-8 with BOM", "UTF-16" or "cp1252"
+    delimiter: str
+    repadded: int  # kommunenummer given with fewer than 4 digits, padded with leading zeros
+
+    def assumed(self) -> str:
+        """One line, e.g. "read as cp1252, ';'-separated; 12 kommunenummer re-padded to 4 digits"."""
+        line = f"read as {self.encoding}, {_DELIMITER_NAMES[self.delimiter]}"
+        if self.repadded:
+            line += f"; {self.repadded} kommunenummer re-padded to 4 digits"
+        return line
 
 
 def builtin_registry() -> list[Kommune]:
@@ -53,22 +80,74 @@ def builtin_registry() -> list[Kommune]:
 
 def load_registry_csv(path: Path) -> list[Kommune]:
     """Read a registry CSV with columns kommunenummer,name,country,website (extra columns are ignored)."""
+    return read_registry_file(path).kommuner
+
+
+def read_registry_file(path: Path) -> RegistryFile:
+    """Read a registry CSV, detecting its encoding and delimiter and re-padding short kommunenummer.
+
+    Raises `RegistryError` naming the file (and the line, for a bad row) when it cannot be read or is malformed.
+    """
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = path.read_bytes()
+    except OSError as exc:
         raise RegistryError(str(path), None, f"cannot read file: {exc}") from exc
-    return parse_registry(text, str(path))
+    text, encoding = decode_registry(raw, str(path))
+    delimiter = detect_delimiter(text)
+    kommuner, repadded = _parse(text, str(path), delimiter)
+    return RegistryFile(kommuner, encoding, delimiter, repadded)
 
 
-def parse_registry(text: str, source: str) -> list[Kommune]:
-    rows = _read_rows(text, source)
+def decode_registry(raw: bytes, source: str) -> tuple[str, str]:
+    """The file's text and the encoding's name: UTF-16 when it starts with its byte-order mark (Excel's "Unicode
+    text"), else UTF-8 (with or without BOM) when valid, else cp1252 (Excel's "CSV" on a Nordic Windows)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError as exc:
+            raise RegistryError(source, None, f"cannot read file: not valid UTF-16: {exc}") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return text, "UTF-8 with BOM" if raw.startswith(b"\xef\xbb\xbf") else "UTF-8"
+    try:
+        return raw.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise RegistryError(
+            source, line, f"neither UTF-8 nor cp1252 (byte 0x{raw[exc.start]:02x}): save the file as UTF-8"
+        ) from exc
+
+
+def detect_delimiter(text: str) -> str:
+    """The one of `,` `;` tab that the header line holds most of (`,` when it holds none): column names never
+    contain a delimiter, so the header says it plainly where a sniffer guessing over data rows could be misled
+    by a comma in a name."""
+    header = text.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def parse_registry(text: str, source: str, delimiter: str = ",") -> list[Kommune]:
+    """The kommuner of a registry CSV's text; raises `RegistryError` naming the line of the first bad row."""
+    return _parse(text, source, delimiter)[0]
+
+
+def _parse(text: str, source: str, delimiter: str) -> tuple[list[Kommune], int]:
+    rows = _read_rows(text, source, delimiter)
     kommuner: list[Kommune] = []
     seen: dict[tuple[str, str], int] = {}
+    repadded = 0
     for line, row in rows:
         for column in REQUIRED_COLUMNS:
             if not (row.get(column) or "").strip():
                 raise RegistryError(source, line, f"empty {column}")
         number = row["kommunenummer"].strip()
+        if number.isdigit() and len(number) < 4:  # a spreadsheet read "0301" as the number 301
+            number, repadded = number.zfill(4), repadded + 1
         if not (number.isdigit() and len(number) == 4):
             raise RegistryError(source, line, f"kommunenummer {number!r} is not four digits")
         country_text = row["country"].strip().upper()
@@ -94,7 +173,7 @@ def parse_registry(text: str, source: str) -> list[Kommune]:
                 region=(row.get("region") or "").strip() or None,
             )
         )
-    return kommuner
+    return kommuner, repadded
 
 
 def select(kommuner: Sequence[Kommune], numbers: Iterable[str]) -> list[Kommune]:
@@ -108,9 +187,10 @@ def select(kommuner: Sequence[Kommune], numbers: Iterable[str]) -> list[Kommune]
     return [k for k in kommuner if k.kommunenummer in chosen]
 
 
-def _read_rows(text: str, source: str) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
+def _read_rows(text: str, source: str, delimiter: str = ",") -> list[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [name.strip() for name in reader.fieldnames or []]
+    reader.fieldnames = header  # Excel pads a ';'-separated header with spaces now and then
     if "kommunekode" in header:  # the Danish registry's own column name
         needed: tuple[str, ...] = ("kommunekode", "name", "website")
     elif "fylkesnummer" in header:

@@ -293,6 +293,13 @@ class FindingRow:
     text_source: str | None
     pages_fetched: int
     checked_at: datetime
+    region_code: str | None = None
+    region: str | None = None
+    #: the decision's one line ("abuse_specific plan '...' found via link", "3 candidate document(s) read; ...")
+    reason: str = ""
+    plan_confidence: float | None = None
+    #: the plan's checklist hits ({"criterion", "met", ...}), one per criterion that applies to its language
+    criteria: list[Any] | None = None
 
 
 def latest_finding_ids() -> Select[int]:
@@ -332,6 +339,11 @@ def iter_latest_findings(session: Session, batch_size: int = 500) -> Iterator[Fi
             Document.text_source,
             SiteCheck.pages_fetched,
             Finding.checked_at,
+            KommuneRow.region_code,
+            KommuneRow.region,
+            Finding.reason,
+            Classification.confidence.label("plan_confidence"),
+            Classification.criteria,
         )
         .join(latest, latest.c.finding_id == Finding.id)
         .join(KommuneRow, KommuneRow.id == Finding.kommune_id)

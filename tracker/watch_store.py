@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from tracker.changes import ChangeEvent, KnownPlan, PlanState, WatchState
 from tracker.domain import Category
-from tracker.models import Event, KommuneRow, KommuneWatch, WatchedPlan
+from tracker.models import Document, Event, KommuneRow, KommuneWatch, WatchedPlan
 
 
 def _known_plan(row: WatchedPlan) -> KnownPlan:
@@ -157,6 +157,19 @@ class EventRow:
     detected_at: datetime
     check_id: int | None
     evidence: dict[str, Any]
+    #: the title of the document the event names (by `sha256`), when it is stored
+    document_title: str | None = None
+
+    @property
+    def plan_title(self) -> str | None:
+        """The plan's title as the event saw it (its evidence), else its document's; None when neither has one."""
+        title = (self.evidence or {}).get("title") or self.document_title
+        return str(title) if title else None
+
+    @property
+    def first_check(self) -> bool:
+        """True for an event of a kommune's first check: a plan found then was there before we looked."""
+        return bool((self.evidence or {}).get("first_check"))
 
 
 def _events_query(
@@ -182,7 +195,9 @@ def _events_query(
         Event.detected_at,
         Event.check_id,
         Event.evidence,
-    ).join(KommuneRow, KommuneRow.id == Event.kommune_id)
+        Document.title,
+    )
+    stmt = stmt.join(KommuneRow, KommuneRow.id == Event.kommune_id).outerjoin(Document, Document.sha256 == Event.sha256)
     if kinds:
         stmt = stmt.where(Event.kind.in_(list(kinds)))
     if kommuner:

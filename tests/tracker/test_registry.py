@@ -51,8 +51,9 @@ def test_registry_csv_ignores_extra_columns(tmp_path: Path) -> None:
         (
             "kommunenummer,name,country,website\n0301,Oslo,NO,https://a.no\n301,Oslo,NO,https://a.no\n",
             3,
-            "is not four digits",
+            "duplicate kommunenummer 0301 (first on line 2)",  # "301" is Oslo's 0301 with its zero lost
         ),
+        ("kommunenummer,name,country,website\n03011,Oslo,NO,https://a.no\n", 2, "is not four digits"),
         ("kommunenummer,name,country,website\n0301,Oslo,NO\n", 2, "fewer fields"),
         ("kommunenummer,name,country,website\n0301,,NO,https://a.no\n", 2, "empty name"),
     ],
