@@ -4,8 +4,9 @@ Fills a fresh database (a SQLite file by default; `--db postgres` a scratch Post
 dropped afterwards; or any database URL) with synthetic rows through the models' tables (bulk inserts: 104 runs x
 455 checks, findings and plan sightings, a document and a reading per plan, a few hundred events), starts
 `planvakt`'s app under uvicorn in a subprocess, and fires requests with an httpx async client at a fixed
-concurrency: the overview, kommune pages and the findings CSV. Prints p50 and p95 latency and throughput per
-endpoint, twice:
+concurrency: the overview, kommune pages and the findings CSV. Prints p50 and p95 latency, throughput and the
+server process's CPU time per request (from /proc: the figure other work on a shared machine does not inflate)
+per endpoint, twice:
 
 - warm: every path was asked for once since the data last changed (served from the response cache);
 - cold: the first requests after a new check is stored. Each round stores a check (a new run with one kommune's
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import socket
 import subprocess
@@ -342,30 +344,39 @@ def store_check(engine: Engine, rng: random.Random) -> None:
         conn.execute(insert(Finding), finding | {"checked_at": at, "reason": "bench"})
 
 
-def _row(name: str, latencies: list[float], elapsed: float) -> str:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc): the server's cost, whatever else runs."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _row(name: str, latencies: list[float], elapsed: float, cpu: float) -> str:
     return (
         f"{name:40} {len(latencies):>5} {_pct(latencies, 0.5):>8.1f} {_pct(latencies, 0.95):>8.1f} "
-        f"{len(latencies) / elapsed:>7.1f}"
+        f"{len(latencies) / elapsed:>7.1f} {cpu * 1000 / len(latencies):>9.1f}"
     )
 
 
-def measure(base: str, engine: Engine, endpoints: dict[str, list[str]], concurrency: int) -> None:
+def measure(base: str, engine: Engine, endpoints: dict[str, list[str]], concurrency: int, server: int) -> None:
     """Warm figures (every path cached), then cold ones (a check stored before each round of requests)."""
-    print(f"{'endpoint':40} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7}")
+    print(f"{'endpoint':40} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7} {'CPU ms/req':>9}")
     for name, paths in endpoints.items():
         asyncio.run(_load(base, sorted(set(paths)), concurrency))  # each path once: now all cached
+        cpu = cpu_seconds(server)
         latencies, elapsed = asyncio.run(_load(base, paths, concurrency))
-        print(_row(f"warm {name}", latencies, elapsed))
+        print(_row(f"warm {name}", latencies, elapsed, cpu_seconds(server) - cpu))
     rng = random.Random(3)
     for name, paths in endpoints.items():
         cold: list[float] = []
-        spent = 0.0
+        spent = cpu = 0.0
         for start in range(0, len(paths) - concurrency + 1, concurrency):
             store_check(engine, rng)
+            before = cpu_seconds(server)
             latencies, elapsed = asyncio.run(_load(base, paths[start : start + concurrency], concurrency))
+            cpu += cpu_seconds(server) - before
             cold += latencies
             spent += elapsed
-        print(_row(f"cold {name}", cold, spent))
+        print(_row(f"cold {name}", cold, spent, cpu))
 
 
 def scratch_postgres() -> tuple[str, Callable[[], None]]:
@@ -434,7 +445,7 @@ def run(url: str, args: argparse.Namespace) -> None:
             "findings CSV /data/findings.csv": ["/data/findings.csv"] * max(args.requests // 4, 10),
         }
         print(f"backend {url.split(':', 1)[0]}, concurrency {args.concurrency}, uvicorn (1 process) on {base}")
-        measure(base, engine, endpoints, args.concurrency)
+        measure(base, engine, endpoints, args.concurrency, server.pid)
         if args.screenshot:
             _screenshot(base + "/", args.screenshot)
             print(f"screenshot of the overview: {args.screenshot}")

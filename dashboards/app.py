@@ -127,6 +127,7 @@ def create_app(
         now=now,
         instance=secrets.token_hex(6),
         started_at=now(),
+        version_in_thread=factory.kw["bind"].dialect.name != "sqlite",
     )
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -70,7 +70,12 @@ def _not_modified_headers(headers: Sequence[tuple[bytes, bytes]]) -> list[tuple[
 
 
 class ConditionalMiddleware:
-    """HEAD everywhere, 304s everywhere a validator allows, and the data-versioned response cache."""
+    """HEAD everywhere, 304s everywhere a validator allows, and the data-versioned response cache.
+
+    `read_version` is a blocking call. `version_in_thread=False` runs it on the event loop: right for SQLite (a
+    primary-key read of a local file, which WAL readers never wait for; two thread hops cost more than the
+    read, measured 0.54 against 0.81 ms of CPU per cached overview), wrong for a database across a socket.
+    """
 
     def __init__(
         self,
@@ -82,6 +87,7 @@ class ConditionalMiddleware:
         now: Callable[[], datetime],
         instance: str,
         started_at: datetime,
+        version_in_thread: bool = True,
     ) -> None:
         self.app = app
         self.cache = cache
@@ -90,6 +96,7 @@ class ConditionalMiddleware:
         self.now = now
         self.instance = instance
         self.started_at = started_at
+        self.version_in_thread = version_in_thread
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
@@ -149,7 +156,7 @@ class ConditionalMiddleware:
         ]
 
     async def _versioned(self, scope: Scope, receive: Receive, send: Send, head: bool) -> None:
-        stamp = await run_in_threadpool(self.read_version)
+        stamp = await run_in_threadpool(self.read_version) if self.version_in_thread else self.read_version()
         current = self.cache.observe_version(stamp.number)
         key = self._key(scope, stamp.number)
         validators = self._validators(key, stamp)
