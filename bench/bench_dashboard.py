@@ -1,18 +1,27 @@
 """Dashboard latency over a full-size history: 455 kommuner, two years of weekly checks.
 
-Fills a fresh database (SQLite by default, `--db postgresql+psycopg://...` for PostgreSQL) with synthetic rows
-through the models' tables (bulk inserts: 104 runs x 455 checks, findings and plan sightings, a document and a
-reading per plan, a few hundred events), starts `planvakt`'s app under uvicorn in a subprocess, and fires requests
-with an httpx async client at a fixed concurrency: the overview, kommune pages and the findings CSV. Prints p50 and
-p95 latency and throughput per endpoint.
+Fills a fresh database (a SQLite file by default; `--db postgres` a scratch PostgreSQL database on 127.0.0.1:5432,
+dropped afterwards; or any database URL) with synthetic rows through the models' tables (bulk inserts: 104 runs x
+455 checks, findings and plan sightings, a document and a reading per plan, a few hundred events), starts
+`planvakt`'s app under uvicorn in a subprocess, and fires requests with an httpx async client at a fixed
+concurrency: the overview, kommune pages and the findings CSV. Prints p50 and p95 latency, throughput and the
+server process's CPU time per request (from /proc: the figure other work on a shared machine does not inflate)
+per endpoint, twice:
 
-    .venv/bin/python bench/bench_dashboard.py [--requests 200] [--concurrency 8] [--weeks 104] [--db URL]
+- warm: every path was asked for once since the data last changed (served from the response cache);
+- cold: the first requests after a new check is stored. Each round stores a check (a new run with one kommune's
+  check and finding, as the pipeline writes them), then sends `concurrency` requests at once (the overview: 8
+  identical requests, of which one renders and seven wait for it; kommune pages: 8 different ones).
+
+    .venv/bin/python bench/bench_dashboard.py [--requests 200] [--concurrency 8] [--weeks 104]
+        [--db sqlite|postgres|URL]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import socket
 import subprocess
@@ -20,12 +29,14 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import func, insert, select
+import psycopg
+from sqlalchemy import Engine, func, insert, select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -43,6 +54,8 @@ from tracker.models import (  # noqa: E402
     SiteCheck,
 )
 from tracker.registry import builtin_registry  # noqa: E402
+
+POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 STATUSES = (
     ("abuse_specific_plan", 0.35),
@@ -313,9 +326,75 @@ def _screenshot(url: str, target: Path) -> None:
         browser.close()
 
 
+def store_check(engine: Engine, rng: random.Random) -> None:
+    """A new check of one kommune in a new run, written as the pipeline writes it (the data version moves on)."""
+    with engine.begin() as conn:
+        kommune_id, website = rng.choice(list(conn.execute(select(KommuneRow.id, KommuneRow.website))))
+        at = datetime.now(UTC)
+        run_id = conn.execute(
+            insert(CrawlRun).returning(CrawlRun.id),
+            {"started_at": at, "finished_at": at, "state": "finished", "options": {}, "kommuner_planned": 1},
+        ).scalar_one()
+        check = {"run_id": run_id, "kommune_id": kommune_id, "start_url": website, "final_url": website}
+        check_id = conn.execute(
+            insert(SiteCheck).returning(SiteCheck.id),
+            check | {"reachable": True, "blocked": False, "issues": [], "started_at": at, "finished_at": at},
+        ).scalar_one()
+        finding = {"run_id": run_id, "kommune_id": kommune_id, "check_id": check_id, "status": "no_plan_found"}
+        conn.execute(insert(Finding), finding | {"checked_at": at, "reason": "bench"})
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc): the server's cost, whatever else runs."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _row(name: str, latencies: list[float], elapsed: float, cpu: float) -> str:
+    return (
+        f"{name:40} {len(latencies):>5} {_pct(latencies, 0.5):>8.1f} {_pct(latencies, 0.95):>8.1f} "
+        f"{len(latencies) / elapsed:>7.1f} {cpu * 1000 / len(latencies):>9.1f}"
+    )
+
+
+def measure(base: str, engine: Engine, endpoints: dict[str, list[str]], concurrency: int, server: int) -> None:
+    """Warm figures (every path cached), then cold ones (a check stored before each round of requests)."""
+    print(f"{'endpoint':40} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7} {'CPU ms/req':>9}")
+    for name, paths in endpoints.items():
+        asyncio.run(_load(base, sorted(set(paths)), concurrency))  # each path once: now all cached
+        cpu = cpu_seconds(server)
+        latencies, elapsed = asyncio.run(_load(base, paths, concurrency))
+        print(_row(f"warm {name}", latencies, elapsed, cpu_seconds(server) - cpu))
+    rng = random.Random(3)
+    for name, paths in endpoints.items():
+        cold: list[float] = []
+        spent = cpu = 0.0
+        for start in range(0, len(paths) - concurrency + 1, concurrency):
+            store_check(engine, rng)
+            before = cpu_seconds(server)
+            latencies, elapsed = asyncio.run(_load(base, paths[start : start + concurrency], concurrency))
+            cpu += cpu_seconds(server) - before
+            cold += latencies
+            spent += elapsed
+        print(_row(f"cold {name}", cold, spent, cpu))
+
+
+def scratch_postgres() -> tuple[str, Callable[[], None]]:
+    """A new, empty database on the local PostgreSQL server, and how to drop it."""
+    name = f"planvakt_bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", drop
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", help="database URL (default: a fresh SQLite file)")
+    parser.add_argument("--db", default="sqlite", help="sqlite (a fresh file), postgres (a scratch database), or a URL")
     parser.add_argument("--weeks", type=int, default=104)
     parser.add_argument("--requests", type=int, default=200, help="requests per endpoint")
     parser.add_argument("--concurrency", type=int, default=8)
@@ -326,13 +405,27 @@ def main() -> None:
         serve(args.serve[0], int(args.serve[1]))
         return
     tmp = Path(tempfile.mkdtemp(prefix="planvakt-bench-"))
-    url = args.db or f"sqlite:///{tmp / 'bench.sqlite3'}"
+    drop: Callable[[], None] = lambda: None  # noqa: E731
+    if args.db == "sqlite":
+        url = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    elif args.db == "postgres":
+        url, drop = scratch_postgres()
+    else:
+        url = args.db
+    try:
+        run(url, args)
+    finally:
+        drop()
+
+
+def run(url: str, args: argparse.Namespace) -> None:
     started = time.perf_counter()
     counts = fill(url, args.weeks)
     print(f"filled in {time.perf_counter() - started:.1f} s: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     port = _free_port()
     server = subprocess.Popen([sys.executable, __file__, "--serve", url, str(port)], cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
+    engine = storage.make_engine(url)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -343,10 +436,8 @@ def main() -> None:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        engine = storage.make_engine(url)
         with engine.connect() as conn:
             numbers = list(conn.scalars(select(KommuneRow.kommunenummer)))
-        engine.dispose()
         rng = random.Random(2)
         endpoints = {
             "overview /": ["/"] * args.requests,
@@ -354,20 +445,14 @@ def main() -> None:
             "findings CSV /data/findings.csv": ["/data/findings.csv"] * max(args.requests // 4, 10),
         }
         print(f"backend {url.split(':', 1)[0]}, concurrency {args.concurrency}, uvicorn (1 process) on {base}")
-        print(f"{'endpoint':34} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7}")
-        for name, paths in endpoints.items():
-            asyncio.run(_load(base, paths[:3], 1))  # warm up
-            latencies, elapsed = asyncio.run(_load(base, paths, args.concurrency))
-            print(
-                f"{name:34} {len(latencies):>5} {_pct(latencies, 0.5):>8.1f} {_pct(latencies, 0.95):>8.1f} "
-                f"{len(latencies) / elapsed:>7.1f}"
-            )
+        measure(base, engine, endpoints, args.concurrency, server.pid)
         if args.screenshot:
             _screenshot(base + "/", args.screenshot)
             print(f"screenshot of the overview: {args.screenshot}")
     finally:
         server.terminate()
         server.wait(timeout=10)
+        engine.dispose()
 
 
 if __name__ == "__main__":

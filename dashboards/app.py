@@ -1,13 +1,17 @@
 """The composition root of the web app: `create_app(settings)` builds the engine, evidence store and templates once
 and hands them to the routes through `app.state`. No module-level engines, sessions or caches.
 
-Routes live in one module per page (overview, kommune, changes, health, data, api, evidence; act and review are
-the write side). The OpenAPI document of the read-only JSON API is at /api/openapi.json; the interactive docs
-pages are off because they load their scripts from a CDN, which the CSP and an offline machine both forbid.
+Routes live in one module per page (overview, kommune, changes, health, data, api, evidence; act, subscriptions
+and review are the write side). `dashboards/conditional.py` answers HEAD and conditional GETs on every route and
+serves the shared pages (SHARED_ROUTERS) from a response cache keyed by the data version; the per-user pages
+(forms with CSRF tokens, a reviewer's session) are never cached. The OpenAPI document of the read-only JSON API is
+at /api/openapi.json; the interactive docs pages are off because they load their scripts from a CDN, which the CSP
+and an offline machine both forbid.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -15,13 +19,16 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute
 
 from dashboards import act, api, changes, data, evidence, health, kommune, overview, review, subscriptions
+from dashboards.conditional import ConditionalMiddleware
 from dashboards.rendering import build_environment, render
+from dashboards.response_cache import ResponseCache
 from dashboards.reviewer import SignInLimiter
 from dashboards.security import SecurityHeadersMiddleware
 from tracker import storage, tips
@@ -45,6 +52,17 @@ ROUTERS: tuple[APIRouter, ...] = (
     subscriptions.router,
     review.router,
 )
+#: the pages and downloads that are the same for every visitor (given the URL, host and language): cached per
+#: data version and given data-versioned ETags. A router whose pages carry a CSRF token or a session never goes here.
+SHARED_ROUTERS: tuple[APIRouter, ...] = (
+    overview.router,
+    kommune.router,
+    changes.router,
+    health.router,
+    data.router,
+    api.router,
+)
+FAVICON = STATIC_DIR / "favicon.ico"
 
 
 def create_app(
@@ -54,10 +72,12 @@ def create_app(
     evidence: EvidenceStore | None = None,
     now: Callable[[], datetime] = utc_now,
     allow_private_networks: bool = False,
+    response_cache: ResponseCache | None = None,
 ) -> FastAPI:
     """The dashboard app over `settings`' database and evidence store (or the ones passed in, for tests).
 
     `allow_private_networks` lets the tip form accept loopback/private URLs (tests and the demo web only).
+    `response_cache` holds the shared pages per data version (default: a new, bounded one).
     """
 
     @asynccontextmanager
@@ -91,10 +111,33 @@ def create_app(
     #: ASGI test transport, uvicorn with lifespan="off") each tip gets its own sandbox, so no worker outlives the app
     app.state.extractor = None
     app.state.templates = build_environment()
+    app.state.response_cache = response_cache or ResponseCache()
+    factory = session_factory
+
+    def read_version() -> storage.DataVersionStamp:
+        with factory() as session:
+            return storage.data_version(session)
+
+    # added before the security headers, so it runs inside them: cached responses and 304s get them too
+    app.add_middleware(
+        ConditionalMiddleware,
+        cache=app.state.response_cache,
+        read_version=read_version,
+        versioned=shared_routes(app),
+        now=now,
+        instance=secrets.token_hex(6),
+        started_at=now(),
+        version_in_thread=factory.kw["bind"].dialect.name != "sqlite",
+    )
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         app.include_router(router)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        """A small icon of our own (browsers ask for it on every site); never fetched from elsewhere."""
+        return FileResponse(FAVICON, media_type="image/x-icon", headers={"Cache-Control": "public, max-age=86400"})
 
     @app.exception_handler(StarletteHTTPException)
     async def html_errors(request: Request, exc: StarletteHTTPException) -> Response:
@@ -108,3 +151,10 @@ def create_app(
         return page
 
     return app
+
+
+def shared_routes(app: FastAPI) -> list[BaseRoute]:
+    """The routes of SHARED_ROUTERS plus the OpenAPI document: what `ConditionalMiddleware` caches and versions."""
+    routes: list[BaseRoute] = [route for router in SHARED_ROUTERS for route in router.routes]
+    routes += [route for route in app.routes if getattr(route, "path", None) == app.openapi_url]
+    return routes

@@ -10,6 +10,9 @@ script stored here is never `'self'` for another copy). An inline PDF gets the d
 sandbox, because Chromium refuses to start its PDF viewer in a sandboxed document (volunteers would see "blocked"
 instead of the plan); its bytes start with `%PDF-` and it is typed `application/pdf` under `nosniff`, so no browser
 reads it as a page. The route verifies the bytes still hash to their name before serving them.
+
+A copy never changes under its name, so its ETag is its SHA-256 (`ConditionalMiddleware` answers a matching
+If-None-Match with 304) and Last-Modified is when it was first seen.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from crawlers.doctype import sniff_bytes
+from dashboards.conditional import http_date
 from dashboards.read_model import archived_document
 
 router = APIRouter()
@@ -74,5 +78,7 @@ def archived_copy(request: Request, sha256: str) -> Response:
         "X-Planvakt-SHA256": sha256,
         "Digest": "sha-256=" + base64.b64encode(bytes.fromhex(sha256)).decode(),
         "Cache-Control": "public, max-age=31536000, immutable",
+        "ETag": f'"{sha256}"',
+        "Last-Modified": http_date(document.first_seen_at),
     }
     return Response(body, media_type=media_type, headers=headers)

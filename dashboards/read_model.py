@@ -337,6 +337,7 @@ class ArchivedDocument:
     title: str
     size_bytes: int
     url: str | None
+    first_seen_at: datetime
 
 
 def archived_document(session: Session, sha256: str) -> ArchivedDocument | None:
@@ -346,7 +347,13 @@ def archived_document(session: Session, sha256: str) -> ArchivedDocument | None:
         return None
     url = session.scalars(select(Sighting.url).where(Sighting.document_id == document.id).limit(1)).first()
     return ArchivedDocument(
-        document.sha256, document.format, document.content_type, document.title, document.size_bytes, url
+        document.sha256,
+        document.format,
+        document.content_type,
+        document.title,
+        document.size_bytes,
+        url,
+        document.first_seen_at,
     )
 
 

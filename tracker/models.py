@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -392,3 +393,17 @@ class ReviewOverride(Base):
     created_at: Mapped[datetime]
     #: set when a later override or a withdrawal replaced this one (kept for the history)
     withdrawn_at: Mapped[datetime | None]
+
+
+class DataVersion(Base):
+    """One row whose `number` grows with every committed write to the tables the pages show (migration 0005).
+
+    Bumped by database triggers, not by our code, so no write path (a new one, a bulk insert, a hand-made SQL fix)
+    can forget it; the dashboard keys its caches and ETags on it. `changed_ms`: when, in ms since the epoch (UTC).
+    """
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(BigInteger)
+    changed_ms: Mapped[int] = mapped_column(BigInteger)

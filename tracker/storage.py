@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib.resources
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from tracker.findings import FindingDecision
 from tracker.models import (
     Classification,
     CrawlRun,
+    DataVersion,
     Document,
     Finding,
     KommuneRow,
@@ -521,3 +522,23 @@ def redecide_finding(
     finding.click_depth = decision.plan.click_depth if decision.plan else None
     finding.reason = f"{decision.reason} ({note})"
     session.flush()
+
+
+@dataclass(frozen=True)
+class DataVersionStamp:
+    """What `data_version` says: a number that grows with every committed write the pages can show, and when."""
+
+    number: int
+    changed_at: datetime
+
+
+def data_version(session: Session) -> DataVersionStamp:
+    """The current data version: one primary-key read of the row the triggers of migration 0005 bump.
+
+    Read it before the data it keys: a write committed in between then makes the data newer than the number,
+    never older, so a cache keyed on it is at worst rebuilt once more, never stale.
+    """
+    row = session.execute(select(DataVersion.number, DataVersion.changed_ms).where(DataVersion.id == 1)).first()
+    if row is None:
+        raise StorageError("the data_version row is missing; run `planvakt db upgrade`")
+    return DataVersionStamp(row.number, datetime.fromtimestamp(row.changed_ms / 1000, UTC))
