@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from dashboards import act, api, changes, data, evidence, health, kommune, overview, review, subscriptions
+from dashboards import act, api, changes, data, evidence, health, kommune, overview, review, subscriptions, trends
 from dashboards.rendering import build_environment, render
 from dashboards.reviewer import SignInLimiter
 from dashboards.security import SecurityHeadersMiddleware
@@ -35,6 +35,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 #: would otherwise take /review/subscriptions. Imported, not looked up by name: a typo fails at start, not silently.
 ROUTERS: tuple[APIRouter, ...] = (
     overview.router,
+    trends.router,
     kommune.router,
     changes.router,
     health.router,

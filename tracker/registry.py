@@ -91,6 +91,7 @@ def parse_registry(text: str, source: str) -> list[Kommune]:
                 country=Country(country_text),
                 website=website,
                 website_alt=alt,
+                region_code=(row.get("region_code") or "").strip() or None,
                 region=(row.get("region") or "").strip() or None,
             )
         )
