@@ -26,7 +26,8 @@ router = APIRouter()
 #: chart geometry in viewBox units (the SVG scales to its box; 400 wide keeps its text legible on a phone)
 WIDTH, HEIGHT = 400.0, 200.0
 LEFT, RIGHT, TOP, BOTTOM = 34.0, 6.0, 8.0, 22.0
-STRIP_HEIGHT = 28.0
+#: widest bar (few sweeps would otherwise give one bar the whole width)
+MAX_SLOT = 36.0
 
 register(
     {
@@ -65,6 +66,7 @@ register(
         ),
         "trends.history_none": ("Ikke sjekket ennå.", "Not checked yet.", "Ikke tjekket endnu."),
         "trends.tip": ("etter tips", "after a tip", "efter tip"),
+        "trends.checks": ("sjekker", "checks", "tjek"),
     }
 )
 
@@ -126,7 +128,7 @@ def standing_counts(counts: Mapping[StatusKey, int]) -> dict[str, int]:
 def chart(sweeps: Sequence[SweepCounts]) -> TrendChart:
     """One 100 % stacked bar per sweep, oldest left; the standings stacked in STANDINGS order from the top."""
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    slot = plot_w / max(len(sweeps), 1)
+    slot = min(plot_w / max(len(sweeps), 1), MAX_SLOT)
     gap = min(slot * 0.2, 3.0)
     bars: list[Bar] = []
     for index, sweep in enumerate(sweeps):
@@ -170,13 +172,22 @@ class StripCell:
     tip: bool
 
 
-def history_strip(points: Sequence[HistoryPoint]) -> tuple[StripCell, ...]:
+@dataclass(frozen=True)
+class HistoryStrip:
+    cells: tuple[StripCell, ...]
+    #: how many checks gave each standing, in STANDINGS order (only those that occur): the strip's legend
+    tally: tuple[tuple[str, int], ...]
+
+
+def history_strip(points: Sequence[HistoryPoint]) -> HistoryStrip:
     """A kommune's checks as one row of cells, oldest left, each coloured by the standing that check gave."""
     width = WIDTH / max(len(points), 1)
-    return tuple(
+    cells = tuple(
         StripCell(i * width, width, standing(p.status, p.plan_current), p.checked_at, p.tip)
         for i, p in enumerate(points)
     )
+    tally = tuple((name, n) for name in STANDINGS if (n := sum(1 for c in cells if c.standing == name)))
+    return HistoryStrip(cells, tally)
 
 
 @router.get("/trends", response_class=HTMLResponse, include_in_schema=False)

@@ -68,4 +68,8 @@ def test_trends_show_one_bar_per_sweep_and_filter_by_region(http: httpx.Client) 
 def test_kommune_page_draws_its_history(http: httpx.Client) -> None:
     html = http.get("/kommune/4601").text
     strip = html.split('id="history-strip"', 1)[1].split("</svg>", 1)[0]
-    assert len(re.findall(r'<rect class="seg (\w+)"', strip)) == WEEKS
+    cells = re.findall(r'<rect class="seg (\w+)"', strip)
+    assert len(cells) == WEEKS
+    tally = html.split('id="history-tally"', 1)[1].split("</ul>", 1)[0]
+    counted = {name: int(n) for name, n in re.findall(r'data-standing="(\w+)">.*?: (\d+) sjekker', tally)}
+    assert counted == {name: cells.count(name) for name in set(cells)}
