@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute
 
-from dashboards import act, api, changes, data, evidence, health, kommune, overview, review, subscriptions
+from dashboards import act, api, changes, data, evidence, health, kommune, overview, review, subscriptions, trends
 from dashboards.conditional import ConditionalMiddleware
 from dashboards.rendering import build_environment, render
 from dashboards.response_cache import ResponseCache
@@ -42,6 +42,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 #: would otherwise take /review/subscriptions. Imported, not looked up by name: a typo fails at start, not silently.
 ROUTERS: tuple[APIRouter, ...] = (
     overview.router,
+    trends.router,
     kommune.router,
     changes.router,
     health.router,
@@ -56,6 +57,7 @@ ROUTERS: tuple[APIRouter, ...] = (
 #: data version and given data-versioned ETags. A router whose pages carry a CSRF token or a session never goes here.
 SHARED_ROUTERS: tuple[APIRouter, ...] = (
     overview.router,
+    trends.router,
     kommune.router,
     changes.router,
     health.router,

@@ -68,12 +68,6 @@ _ENTRIES: dict[str, tuple[str, str, str]] = {
     "overview.title": ("Oversikt over alle kommuner", "Overview of all municipalities", "Oversigt over alle kommuner"),
     "overview.counts": ("Status i tall", "Status in numbers", "Status i tal"),
     "overview.map": ("Kart", "Map", "Kort"),
-    "overview.map_note": (
-        "Én rute per kommune, gruppert etter fylke/region i kommunenummer-rekkefølge "
-        "(ingen kommunegrenser følger med).",
-        "One tile per municipality, grouped by county/region in code order (no boundary data ships with Planvakt).",
-        "Én flise pr. kommune, grupperet efter region i kommunekode-rækkefølge (ingen kommunegrænser følger med).",
-    ),
     "overview.by_region": ("Per fylke/region", "By county/region", "Pr. region"),
     "overview.table": ("Alle kommuner", "All municipalities", "Alle kommuner"),
     "overview.filter": ("Filtrer", "Filter", "Filtrer"),

@@ -12,7 +12,8 @@ from dashboards.i18n import translate
 from dashboards.read_model import KommuneDetail, kommune_detail
 from dashboards.rendering import page_language, render
 from dashboards.timeline import timeline
-from tracker import review_store
+from dashboards.trends import history_strip
+from tracker import review_store, trend_store
 from tracker.accessibility import CHECKS
 from tracker.criteria import CRITERIA
 
@@ -41,6 +42,8 @@ def kommune_page(request: Request, kommunenummer: str) -> HTMLResponse:
         overrides = review_store.override_history(session, detail.kommune_id)
         # an override of an older finding lapses once the machine's status changes: show only the one in force
         status_override = review_store.status_override(session, detail.kommune_id)
+        # its own history: the standing each check gave, oldest first (drawn as a strip of cells)
+        history = history_strip(trend_store.kommune_history(session, detail.kommune_id))
     page_lang = "da" if detail.status.country == "DK" else None
     lang = page_language(request, page_lang)
     evidence = request.app.state.evidence
@@ -53,6 +56,7 @@ def kommune_page(request: Request, kommunenummer: str) -> HTMLResponse:
             "verdict": verdict(detail, lang),
             "archived": {plan.sha256: plan.sha256 in evidence for plan in detail.plans},
             "timeline": timeline(detail),
+            "history": history,
             "criterion_text": CRITERION_TEXT,
             "access_checks": CHECKS,
             "tips": tips,

@@ -31,6 +31,25 @@ SORT_KEYS: Final[tuple[str, ...]] = (
     "checked_at",
 )
 CURRENT_VALUES: Final[tuple[str, ...]] = ("true", "false", "unknown")
+#: what the overview counts and the map colours: a status, with an abuse-specific plan split by whether it is still
+#: in force (an expired plan is not counted as if it were current)
+STANDINGS: Final[tuple[str, ...]] = (
+    "plan_current",
+    "plan_expired",
+    "plan_undated",
+    "general_violence_plan_only",
+    "no_plan_found",
+    "site_unreachable",
+    NOT_CHECKED,
+)
+_PLAN_STANDING: Final = {"true": "plan_current", "false": "plan_expired"}
+
+
+def standing(status: str, plan_current: str | None) -> str:
+    """The overview's category for a status: `abuse_specific_plan` becomes current, expired or undated."""
+    if status == "abuse_specific_plan":
+        return _PLAN_STANDING.get(plan_current or "", "plan_undated")
+    return status
 
 
 @dataclass(frozen=True)
@@ -43,6 +62,8 @@ class OverviewFilter:
     current: str = ""
     max_depth: int | None = None
     min_criteria: int | None = None
+    #: least share of its country's checklist the plan meets, in percent (NO has 6 items, DK 10: never raw counts)
+    min_share: int | None = None
     q: str = ""
     sort: str = "kommunenummer"
     order: str = "asc"
@@ -72,6 +93,7 @@ def parse_filter(params: Mapping[str, str]) -> OverviewFilter:
         current=current if current in CURRENT_VALUES else "",
         max_depth=_int(params.get("max_depth")),
         min_criteria=_int(params.get("min_criteria")),
+        min_share=_int(params.get("min_share")),
         q=(params.get("q") or "").strip()[:100],
         sort=sort if sort in SORT_KEYS else "kommunenummer",
         order="desc" if params.get("order") == "desc" else "asc",
@@ -91,11 +113,20 @@ def _matches(row: KommuneStatus, f: OverviewFilter) -> bool:
         return False
     if f.min_criteria is not None and (row.criteria_met or 0) < f.min_criteria:
         return False
+    if f.min_share is not None and (criteria_share(row) or 0.0) * 100 < f.min_share:
+        return False
     if f.q:
         needle = f.q.casefold()
         if needle not in row.name.casefold() and not row.kommunenummer.startswith(f.q):
             return False
     return True
+
+
+def criteria_share(row: KommuneStatus) -> float | None:
+    """Met / total of the plan's checklist (0..1), None without a plan: comparable across NO (6) and DK (10)."""
+    if not row.criteria_total:
+        return None
+    return (row.criteria_met or 0) / row.criteria_total
 
 
 def _sort_value(row: KommuneStatus, key: str) -> Any:
@@ -107,7 +138,7 @@ def _sort_value(row: KommuneStatus, key: str) -> Any:
         "status": STATUSES.index(row.status) if row.status in STATUSES else len(STATUSES),
         "current": row.plan_current,
         "click_depth": row.click_depth,
-        "criteria": row.criteria_met,
+        "criteria": criteria_share(row),
         "checked_at": row.checked_at,
     }
     return values[key]
@@ -126,14 +157,14 @@ def apply_filter(rows: Iterable[KommuneStatus], f: OverviewFilter) -> list[Kommu
 
 @dataclass(frozen=True)
 class StatusCount:
-    status: str
+    status: str  # one of STANDINGS
     count: int
     share: float  # 0..1 of the group's kommuner
 
 
 @dataclass(frozen=True)
 class GroupCounts:
-    """Counts per status for one group of kommuner (everything, or one fylke/region)."""
+    """Counts per standing (STANDINGS) for one group of kommuner (everything, or one fylke/region)."""
 
     label: str
     country: str
@@ -146,9 +177,10 @@ class GroupCounts:
 
 def count_statuses(rows: Sequence[KommuneStatus], label: str = "", country: str = "") -> GroupCounts:
     total = len(rows)
-    tally = {status: 0 for status in STATUSES}
+    tally = {name: 0 for name in STANDINGS}
     for row in rows:
-        tally[row.status] = tally.get(row.status, 0) + 1
+        key = standing(row.status, row.plan_current)
+        tally[key] = tally.get(key, 0) + 1
     counts = tuple(StatusCount(s, n, n / total if total else 0.0) for s, n in tally.items())
     return GroupCounts(label, country, total, counts)
 

@@ -170,6 +170,7 @@ def _parse(text: str, source: str, delimiter: str) -> tuple[list[Kommune], int]:
                 country=Country(country_text),
                 website=website,
                 website_alt=alt,
+                region_code=(row.get("region_code") or "").strip() or None,
                 region=(row.get("region") or "").strip() or None,
             )
         )

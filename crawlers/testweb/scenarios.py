@@ -82,6 +82,8 @@ class DemoKommune:
     host: str
     site: Site | None  # None: nothing listens at `host` (the `down` scenario)
     website: str = ""  # base URL, set when the web starts
+    region_code: str = ""  # a real fylke/region, so the demo's map and region tables have places
+    region: str = ""
 
 
 class DemoWeb:
@@ -120,14 +122,14 @@ class DemoWeb:
         raise KeyError(key)
 
     def write_registry(self, path: str | Path) -> Path:
-        """Write `kommunenummer,name,country,website` for every kommune (start the web first)."""
+        """Write `kommunenummer,name,country,website,region_code,region` for every kommune (start the web first)."""
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
-            writer.writerow(["kommunenummer", "name", "country", "website"])
+            writer.writerow(["kommunenummer", "name", "country", "website", "region_code", "region"])
             for k in self.kommuner:
-                writer.writerow([k.kommunenummer, k.name, k.country, k.website])
+                writer.writerow([k.kommunenummer, k.name, k.country, k.website, k.region_code, k.region])
         return target
 
 
@@ -552,6 +554,27 @@ SCENARIOS: dict[str, tuple[Lang, str, _Scenario]] = {
     "scanned": ("nb", "Steinvåg", _scanned),
 }
 
+#: scenario slug -> the real fylke/region its invented kommune is given (fylkesnummer / regionskode, name)
+DEMO_REGIONS: dict[str, tuple[str, str]] = {
+    "menu": ("34", "Innlandet"),
+    "deep": ("46", "Vestland"),
+    "sitemap_only": ("1081", "Region Nordjylland"),
+    "search_only": ("42", "Agder"),
+    "javascript": ("1082", "Region Midtjylland"),
+    "general_only": ("18", "Nordland"),
+    "no_plan": ("15", "Møre og Romsdal"),
+    "expired": ("50", "Trøndelag"),
+    "robots": ("1085", "Region Sjælland"),
+    "down": ("55", "Troms"),
+    "slow": ("32", "Akershus"),
+    "redirects": ("33", "Buskerud"),
+    "calendar_trap": ("46", "Vestland"),
+    "broken_pdf": ("1083", "Region Syddanmark"),
+    "html_plan": ("11", "Rogaland"),
+    "docx_plan": ("40", "Telemark"),
+    "scanned": ("56", "Finnmark"),
+}
+
 
 def build_demo_web(seed: int = 0, today: date | None = None, port: int = 0) -> DemoWeb:
     """The seventeen demo kommuner (NO 99xx, DK 98xx) on hosts 127.77.0.11-27; start it with `with`."""
@@ -566,7 +589,10 @@ def build_demo_web(seed: int = 0, today: date | None = None, port: int = 0) -> D
         country = "DK" if lang == "da" else "NO"
         number = f"{98 if country == 'DK' else 99}{index:02d}"
         site = builder.build() if builder is not None else None
-        kommuner.append(DemoKommune(number, name, country, scenario, expected, ctx.host, site))
+        code, region = DEMO_REGIONS[scenario]
+        kommuner.append(
+            DemoKommune(number, name, country, scenario, expected, ctx.host, site, region_code=code, region=region)
+        )
     return DemoWeb(kommuner, port=port)
 
 

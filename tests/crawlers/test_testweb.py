@@ -162,6 +162,19 @@ def test_registry_lists_every_kommune_with_its_website(web: DemoWeb, tmp_path: P
     assert {r["country"] for r in rows} == {"NO", "DK"}
 
 
+def test_demo_kommuner_have_real_fylker_and_regions(web: DemoWeb, tmp_path: Path) -> None:
+    """The demo's map and region tables need places: each invented kommune lies in a real fylke/region, and the
+    registry the demo writes carries it through to storage."""
+    from tracker.registry import builtin_registry, load_registry_csv
+
+    real = {(k.country.value, k.region_code, k.region) for k in builtin_registry()}
+    kommuner = load_registry_csv(web.write_registry(tmp_path / "registry.csv"))
+    assert len(kommuner) == 17
+    for k in kommuner:
+        assert (k.country.value, k.region_code, k.region) in real, k
+    assert len({k.region for k in kommuner}) >= 10
+
+
 def test_front_pages_have_realistic_menus(web: DemoWeb, client: httpx.Client) -> None:
     menu = client.get(web.kommune("menu").website + "/").text
     assert "Hopp til innhold" in menu and "txtSearch" in menu and "Design og utvikling: ACOS AS" in menu

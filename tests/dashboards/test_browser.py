@@ -56,8 +56,46 @@ def test_overview_shows_the_right_counts(page: Page, base_url: str, crawled: Cra
     assert page.locator('[data-status="site_unreachable"] .n').inner_text() == str(unreachable)
     assert page.locator("#total-count").inner_text() == str(len(crawled.kommuner))
     assert page.locator("#kommuner tbody tr").count() == len(crawled.kommuner)
-    assert page.locator("svg.map rect.tile").count() == len(crawled.kommuner)
+    assert page.locator("svg.dotmap a[data-kommune]").count() == len(crawled.kommuner)
     _screenshot(page, "overview")
+
+
+def test_a_dot_on_the_map_is_a_link_to_its_kommune(page: Page, base_url: str, crawled: Crawled) -> None:
+    number = crawled.number("expired")
+    page.goto(base_url + "/")
+    dot = page.locator(f'svg.dotmap a[data-kommune="{number}"]')
+    assert dot.get_attribute("data-standing") == "plan_expired"  # an expired plan is not shown as a current one
+    assert "Solhaug" in (dot.locator("title").text_content() or "")
+    box = dot.bounding_box()
+    assert box is not None and box["width"] > 4  # drawn, not collapsed
+    dot.click()
+    page.wait_for_url(f"**/kommune/{number}")
+    assert page.locator("#history-strip rect").count() >= 1
+
+
+PHONE_PAGES = ("/", "/trends", "/kommune/{menu}", "/?country=NO&sort=criteria&order=desc")
+
+
+@pytest.mark.parametrize("path", PHONE_PAGES)
+def test_pages_fit_a_390_px_phone(browser: Browser, base_url: str, crawled: Crawled, path: str) -> None:
+    """At 390 px wide (an iPhone 12-15) the page never scrolls sideways: the map and charts scale, the tables turn
+    into one card per row."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(base_url + path.format(menu=crawled.number("menu")))
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls {overflow} px sideways"
+        if path.startswith("/?") or path == "/":
+            for country in ("NO", "DK"):
+                box = page.locator(f"#map-{country}").bounding_box()
+                assert box is not None and 250 < box["width"] <= 390
+            cells = page.locator("#kommuner tbody tr").first.locator("td")
+            assert cells.first.evaluate("td => getComputedStyle(td, '::before').content").strip('"') != "none"
+        name = "phone-" + ("overview" if path.startswith("/?") or path == "/" else path.strip("/").split("/")[0])
+        _screenshot(page, name)
+    finally:
+        context.close()
 
 
 def test_a_filter_narrows_the_table_and_survives_a_reload(page: Page, base_url: str, crawled: Crawled) -> None:
@@ -110,6 +148,8 @@ def test_crawled_script_never_runs(page: Page, base_url: str) -> None:
 
 PAGES = {
     "overview": "/",
+    "trends": "/trends",
+    "trends-region": "/trends?region=Vestland",
     "kommune-no": "/kommune/{menu}",
     "kommune-dk": "/kommune/{sitemap_only}",
     "changes": "/changes",

@@ -1,15 +1,15 @@
-"""Pure parts of the dashboard: filters, sorting, counts, the tile map, the timeline, translations, hrefs."""
+"""Pure parts of the dashboard: filters, sorting, counts, the dot map, the timeline, translations, hrefs."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from dashboards.dot_map import layout, load_geodata
 from dashboards.i18n import keys, translate
 from dashboards.overview_query import apply_filter, count_statuses, counts_by_region, parse_filter
 from dashboards.read_model import CheckSummary, EventSummary, KommuneDetail, KommuneStatus
 from dashboards.rendering import safe_href
-from dashboards.tile_map import PER_ROW, layout
 from dashboards.timeline import timeline
 
 T0 = datetime(2026, 1, 5, 3, tzinfo=UTC)
@@ -32,6 +32,8 @@ ROWS = [
     _row("1804", "general_violence_plan_only", region="Nordland", region_code="18", click_depth=1),
     _row("0101", "site_unreachable", country="DK", region="Region Hovedstaden", region_code="1084"),
 ]
+#: a Danish plan meeting 6 of 10 criteria: more items than 5 of 6, yet a smaller share
+ROWS[4] = replace(ROWS[4], status="abuse_specific_plan", plan_current="unknown", criteria_met=6, criteria_total=10)
 
 
 def _numbers(rows: list[KommuneStatus]) -> list[str]:
@@ -49,7 +51,8 @@ def test_filters_narrow() -> None:
     assert _numbers(apply_filter(ROWS, parse_filter({"country": "DK"}))) == ["0101"]
     assert _numbers(apply_filter(ROWS, parse_filter({"region": "18"}))) == ["1804"]
     assert _numbers(apply_filter(ROWS, parse_filter({"max_depth": "2"}))) == ["1804", "4601"]
-    assert _numbers(apply_filter(ROWS, parse_filter({"min_criteria": "3"}))) == ["4601"]
+    assert _numbers(apply_filter(ROWS, parse_filter({"min_criteria": "3"}))) == ["0101", "4601"]
+    assert _numbers(apply_filter(ROWS, parse_filter({"min_share": "70"}))) == ["4601"]
     assert _numbers(apply_filter(ROWS, parse_filter({"current": "false"}))) == ["4602"]
     assert _numbers(apply_filter(ROWS, parse_filter({"q": "k46"}))) == ["4601", "4602", "4603"]
 
@@ -61,9 +64,16 @@ def test_sorting_puts_missing_values_last_either_way() -> None:
     assert set(asc[3:]) == set(desc[3:]) == {"4603", "0101"}
 
 
-def test_counts_and_shares() -> None:
+def test_criteria_compare_as_shares_never_raw_counts() -> None:
+    """Norway's checklist has 6 items, Denmark's 10: 5/6 (83 %) ranks above 6/10 (60 %) above 2/6 (33 %)."""
+    ranked = _numbers(apply_filter(ROWS, parse_filter({"sort": "criteria", "order": "desc"})))
+    assert ranked[:3] == ["4601", "0101", "4602"]
+
+
+def test_counts_keep_an_expired_plan_apart_from_a_current_one() -> None:
     counts = count_statuses(ROWS)
-    assert counts.total == 5 and counts.count("abuse_specific_plan") == 2
+    assert counts.total == 5 and counts.count("abuse_specific_plan") == 0
+    assert (counts.count("plan_current"), counts.count("plan_expired"), counts.count("plan_undated")) == (1, 1, 1)
     assert abs(sum(c.share for c in counts.counts) - 1.0) < 1e-9
     regions = counts_by_region(ROWS)
     assert [(g.country, g.label, g.total) for g in regions] == [
@@ -71,16 +81,30 @@ def test_counts_and_shares() -> None:
     ]  # fmt: skip
 
 
-def test_tile_map_has_one_tile_per_kommune_grouped_by_region() -> None:
-    many = [_row(f"46{i:02d}", "no_plan_found") for i in range(PER_ROW + 3)] + ROWS[3:]
-    tile_map = layout(many)
-    tiles = [t for band in tile_map.bands for t in band.tiles]
-    assert len(tiles) == len(many)
-    assert len({(t.x, t.y) for t in tiles}) == len(tiles)  # no overlaps
-    assert [b.label for b in tile_map.bands] == ["Nordland (NO)", "Vestland (NO)", "Region Hovedstaden (DK)"]
-    vestland = tile_map.bands[1]
-    assert len({t.y for t in vestland.tiles}) == 2  # wrapped onto a second row
-    assert all(t.x + tile_map.tile <= tile_map.width and t.y + tile_map.tile <= tile_map.height for t in tiles)
+def test_dot_map_puts_real_kommuner_at_their_points_and_invented_ones_in_their_region() -> None:
+    geodata = load_geodata()
+    norway, denmark = geodata.panels
+    assert len(norway.points) == 357 and len(denmark.points) == 98
+    oslo, tromso, kbh = norway.points["0301"], norway.points["5501"], denmark.points["0101"]
+    assert tromso[1] < oslo[1]  # north is up
+    assert kbh[0] > denmark.points["0851"][0]  # København lies east of Aalborg
+    rows = [
+        _row("0301", "abuse_specific_plan", plan_current="false", region="Oslo"),
+        _row("9901", "no_plan_found", region="Vestland"),
+        _row("9902", "no_plan_found", region="Vestland"),
+        _row("9903", "no_plan_found", region=None),
+        _row("0101", "general_violence_plan_only", country="DK", region="Region Hovedstaden"),
+    ]
+    dot_map = layout(rows, geodata)
+    dots = {d.kommunenummer: d for panel in dot_map.panels for d in panel.dots}
+    assert (dots["0301"].x, dots["0301"].y) == oslo and dots["0301"].standing == "plan_expired"
+    assert not dots["0301"].approximate and dots["9901"].approximate and dots["9902"].approximate
+    assert (dots["9901"].x, dots["9901"].y) != (dots["9902"].x, dots["9902"].y)
+    vestland = norway.regions["Vestland"]
+    assert abs(dots["9902"].x - vestland[0]) < 20 and abs(dots["9902"].y - vestland[1]) < 20
+    assert dots["0101"].shape == "diamond" and dots["9901"].shape == "square" and dots["0301"].shape == "circle"
+    assert [r.kommunenummer for r in dot_map.unplaced] == ["9903"]
+    assert dot_map.approximate == 2
 
 
 def test_timeline_folds_repeated_checks_and_keeps_events() -> None:

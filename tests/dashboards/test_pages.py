@@ -8,6 +8,7 @@ from html import unescape
 import httpx
 import pytest
 
+from dashboards.overview_query import standing
 from tests.dashboards.conftest import HOSTILE_NUMBER, LEFT_OUT, SCRIPT, Crawled
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]  # the crawl renders the JavaScript scenario with Chromium
@@ -26,7 +27,7 @@ def _count(html: str, status: str) -> int:
 
 
 def _table_numbers(html: str) -> list[str]:
-    body = html.split('<table id="kommuner">', 1)[1].split("</table>", 1)[0]
+    body = html.split('<table id="kommuner"', 1)[1].split("</table>", 1)[0]
     return re.findall(r'<tr data-kommune="(\d{4})"', body)
 
 
@@ -36,13 +37,31 @@ def test_overview_counts_match_the_crawl(http: httpx.Client, crawled: Crawled) -
     expected: dict[str, int] = {}
     for k in crawled.web.kommuner:
         if k.scenario not in LEFT_OUT:
-            expected[k.expected.status] = expected.get(k.expected.status, 0) + 1
-    expected["abuse_specific_plan"] += 1  # Skriptvik
+            kind = standing(k.expected.status, k.expected.plan_current)
+            expected[kind] = expected.get(kind, 0) + 1
+    expected["plan_current"] += 1  # Skriptvik
+    assert expected["plan_expired"] == 1  # the expired plan (2013-2016) is not counted as a current plan
     for status, n in expected.items():
         assert _count(page.text, status) == n, status
     assert _count(page.text, "not_checked") == 0
     assert len(_table_numbers(page.text)) == len(crawled.kommuner)
-    assert page.text.count('class="tile ') == len(crawled.kommuner)
+    dots = re.findall(r'<a href="/kommune/(\d{4})" tabindex="-1" aria-label="[^"]+" data-kommune', page.text)
+    assert sorted(dots) == sorted(k.kommunenummer for k in crawled.kommuner)
+    assert "Ukjent fylke/region" not in page.text
+
+
+def test_overview_compares_criteria_as_shares(http: httpx.Client, crawled: Crawled) -> None:
+    """NO plans have 6 checklist items, DK plans 10: the table shows met/total with its share, and the filter
+    takes a share."""
+    page = http.get("/")
+    cells = re.findall(r'<span class="criteria">(\d+)/(\d+)</span> <span class="muted">\((\d+) %\)</span>', page.text)
+    assert {total for _, total, _ in cells} == {"6", "10"}
+    for met, total, share in cells:
+        assert int(share) == round(100 * int(met) / int(total))
+    half = http.get("/", params={"min_share": "50"}).text
+    kept = re.findall(r'<span class="criteria">(\d+)/(\d+)</span>', half.split('<table id="kommuner"', 1)[1])
+    assert kept and all(int(met) * 2 >= int(total) for met, total in kept)
+    assert len(kept) == len(_table_numbers(half)) == sum(1 for met, total, _ in cells if int(met) * 2 >= int(total))
 
 
 def test_overview_filters_and_sorting_live_in_the_url(http: httpx.Client, crawled: Crawled) -> None:

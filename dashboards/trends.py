@@ -1,0 +1,214 @@
+"""Trends as server-rendered SVG: the share of kommuner per standing after each sweep (nationally, or for one
+country or fylke/region), and one kommune's own history of checks (drawn on its page).
+
+The counts come from `tracker.trend_store` (a kommune a sweep did not reach keeps its previous status); this module
+only turns them into geometry (100 % stacked bars, one per sweep) that the templates draw with classes, never inline
+styles. A table under each chart gives the same figures to screen readers and for copying.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from dashboards.i18n import register
+from dashboards.overview_query import STANDINGS, standing
+from dashboards.read_model import region_names
+from dashboards.rendering import render
+from tracker.trend_store import HistoryPoint, StatusKey, SweepCounts, status_trend
+
+router = APIRouter()
+
+#: chart geometry in viewBox units (the SVG scales to its box; 400 wide keeps its text legible on a phone)
+WIDTH, HEIGHT = 400.0, 200.0
+LEFT, RIGHT, TOP, BOTTOM = 34.0, 6.0, 8.0, 22.0
+#: widest bar (few sweeps would otherwise give one bar the whole width)
+MAX_SLOT = 36.0
+
+register(
+    {
+        "nav.trends": ("Utvikling", "Trends", "Udvikling"),
+        "trends.title": ("Utvikling over tid", "Trends over time", "Udvikling over tid"),
+        "trends.intro": (
+            "Andel kommuner i hver kategori etter hver gjennomgang (crawl). En kommune som ikke ble nådd i en "
+            "gjennomgang, beholder forrige status; kommuner som aldri er sjekket, telles ikke.",
+            "Share of municipalities in each category after each sweep (crawl run). A municipality a sweep did not "
+            "reach keeps its previous status; municipalities never checked are not counted.",
+            "Andel kommuner i hver kategori efter hver gennemgang (crawl). En kommune, som ikke blev nået i en "
+            "gennemgang, beholder sin forrige status; kommuner, der aldrig er tjekket, tælles ikke.",
+        ),
+        "trends.scope": ("Område", "Area", "Område"),
+        "trends.everywhere": ("Norge og Danmark", "Norway and Denmark", "Norge og Danmark"),
+        "trends.show": ("Vis", "Show", "Vis"),
+        "trends.chart_label": (
+            "Andel kommuner per kategori etter hver gjennomgang, {scope}: {n} gjennomganger fra {first} til {last}",
+            "Share of municipalities per category after each sweep, {scope}: {n} sweeps from {first} to {last}",
+            "Andel kommuner pr. kategori efter hver gennemgang, {scope}: {n} gennemgange fra {first} til {last}",
+        ),
+        "trends.none": (
+            "Ingen gjennomganger ennå for dette området.",
+            "No sweeps yet for this area.",
+            "Ingen gennemgange endnu for dette område.",
+        ),
+        "trends.table": ("Tallene bak figuren", "The figures behind the chart", "Tallene bag figuren"),
+        "trends.sweep": ("Gjennomgang", "Sweep", "Gennemgang"),
+        "trends.counted": ("Kommuner talt", "Municipalities counted", "Kommuner talt"),
+        "trends.checked": ("sjekket i denne", "checked in this one", "tjekket i denne"),
+        "trends.history": ("Historikk", "History", "Historik"),
+        "trends.history_label": (
+            "Status i hver av kommunens {n} sjekker, fra {first} til {last}",
+            "Status in each of the municipality's {n} checks, from {first} to {last}",
+            "Status i hvert af kommunens {n} tjek, fra {first} til {last}",
+        ),
+        "trends.history_none": ("Ikke sjekket ennå.", "Not checked yet.", "Ikke tjekket endnu."),
+        "trends.tip": ("etter tips", "after a tip", "efter tip"),
+        "trends.checks": ("sjekker", "checks", "tjek"),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Segment:
+    x: float
+    y: float
+    width: float
+    height: float
+    standing: str
+    count: int
+    share: float
+
+
+@dataclass(frozen=True)
+class Bar:
+    run_id: int
+    started_at: datetime
+    total: int
+    checked: int
+    segments: tuple[Segment, ...]
+
+    def share(self, name: str) -> float:
+        return next((s.share for s in self.segments if s.standing == name), 0.0)
+
+    def count(self, name: str) -> int:
+        return next((s.count for s in self.segments if s.standing == name), 0)
+
+
+@dataclass(frozen=True)
+class Tick:
+    x: float
+    label: str
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    width: float
+    height: float
+    left: float
+    top: float
+    plot_width: float
+    plot_height: float
+    bars: tuple[Bar, ...]
+    gridlines: tuple[tuple[float, str], ...]  # y, label ("0 %", "50 %", "100 %")
+    ticks: tuple[Tick, ...]  # x-axis dates
+
+
+def standing_counts(counts: Mapping[StatusKey, int]) -> dict[str, int]:
+    """The store's (status, plan_current) counts folded into the overview's standings."""
+    folded = {name: 0 for name in STANDINGS}
+    for (status, current), n in counts.items():
+        key = standing(status, current)
+        folded[key] = folded.get(key, 0) + n
+    return folded
+
+
+def chart(sweeps: Sequence[SweepCounts]) -> TrendChart:
+    """One 100 % stacked bar per sweep, oldest left; the standings stacked in STANDINGS order from the top."""
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    slot = min(plot_w / max(len(sweeps), 1), MAX_SLOT)
+    gap = min(slot * 0.2, 3.0)
+    bars: list[Bar] = []
+    for index, sweep in enumerate(sweeps):
+        counts = standing_counts(sweep.counts)
+        y = TOP
+        segments = []
+        for name in STANDINGS:
+            n = counts.get(name, 0)
+            share = n / sweep.total if sweep.total else 0.0
+            height = share * plot_h
+            segments.append(Segment(LEFT + index * slot + gap / 2, y, slot - gap, height, name, n, share))
+            y += height
+        bars.append(Bar(sweep.run_id, sweep.started_at, sweep.total, sweep.checked, tuple(segments)))
+    return TrendChart(
+        WIDTH,
+        HEIGHT,
+        LEFT,
+        TOP,
+        plot_w,
+        plot_h,
+        tuple(bars),
+        tuple((TOP + plot_h * (1 - f), f"{int(f * 100)} %") for f in (0.0, 0.5, 1.0)),
+        _ticks(bars, slot),
+    )
+
+
+def _ticks(bars: Sequence[Bar], slot: float) -> tuple[Tick, ...]:
+    """The first and last sweep's dates, and one in the middle when there is room."""
+    if not bars:
+        return ()
+    picks = sorted({0, len(bars) - 1} | ({len(bars) // 2} if len(bars) >= 5 else set()))
+    return tuple(Tick(LEFT + (i + 0.5) * slot, bars[i].started_at.strftime("%Y-%m-%d")) for i in picks)
+
+
+@dataclass(frozen=True)
+class StripCell:
+    x: float
+    width: float
+    standing: str
+    checked_at: datetime
+    tip: bool
+
+
+@dataclass(frozen=True)
+class HistoryStrip:
+    cells: tuple[StripCell, ...]
+    #: how many checks gave each standing, in STANDINGS order (only those that occur): the strip's legend
+    tally: tuple[tuple[str, int], ...]
+
+
+def history_strip(points: Sequence[HistoryPoint]) -> HistoryStrip:
+    """A kommune's checks as one row of cells, oldest left, each coloured by the standing that check gave."""
+    width = WIDTH / max(len(points), 1)
+    cells = tuple(
+        StripCell(i * width, width, standing(p.status, p.plan_current), p.checked_at, p.tip)
+        for i, p in enumerate(points)
+    )
+    tally = tuple((name, n) for name in STANDINGS if (n := sum(1 for c in cells if c.standing == name)))
+    return HistoryStrip(cells, tally)
+
+
+@router.get("/trends", response_class=HTMLResponse, include_in_schema=False)
+def trends_page(request: Request) -> HTMLResponse:
+    country = (request.query_params.get("country") or "").upper()
+    country = country if country in ("NO", "DK") else ""
+    region = (request.query_params.get("region") or "").strip()[:100]
+    with request.app.state.session_factory() as session:
+        regions = region_names(session)
+        if region and region not in {name for _, name in regions}:
+            region = ""
+        sweeps = status_trend(session, country=country or None, region=region or None)
+    return render(
+        request,
+        "trends.html",
+        {
+            "chart": chart(sweeps),
+            "standings": STANDINGS,
+            "bar_shapes": {name: "square" for name in STANDINGS},
+            "regions": regions,
+            "country": country,
+            "region": region,
+        },
+    )
