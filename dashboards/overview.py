@@ -66,10 +66,11 @@ register(
         ),
         "map.kommuner": ("kommuner", "municipalities", "kommuner"),
         "map.approximate": (
-            "{n} kommuner uten kjent punkt er tegnet med stiplet kant rundt midten av fylket/regionen sitt.",
-            "{n} municipalities without a known point are drawn with a dashed edge around the middle of their "
-            "county/region.",
-            "{n} kommuner uden kendt punkt er tegnet med stiplet kant omkring midten af deres region.",
+            "{n} kommuner uten kjent punkt er tegnet omtrentlig, med en stiplet ring, rundt midten av "
+            "fylket/regionen sitt.",
+            "{n} municipalities without a known point are drawn approximately, with a dashed ring, around the middle "
+            "of their county/region.",
+            "{n} kommuner uden kendt punkt er tegnet omtrentligt, med en stiplet ring, omkring midten af deres region.",
         ),
         "map.approximate_short": ("omtrentlig plassering", "approximate position", "omtrentlig placering"),
         "map.unplaced": (

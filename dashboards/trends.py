@@ -28,6 +28,8 @@ WIDTH, HEIGHT = 400.0, 200.0
 LEFT, RIGHT, TOP, BOTTOM = 34.0, 6.0, 8.0, 22.0
 #: widest bar (few sweeps would otherwise give one bar the whole width)
 MAX_SLOT = 36.0
+#: width of one character of the axis text (10 units high), to keep date labels apart
+CHAR_WIDTH = 6.0
 
 register(
     {
@@ -67,6 +69,11 @@ register(
         "trends.history_none": ("Ikke sjekket ennå.", "Not checked yet.", "Ikke tjekket endnu."),
         "trends.tip": ("etter tips", "after a tip", "efter tip"),
         "trends.checks": ("sjekker", "checks", "tjek"),
+        "trends.caption": (
+            "{n} gjennomganger, {first} – {last}; én søyle per gjennomgang, eldst til venstre.",
+            "{n} sweeps, {first} – {last}; one bar per sweep, oldest on the left.",
+            "{n} gennemgange, {first} – {last}; én søjle pr. gennemgang, ældst til venstre.",
+        ),
     }
 )
 
@@ -156,11 +163,21 @@ def chart(sweeps: Sequence[SweepCounts]) -> TrendChart:
 
 
 def _ticks(bars: Sequence[Bar], slot: float) -> tuple[Tick, ...]:
-    """The first and last sweep's dates, and one in the middle when there is room."""
+    """The first and last sweep's dates under their bars (only the last when they would overlap); the time of day
+    when every sweep was on one day (as in the demo), the month and day when all were in one year."""
     if not bars:
         return ()
-    picks = sorted({0, len(bars) - 1} | ({len(bars) // 2} if len(bars) >= 5 else set()))
-    return tuple(Tick(LEFT + (i + 0.5) * slot, bars[i].started_at.strftime("%Y-%m-%d")) for i in picks)
+    first, last = bars[0].started_at, bars[-1].started_at
+    if first.date() == last.date():
+        fmt = "%H:%M"
+    elif first.year == last.year:
+        fmt = "%m-%d"
+    else:
+        fmt = "%Y-%m-%d"
+    labels = [Tick(LEFT + (i + 0.5) * slot, bars[i].started_at.strftime(fmt)) for i in (0, len(bars) - 1)]
+    room = (len(bars) - 1) * slot
+    wide = CHAR_WIDTH * (len(labels[0].label) + len(labels[1].label)) / 2 + CHAR_WIDTH
+    return tuple(labels) if len(bars) > 1 and room >= wide else (labels[1],)
 
 
 @dataclass(frozen=True)

