@@ -30,7 +30,16 @@ from crawlers.render import RenderBudget, Renderer
 from crawlers.scoring import is_candidate_document, looks_like_plan, may_be_plan_page, score_link, url_words
 from crawlers.site_search import search_site
 from crawlers.sitemap import read_sitemaps
-from crawlers.types import CrawlIssue, CrawlOptions, DocumentFormat, FetchedDocument, FoundVia, Hop, SiteCrawl
+from crawlers.types import (
+    CrawlIssue,
+    CrawlOptions,
+    DocumentFormat,
+    FetchedDocument,
+    FoundVia,
+    Hop,
+    SearchTrail,
+    SiteCrawl,
+)
 from crawlers.urls import (
     document_format_of,
     host_of,
@@ -102,6 +111,8 @@ class _State:
     search_keys: set[str] = field(default_factory=set)
     search_ranks: dict[str, int] = field(default_factory=dict)  # normalised URL -> best rank
     sitemap_keys: set[str] | None = None  # normalised URLs the sitemap lists; None when none could be read
+    #: where the crawler looked besides links (sitemaps, the site's search), stored with the check
+    trail: SearchTrail = field(default_factory=SearchTrail)
     robots_disallowed: int = 0
     pages_fetched: int = 0
     page_attempts: int = 0
@@ -414,6 +425,7 @@ class _SiteCrawler:
     async def _sitemaps(self, state: _State) -> None:
         rules = await self.fetcher.robots(state.front_url)
         result = await read_sitemaps(self.fetcher, origin_of(state.front_url), rules.sitemaps)
+        state.trail = replace(state.trail, sitemaps=result.sitemaps_read, sitemap_entries=len(result.entries))
         for url, detail in result.errors:
             state.issues.append(CrawlIssue(url, "fetch_error", f"sitemap: {detail}"))
         if result.entries:
@@ -442,6 +454,13 @@ class _SiteCrawler:
         outcome = await search_site(self.fetcher, front, front_links, self.options.search_queries, max_pages=budget)
         state.page_attempts += outcome.pages_fetched
         state.pages_fetched += outcome.pages_fetched
+        if outcome.endpoint is not None:
+            state.trail = replace(
+                state.trail,
+                search_action=outcome.endpoint.action,
+                search_source=outcome.endpoint.source,
+                searches=tuple(outcome.asked),
+            )
         for url, exc in outcome.errors:
             self._record(state, url, exc)
         for hit in outcome.hits:
@@ -550,6 +569,7 @@ class _SiteCrawler:
                 "issues": tuple(state.issues) if state else (),
                 "robots_disallowed": state.robots_disallowed if state else 0,
                 "rendered_pages": state.rendered_pages if state else 0,
+                "trail": state.trail if state else SearchTrail(),
                 "started_at": started,
                 "finished_at": self.now(),
             }

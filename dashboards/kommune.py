@@ -12,7 +12,7 @@ from dashboards.i18n import translate
 from dashboards.read_model import KommuneDetail, kommune_detail
 from dashboards.rendering import page_language, render
 from dashboards.timeline import timeline
-from tracker import review_store
+from tracker import review_store, trail_store
 from tracker.accessibility import CHECKS
 from tracker.criteria import CRITERIA
 
@@ -41,6 +41,9 @@ def kommune_page(request: Request, kommunenummer: str) -> HTMLResponse:
         overrides = review_store.override_history(session, detail.kommune_id)
         # an override of an older finding lapses once the machine's status changes: show only the one in force
         status_override = review_store.status_override(session, detail.kommune_id)
+        # what the latest check searched and read: "no plan found" says where it was looked for
+        latest = detail.latest_check
+        trail = trail_store.check_trail(session, latest.check_id) if latest else None
     page_lang = "da" if detail.status.country == "DK" else None
     lang = page_language(request, page_lang)
     evidence = request.app.state.evidence
@@ -58,6 +61,7 @@ def kommune_page(request: Request, kommunenummer: str) -> HTMLResponse:
             "tips": tips,
             "overrides": overrides,
             "active_status_override": status_override,
+            "trail": trail,
         },
         page_lang=page_lang,
     )
