@@ -156,3 +156,19 @@ def test_a_visitor_on_a_phone_reads_what_was_searched(browser: Browser, base_url
         assert box is not None and box["x"] + box["width"] <= 390 + 1, f"the trail is wider than a phone: {box}"
     finally:
         context.close()
+
+
+def test_a_check_from_before_the_trail_says_it_was_not_recorded(http: httpx.Client, crawled: Crawled) -> None:
+    """A check stored before migration 0005 (trail NULL) is "not recorded", never "no search, no sitemap"."""
+    number = crawled.number("redirects")
+    check = _latest_check(crawled, number)
+    with crawled.factory.begin() as session:
+        session.get(SiteCheck, check.id).trail = None  # type: ignore[union-attr]
+    try:
+        section = _section(http.get(f"/kommune/{number}").text)
+    finally:
+        with crawled.factory.begin() as session:
+            session.get(SiteCheck, check.id).trail = check.trail  # type: ignore[union-attr]
+    assert "er ikke registrert for denne sjekken" in section
+    assert "Fant ikke noe søk" not in section and "Fant ikke noe nettstedskart" not in section
+    assert f"{check.pages_fetched} fra forsiden" in re.sub(r"<[^>]+>", "", section)
