@@ -81,6 +81,8 @@ PATH_TARGETS = 6
 MAX_PATH_PAGES = 40
 #: how deep path shortening looks for a link path to a plan found only through search or sitemap
 MAX_PATH_DEPTH = 4
+#: pages of a check's trail named one by one (the count is always whole): a bound on a check row's size
+MAX_TRAIL_PAGES = 500
 
 _STATIC: frozenset[EdgeKind] = frozenset({"static"})
 _ALL: frozenset[EdgeKind] = frozenset({"static", "rendered"})
@@ -113,6 +115,8 @@ class _State:
     sitemap_keys: set[str] | None = None  # normalised URLs the sitemap lists; None when none could be read
     #: where the crawler looked besides links (sitemaps, the site's search), stored with the check
     trail: SearchTrail = field(default_factory=SearchTrail)
+    #: final URLs of the pages read, in order (at most MAX_TRAIL_PAGES), for the trail
+    pages_read: list[str] = field(default_factory=list)
     robots_disallowed: int = 0
     pages_fetched: int = 0
     page_attempts: int = 0
@@ -126,6 +130,13 @@ class _State:
     hubs: set[str] = field(default_factory=set)
     #: query parameters learned to carry a session on this site (`urls.session_like_params`), dropped from links
     session_params: frozenset[str] = frozenset()
+
+
+def _trail(state: _State) -> SearchTrail:
+    """The state's trail with the pages read, each as a path when it is on the front page's origin (shorter)."""
+    origin = origin_of(state.front_url)
+    pages = tuple(url.removeprefix(origin) if url.startswith(origin + "/") else url for url in state.pages_read)
+    return replace(state.trail, pages=pages)
 
 
 def _issue(url: str, exc: CrawlError) -> CrawlIssue:
@@ -363,6 +374,8 @@ class _SiteCrawler:
                 self._keep(state, node, self._document(response, fmt, entry.anchor_text, entry.score))
             return
         state.pages_fetched += 1
+        if len(state.pages_read) < MAX_TRAIL_PAGES:
+            state.pages_read.append(response.final_url)
         if not response.ok:
             state.issues.append(CrawlIssue(entry.url, "http_status", f"HTTP {response.status}", response.status))
             return
@@ -569,7 +582,7 @@ class _SiteCrawler:
                 "issues": tuple(state.issues) if state else (),
                 "robots_disallowed": state.robots_disallowed if state else 0,
                 "rendered_pages": state.rendered_pages if state else 0,
-                "trail": state.trail if state else SearchTrail(),
+                "trail": _trail(state) if state else SearchTrail(),
                 "started_at": started,
                 "finished_at": self.now(),
             }
@@ -610,6 +623,7 @@ class _SiteCrawler:
             frontier=Frontier(self.options.max_visits_per_path_pattern),
             pages_fetched=1,
             page_attempts=1,
+            pages_read=[front.final_url],
         )
         for url in (start, front.final_url, *front.redirects):
             state.frontier.mark_done(url)

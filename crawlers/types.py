@@ -113,6 +113,9 @@ class SearchTrail:
     search_source: str | None = None
     #: each query asked, with the result links it gave (None: the request failed)
     searches: tuple[tuple[str, int | None], ...] = ()
+    #: the pages opened by following links and sitemap entries, in the order read (the front page first): a path
+    #: for a page on the front page's origin, else the full URL; search result pages are in `searches` instead
+    pages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -150,6 +150,11 @@ _ENTRIES: dict[str, tuple[str, str, str]] = {
     "trail.pages": ("Sider lest", "Pages read", "Sider læst"),
     "trail.from_front": ("fra forsiden", "from the front page", "fra forsiden"),
     "trail.rendered": ("med JavaScript", "with JavaScript", "med JavaScript"),
+    "trail.show_pages": (
+        "Sidene som ble åpnet via lenker og nettstedskart",
+        "The pages opened through links and the sitemap",
+        "Siderne, der blev åbnet via links og sitemap",
+    ),
     "trail.robots": ("nektet av robots.txt", "disallowed by robots.txt", "afvist af robots.txt"),
     "trail.search": ("Nettstedets søk", "The site's search", "Hjemmesidens søgning"),
     "trail.search_form": (

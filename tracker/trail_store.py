@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -49,6 +50,8 @@ class CheckTrail:
     search_action: str | None
     search_source: str | None
     searches: tuple[tuple[str, int | None], ...]
+    #: the pages opened by following links and sitemap entries, as full URLs, front page first
+    pages: tuple[str, ...]
     candidates: tuple[CandidateRead, ...]
 
 
@@ -104,10 +107,11 @@ def check_trail(session: Session, check_id: int) -> CheckTrail | None:
     if check is None:
         return None
     trail: dict[str, Any] = check.trail or {}
+    front_page = check.final_url or check.start_url
     return CheckTrail(
         check_id=check.id,
         recorded=check.trail is not None,
-        front_page=check.final_url or check.start_url,
+        front_page=front_page,
         pages_fetched=check.pages_fetched,
         rendered_pages=check.rendered_pages,
         robots_disallowed=check.robots_disallowed,
@@ -116,5 +120,6 @@ def check_trail(session: Session, check_id: int) -> CheckTrail | None:
         search_action=trail.get("search_action"),
         search_source=trail.get("search_source"),
         searches=_searches(trail),
+        pages=tuple(urljoin(front_page, str(page)) for page in trail.get("pages") or ()),
         candidates=_candidates(session, check_id),
     )

@@ -32,6 +32,10 @@ def _section(html: str) -> str:
     return html.split('<section aria-labelledby="trail-heading" id="trail">', 1)[1].split("</section>", 1)[0]
 
 
+def _pages_read(section: str) -> str:
+    return section.split('<details class="pages-read">', 1)[1].split("</details>", 1)[0]
+
+
 def _latest_check(crawled: Crawled, number: str) -> SiteCheck:
     with crawled.factory() as session:
         check_id = session.scalars(
@@ -66,6 +70,13 @@ def test_no_plan_page_says_what_was_searched_and_why_each_document_was_not_the_p
     for sitemap in trail["sitemaps"]:
         assert f">{sitemap}</a>" in section
     assert f"{trail['sitemap_entries']} adresser i alt" in section
+    # the pages opened through links and the sitemap, front page first, each a link (search result pages are
+    # counted in pages_fetched and shown by query instead)
+    assert trail["pages"][0] == "/" and 1 < len(trail["pages"]) < check.pages_fetched
+    listed = re.findall(r'<li><a href="([^"]+)" rel="nofollow noopener" class="mono">', _pages_read(section))
+    front = (check.final_url or check.start_url).rstrip("/")
+    assert listed == [front + path for path in trail["pages"]]
+    assert f"Sidene som ble åpnet via lenker og nettstedskart ({len(listed)})" in section
     # no document on the site looked like a plan: the page says none was read rather than showing an empty table
     assert not _read(crawled, check.id)
     assert "Ingen dokumenter så ut som en plan, så ingen ble lest." in section
