@@ -30,7 +30,16 @@ from crawlers.render import RenderBudget, Renderer
 from crawlers.scoring import is_candidate_document, looks_like_plan, may_be_plan_page, score_link, url_words
 from crawlers.site_search import search_site
 from crawlers.sitemap import read_sitemaps
-from crawlers.types import CrawlIssue, CrawlOptions, DocumentFormat, FetchedDocument, FoundVia, Hop, SiteCrawl
+from crawlers.types import (
+    CrawlIssue,
+    CrawlOptions,
+    DocumentFormat,
+    FetchedDocument,
+    FoundVia,
+    Hop,
+    SearchTrail,
+    SiteCrawl,
+)
 from crawlers.urls import (
     document_format_of,
     host_of,
@@ -72,6 +81,8 @@ PATH_TARGETS = 6
 MAX_PATH_PAGES = 40
 #: how deep path shortening looks for a link path to a plan found only through search or sitemap
 MAX_PATH_DEPTH = 4
+#: pages of a check's trail named one by one (the count is always whole): a bound on a check row's size
+MAX_TRAIL_PAGES = 500
 
 _STATIC: frozenset[EdgeKind] = frozenset({"static"})
 _ALL: frozenset[EdgeKind] = frozenset({"static", "rendered"})
@@ -102,6 +113,10 @@ class _State:
     search_keys: set[str] = field(default_factory=set)
     search_ranks: dict[str, int] = field(default_factory=dict)  # normalised URL -> best rank
     sitemap_keys: set[str] | None = None  # normalised URLs the sitemap lists; None when none could be read
+    #: where the crawler looked besides links (sitemaps, the site's search), stored with the check
+    trail: SearchTrail = field(default_factory=SearchTrail)
+    #: final URLs of the pages read, in order (at most MAX_TRAIL_PAGES), for the trail
+    pages_read: list[str] = field(default_factory=list)
     robots_disallowed: int = 0
     pages_fetched: int = 0
     page_attempts: int = 0
@@ -115,6 +130,13 @@ class _State:
     hubs: set[str] = field(default_factory=set)
     #: query parameters learned to carry a session on this site (`urls.session_like_params`), dropped from links
     session_params: frozenset[str] = frozenset()
+
+
+def _trail(state: _State) -> SearchTrail:
+    """The state's trail with the pages read, each as a path when it is on the front page's origin (shorter)."""
+    origin = origin_of(state.front_url)
+    pages = tuple(url.removeprefix(origin) if url.startswith(origin + "/") else url for url in state.pages_read)
+    return replace(state.trail, pages=pages)
 
 
 def _issue(url: str, exc: CrawlError) -> CrawlIssue:
@@ -352,6 +374,8 @@ class _SiteCrawler:
                 self._keep(state, node, self._document(response, fmt, entry.anchor_text, entry.score))
             return
         state.pages_fetched += 1
+        if len(state.pages_read) < MAX_TRAIL_PAGES:
+            state.pages_read.append(response.final_url)
         if not response.ok:
             state.issues.append(CrawlIssue(entry.url, "http_status", f"HTTP {response.status}", response.status))
             return
@@ -414,6 +438,7 @@ class _SiteCrawler:
     async def _sitemaps(self, state: _State) -> None:
         rules = await self.fetcher.robots(state.front_url)
         result = await read_sitemaps(self.fetcher, origin_of(state.front_url), rules.sitemaps)
+        state.trail = replace(state.trail, sitemaps=result.sitemaps_read, sitemap_entries=len(result.entries))
         for url, detail in result.errors:
             state.issues.append(CrawlIssue(url, "fetch_error", f"sitemap: {detail}"))
         if result.entries:
@@ -442,6 +467,13 @@ class _SiteCrawler:
         outcome = await search_site(self.fetcher, front, front_links, self.options.search_queries, max_pages=budget)
         state.page_attempts += outcome.pages_fetched
         state.pages_fetched += outcome.pages_fetched
+        if outcome.endpoint is not None:
+            state.trail = replace(
+                state.trail,
+                search_action=outcome.endpoint.action,
+                search_source=outcome.endpoint.source,
+                searches=tuple(outcome.asked),
+            )
         for url, exc in outcome.errors:
             self._record(state, url, exc)
         for hit in outcome.hits:
@@ -550,6 +582,7 @@ class _SiteCrawler:
                 "issues": tuple(state.issues) if state else (),
                 "robots_disallowed": state.robots_disallowed if state else 0,
                 "rendered_pages": state.rendered_pages if state else 0,
+                "trail": _trail(state) if state else SearchTrail(),
                 "started_at": started,
                 "finished_at": self.now(),
             }
@@ -590,6 +623,7 @@ class _SiteCrawler:
             frontier=Frontier(self.options.max_visits_per_path_pattern),
             pages_fetched=1,
             page_attempts=1,
+            pages_read=[front.final_url],
         )
         for url in (start, front.final_url, *front.redirects):
             state.frontier.mark_done(url)

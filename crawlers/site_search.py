@@ -69,6 +69,8 @@ class SearchOutcome:
     pages_fetched: int = 0
     result_pages: list[str] = field(default_factory=list)
     errors: list[tuple[str, CrawlError]] = field(default_factory=list)
+    #: each query asked of the found search, with its result links (None: the request failed)
+    asked: list[tuple[str, int | None]] = field(default_factory=list)
 
 
 def _query_input_score(name: str) -> int:
@@ -179,13 +181,18 @@ async def search_site(
                 outcome.hits.append(SearchHit(link.url, link.text, link.context, query, rank))
 
     add(first_results, queries[0])
+    outcome.asked.append((queries[0], len(first_results)))
     for query in queries[1:]:
         if outcome.pages_fetched >= max_pages:
             break
         url = outcome.endpoint.url_for(query)
         response = await _try(fetcher, url, outcome)
-        if response is not None:
-            outcome.result_pages.append(url)
-            add(result_links(response, front_links), query)
+        if response is None:
+            outcome.asked.append((query, None))
+            continue
+        outcome.result_pages.append(url)
+        links = result_links(response, front_links)
+        outcome.asked.append((query, len(links)))
+        add(links, query)
     logger.debug("site search %s: %d hits", outcome.endpoint.action, len(outcome.hits))
     return outcome

@@ -102,6 +102,23 @@ class CrawlIssue:
 
 
 @dataclass(frozen=True)
+class SearchTrail:
+    """Where the crawler looked besides the links, so a "no plan found" can say what was searched."""
+
+    #: the sitemap files read, and how many URLs they listed
+    sitemaps: tuple[str, ...] = ()
+    sitemap_entries: int = 0
+    #: the site's own search as used: its address (None: no search found) and "form" | "probe"
+    search_action: str | None = None
+    search_source: str | None = None
+    #: each query asked, with the result links it gave (None: the request failed)
+    searches: tuple[tuple[str, int | None], ...] = ()
+    #: the pages opened by following links and sitemap entries, in the order read (the front page first): a path
+    #: for a page on the front page's origin, else the full URL; search result pages are in `searches` instead
+    pages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SiteCrawl:
     """The outcome of crawling one site."""
 
@@ -121,6 +138,7 @@ class SiteCrawl:
     #: a failure of our own (a crash in the crawler, the browser dying) that makes this crawl no evidence about the
     #: site: never stored as "unreachable" or "no plan"
     our_failure: str | None = None
+    trail: SearchTrail = SearchTrail()
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dashboards.read_model import KommuneDetail, kommune_detail
 from dashboards.rendering import page_language, render
 from dashboards.timeline import timeline
 from dashboards.trends import history_strip
-from tracker import review_store, trend_store
+from tracker import review_store, trail_store, trend_store
 from tracker.accessibility import CHECKS
 from tracker.criteria import CRITERIA
 
@@ -44,6 +44,9 @@ def kommune_page(request: Request, kommunenummer: str) -> HTMLResponse:
         status_override = review_store.status_override(session, detail.kommune_id)
         # its own history: the standing each check gave, oldest first (drawn as a strip of cells)
         history = history_strip(trend_store.kommune_history(session, detail.kommune_id))
+        # what the latest check searched and read: "no plan found" says where it was looked for
+        latest = detail.latest_check
+        trail = trail_store.check_trail(session, latest.check_id) if latest else None
     page_lang = "da" if detail.status.country == "DK" else None
     lang = page_language(request, page_lang)
     evidence = request.app.state.evidence
@@ -62,6 +65,7 @@ def kommune_page(request: Request, kommunenummer: str) -> HTMLResponse:
             "tips": tips,
             "overrides": overrides,
             "active_status_override": status_override,
+            "trail": trail,
         },
         page_lang=page_lang,
     )

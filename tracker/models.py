@@ -110,6 +110,9 @@ class SiteCheck(Base):
     robots_disallowed: Mapped[int] = mapped_column(default=0)
     rendered_pages: Mapped[int] = mapped_column(default=0)
     issues: Mapped[list[Any]] = mapped_column(default=list)
+    #: where the crawler looked besides links: sitemaps read, the site search and its queries with their hit counts
+    #: (`crawlers.types.SearchTrail` as a dict); None for a check stored before it was recorded (revision 0006)
+    trail: Mapped[dict[str, Any] | None] = mapped_column(default=dict)
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime]
 

@@ -319,6 +319,7 @@ async def _store_site(
             robots_disallowed=crawl.robots_disallowed,
             rendered_pages=crawl.rendered_pages,
             issues=[asdict(issue) for issue in crawl.issues],
+            trail=asdict(crawl.trail),
             started_at=crawl.started_at,
             finished_at=crawl.finished_at,
         )

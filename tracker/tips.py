@@ -354,6 +354,7 @@ def _store(
             robots_disallowed=0,
             rendered_pages=0,
             issues=[],
+            trail=None,  # a tip reads the one URL it names: nothing was searched
             started_at=started,
             finished_at=now,
         )

@@ -67,3 +67,24 @@ async def test_probes_common_search_urls_when_there_is_no_form(options: CrawlOpt
     assert f"{base}/dok/handlingsplan-overgrep.pdf" in [hit.url for hit in outcome.hits]
     assert outcome.pages_fetched == 2  # /sok 404, then /search
     assert none.endpoint is None and none.pages_fetched == 1  # budget respected
+
+
+async def test_each_query_asked_is_recorded_with_its_hits(options: CrawlOptions) -> None:
+    """What the check's trail shows (issue 13): every query in order, with its result links; a failed one as None."""
+    form = '<form action="/finn"><input type="search" name="txtSearch"></form>'
+
+    def results_or_failure(request: Request) -> Reply:
+        if (request.query.get("txtSearch") or [""])[0] == "feiler":
+            return Reply(status=500, body="feil")
+        return results_page(request)
+
+    site = Site("127.66.4.3", {"/": Reply(body=html_page("Forside", MENU + form)), "/finn": results_or_failure})
+    with serving(site) as server:
+        async with Fetcher(options) as fetcher:
+            front = await fetcher.fetch(server.base_url(site.host) + "/")
+            front_links = {link.url for link in extract_links(front.text(), front.final_url)}
+            queries = ("handlingsplan vold", "feiler", "ingenting", "vold")
+            outcome = await search_site(fetcher, front, front_links, queries, max_pages=10)
+    # "vold" finds the page "handlingsplan vold" found already: hits are per query, deduplicated only as candidates
+    assert outcome.asked == [("handlingsplan vold", 2), ("feiler", None), ("ingenting", 0), ("vold", 1)]
+    assert len(outcome.hits) == 2
