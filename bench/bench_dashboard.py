@@ -327,21 +327,27 @@ def _screenshot(url: str, target: Path) -> None:
 
 
 def store_check(engine: Engine, rng: random.Random) -> None:
-    """A new check of one kommune in a new run, written as the pipeline writes it (the data version moves on)."""
+    """A new check of one kommune in a new run, written as the pipeline writes it (the data version moves on).
+
+    Ids are given explicitly, as `fill` gives them (PostgreSQL's sequences never saw those rows).
+    """
     with engine.begin() as conn:
         kommune_id, website = rng.choice(list(conn.execute(select(KommuneRow.id, KommuneRow.website))))
+        run_id, check_id, finding_id = (
+            (conn.scalar(select(func.max(model.id))) or 0) + 1 for model in (CrawlRun, SiteCheck, Finding)
+        )
         at = datetime.now(UTC)
-        run_id = conn.execute(
-            insert(CrawlRun).returning(CrawlRun.id),
-            {"started_at": at, "finished_at": at, "state": "finished", "options": {}, "kommuner_planned": 1},
-        ).scalar_one()
-        check = {"run_id": run_id, "kommune_id": kommune_id, "start_url": website, "final_url": website}
-        check_id = conn.execute(
-            insert(SiteCheck).returning(SiteCheck.id),
+        conn.execute(
+            insert(CrawlRun),
+            {"id": run_id, "started_at": at, "finished_at": at, "state": "finished", "options": {}},
+        )
+        check = {"id": check_id, "run_id": run_id, "kommune_id": kommune_id, "start_url": website}
+        conn.execute(
+            insert(SiteCheck),
             check | {"reachable": True, "blocked": False, "issues": [], "started_at": at, "finished_at": at},
-        ).scalar_one()
-        finding = {"run_id": run_id, "kommune_id": kommune_id, "check_id": check_id, "status": "no_plan_found"}
-        conn.execute(insert(Finding), finding | {"checked_at": at, "reason": "bench"})
+        )
+        finding = {"id": finding_id, "run_id": run_id, "kommune_id": kommune_id, "check_id": check_id}
+        conn.execute(insert(Finding), finding | {"status": "no_plan_found", "checked_at": at, "reason": "bench"})
 
 
 def cpu_seconds(pid: int) -> float:
