@@ -21,6 +21,7 @@ and the servers' request log:
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -32,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
@@ -66,13 +68,14 @@ def _planvakt(args: Sequence[str], env: dict[str, str], code: Path) -> subproces
     )
 
 
-def max_in_flight(records: Iterable[object]) -> int:
-    """The most requests one host had open at the same moment."""
+def max_in_flight(records: Iterable[RequestRecord]) -> int:
+    """The most requests one host had open at the same moment: from when the server read a request to when it handed
+    over the answer's last bytes (`answered`; its `finished` stamp can lag far behind on a loaded machine, see
+    RequestRecord)."""
     by_host: dict[str, list[tuple[float, int]]] = defaultdict(list)
     for record in records:
-        host = getattr(record, "host")  # noqa: B009 - the web's own record type
-        by_host[host].append((getattr(record, "started"), 1))  # noqa: B009
-        by_host[host].append((getattr(record, "finished"), -1))  # noqa: B009
+        by_host[record.host].append((record.started, 1))
+        by_host[record.host].append((record.answered, -1))
     worst = 0
     for events in by_host.values():
         current = 0
@@ -90,17 +93,75 @@ def overlaps(records: Iterable[RequestRecord]) -> list[str]:
     found = []
     for host, requests in by_host.items():
         requests.sort(key=lambda r: r.started)
-        for first, second in zip(requests, requests[1:], strict=False):
-            if second.started < first.finished:
-                took, overlap = first.finished - first.started, first.finished - second.started
+        for first, second in itertools.pairwise(requests):
+            if second.started < first.answered:
+                took, overlap = first.answered - first.started, first.answered - second.started
                 found.append(
                     f"{host}: {first.target} ({took:.2f} s) overlapped by {second.target} for {overlap * 1000:.0f} ms"
                 )
     return found
 
 
+def _target(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def gate_detail(records: Sequence[RequestRecord], gate_log: str) -> list[str]:
+    """Diagnosis (issue 9): each pair of requests to one host open together by the server's `finished` or `answered`
+    stamps, beside the crawler's own slot uses (JSON lines of `crawlers.politeness.SlotUse`, written to
+    $PLANVAKT_GATE_LOG by a build whose Fetcher passes a recorder to its HostGate), and every request of ours the
+    server saw that no slot use covers."""
+    uses = [json.loads(line) for line in gate_log.splitlines()]
+    by_key: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for use in uses:
+        by_key[(use["host"], _target(use["what"].split(" ", 1)[1]))].append(use)
+
+    def use_of(r: RequestRecord) -> dict[str, Any] | None:
+        near = [u for u in by_key.get((r.host, r.target), []) if u["acquired"] - 0.01 <= r.started <= u["released"]]
+        return near[0] if near else None
+
+    def show(r: RequestRecord) -> str:
+        server = f"server {r.started:.3f} answered {r.answered:.3f} finished {r.finished:.3f}"
+        u = use_of(r)
+        if u is None:
+            return f"{r.target} {server}; NO SLOT USE"
+        return (
+            f"{r.target} {server}; slot ({u['what'].split(' ')[0]}) {u['acquired']:.3f}-{u['released']:.3f} "
+            f"{u['error'] or 'whole answer read'}; finished {1000 * (r.finished - u['released']):+.0f} ms after release"
+        )
+
+    out = [f"gate log: {len(uses)} slot uses, {len(records)} requests in the server log"]
+    matched = [(r, u) for r in records if (u := use_of(r)) is not None and not u["error"]]
+    if matched:
+        lags = sorted(r.finished - u["released"] for r, u in matched)
+        p99 = lags[int(0.99 * (len(lags) - 1))]
+        out.append(
+            f"  'finished' after our slot was let go (whole answer read), of {len(lags)}: median "
+            f"{1000 * statistics.median(lags):+.0f} ms, 99th percentile {1000 * p99:+.0f} ms"
+            f", max {1000 * lags[-1]:+.0f} ms; over 0.2 s: {sum(lag > 0.2 for lag in lags)}; 'answered' after it: "
+            f"{sum(r.answered > u['released'] for r, u in matched)}"
+        )
+    out += [f"  ungated: {r.host} {show(r)}" for r in records if use_of(r) is None]
+    by_host: dict[str, list[RequestRecord]] = defaultdict(list)
+    for r in records:
+        by_host[r.host].append(r)
+    for host, rs in by_host.items():
+        rs.sort(key=lambda r: r.started)
+        for a, b in itertools.pairwise(rs):
+            if b.started < max(a.finished, a.answered):
+                out.append(f"  overlap on {host}:\n    {show(a)}\n    {show(b)}")
+    return out
+
+
 def run_seed(
-    seed: int, n_sites: int, per_host_delay: float, slow_scale: float, extra: Sequence[str], code: Path = REPO
+    seed: int,
+    n_sites: int,
+    per_host_delay: float,
+    slow_scale: float,
+    extra: Sequence[str],
+    code: Path = REPO,
+    gate_log: bool = False,
 ) -> SeedScore:
     score = SeedScore(seed)
     web = build_web(seed=seed, n_sites=n_sites)
@@ -112,6 +173,8 @@ def run_seed(
             "PLANVAKT_VAR_DIR": str(var),
             "PLANVAKT_EVIDENCE_DIR": str(var / "evidence"),
         }
+        if gate_log:
+            env["PLANVAKT_GATE_LOG"] = str(var / "gate.jsonl")
         _planvakt(["db", "upgrade"], env, code)
         with serve(web, slow_scale=slow_scale) as running:
             registry = var / "registry.csv"
@@ -127,6 +190,7 @@ def run_seed(
             log = running.request_log()
             truth = running.truth
         exported = json.loads(_planvakt(["export", "findings", "--format", "json"], env, code).stdout)
+        gate_uses = (var / "gate.jsonl").read_text() if (var / "gate.jsonl").exists() else ""
     ua_requests = [r for r in log if "Planvakt" in r.user_agent]
     score.robots_violations = sum(
         1
@@ -135,6 +199,8 @@ def run_seed(
     )
     score.max_in_flight = max_in_flight(ua_requests)
     score.mistakes.extend(f"in flight together: {overlap}" for overlap in overlaps(ua_requests))
+    if gate_log:
+        score.mistakes.extend(gate_detail(ua_requests, gate_uses))
     rows = {row["kommunenummer"]: row for row in exported}
     for number, expected in truth.items():
         score.sites += 1
@@ -217,13 +283,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--slow-scale", type=float, default=1.0, help="scale of the slow hosts' 1-2 s answers")
     parser.add_argument("--heldout", action="store_true", help="print the figures only, no per-site detail")
     parser.add_argument("--code", type=Path, default=REPO, help="source tree to run (a worktree of an older commit)")
+    parser.add_argument("--gate-log", action="store_true", help="diagnostic build only: compare slot uses")
     parser.add_argument("crawl_args", nargs="*", help="extra `planvakt crawl` options, after --")
     args = parser.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
     if not args.heldout and any(seed >= 1000 for seed in seeds):
         parser.error("seeds >= 1000 are held out: pass --heldout (figures only)")
     scores = [
-        run_seed(seed, args.sites, args.per_host_delay, args.slow_scale, args.crawl_args, args.code) for seed in seeds
+        run_seed(seed, args.sites, args.per_host_delay, args.slow_scale, args.crawl_args, args.code, args.gate_log)
+        for seed in seeds
     ]
     report(scores, detail=not args.heldout)
     return 0

@@ -2,12 +2,15 @@
 
 Chromium's own network stack knows nothing of politeness or of the address guard, so the Renderer installs
 `BrowserRequests.router` as the route hook of every page: each request the browser wants is checked (netguard for
-its address, robots.txt for its URL, on any host) and then made with Playwright's request API inside the
-Fetcher's `HostGate` slot for its host, so the browser and the Fetcher share one request in flight per host and the
-delay between requests. Chromium follows a redirect it is handed without asking the hook again (Playwright 1.65,
-Chromium 156), so redirects are followed here, each hop checked and gated; the page's own redirect is handed back
-to the Renderer (`PageVisit.redirected_to`) as a new navigation. Images, media, fonts, stylesheets and icons are
-refused (only the DOM is read), WebSockets never connect.
+its address, robots.txt for its URL, on any host) and then made by our own `Fetcher` (httpx through netguard's
+`GuardedBackend`: the address connected to is the address checked, so a name that rebinds to a private address
+after the check is refused; the Fetcher's timeouts and byte cap) inside the Fetcher's `HostGate` slot for its host,
+and the answer handed to Chromium with `route.fulfill`. The browser never opens a connection itself, and the browser
+and the Fetcher share one request in flight per host and the delay between requests. Chromium would follow a
+redirect it is handed without asking the hook again (Playwright 1.65, Chromium 156), so redirects are followed here,
+each hop checked and gated; the page's own redirect is handed back to the Renderer (`PageVisit.redirected_to`) as a
+new navigation. Images, media, fonts, stylesheets and icons are
+refused (only the DOM is read), WebSockets never connect, service workers are blocked (the Renderer's context).
 
 A request cut off when its render ends keeps its host's slot until it is off the wire: nothing of ours overlaps it.
 """
@@ -17,16 +20,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from playwright.async_api import APIResponse, Request, Route
 from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Request, Route
 
 from crawlers.errors import CrawlError, FetchError, RefusedAddress, RobotsDisallowed
-from crawlers.fetch import MAX_REDIRECTS, REDIRECT_STATUSES, Fetcher
+from crawlers.fetch import MAX_REDIRECTS, REDIRECT_STATUSES, Fetcher, Response
 from crawlers.netguard import check_host
 from crawlers.types import CrawlOptions
 from crawlers.urls import host_of
@@ -37,6 +40,10 @@ logger = logging.getLogger(__name__)
 BLOCKED_RESOURCES = frozenset(
     {"image", "media", "font", "stylesheet", "texttrack", "manifest", "eventsource", "other"}  # other: icons, pings
 )
+#: the browser's request headers passed on to the Fetcher (which sends its own User-Agent and Accept-Encoding)
+FORWARDED_HEADERS = frozenset({"accept", "content-type", "x-requested-with"})
+#: response headers not handed back to Chromium: it gets the body whole and decoded
+_NOT_HANDED_BACK = frozenset({"content-encoding", "content-length", "transfer-encoding", "connection", "keep-alive"})
 
 
 @dataclass
@@ -53,7 +60,7 @@ class PageVisit:
     document_error: CrawlError | None = None
     #: where the page's document redirected to (followed by the route hook) and the response found there
     redirected_to: str | None = None
-    prefetched: APIResponse | None = None
+    prefetched: Response | None = None
     #: True while `_navigate` drives the page to its URL (a later script navigation is not re-driven)
     navigating: bool = False
     crashed: bool = False
@@ -86,7 +93,7 @@ class BrowserRequests:
     async def check_address(self, url: str) -> None:
         """Raise `RefusedAddress` when `url`'s host is not a public address (unless private networks are allowed).
 
-        Looked up with the Fetcher's resolver. Advisory only: Chromium's request API resolves the name again itself.
+        Looked up with the Fetcher's resolver; the Fetcher's connection checks the address it connects to again.
         """
         parts = urlsplit(url)
         await check_host(
@@ -123,52 +130,51 @@ class BrowserRequests:
                 await route.abort("blockedbyclient")
                 return
             is_document = request.is_navigation_request() and request.frame.parent_frame is None
+            response: Response | None
             if is_document and visit.navigating and visit.prefetched is not None:
                 response, visit.prefetched = visit.prefetched, None  # the target of a redirect we followed
             else:
-                fetched = await self._gated_fetch(route, visit, is_document)
-                if fetched is None:
+                response = await self._gated_fetch(route, visit, is_document)
+                if response is None:
                     return
-                response, final_url = fetched
-                if is_document and visit.navigating and final_url != request.url:
+                if is_document and visit.navigating and response.final_url != request.url:
                     # Chromium would follow a redirect we hand it without asking the route hook (so without the
                     # gate, robots.txt or the address guard): we followed it, and the page navigates to its end
-                    visit.prefetched, visit.redirected_to = response, final_url
+                    visit.prefetched, visit.redirected_to = response, response.final_url
                     await route.abort("aborted")
                     return
-            try:
-                await route.fulfill(response=response)
-            finally:
-                await response.dispose()
+            await route.fulfill(status=response.status, headers=_for_browser(response.headers), body=response.body)
         except PlaywrightError:
             # the page or context closed while the request was on its way: nothing to answer
             logger.debug("browser request %s dropped", request.url, exc_info=True)
 
-    async def _gated_fetch(self, route: Route, visit: PageVisit, is_document: bool) -> tuple[APIResponse, str] | None:
-        """Make a browser request, following its redirects, each hop through the address guard, robots.txt and its
-        host's gate: the response and the URL it came from, or None when the request was aborted."""
+    async def _gated_fetch(self, route: Route, visit: PageVisit, is_document: bool) -> Response | None:
+        """Make a browser request with the Fetcher, following its redirects, each hop through the address guard,
+        robots.txt and its host's gate: the response (`final_url` where it came from), or None when aborted."""
         request = route.request
         current = request.url
         method, data = request.method, request.post_data_buffer
+        headers = {k: v for k, v in request.headers.items() if k.lower() in FORWARDED_HEADERS}
         for _ in range(MAX_REDIRECTS + 1):
             error = await self._refusal(current, visit)
+            if error is None:
+                fetched = await self._fetch_hop(visit, current, method, data, headers)
+                error = fetched if isinstance(fetched, FetchError) else None
             if error is not None:
-                await self._abort(route, visit, error if is_document else None, "blockedbyclient")
+                code = "blockedbyclient" if isinstance(error, RefusedAddress | RobotsDisallowed) else "failed"
+                await self._abort(route, visit, error if is_document else None, code)
                 return None
-            fetched = await self._fetch_hop(route, visit, current, method, data)
-            if isinstance(fetched, FetchError):
-                await self._abort(route, visit, fetched if is_document else None, "failed")
-                return None
+            assert isinstance(fetched, Response)
             location = fetched.headers.get("location", "").strip()
             if fetched.status not in REDIRECT_STATUSES or not location:
-                return fetched, current
-            await fetched.dispose()
+                return replace(fetched, url=request.url, final_url=current)
             try:
                 current = urljoin(current, location)
             except ValueError:
                 break
             if fetched.status not in (307, 308):
                 method, data = "GET", None
+                headers.pop("content-type", None)
         error = FetchError(request.url, f"more than {MAX_REDIRECTS} redirects or a bad Location")
         await self._abort(route, visit, error if is_document else None, "failed")
         return None
@@ -194,34 +200,33 @@ class BrowserRequests:
         return None
 
     async def _fetch_hop(
-        self, route: Route, visit: PageVisit, url: str, method: str, data: bytes | None
-    ) -> APIResponse | FetchError:
-        """One request, unfollowed, in its host's gate slot (the slot ends when the whole body is in)."""
-        async with self.fetcher.gate.slot(host_of(url)):
-            if visit.closed or visit.deadline <= time.monotonic():
-                return FetchError(url, "the page's render time ran out")
-            # The request gets the crawl's own timeout, not what is left of the render: a request given up early is
-            # still being answered by the server, and the slot (one request in flight per host) would be let go while
-            # it is (held-out bench: a Fetcher request overlapped a slow menu JSON given up at the render's cap).
-            timeout_ms = self.options.timeout * 1000
-            request = asyncio.ensure_future(_browser_request(route, url, method, data, timeout_ms))
-            try:
-                response, body = await asyncio.shield(request)
-            except asyncio.CancelledError:
-                # The render ended, but the browser still has this request on the wire: the host's slot stays
-                # held until it ends (within `timeout_ms`), so no request of ours overlaps it.
-                await asyncio.wait([request])
-                if not request.cancelled() and request.exception() is None:
-                    await quietly(request.result()[0].dispose())
-                raise
-            except PlaywrightError as exc:
-                return FetchError(url, f"browser request failed: {exc.message.splitlines()[0]}")
-            visit.requests += 1
-            self.fetcher.stats.requests += 1
-            self.fetcher.stats.bytes_received += len(body)
-        if len(body) > self.options.max_response_bytes:
-            await response.dispose()
-            return FetchError(url, f"body exceeds {self.options.max_response_bytes} bytes")
+        self, visit: PageVisit, url: str, method: str, data: bytes | None, headers: dict[str, str]
+    ) -> Response | FetchError:
+        """One request, unfollowed, made by the Fetcher (through the address guard: the address connected to is the
+        address checked) in its host's gate slot, which ends when the whole body is in."""
+        try:
+            async with self.fetcher.gate.slot(host_of(url), f"browser {url}"):
+                if visit.closed or visit.deadline <= time.monotonic():
+                    return FetchError(url, "the page's render time ran out")
+                # The request keeps the crawl's own timeout, not what is left of the render: a request given up
+                # early is still being answered by the server while the host's slot would go to the next request.
+                request = asyncio.ensure_future(self.fetcher.request_once(method, url, content=data, headers=headers))
+                try:
+                    response = await asyncio.shield(request)
+                except asyncio.CancelledError:
+                    # The render ended, but this request is on the wire: the host's slot stays held until it ends
+                    # (within the Fetcher's timeouts), so no request of ours overlaps it.
+                    await asyncio.wait([request])
+                    if not request.cancelled():
+                        request.exception()  # seen: the render is over, nobody wants its answer
+                    raise
+        except RefusedAddress as exc:  # the name moved to a private address after the check (DNS rebinding)
+            logger.warning("browser request refused: %s", exc)
+            self.refused.append(url)
+            return exc
+        except FetchError as exc:
+            return exc
+        visit.requests += 1
         return response
 
     async def _abort(self, route: Route, visit: PageVisit, document_error: CrawlError | None, code: str) -> None:
@@ -230,22 +235,8 @@ class BrowserRequests:
         await route.abort(code)
 
 
-async def _browser_request(
-    route: Route, url: str, method: str, data: bytes | None, timeout_ms: float
-) -> tuple[APIResponse, bytes]:
-    """The route's request (or a redirect hop of it) made by the browser, unfollowed, and its whole body."""
-    if url == route.request.url:
-        response = await route.fetch(max_redirects=0, timeout=timeout_ms)
-    else:
-        response = await route.fetch(url=url, method=method, post_data=data, max_redirects=0, timeout=timeout_ms)
-    return response, await response.body()
-
-
-async def quietly(awaitable: Awaitable[None]) -> None:
-    try:
-        await awaitable
-    except PlaywrightError:
-        logger.debug("browser clean-up failed", exc_info=True)
+def _for_browser(headers: Mapping[str, str]) -> dict[str, str]:
+    return {k: v for k, v in headers.items() if k.lower() not in _NOT_HANDED_BACK}
 
 
 def refuse_web_socket(web_socket: Any) -> None:

@@ -289,22 +289,59 @@ class Fetcher:
             await asyncio.sleep(wait)
 
     async def _get_once(self, url: str, max_bytes: int, truncate: bool) -> _Answer:
-        origin = origin_of(url)
-        slot = await self._client_for(origin)
+        async with self.gate.slot(host_of(url), f"fetch {url}"):
+            return await self._exchange("GET", url, max_bytes, truncate)
+
+    async def _exchange(
+        self,
+        method: str,
+        url: str,
+        max_bytes: int,
+        truncate: bool,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> _Answer:
+        """One HTTP exchange on the origin's guarded client; the caller holds the host's gate slot."""
+        slot = await self._client_for(origin_of(url))
         slot.active += 1
         try:
-            async with self.gate.slot(host_of(url)):
-                self.stats.requests += 1
-                # httpx timeouts are per read; the overall deadline stops a server that drips bytes forever
-                async with asyncio.timeout(self.options.timeout * 3):
-                    async with slot.client.stream("GET", url) as response:
-                        headers = {k.lower(): v for k, v in response.headers.items()}
-                        body, truncated = await read_body(response, url, max_bytes, truncate)
-                        self.stats.bytes_received += len(body)
-                        return _Answer(response.status_code, headers, body, truncated)
+            self.stats.requests += 1
+            # httpx timeouts are per read; the overall deadline stops a server that drips bytes forever
+            async with asyncio.timeout(self.options.timeout * 3):
+                async with slot.client.stream(method, url, content=content, headers=headers) as response:
+                    answer_headers = {k.lower(): v for k, v in response.headers.items()}
+                    body, truncated = await read_body(response, url, max_bytes, truncate)
+                    self.stats.bytes_received += len(body)
+                    return _Answer(response.status_code, answer_headers, body, truncated)
         finally:
             slot.active -= 1
             slot.last_used = time.monotonic()
+
+    async def request_once(
+        self, method: str, url: str, *, content: bytes | None = None, headers: Mapping[str, str] | None = None
+    ) -> Response:
+        """One request as asked, for a caller that holds `url`'s host slot in `gate` and has checked robots.txt (the
+        browser's route hook): no redirect followed, no retry; still connected through the address guard, with the
+        Fetcher's User-Agent, timeouts and byte cap. Raises `RefusedAddress`, `TooLarge` or `FetchError`."""
+        started = time.monotonic()
+        try:
+            status, answer_headers, body, _ = await self._exchange(
+                method, url, self.options.max_response_bytes, False, content, headers
+            )
+        except RefusedAddress as exc:  # from GuardedBackend, which knows the host but not the URL
+            raise RefusedAddress(url, exc.detail) from exc
+        except (httpx.HTTPError, TimeoutError) as exc:
+            raise FetchError(url, network_failure(exc)) from exc
+        return Response(
+            url=url,
+            final_url=url,
+            status=status,
+            headers=answer_headers,
+            content_type=answer_headers.get("content-type", ""),
+            body=body,
+            redirects=(),
+            elapsed=time.monotonic() - started,
+        )
 
 
 def network_failure(exc: BaseException) -> str:

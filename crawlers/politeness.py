@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Literal
@@ -85,6 +85,22 @@ def unreachable_rules(user_agent: str, detail: str) -> RobotsRules:
     return RobotsRules(state="unreachable", user_agent=_product_token(user_agent), detail=detail)
 
 
+@dataclass(frozen=True)
+class SlotUse:
+    """One use of a host's slot, for a `HostGate` recorder: when it was taken and let go (`time.monotonic()`, the
+    clock a loopback server in another process stamps too), what for, and whether its body ended with an error."""
+
+    host: str
+    what: str
+    acquired: float
+    released: float
+    error: str = ""
+
+
+#: called with each slot use as it ends (a bench or test compares them with a server's request log)
+SlotRecorder = Callable[[SlotUse], None]
+
+
 @dataclass
 class _HostState:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -95,9 +111,10 @@ class _HostState:
 class HostGate:
     """One request in flight per host, and at least `delay` seconds from the end of one to the start of the next."""
 
-    def __init__(self, default_delay: float) -> None:
+    def __init__(self, default_delay: float, *, recorder: SlotRecorder | None = None) -> None:
         self._default_delay = default_delay
         self._hosts: dict[str, _HostState] = {}
+        self._recorder = recorder
 
     def _state(self, host: str) -> _HostState:
         state = self._hosts.get(host)
@@ -114,10 +131,11 @@ class HostGate:
         return self._state(host).delay
 
     @asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
+    async def slot(self, host: str, what: str = "") -> AsyncIterator[None]:
         """Hold the host's only slot: wait for the previous request to end plus the delay, then run the body.
 
-        The end is stamped when the block exits, so read the whole response inside it.
+        The end is stamped when the block exits, so read the whole response inside it. `what` (a URL) is only
+        for the recorder.
         """
         state = self._state(host)
         async with state.lock:
@@ -125,7 +143,13 @@ class HostGate:
                 wait = state.last_end + state.delay - time.monotonic()
                 if wait > 0:
                     await asyncio.sleep(wait)
+            acquired, error = time.monotonic(), ""
             try:
                 yield
+            except BaseException as exc:
+                error = type(exc).__name__
+                raise
             finally:
                 state.last_end = time.monotonic()
+                if self._recorder is not None:
+                    self._recorder(SlotUse(host, what, acquired, state.last_end, error))

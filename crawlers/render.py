@@ -47,7 +47,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Response as PlaywrightResponse
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
-from crawlers.browser_requests import BrowserRequests, PageVisit, quietly, refuse_web_socket
+from crawlers.browser_requests import BrowserRequests, PageVisit, refuse_web_socket
 from crawlers.errors import FetchError, RenderBudgetSpent, RenderError
 from crawlers.fetch import Fetcher
 from crawlers.types import CrawlOptions
@@ -288,8 +288,6 @@ class Renderer:
             )
         finally:
             visit.closed = True
-            if visit.prefetched is not None:
-                await quietly(visit.prefetched.dispose())
             for task in list(visit.handlers):
                 task.cancel()
             # a cancelled handler whose request is on the wire holds its host's slot until the request ends

@@ -28,7 +28,9 @@ from cryptography.x509.oid import NameOID
 from crawlers.errors import FetchError, RefusedAddress, RobotsDisallowed, TooLarge
 from crawlers.fetch import ROBOTS_MAX_BYTES, Fetcher
 from crawlers.netguard import GuardedBackend, IPAddress, embedded_ipv4, is_public_address
+from crawlers.politeness import RobotsRules, rules_from_response
 from crawlers.recheck import recheck_urls
+from crawlers.render import Renderer
 from crawlers.site import crawl_site
 from crawlers.testweb.server import Reply, Request, Site
 from crawlers.types import CrawlOptions, SiteCrawl
@@ -292,6 +294,22 @@ class ScriptedResolver:
         return answer
 
 
+class NamedResolver:
+    """Scripted answers per host name (the last answer repeats), recording every look-up of a name (an address
+    stands for itself)."""
+
+    def __init__(self, answers: dict[str, list[list[IPAddress]]]) -> None:
+        self.answers = answers
+        self.lookups: list[str] = []
+
+    async def __call__(self, host: str, port: int) -> list[IPAddress]:
+        if host not in self.answers:
+            return [ipaddress.ip_address(host)]
+        answers = self.answers[host]
+        self.lookups.append(host)
+        return answers[min(self.lookups.count(host), len(answers)) - 1]
+
+
 def _inside(host: str) -> Site:
     """A private server that must never be reached; any route answers, so a hit would show in its log."""
     site = Site(host, {"/": Reply(body=html_page("Intern")), "/robots.txt": _robots("User-agent: *\nAllow: /\n")})
@@ -491,3 +509,36 @@ async def test_tls_to_the_checked_address_still_verifies_the_url_host_name(tmp_p
     assert server_names[0] == "www.kommune.test"
     assert hosts == [f"www.kommune.test:{port}"]
     assert resolver.lookups == ["www.kommune.test", "annen.kommune.test"]
+
+
+class _NoRobotsFetcher(Fetcher):
+    """A Fetcher for a site without robots.txt: the rebinding name's robots.txt would have to be fetched from the
+    public address it first answers, and these tests reach nothing beyond loopback."""
+
+    async def robots(self, url: str) -> RobotsRules:
+        return rules_from_response(404, "", self.options.user_agent)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+async def test_a_script_cannot_reach_a_name_that_rebinds_to_a_private_address(options: CrawlOptions) -> None:
+    """The page's script fetches `localhost`, public at our check and 127.0.0.1 when the connection is made: a browser
+    that connected by itself (Playwright's route.fetch resolves the name again) would read the private server."""
+    inside = _inside("127.0.0.1")
+    inside.set("/secret.json", Reply(body='{"leak": "intern hemmelighet"}', content_type="application/json"))
+    page = Site("127.91.6.8", {"/robots.txt": _robots("User-agent: *\nAllow: /\n")})
+    with serving(page, inside) as server:
+        secret = f"http://localhost:{server.port}/secret.json"
+        script = f"fetch({secret!r}).then(r => r.text()).then(t => {{ document.body.append(t); }});"
+        page.set("/", Reply(body=html_page("Forside", f"<p>Velkommen</p><script>{script}</script>")))
+        resolver = NamedResolver({"localhost": [[PUBLIC], [ipaddress.ip_address(inside.host)]]})
+        strict = with_options(options, allow_private_networks=False)
+        async with (
+            _NoRobotsFetcher(strict, allowed_hosts=frozenset({page.host}), resolver=resolver) as fetcher,
+            Renderer(strict, fetcher) as renderer,
+        ):
+            rendered = await renderer.render_page(server.base_url(page.host) + "/")
+    assert "Velkommen" in rendered.html and "hemmelighet" not in rendered.html
+    assert renderer.refused == [secret]
+    assert resolver.lookups == ["localhost", "localhost"]  # our check, then the connection's own look-up
+    assert server.requests_to(inside.host) == []

@@ -152,7 +152,13 @@ class SiteTruth:
 
 @dataclass(frozen=True)
 class RequestRecord:
-    """One request a site server answered."""
+    """One request a site server answered (`time.monotonic()` seconds, comparable across processes).
+
+    `answered` is stamped just before the last bytes of the answer are handed to the socket: the client cannot have
+    the whole answer earlier. `finished` is stamped after that write returns, when the handler thread has the GIL
+    back, which on a loaded machine can be long after the client had every byte and moved on; in-flight counts use
+    `answered` (issue 9: a 0.2 s lag there showed two requests of ours in flight that never were).
+    """
 
     host: str
     port: int
@@ -162,6 +168,7 @@ class RequestRecord:
     started: float
     finished: float
     status: int
+    answered: float
 
 
 @dataclass

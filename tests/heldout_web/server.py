@@ -30,6 +30,9 @@ DOC_TYPES = {
     "pdf_scan": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+#: the answer's last bytes are written on their own, stamped just before (see RequestRecord.answered); small enough
+#: to fit a loopback socket's buffer, so that write does not wait for the client
+LAST_WRITE = 16 * 1024
 LOGO = b'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40"><rect width="120" height="40"/></svg>'
 
 
@@ -66,6 +69,7 @@ class _Handler(BaseHTTPRequestHandler):
     # ------------------------------------------------------------------
     def _handle(self, *, head: bool) -> None:
         started = time.monotonic()
+        answered: float | None = None
         status = 500
         try:
             status, headers, body, delay = self._route()
@@ -75,9 +79,15 @@ class _Handler(BaseHTTPRequestHandler):
             for k, v in headers.items():
                 self.send_header(k, v)
             self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if not head:
-                self.wfile.write(body)
+            if head or not body:
+                answered = time.monotonic()
+                self.end_headers()
+            else:
+                self.end_headers()
+                if len(body) > LAST_WRITE:
+                    self.wfile.write(body[:-LAST_WRITE])
+                answered = time.monotonic()  # the client cannot have the whole answer before this
+                self.wfile.write(body[-LAST_WRITE:])
         except (BrokenPipeError, ConnectionResetError):
             pass
         finally:
@@ -90,8 +100,9 @@ class _Handler(BaseHTTPRequestHandler):
                     target=self.path,
                     user_agent=self.headers.get("User-Agent", ""),
                     started=started,
-                    finished=time.monotonic(),
+                    finished=(finished := time.monotonic()),
                     status=status,
+                    answered=finished if answered is None else answered,
                 )
             )
 
