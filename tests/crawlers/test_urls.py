@@ -107,6 +107,9 @@ def test_section_of() -> None:
         ("https://k.no/getfile.aspx?id=3", True),
         ("https://k.dk/media/44311", True),
         ("https://k.no/filer/dokument?fileid=12", True),
+        ("https://k.dk/api/file/dcd52d53-0a6b-573d-722b-60551fbff495", True),  # a file keyed by a GUID
+        ("https://k.dk/files/9f86d081884c7d659a2feaa0c55ad015", True),  # ... or by a hash
+        ("https://k.dk/api/file/beredskab", False),  # a word is a page's name, not a file's key
         ("https://k.no/nyheter/2024/plan-mot-vold", False),
         ("https://k.no/media", False),
         ("https://k.no/bilde.jpg", False),
