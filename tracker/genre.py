@@ -250,7 +250,8 @@ _SECTION_RE = re.compile(
     r"rutiner?\b.*|rutinar\b.*|procedure\w*|prosedyre\w*|handleveje?\b.*|handleguide\w*|flytskjema\w*|"
     r"forebygging\w*|førebygging\w*|forebyggelse\w*|det\s+forebyggende\s+arbejde|det\s+opsporende\s+arbejde|"
     r"det\s+behandlende\s+arbejde|avdekking\w*|avdekke|opsporing\w*|tidlig\s+opsporing|håndtering\w*|handtering\w*|"
-    r"samarbeid\w*|samarbejde\w*|tverrfaglig\w*|tværfaglig\w*|lovgrunnlag\w*|lovgivning\w*|lovverk\w*|"
+    r"samarbeid\w*|samarbejde\w*|(?:tverrfaglig\w*|tværfaglig\w*)(?:\s+samarbe\w*)?|lovgrunnlag\w*|lovgrundlag\w*|"
+    r"lovgivning\w*|lovverk\w*|"
     r"juridisk\w*|målgruppe\w*|definisjon\w*|definition\w*|begrep\w*|begreber|implementering|"
     r"tegn\s+og\s+(?:reaksjoner|reaksjonar|reaktioner|signaler)|meldeplikt\w*|opplysningsplikt\w*|avvergeplikt\w*|"
     r"underretning\w*|skærpet\s+underretningspligt|kompetanse\w*|kompetence\w*|organisering|planperiode\w*|"
@@ -276,6 +277,11 @@ _ROUTINE_RE = re.compile(
     r"ved\s+mistanke\s+om|ved\s+bekymring|meldeplikt\w*|opplysningsplikt\w*|avvergeplikt\w*|underretning\w*|"
     r"underretningspligt\w*|bekymringsmelding\w*|ansvarsfordeling\w*|tiltaksplan\w*|handlingsplan\s+med\s+tiltak)\b",
     _I,
+)
+#: the header row of a measures table, "Tiltak | Ansvar | Frist" (DOCX cells) or "Indsats Ansvar Tidsfrist" (PDF text)
+_MEASURE_TABLE_RE = re.compile(
+    r"^\s*(?:tiltak|indsats\w*|aktivitet\w*|handling)\s*[|\t]?\s*ansvar\w*\s*[|\t]?\s*(?:tids)?(?:frist|ramme|rom)\b",
+    _M,
 )
 _PERIOD_RE = re.compile(r"\b(?:19|20)\d{2}\s*[–—-]\s*(?:(?:19|20)\d{2}|\d{2})\b")
 _ADOPTION_RE = re.compile(
@@ -467,13 +473,19 @@ def _plan(doc: DocumentText, title: str, lines: list[str], text: str, words: int
         marks.add(line, 1, 0.75)
     numbered = [ln for ln in headings if _NUMBERED_HEAD_RE.match(ln)]
     if len(numbered) >= 3:
-        first_head = _TOC_LEADER_RE.sub("", numbered[0])
-        marks.add(first_head, 1, 1.5 if len(numbered) < 6 else 2.5)
+        # quoted by a heading no other mark quotes (the first is often also a section: "1. Indledning"), else by
+        # the first and last numbered headings
+        heads = [_TOC_LEADER_RE.sub("", ln) for ln in numbered if ln not in sections[:6]]
+        quote = heads[0] if heads else f"{_TOC_LEADER_RE.sub('', numbered[0])} … {_TOC_LEADER_RE.sub('', numbered[-1])}"
+        marks.add(quote, 1, 1.5 if len(numbered) < 6 else 2.5)
     toc = _TOC_RE.search(text)
     if toc or len(_TOC_LINE_RE.findall(text)) >= 3:
         marks.add(toc.group(0).strip() if toc else "innholdsfortegnelse", 1, 2.0)
     for m in list(_MEASURE_RE.finditer(text))[:3]:
         marks.add(m.group(0), 1, 1.0)
+    table = _MEASURE_TABLE_RE.search(text)
+    if table:
+        marks.add(table.group(0).strip(), 1, 1.5)
     for m in list(_ROUTINE_RE.finditer(text))[:3]:
         marks.add(m.group(0), 1, 0.75)
     period = _PERIOD_RE.search(title)

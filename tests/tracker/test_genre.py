@@ -205,3 +205,45 @@ def test_danish_beredskab_read_from_its_structure(title: str) -> None:
     result = classify(doc, today=TODAY)
     assert result.category is Category.ABUSE_SPECIFIC
     assert any(e.signal == "genre:plan" for e in result.evidence)
+
+
+#: a short Danish beredskab filed as a DOCX whose cover says only the kommune and a date, ending with a contact list
+SHORT_BEREDSKAB_DA = _doc(
+    "Eksempel Kommune 28. maj 2022",
+    "Eksempel Kommune 28. maj 2022\n\n1. Indledning\n\nAlle børn og unge i kommunen har ret til en opvækst uden vold "
+    "og seksuelle overgreb. Beredskabet beskriver, hvordan kommunen forebygger, opsporer og håndterer sager om "
+    "overgreb mod børn og unge under 18 år.\n\n2. Lovgrundlag\n\nAlle fagpersoner har en skærpet "
+    "underretningspligt. Efter Barnets Lov § 15, stk. 2, skal kommunalbestyrelsen udarbejde et beredskab.\n\n"
+    "7. Tværfagligt samarbejde\n\nI sager om overgreb samarbejdes med Børnehuset og politiet.\n\nIndsatser\n\n"
+    "Indsats | Ansvar | Tidsfrist\n\nSamarbejdsaftale med Børnehuset | Myndighedschef | 2023\n\n"
+    "Lokale beredskaber i alle dagtilbud | Dagtilbudsledere | 2022\n\nKontakt\n\n"
+    "Børne- og Familierådgivningen: 70 12 34 56\n\nDøgnvagt uden for åbningstid: 70 65 43 21\n\n"
+    "Politiet: 114, ved akut fare ring 112\n\nBørneTelefonen: 116 111",
+    url="https://www.example.dk/api/file/dcd52d53-0a6b-573d-722b-60551fbff495",
+    fmt="docx",
+)
+
+
+def test_a_short_plan_with_a_contact_list_is_a_plan_not_a_service_page() -> None:
+    # the plan's chapters (Danish "Lovgrundlag", "Tværfagligt samarbejde"), its numbered headings and its measures
+    # table outweigh the phone numbers and "åbningstid" of its last section
+    reading = read_genre(SHORT_BEREDSKAB_DA)
+    assert reading.genre is Genre.PLAN
+    phrases = {e.phrase for e in reading.plan_evidence}
+    assert "Indsats | Ansvar | Tidsfrist" in phrases
+    assert classify(SHORT_BEREDSKAB_DA, today=TODAY).category is Category.ABUSE_SPECIFIC
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Tiltak | Ansvar | Frist", "Tiltak Ansvar Frist", "Indsats\tAnsvarlig\tTidsfrist", "Aktivitet Ansvar Tidsrom"],
+)
+def test_a_measures_table_header_is_a_plan_mark(header: str) -> None:
+    reading = read_genre(_doc("Plan", f"Innledning\n\nTekst.\n\n{header}\nOpplæring | Rektor | 2025"))
+    assert any(e.phrase == header for e in reading.plan_evidence)
+
+
+def test_numbered_chapters_count_even_when_the_first_is_also_a_section() -> None:
+    text = "1. Innledning\n\nTekst.\n\n2. Bakgrunn\n\nTekst.\n\n3. Formål\n\nTekst."
+    reading = read_genre(_doc("Plan", text))
+    assert any(e.phrase == "1. Innledning … 3. Formål" for e in reading.plan_evidence)
