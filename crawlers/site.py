@@ -236,7 +236,7 @@ class _SiteCrawler:
                 continue
             state.graph.add(node, link.url, link.text, kind)
             added += 1
-            score = score_link(link.text, link.url, link.context)
+            score = score_link(link.text, link.url, link.context, linked_from=base_url)
             fmt = document_format_of(link.url)
             if fmt is not None:
                 if is_candidate_document(link.text, link.url, f"{link.context} {page_heading}"):
