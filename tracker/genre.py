@@ -291,7 +291,8 @@ _ADOPTION_RE = re.compile(
     _I,
 )
 
-_SHORT_HTML = 350  # words: an HTML page shorter than this is rarely a whole plan
+_SHORT_HTML = 350  # words: an HTML page shorter than this is rarely a whole plan ...
+_TINY_HTML = 150  # ... and one shorter than this never is: a few sentences that introduce a plan linked elsewhere
 _LONG = 1000
 
 
@@ -403,14 +404,15 @@ def _hearing(title: str, text: str, staged: bool) -> _Marks:
     return marks
 
 
-def _service(text: str, words: int) -> _Marks:
+def _service(text: str, words: int, plan_shaped: bool) -> _Marks:
     marks = _Marks(Genre.SERVICE_PAGE)
     for m in list(_PHONE_RE.finditer(text))[:3]:
         marks.add(m.group(0), 1, 0.75)
     for m in list(_HELP_RE.finditer(text))[:5]:
         marks.add(m.group(0), 1, 1.25)
-    if words > _LONG:
-        marks.score *= 0.5  # a long text with help lines is a plan's contact chapter
+    if words > _LONG or plan_shaped:
+        # help lines in a long text, or under a plan's title and chapters, are the plan's contact chapter
+        marks.score *= 0.5
     return marks
 
 
@@ -500,7 +502,10 @@ def _plan(doc: DocumentText, title: str, lines: list[str], text: str, words: int
         marks.add(f"{words} ord", 1, 1.5)
     if doc.format == "html":
         if words < _SHORT_HTML:
-            marks.add(f"kort nettside ({words} ord)", 1, -2.5)
+            # a landing page whose link to the plan is built by script keeps the plan's words and loses its link
+            # ... unless it is headed in chapters as a plan is ("1. Indledning", "2. Mål")
+            tiny = words < _TINY_HTML and len(sections) < 2
+            marks.add(f"kort nettside ({words} ord)", 1, -4.0 if tiny else -2.5)
         elif words >= _LONG and len(sections) >= 4:
             marks.add(f"lang nettside med {len(sections)} plankapitler", 1, 1.0)
     return marks
@@ -529,7 +534,7 @@ def read_genre(doc: DocumentText) -> GenreReading:
         _news(doc, doc.title, head, first, words),
         _minutes(title, text),
         _hearing(title, text, staged),
-        _service(text, words),
+        _service(text, words, plan_shaped=bool(PLAN_RE.search(doc.title)) and not headline and sections >= 2),
         _landing(lines, text, words, doc.format == "html", sections),
         _budget(title, text),
         _report(title),
