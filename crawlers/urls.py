@@ -155,6 +155,23 @@ def section_of(url: str, depth: int = 2) -> str:
     return "/" + "/".join(segments)
 
 
+#: path segments kommune CMSs file news under (nb, nn, da)
+_NEWS_SECTIONS = frozenset(
+    {"nyheter", "nyhet", "nyheiter", "nyheit", "nyheder", "nyhed", "aktuelt", "aktuelle-nyheter", "news", "presse"}
+)
+
+
+def is_news_item(url: str) -> bool:
+    """True for an article or a filtered listing under a news section (/aktuelt/ny-plan, /nyheder?aar=2024), not the
+    news section's own front (/aktuelt): its page is a dated article or a facet of the archive."""
+    parts = urlsplit(url)
+    segments = [seg.lower() for seg in unquote(parts.path).split("/") if seg]
+    for i, seg in enumerate(segments):
+        if seg in _NEWS_SECTIONS:
+            return i + 1 < len(segments) or bool(parts.query)
+    return False
+
+
 def path_pattern(url: str) -> str:
     """A URL's shape for trap caps: host + path with dates and digits replaced, plus the sorted query keys.
 

@@ -119,3 +119,20 @@ def test_section_of() -> None:
 )
 def test_a_url_that_may_be_a_file_script(url: str, expected: bool) -> None:
     assert may_be_download(url) is expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://k.no/aktuelt/ny-handlingsplan-mot-vold", True),
+        ("https://k.dk/nyheder/2024/beredskab", True),
+        ("https://k.no/aktuelt?aar=2023&tema=politikk", True),  # a facet of the archive
+        ("https://k.no/aktuelt", False),  # the news section's own front
+        ("https://k.no/tjenester/vold-og-overgrep", False),
+        ("https://k.no/tjenester/aktuelle-tilbud", False),
+    ],
+)
+def test_a_news_item(url: str, expected: bool) -> None:
+    from crawlers.urls import is_news_item
+
+    assert is_news_item(url) is expected
