@@ -162,11 +162,13 @@ def run_seed(
     extra: Sequence[str],
     code: Path = REPO,
     gate_log: bool = False,
+    keep: Path | None = None,
 ) -> SeedScore:
     score = SeedScore(seed)
     web = build_web(seed=seed, n_sites=n_sites)
     with tempfile.TemporaryDirectory(prefix=f"planvakt-heldout-{seed}-") as tmp:
-        var = Path(tmp)
+        var = Path(tmp) if keep is None else keep / f"seed-{seed}"
+        var.mkdir(parents=True, exist_ok=True)
         env = {
             **os.environ,
             "PLANVAKT_DATABASE_URL": f"sqlite:///{var / 'planvakt.sqlite3'}",
@@ -180,12 +182,14 @@ def run_seed(
             registry = var / "registry.csv"
             running.registry_csv(registry)
             started = time.monotonic()
-            _planvakt(
+            crawl = _planvakt(
                 ["crawl", "--registry", str(registry), "--allow-private-networks", "--per-host-delay",
                  str(per_host_delay), *extra],
                 env,
                 code,
             )  # fmt: skip
+            if keep is not None:  # the database is already there; the crawl's log beside it
+                (var / "crawl.log").write_text(crawl.stdout + crawl.stderr, encoding="utf-8")
             score.seconds = time.monotonic() - started
             log = running.request_log()
             truth = running.truth
@@ -284,13 +288,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--heldout", action="store_true", help="print the figures only, no per-site detail")
     parser.add_argument("--code", type=Path, default=REPO, help="source tree to run (a worktree of an older commit)")
     parser.add_argument("--gate-log", action="store_true", help="diagnostic build only: compare slot uses")
+    parser.add_argument(
+        "--keep", type=Path, help="keep each seed's database and crawl log in KEEP/seed-N (tuning seeds only)"
+    )
     parser.add_argument("crawl_args", nargs="*", help="extra `planvakt crawl` options, after --")
     args = parser.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
     if not args.heldout and any(seed >= 1000 for seed in seeds):
         parser.error("seeds >= 1000 are held out: pass --heldout (figures only)")
+    if args.keep is not None and any(seed >= 1000 for seed in seeds):
+        parser.error("--keep is for tuning seeds: a held-out seed's crawl is never looked at")
     scores = [
-        run_seed(seed, args.sites, args.per_host_delay, args.slow_scale, args.crawl_args, args.code, args.gate_log)
+        run_seed(
+            seed, args.sites, args.per_host_delay, args.slow_scale, args.crawl_args, args.code, args.gate_log, args.keep
+        )
         for seed in seeds
     ]
     report(scores, detail=not args.heldout)

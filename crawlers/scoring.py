@@ -109,9 +109,16 @@ class Score:
     reasons: tuple[str, ...]
 
 
+#: compounds of a strong word that name an everyday service, not the subject: "barnehage" (kindergarten) starts with
+#: "barn", but a kindergarten section holds opening hours and prices, and scoring it as "barn" sent whole subtrees of
+#: it ahead of the sections where plans live
+_NOT_THE_SUBJECT = {"barn": "eha", "born": "eha", "børn": "ehave"}
+
+
 def _pattern(word: str) -> re.Pattern[str]:
     # word-start match so "handlingsplan" also hits "handlingsplanen" but "vern" does not hit "moderne"
-    return re.compile(r"(?<![\wæøå])" + re.escape(word))
+    tail = _NOT_THE_SUBJECT.get(word)
+    return re.compile(r"(?<![\wæøå])" + re.escape(word) + (f"(?!{tail})" if tail else ""))
 
 
 _PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
@@ -121,11 +128,28 @@ _PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
 )
 
 
-def url_words(url: str) -> str:
-    """The readable words of a URL's path and query ("/planer-og-strategier/x.pdf" -> "planer og strategier x pdf")."""
+def url_words(url: str, below: str | None = None) -> str:
+    """The readable words of a URL's path and query ("/planer-og-strategier/x.pdf" -> "planer og strategier x pdf").
+
+    `below`: the URL of the page that links it; the path that page shares with it is left out (see `score_link`).
+    """
     parts = urlsplit(url)
-    raw = unquote(f"{parts.path} {parts.query}").lower()
+    path = parts.path
+    if below is not None:
+        shared = _shared_path(urlsplit(below).path, path)
+        path = path[len(shared) :]
+    raw = unquote(f"{path} {parts.query}").lower()
     return " ".join(re.split(r"[^\wæøå]+", raw)).strip()
+
+
+def _shared_path(parent: str, child: str) -> str:
+    """The whole path segments `child` shares with `parent` ("/a/b/" of "/a/b/c" and "/a/b/d")."""
+    shared = ""
+    for a, b in zip(parent.split("/"), child.split("/"), strict=False):
+        if a != b:
+            break
+        shared += a + "/"
+    return shared if child.startswith(shared) else ""
 
 
 def _matches(text: str) -> list[tuple[str, str]]:
@@ -138,11 +162,18 @@ def _matches(text: str) -> list[tuple[str, str]]:
     return [(k, w) for k, w in found if " " in w or not any(w in p.split() for p in phrases)]
 
 
-def score_link(anchor_text: str, url: str, context: str = "") -> Score:
-    """Score one link. Higher means more likely to lead to a plan; reasons name every matched word."""
+def score_link(anchor_text: str, url: str, context: str = "", *, linked_from: str | None = None) -> Score:
+    """Score one link. Higher means more likely to lead to a plan; reasons name every matched word.
+
+    `linked_from`: the page the link stands on. The URL words that page's own path shares with the link
+    ("/familie-og-barn/" in "/familie-og-barn/avlastning") are not counted again: the crawler already passes a share of
+    the page's score to its links, and counting them twice sent every page under a promising section ahead of the
+    other sections.
+    """
     total = 0.0
     reasons: list[str] = []
-    for field_name, text in (("anchor", anchor_text.lower()), ("url", url_words(url)), ("context", context.lower())):
+    words = url_words(url, linked_from)
+    for field_name, text in (("anchor", anchor_text.lower()), ("url", words), ("context", context.lower())):
         if not text:
             continue
         for kind, word in _matches(text):

@@ -43,6 +43,7 @@ from crawlers.types import (
 from crawlers.urls import (
     document_format_of,
     host_of,
+    is_news_item,
     is_skippable,
     may_be_download,
     normalize_url,
@@ -258,7 +259,7 @@ class _SiteCrawler:
                 continue
             state.graph.add(node, link.url, link.text, kind)
             added += 1
-            score = score_link(link.text, link.url, link.context)
+            score = score_link(link.text, link.url, link.context, linked_from=base_url)
             fmt = document_format_of(link.url)
             if fmt is not None:
                 if is_candidate_document(link.text, link.url, f"{link.context} {page_heading}"):
@@ -301,15 +302,19 @@ class _SiteCrawler:
                 state.html_documents += 1
                 self._keep(state, node, self._document(response, "html", entry.anchor_text or h1, entry.score))
         self._take_links(state, node, tree, response.final_url, entry, "static", f"{title} {h1}")
-        if self._should_render(tree, response.final_url):
+        if self._should_render(state, tree, response.final_url):
             await self._render(state, node, response.final_url, entry)
 
-    def _should_render(self, tree: LexborHTMLParser, url: str) -> bool:
+    def _should_render(self, state: _State, tree: LexborHTMLParser, url: str) -> bool:
         mode = self.options.render
         if self.renderer is None or mode == "never":
             return False
         if mode == "always":
             return True
+        if state.scripted_links and is_news_item(url):
+            # the site's script-built menu is known by now, and a news article or a facet of the archive builds
+            # nothing else: its render (seconds, and the site's rendering budget) is spent where plans are filed
+            return False
         return links_built_by_script(tree, url)
 
     async def _render(self, state: _State, node: str, url: str, entry: FrontierEntry) -> None:

@@ -155,6 +155,23 @@ def section_of(url: str, depth: int = 2) -> str:
     return "/" + "/".join(segments)
 
 
+#: path segments kommune CMSs file news under (nb, nn, da)
+_NEWS_SECTIONS = frozenset(
+    {"nyheter", "nyhet", "nyheiter", "nyheit", "nyheder", "nyhed", "aktuelt", "aktuelle-nyheter", "news", "presse"}
+)
+
+
+def is_news_item(url: str) -> bool:
+    """True for an article or a filtered listing under a news section (/aktuelt/ny-plan, /nyheder?aar=2024), not the
+    news section's own front (/aktuelt): its page is a dated article or a facet of the archive."""
+    parts = urlsplit(url)
+    segments = [seg.lower() for seg in unquote(parts.path).split("/") if seg]
+    for i, seg in enumerate(segments):
+        if seg in _NEWS_SECTIONS:
+            return i + 1 < len(segments) or bool(parts.query)
+    return False
+
+
 def path_pattern(url: str) -> str:
     """A URL's shape for trap caps: host + path with dates and digits replaced, plus the sorted query keys.
 
@@ -201,13 +218,16 @@ _UPLOAD_FOLDERS = frozenset(
     {"media", "files", "filer", "fil", "file", "dokument", "dokumenter", "documents", "vedlegg"}
 )
 _ID_KEYS = frozenset({"id", "docid", "fileid", "documentid", "dokumentid", "mediaid", "file", "fil"})
+#: a path segment that is a record's key: a number, a GUID (EPiServer/Optimizely `/api/file/<guid>`), a long hex hash
+_ID_SEGMENT_RE = re.compile(r"\d+|[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}|[0-9a-f]{24,}")
 
 
 def may_be_download(url: str) -> bool:
     """True for an URL without a document extension that looks like a script serving a file.
 
     Sitemaps list such URLs with no link text to score (OS2web/Umbraco `/media/<id>/download`, ACOS
-    `/dokument/hent?id=N`); whether one is a PDF is decided from its bytes once fetched.
+    `/dokument/hent?id=N`, Optimizely `/api/file/<guid>`); whether one is a PDF is decided from its bytes once
+    fetched.
     """
     extension = _extension(url)
     if extension and extension not in (".aspx", ".ashx", ".php"):
@@ -216,7 +236,7 @@ def may_be_download(url: str) -> bool:
     segments = [seg.lower() for seg in unquote(parts.path).split("/") if seg]
     if any(seg in _DOWNLOAD_VERBS for seg in segments):
         return True
-    has_id = any(seg.isdigit() for seg in segments) or any(
+    has_id = any(_ID_SEGMENT_RE.fullmatch(seg) for seg in segments) or any(
         key.lower() in _ID_KEYS for key, _ in parse_qsl(parts.query, keep_blank_values=True)
     )
     return has_id and any(seg in _UPLOAD_FOLDERS for seg in segments)

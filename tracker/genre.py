@@ -250,7 +250,8 @@ _SECTION_RE = re.compile(
     r"rutiner?\b.*|rutinar\b.*|procedure\w*|prosedyre\w*|handleveje?\b.*|handleguide\w*|flytskjema\w*|"
     r"forebygging\w*|førebygging\w*|forebyggelse\w*|det\s+forebyggende\s+arbejde|det\s+opsporende\s+arbejde|"
     r"det\s+behandlende\s+arbejde|avdekking\w*|avdekke|opsporing\w*|tidlig\s+opsporing|håndtering\w*|handtering\w*|"
-    r"samarbeid\w*|samarbejde\w*|tverrfaglig\w*|tværfaglig\w*|lovgrunnlag\w*|lovgivning\w*|lovverk\w*|"
+    r"samarbeid\w*|samarbejde\w*|(?:tverrfaglig\w*|tværfaglig\w*)(?:\s+samarbe\w*)?|lovgrunnlag\w*|lovgrundlag\w*|"
+    r"lovgivning\w*|lovverk\w*|"
     r"juridisk\w*|målgruppe\w*|definisjon\w*|definition\w*|begrep\w*|begreber|implementering|"
     r"tegn\s+og\s+(?:reaksjoner|reaksjonar|reaktioner|signaler)|meldeplikt\w*|opplysningsplikt\w*|avvergeplikt\w*|"
     r"underretning\w*|skærpet\s+underretningspligt|kompetanse\w*|kompetence\w*|organisering|planperiode\w*|"
@@ -277,6 +278,11 @@ _ROUTINE_RE = re.compile(
     r"underretningspligt\w*|bekymringsmelding\w*|ansvarsfordeling\w*|tiltaksplan\w*|handlingsplan\s+med\s+tiltak)\b",
     _I,
 )
+#: the header row of a measures table, "Tiltak | Ansvar | Frist" (DOCX cells) or "Indsats Ansvar Tidsfrist" (PDF text)
+_MEASURE_TABLE_RE = re.compile(
+    r"^\s*(?:tiltak|indsats\w*|aktivitet\w*|handling)\s*[|\t]?\s*ansvar\w*\s*[|\t]?\s*(?:tids)?(?:frist|ramme|rom)\b",
+    _M,
+)
 _PERIOD_RE = re.compile(r"\b(?:19|20)\d{2}\s*[–—-]\s*(?:(?:19|20)\d{2}|\d{2})\b")
 _ADOPTION_RE = re.compile(
     r"\b(?:vedtatt|vedteken|vedteke|vedtaget|godkjent|godkjend|godkendt)\s+(?:i|av|af|på)\s+"
@@ -285,7 +291,8 @@ _ADOPTION_RE = re.compile(
     _I,
 )
 
-_SHORT_HTML = 350  # words: an HTML page shorter than this is rarely a whole plan
+_SHORT_HTML = 350  # words: an HTML page shorter than this is rarely a whole plan ...
+_TINY_HTML = 150  # ... and one shorter than this never is: a few sentences that introduce a plan linked elsewhere
 _LONG = 1000
 
 
@@ -397,14 +404,15 @@ def _hearing(title: str, text: str, staged: bool) -> _Marks:
     return marks
 
 
-def _service(text: str, words: int) -> _Marks:
+def _service(text: str, words: int, plan_shaped: bool) -> _Marks:
     marks = _Marks(Genre.SERVICE_PAGE)
     for m in list(_PHONE_RE.finditer(text))[:3]:
         marks.add(m.group(0), 1, 0.75)
     for m in list(_HELP_RE.finditer(text))[:5]:
         marks.add(m.group(0), 1, 1.25)
-    if words > _LONG:
-        marks.score *= 0.5  # a long text with help lines is a plan's contact chapter
+    if words > _LONG or plan_shaped:
+        # help lines in a long text, or under a plan's title and chapters, are the plan's contact chapter
+        marks.score *= 0.5
     return marks
 
 
@@ -467,13 +475,19 @@ def _plan(doc: DocumentText, title: str, lines: list[str], text: str, words: int
         marks.add(line, 1, 0.75)
     numbered = [ln for ln in headings if _NUMBERED_HEAD_RE.match(ln)]
     if len(numbered) >= 3:
-        first_head = _TOC_LEADER_RE.sub("", numbered[0])
-        marks.add(first_head, 1, 1.5 if len(numbered) < 6 else 2.5)
+        # quoted by a heading no other mark quotes (the first is often also a section: "1. Indledning"), else by
+        # the first and last numbered headings
+        heads = [_TOC_LEADER_RE.sub("", ln) for ln in numbered if ln not in sections[:6]]
+        quote = heads[0] if heads else f"{_TOC_LEADER_RE.sub('', numbered[0])} … {_TOC_LEADER_RE.sub('', numbered[-1])}"
+        marks.add(quote, 1, 1.5 if len(numbered) < 6 else 2.5)
     toc = _TOC_RE.search(text)
     if toc or len(_TOC_LINE_RE.findall(text)) >= 3:
         marks.add(toc.group(0).strip() if toc else "innholdsfortegnelse", 1, 2.0)
     for m in list(_MEASURE_RE.finditer(text))[:3]:
         marks.add(m.group(0), 1, 1.0)
+    table = _MEASURE_TABLE_RE.search(text)
+    if table:
+        marks.add(table.group(0).strip(), 1, 1.5)
     for m in list(_ROUTINE_RE.finditer(text))[:3]:
         marks.add(m.group(0), 1, 0.75)
     period = _PERIOD_RE.search(title)
@@ -488,7 +502,10 @@ def _plan(doc: DocumentText, title: str, lines: list[str], text: str, words: int
         marks.add(f"{words} ord", 1, 1.5)
     if doc.format == "html":
         if words < _SHORT_HTML:
-            marks.add(f"kort nettside ({words} ord)", 1, -2.5)
+            # a landing page whose link to the plan is built by script keeps the plan's words and loses its link
+            # ... unless it is headed in chapters as a plan is ("1. Indledning", "2. Mål")
+            tiny = words < _TINY_HTML and len(sections) < 2
+            marks.add(f"kort nettside ({words} ord)", 1, -4.0 if tiny else -2.5)
         elif words >= _LONG and len(sections) >= 4:
             marks.add(f"lang nettside med {len(sections)} plankapitler", 1, 1.0)
     return marks
@@ -517,7 +534,7 @@ def read_genre(doc: DocumentText) -> GenreReading:
         _news(doc, doc.title, head, first, words),
         _minutes(title, text),
         _hearing(title, text, staged),
-        _service(text, words),
+        _service(text, words, plan_shaped=bool(PLAN_RE.search(doc.title)) and not headline and sections >= 2),
         _landing(lines, text, words, doc.format == "html", sections),
         _budget(title, text),
         _report(title),

@@ -35,3 +35,24 @@ def test_plan_likeness() -> None:
     assert is_candidate_document("Last ned (PDF)", "https://x.no/f/123.pdf", "Planer og styringsdokumenter")
     assert is_candidate_document("Handlingsplan", "https://x.no/f/123.pdf", "")
     assert not is_candidate_document("Meny for uke 12", "https://x.no/f/meny.pdf", "Skolemat")
+
+
+def test_a_kindergarten_is_not_the_subject_although_it_starts_with_barn() -> None:
+    # "barnehage" / "børnehave" hold opening hours and prices; "barnevern" and "barn og unge" are where plans live
+    assert score_link("Barnehage og skole", "https://x.no/barnehage-og-skole").value == 0
+    assert score_link("Børnehaver", "https://x.dk/boernehaver").value == 0
+    assert score_link("Barnevern", "https://x.no/barnevern").value >= 5
+    assert score_link("Børn og familie", "https://x.dk/boern-og-familie").value >= 3
+
+
+def test_the_linking_pages_own_path_is_not_scored_again() -> None:
+    # the crawler passes a share of a page's score to its links: the section's words in a child URL count once
+    section = "https://x.no/tjenester/familie-og-barn"
+    child = score_link("Avlastning", f"{section}/avlastning", linked_from=section)
+    assert child.value == 0 and not child.reasons
+    assert score_link("Avlastning", f"{section}/avlastning").value > 0  # linked from elsewhere, the path speaks
+    # only whole shared segments are left out; the child's own words still count
+    plan = score_link("Rutiner", f"{section}/vold-og-overgrep", linked_from=f"{section}/")
+    assert "url:vold+2.0" in plan.reasons and not any("barn" in r for r in plan.reasons)
+    other = score_link("Side", "https://x.no/tjenester/familie-og-barnevern", linked_from=section)
+    assert any(r.startswith("url:barn") for r in other.reasons)

@@ -429,3 +429,28 @@ async def test_a_site_that_builds_every_list_by_script_gets_more_renders(options
     [doc] = [d for d in result.documents if d.format == "pdf"]
     assert doc.found_via == "rendered" and doc.click_depth == len(chain) + 1
     assert len(renderer.rendered) > 5
+
+
+async def test_news_articles_are_not_rendered_once_the_scripted_menu_is_known(options: CrawlOptions) -> None:
+    """A news article or a facet of the archive builds no more than the menu: its render is spent on the sections."""
+    shell = '<script src="/menu.js"></script><nav class="main-menu" data-menu-src="/api/menu.json"></nav>'
+    news = [f"/aktuelt/handlingsplan-mot-vold-{i}" for i in range(4)] + ["/aktuelt?tema=vold"]
+    children = {
+        "/": [("/aktuelt", "Aktuelt"), ("/tjenester/vold", "Vold og overgrep")]
+        + [(path, f"Ny handlingsplan mot vold og overgrep {i}") for i, path in enumerate(news)],
+        "/tjenester/vold": [("/getfile.aspx?fileid=77", PLAN_TITLE)],
+    }
+    routes: dict[str, Reply] = {path: page("Side", shell) for path in ["/", "/aktuelt", "/tjenester/vold"]}
+    routes |= {urlsplit(path).path: page("Nyhet", shell) for path in news}
+    routes["/getfile.aspx"] = Reply(body=pdf_bytes(PLAN_TITLE), content_type="application/octet-stream")
+    site = Site("127.66.5.14", routes)
+    renderer = ScriptedMenus(children)
+    auto = with_options(options, render="auto")
+    with serving(site) as server:
+        base = server.base_url(site.host)
+        async with Fetcher(auto) as fetcher:
+            result = await crawl_site(base + "/", auto, fetcher=fetcher, renderer=renderer, now=fixed_now)  # type: ignore[arg-type]
+    assert not [path for path in renderer.rendered if path.startswith("/aktuelt/")]
+    assert "/aktuelt" in renderer.rendered and "/tjenester/vold" in renderer.rendered
+    [doc] = [d for d in result.documents if d.format == "pdf"]
+    assert doc.found_via == "rendered" and doc.click_depth == 2

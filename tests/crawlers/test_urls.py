@@ -107,6 +107,9 @@ def test_section_of() -> None:
         ("https://k.no/getfile.aspx?id=3", True),
         ("https://k.dk/media/44311", True),
         ("https://k.no/filer/dokument?fileid=12", True),
+        ("https://k.dk/api/file/dcd52d53-0a6b-573d-722b-60551fbff495", True),  # a file keyed by a GUID
+        ("https://k.dk/files/9f86d081884c7d659a2feaa0c55ad015", True),  # ... or by a hash
+        ("https://k.dk/api/file/beredskab", False),  # a word is a page's name, not a file's key
         ("https://k.no/nyheter/2024/plan-mot-vold", False),
         ("https://k.no/media", False),
         ("https://k.no/bilde.jpg", False),
@@ -116,3 +119,20 @@ def test_section_of() -> None:
 )
 def test_a_url_that_may_be_a_file_script(url: str, expected: bool) -> None:
     assert may_be_download(url) is expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://k.no/aktuelt/ny-handlingsplan-mot-vold", True),
+        ("https://k.dk/nyheder/2024/beredskab", True),
+        ("https://k.no/aktuelt?aar=2023&tema=politikk", True),  # a facet of the archive
+        ("https://k.no/aktuelt", False),  # the news section's own front
+        ("https://k.no/tjenester/vold-og-overgrep", False),
+        ("https://k.no/tjenester/aktuelle-tilbud", False),
+    ],
+)
+def test_a_news_item(url: str, expected: bool) -> None:
+    from crawlers.urls import is_news_item
+
+    assert is_news_item(url) is expected

@@ -205,3 +205,87 @@ def test_danish_beredskab_read_from_its_structure(title: str) -> None:
     result = classify(doc, today=TODAY)
     assert result.category is Category.ABUSE_SPECIFIC
     assert any(e.signal == "genre:plan" for e in result.evidence)
+
+
+#: a short Danish beredskab filed as a DOCX whose cover says only the kommune and a date, ending with a contact list
+SHORT_BEREDSKAB_DA = _doc(
+    "Eksempel Kommune 28. maj 2022",
+    "Eksempel Kommune 28. maj 2022\n\n1. Indledning\n\nAlle børn og unge i kommunen har ret til en opvækst uden vold "
+    "og seksuelle overgreb. Beredskabet beskriver, hvordan kommunen forebygger, opsporer og håndterer sager om "
+    "overgreb mod børn og unge under 18 år.\n\n2. Lovgrundlag\n\nAlle fagpersoner har en skærpet "
+    "underretningspligt. Efter Barnets Lov § 15, stk. 2, skal kommunalbestyrelsen udarbejde et beredskab.\n\n"
+    "7. Tværfagligt samarbejde\n\nI sager om overgreb samarbejdes med Børnehuset og politiet.\n\nIndsatser\n\n"
+    "Indsats | Ansvar | Tidsfrist\n\nSamarbejdsaftale med Børnehuset | Myndighedschef | 2023\n\n"
+    "Lokale beredskaber i alle dagtilbud | Dagtilbudsledere | 2022\n\nKontakt\n\n"
+    "Børne- og Familierådgivningen: 70 12 34 56\n\nDøgnvagt uden for åbningstid: 70 65 43 21\n\n"
+    "Politiet: 114, ved akut fare ring 112\n\nBørneTelefonen: 116 111",
+    url="https://www.example.dk/api/file/dcd52d53-0a6b-573d-722b-60551fbff495",
+    fmt="docx",
+)
+
+
+def test_a_short_plan_with_a_contact_list_is_a_plan_not_a_service_page() -> None:
+    # the plan's chapters (Danish "Lovgrundlag", "Tværfagligt samarbejde"), its numbered headings and its measures
+    # table outweigh the phone numbers and "åbningstid" of its last section
+    reading = read_genre(SHORT_BEREDSKAB_DA)
+    assert reading.genre is Genre.PLAN
+    phrases = {e.phrase for e in reading.plan_evidence}
+    assert "Indsats | Ansvar | Tidsfrist" in phrases
+    assert classify(SHORT_BEREDSKAB_DA, today=TODAY).category is Category.ABUSE_SPECIFIC
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Tiltak | Ansvar | Frist", "Tiltak Ansvar Frist", "Indsats\tAnsvarlig\tTidsfrist", "Aktivitet Ansvar Tidsrom"],
+)
+def test_a_measures_table_header_is_a_plan_mark(header: str) -> None:
+    reading = read_genre(_doc("Plan", f"Innledning\n\nTekst.\n\n{header}\nOpplæring | Rektor | 2025"))
+    assert any(e.phrase == header for e in reading.plan_evidence)
+
+
+def test_numbered_chapters_count_even_when_the_first_is_also_a_section() -> None:
+    text = "1. Innledning\n\nTekst.\n\n2. Bakgrunn\n\nTekst.\n\n3. Formål\n\nTekst."
+    reading = read_genre(_doc("Plan", text))
+    assert any(e.phrase == "1. Innledning … 3. Formål" for e in reading.plan_evidence)
+
+
+def test_a_few_sentences_introducing_a_plan_are_not_the_plan_even_without_a_link() -> None:
+    # the landing page's link to the plan is built by script, so its HTML keeps the plan's words but no "Læs ..."
+    doc = _doc(
+        "Beredskab mod overgreb",
+        "Beredskab mod overgreb\n\nKommunen har et beredskab for forebyggelse, tidlig opsporing og håndtering af sager "
+        "om vold og seksuelle overgreb mod børn og unge.\n\nBeredskabet beskriver handleveje for medarbejdere og "
+        "ledere, når der opstår bekymring, mistanke eller viden om overgreb.\n\nBeredskabet er godkendt af Byrådet "
+        "og revideres mindst hvert fjerde år.\n\nSe også\n\nPolitiet",
+        url="https://www.example.dk/borger/familie-og-boern/beredskab-mod-overgreb/",
+        fmt="html",
+    )
+    assert not read_genre(doc).is_plan
+    result = classify(doc, today=TODAY)
+    assert result.category is Category.OTHER
+    assert "kort nettside" in result.reason
+
+
+def test_a_short_html_plan_in_chapters_with_a_contact_list_is_a_plan() -> None:
+    doc = _doc(
+        "Handleplan mod vold i nære relationer 2019–2021",
+        "Handleplan mod vold i nære relationer 2019–2021\n\n1. Indledning\n\nVold i nære relationer rammer kvinder, "
+        "mænd, børn og ældre. Kommunen vil med denne handleplan styrke indsatsen mod vold i familien og i "
+        "parforhold.\n\n2. Mål\n\nBorgere i kommunen skal vide, hvor de kan få hjælp, og medarbejdere skal kunne "
+        "opspore vold.\n\nKontakt\n\nBørne- og Familierådgivningen: 70 12 34 56\n\nDøgnvagt uden for åbningstid: "
+        "70 65 43 21\n\nPolitiet: 114, ved akut fare 112\n\nBørneTelefonen: 116 111",
+        url="https://www.example.dk/borger/familie-og-boern/handleplan-mod-vold-i-naere-relationer-20192021",
+        fmt="html",
+    )
+    assert read_genre(doc).is_plan
+    assert classify(doc, today=TODAY).category is Category.GENERAL_VIOLENCE
+
+
+def test_a_help_page_with_a_plan_word_in_its_title_but_no_chapters_stays_a_service_page() -> None:
+    doc = _doc(
+        "Vold i familien – hvor får du hjælp? Beredskab",
+        "Er du udsat for vold? Her kan du få hjælp.\n\nRing 112 ved akut fare.\n\nBørneTelefonen: 116 111\n\n"
+        "Døgnvagt uden for åbningstid: 70 65 43 21",
+        fmt="html",
+    )
+    assert read_genre(doc).genre is Genre.SERVICE_PAGE
