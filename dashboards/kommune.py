@@ -8,6 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
+from dashboards.changes import short_url
 from dashboards.i18n import translate
 from dashboards.read_model import KommuneDetail, kommune_detail
 from dashboards.rendering import page_language, render
@@ -66,6 +67,7 @@ def kommune_page(request: Request, kommunenummer: str) -> HTMLResponse:
             "overrides": overrides,
             "active_status_override": status_override,
             "trail": trail,
+            "short_url": short_url,  # the timeline names an event's URL as host and file name, the whole URL on hover
         },
         page_lang=page_lang,
     )

@@ -126,3 +126,11 @@ def test_atom_feed_takes_the_changes_filters(http: httpx.Client, events: list[Ev
     assert len(titles) == len(expected) > 0
     assert in_region.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
     assert all(" (first check)" in t for t, e in zip(titles, expected, strict=True) if e.first_check)
+
+
+def test_kommune_timeline_names_event_urls_shortly(http: httpx.Client, crawled: Crawled) -> None:
+    timeline = http.get(f"/kommune/{crawled.number('robots')}").text.split('id="timeline"', 1)[1].split("</ol>", 1)[0]
+    moved = next(li for li in timeline.split("<li ") if 'data-event="plan_moved"' in li)
+    assert 'title="https://example.test/robots/plan.pdf"' in moved and ">example.test/…/plan.pdf</a>" in moved
+    assert "flyttet fra" in moved and ">example.test/…/old.pdf</a>" in moved
+    assert not re.search(r">https?://[^<]+</a>", timeline)
