@@ -63,6 +63,11 @@ CHROMIUM_ARGS = (
     "--disable-sync",
     "--no-first-run",
     "--disable-dev-shm-usage",
+    # Every request is made by our Fetcher through the route hook (crawlers.browser_requests); one Chromium might make
+    # on its own, unseen by the hook, goes to a proxy that does not exist (loopback included), so it connects nowhere.
+    "--proxy-server=http://proxy.invalid:1",
+    "--proxy-bypass-list=<-loopback>",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
 )
 #: pages rendered at the same time across all sites (the machine has 2 cores)
 MAX_PARALLEL_PAGES = 2

@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from playwright.async_api import Error as PlaywrightError
 
 from crawlers.errors import FetchError, RenderBudgetSpent, RenderError, RobotsDisallowed
 from crawlers.fetch import Fetcher
@@ -101,6 +102,26 @@ async def test_the_browser_cannot_be_steered_into_private_addresses(options: Cra
         assert "Velkommen" in html
         assert renderer.refused == [internal_script]
         assert server.requests_to(internal.host) == []
+
+
+@pytest.mark.browser
+async def test_chromium_itself_connects_nowhere(options: CrawlOptions) -> None:
+    """Every request is made by our Fetcher through the route hook; a page without the hook (as a request the hook
+    never saw) reaches nothing, loopback included."""
+    site = Site("127.66.7.5", {"/": Reply(body=html_page("Forside"))})
+    with serving(site) as server:
+        url = server.base_url(site.host) + "/"
+        async with Fetcher(options) as fetcher, Renderer(options, fetcher) as renderer:
+            browser = await renderer._ensure_browser(url)
+            context = await browser.new_context()
+            try:
+                page = await context.new_page()
+                with pytest.raises(PlaywrightError, match="ERR_PROXY_CONNECTION_FAILED"):
+                    await page.goto(url)
+            finally:
+                await context.close()
+            assert (await renderer.render_page(url)).complete  # through the hook, it loads
+        assert [e.path_with_query for e in server.request_log] == ["/robots.txt", "/"]
 
 
 # -- menus built from a chain of JSON requests (issue 9, item 5) ----------------------------------------------------
