@@ -161,12 +161,14 @@ class ConditionalMiddleware:
         key = self._key(scope, stamp.number)
         validators = self._validators(key, stamp)
         found = Headers(raw=validators)
-        if not_modified(Headers(scope=scope), found["etag"], found["last-modified"]):
-            await _send_whole(send, 304, validators, b"")
-            return
+        # a 304 only stands for a 200 (RFC 9110, 13.2.1): known from the cache, else once the route has answered
+        unchanged = not_modified(Headers(scope=scope), found["etag"], found["last-modified"])
         entry = self.cache.get(key) if current else None
         if entry is None and current and (pending := self.cache.building(key)) is not None:
             entry = await pending
+        if entry is not None and unchanged:
+            await _send_whole(send, 304, _not_modified_headers(entry.headers), b"")
+            return
         if entry is not None:
             await _send_whole(send, entry.status, entry.headers, b"" if head else entry.body)
             return
@@ -175,7 +177,7 @@ class ConditionalMiddleware:
             self.cache.start_building(key)
         built: CachedResponse | None = None
         try:
-            built = await self._build(scope, receive, send, head, validators)
+            built = await self._build(scope, receive, send, head, validators, unchanged)
         finally:
             if builds:
                 if built is not None:
@@ -183,9 +185,17 @@ class ConditionalMiddleware:
                 self.cache.finish_building(key, built)
 
     async def _build(
-        self, scope: Scope, receive: Receive, send: Send, head: bool, validators: list[tuple[bytes, bytes]]
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        head: bool,
+        validators: list[tuple[bytes, bytes]],
+        unchanged: bool,
     ) -> CachedResponse | None:
-        """Run the route, stream its response to the client, and return it whole if it may be kept."""
+        """Run the route, stream its response to the client (a 304 if it is a 200 the client has: `unchanged`),
+        and return it whole if it may be kept."""
+        swallow = head
         status = 0
         headers: list[tuple[bytes, bytes]] = []
         chunks: list[bytes] = []
@@ -194,13 +204,16 @@ class ConditionalMiddleware:
         limit = self.cache.max_entry_bytes
 
         async def send_and_copy(message: Message) -> None:
-            nonlocal status, headers, size, keep
+            nonlocal status, headers, size, keep, swallow
             if message["type"] == "http.response.start":
                 status = message["status"]
                 headers = list(message.get("headers", []))
                 if status == 200:
                     headers += validators
                     message = {**message, "headers": headers}
+                    if unchanged:
+                        message = {**message, "status": 304, "headers": _not_modified_headers(headers)}
+                        swallow = True
                 keep = status == 200 and _only_language_cookie(headers)
             elif message["type"] == "http.response.body":
                 body = message.get("body", b"")
@@ -208,7 +221,7 @@ class ConditionalMiddleware:
                 keep = keep and size <= limit
                 if keep:
                     chunks.append(body)
-                if head:
+                if swallow:
                     message = {**message, "body": b""}
             await send(message)
 

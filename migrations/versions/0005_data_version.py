@@ -8,7 +8,8 @@ primary-key read per request instead of re-deriving 455 rows.
 SQLite: plain AFTER triggers per row (writers are serialised by the database lock anyway). PostgreSQL: deferred
 constraint triggers, so the row lock on `data_version` is taken only at commit, for microseconds, never while a
 transaction does its work (no waiting behind a long crawl transaction, no lock-order deadlock); a per-transaction
-setting makes a bulk insert bump once.
+setting makes a bulk insert bump once. Our writers run at READ COMMITTED, where two commits bumping at once simply
+take turns; a writer at REPEATABLE READ or SERIALIZABLE would have to retry on a serialization failure there.
 
 Tables left out write often and show on no shared page: subscription, delivery (the alert outbox) and sweep_claim.
 A table added later needs its triggers in its own migration (`tests/dashboards/test_data_version.py` fails

@@ -122,6 +122,7 @@ def test_shared_pages_answer_their_validators_with_304(served: Served) -> None:
     paths = _shared_paths(served)
     assert {"/", "/kommune/3901", "/changes", "/health", "/data", "/data/findings.csv", "/api/kommuner"} <= set(paths)
     with httpx.Client(base_url=served.base, timeout=30) as http:
+        etag_of_overview = http.get("/").headers["etag"]
         for path in paths:
             first = http.get(path)
             assert first.status_code == 200, path
@@ -136,6 +137,12 @@ def test_shared_pages_answer_their_validators_with_304(served: Served) -> None:
             assert http.get(path, headers={"if-modified-since": modified}).status_code == 304, path
             assert http.get(path, headers={"if-none-match": '"0-other"'}).status_code == 200
             assert http.get(path, headers={"if-modified-since": "Mon, 01 Jan 2001 00:00:00 GMT"}).status_code == 200
+        # a 304 stands only for a 200: an unknown kommune stays 404 whatever the validators say
+        missing = http.get("/kommune/9999", headers={"if-modified-since": "Fri, 01 Jan 2100 00:00:00 GMT"})
+        assert missing.status_code == 404
+        # after the cache lost the page (evicted, or a newer version seen by another request), validators still hold
+        served.app.state.response_cache.observe_version(10**12)
+        assert http.get("/", headers={"if-none-match": etag_of_overview}).status_code == 304
     # the language is part of the ETag: the English overview is another representation
     with httpx.Client(base_url=served.base, timeout=30) as http:
         bokmal = http.get("/")
