@@ -231,14 +231,14 @@ class _RichProgress:
     are printed above the bar instead of running into it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, on: Console = console) -> None:
         self.bar = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("sites done · {task.fields[in_flight]} in flight · {task.fields[pages]:,} pages"),
             TimeElapsedColumn(),
-            console=console,
+            console=on,
         )
         self.task: Any = None
         self._streams: list[tuple[logging.StreamHandler[Any], Any]] = []
