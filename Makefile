@@ -52,6 +52,7 @@ typecheck: install
 bench: install system-deps
 	$(BIN)/python bench/bench_crawl.py
 	$(BIN)/python bench/bench_extract.py
+	$(BIN)/python bench/bench_sweep.py --sites 40
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -20,11 +20,12 @@ httpx exceptions never leave this module.
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import socket
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import TracebackType
 from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
@@ -32,6 +33,8 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from crawlers.body import ACCEPT_ENCODING, read_body
+from crawlers.budget import SiteHold
+from crawlers.clients import ClientPool
 from crawlers.errors import FetchError, RefusedAddress, RobotsDisallowed, TooLarge
 from crawlers.netguard import GuardedBackend, Resolver, async_transport, check_host, resolve
 from crawlers.politeness import HostGate, RobotsRules, rules_from_response, unreachable_rules
@@ -52,8 +55,9 @@ ROBOTS_MAX_BYTES = 500 * 1024
 MAX_HONOURED_DELAY = 30.0
 #: clients idle this long are closed when new ones are made
 CLIENT_IDLE_SECONDS = 60.0
-#: each origin's client (one request in flight per host anyway, see HostGate)
-_LIMITS = httpx.Limits(max_connections=2, max_keepalive_connections=1, keepalive_expiry=30.0)
+#: each origin's client holds one connection (one request in flight per host anyway, see HostGate), so the pool's
+#: cap on open clients is a cap on open connections
+_LIMITS = httpx.Limits(max_connections=1, max_keepalive_connections=1, keepalive_expiry=30.0)
 
 
 @dataclass
@@ -64,13 +68,6 @@ class FetchStats:
     retries: int = 0
     bytes_received: int = 0
     robots_fetched: int = 0
-
-
-@dataclass
-class _ClientSlot:
-    client: httpx.AsyncClient
-    active: int = 0
-    last_used: float = field(default_factory=time.monotonic)
 
 
 class _Answer(NamedTuple):
@@ -93,11 +90,17 @@ class Fetcher:
     """Polite HTTP fetching for many sites at once. Use as `async with Fetcher(options) as fetcher:`."""
 
     def __init__(
-        self, options: CrawlOptions, *, allowed_hosts: frozenset[str] = frozenset(), resolver: Resolver = resolve
+        self,
+        options: CrawlOptions,
+        *,
+        allowed_hosts: frozenset[str] = frozenset(),
+        resolver: Resolver = resolve,
+        pool: ClientPool | None = None,
     ) -> None:
         """`allowed_hosts`: hosts exempt from the private-address refusal (a local demo web), lower-case.
 
         `resolver` turns host names into addresses for the guard and for connecting (tests pass a rebinding one).
+        `pool`: another Fetcher's clients, to share its cap on open connections (that Fetcher closes them).
         """
         self.options = options
         self.allowed_hosts = frozenset(h.lower() for h in allowed_hosts)
@@ -107,12 +110,16 @@ class Fetcher:
             allowed_hosts=self.allowed_hosts,
             resolver=resolver,
         )
+        #: one TLS context for every client (each would otherwise load the certificate store, ~50 ms of CPU)
+        self._ssl_context = httpx.create_ssl_context(trust_env=False) if pool is None else None
         self.gate = HostGate(options.per_host_delay)
         self.stats = FetchStats()
-        self._clients: dict[str, _ClientSlot] = {}
+        self._owns_pool = pool is None
+        self.pool = pool or ClientPool(self._new_client, options.max_open_connections, CLIENT_IDLE_SECONDS)
+        #: set on a site's view (`for_site`): the document bytes it holds, charged against the sweep's budget
+        self._hold: SiteHold | None = None
         self._robots: dict[str, RobotsRules] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
-        self._closed = False
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -123,10 +130,17 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        self._closed = True
-        slots, self._clients = list(self._clients.values()), {}
-        for slot in slots:
-            await slot.client.aclose()
+        if self._owns_pool:
+            await self.pool.aclose()
+
+    def for_site(self, hold: SiteHold) -> Fetcher:
+        """This Fetcher as one site of a sweep sees it: the same clients, gate, robots.txt rules and stats, and every
+        PDF/DOCX it answers charged to `hold` (the sweep's document budget) before it is handed over, waiting for
+        room when the budget is spent. Closing the view closes nothing."""
+        view = copy.copy(self)
+        view._owns_pool = False
+        view._hold = hold
+        return view
 
     # -- clients -----------------------------------------------------------------------------------------
 
@@ -140,28 +154,9 @@ class Fetcher:
             },
             timeout=httpx.Timeout(self.options.timeout),
             follow_redirects=False,
-            transport=async_transport(self._backend, _LIMITS),
+            transport=async_transport(self._backend, _LIMITS, self._ssl_context),
             trust_env=False,
         )
-
-    async def _evict_idle(self) -> None:
-        now = time.monotonic()
-        idle = [k for k, s in self._clients.items() if s.active == 0 and now - s.last_used > CLIENT_IDLE_SECONDS]
-        # Take every idle slot out before the first await: another task may evict at the same time.
-        slots = [self._clients.pop(key) for key in idle]
-        for slot in slots:
-            await slot.client.aclose()
-
-    async def _client_for(self, origin: str) -> _ClientSlot:
-        slot = self._clients.get(origin)
-        if slot is None:
-            if self._closed:
-                raise RuntimeError("Fetcher is closed")
-            await self._evict_idle()
-            slot = self._clients.get(origin)  # another task may have made it while we awaited
-            if slot is None:
-                slot = self._clients[origin] = _ClientSlot(self._new_client())
-        return slot
 
     # -- robots --------------------------------------------------------------------------------------------
 
@@ -215,7 +210,10 @@ class Fetcher:
         Raises `RobotsDisallowed` (not fetched), `RefusedAddress`, `TooLarge` or `FetchError` (network failure,
         too many redirects). Any HTTP status is returned as a Response after retries.
         """
-        return await self._follow(url, max_bytes=max_bytes or self.options.max_response_bytes, check_robots=True)
+        response = await self._follow(url, max_bytes=max_bytes or self.options.max_response_bytes, check_robots=True)
+        if self._hold is not None and response.ok and response.document_format is not None:
+            await self._hold.charge(len(response.body))
+        return response
 
     async def _follow(self, url: str, *, max_bytes: int, check_robots: bool, truncate: bool = False) -> Response:
         """Fetch `url` and its redirects; `truncate` keeps the first `max_bytes` of a longer body instead of
@@ -301,21 +299,21 @@ class Fetcher:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> _Answer:
-        """One HTTP exchange on the origin's guarded client; the caller holds the host's gate slot."""
-        slot = await self._client_for(origin_of(url))
-        slot.active += 1
+        """One HTTP exchange on the origin's guarded client; the caller holds the host's gate slot, so waiting for
+        the delay holds no connection of the cap (the client is taken here, inside the slot)."""
+        origin = origin_of(url)
+        client = await self.pool.acquire(origin)
         try:
             self.stats.requests += 1
             # httpx timeouts are per read; the overall deadline stops a server that drips bytes forever
             async with asyncio.timeout(self.options.timeout * 3):
-                async with slot.client.stream(method, url, content=content, headers=headers) as response:
+                async with client.stream(method, url, content=content, headers=headers) as response:
                     answer_headers = {k.lower(): v for k, v in response.headers.items()}
                     body, truncated = await read_body(response, url, max_bytes, truncate)
                     self.stats.bytes_received += len(body)
                     return _Answer(response.status_code, answer_headers, body, truncated)
         finally:
-            slot.active -= 1
-            slot.last_used = time.monotonic()
+            self.pool.release(origin)
 
     async def request_once(
         self, method: str, url: str, *, content: bytes | None = None, headers: Mapping[str, str] | None = None

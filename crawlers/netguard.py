@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import ssl
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
@@ -332,19 +333,25 @@ class SyncGuardedBackend(_Guard, httpcore.NetworkBackend):
 # the crawler and of the outbox) fail if this stops working.
 
 
-def _pool_options(limits: httpx.Limits) -> dict[str, Any]:
+def _pool_options(limits: httpx.Limits, ssl_context: ssl.SSLContext | None = None) -> dict[str, Any]:
     return {
-        "ssl_context": httpx.create_ssl_context(trust_env=False),
+        "ssl_context": ssl_context or httpx.create_ssl_context(trust_env=False),
         "max_connections": limits.max_connections,
         "max_keepalive_connections": limits.max_keepalive_connections,
         "keepalive_expiry": limits.keepalive_expiry,
     }
 
 
-def async_transport(backend: GuardedBackend, limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
-    """An httpx async transport whose connections are all made through `backend`."""
-    transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
-    transport._pool = httpcore.AsyncConnectionPool(network_backend=backend, **_pool_options(limits))
+def async_transport(
+    backend: GuardedBackend, limits: httpx.Limits, ssl_context: ssl.SSLContext | None = None
+) -> httpx.AsyncHTTPTransport:
+    """An httpx async transport whose connections are all made through `backend`.
+
+    `ssl_context`: one made by `httpx.create_ssl_context()` and shared by many transports: making one loads the
+    certificate store, tens of milliseconds of CPU, which a transport per host would otherwise pay per host."""
+    context = ssl_context or httpx.create_ssl_context(trust_env=False)
+    transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False, verify=context)
+    transport._pool = httpcore.AsyncConnectionPool(network_backend=backend, **_pool_options(limits, context))
     return transport
 
 

@@ -31,7 +31,10 @@ class CrawlOptions:
     user_agent: str = DEFAULT_USER_AGENT
     max_pages_per_site: int = 300
     per_host_delay: float = 1.0
-    concurrency: int = 8
+    #: sites in flight at once; 0 (the default): every site, paced by politeness alone (see `crawlers.sweep`)
+    concurrency: int = 0
+    #: HTTP connections open at once over all hosts (one per origin at most; the idlest is closed to make room)
+    max_open_connections: int = 512
     render: RenderMode = "auto"
     allow_private_networks: bool = False
     timeout: float = 20.0
@@ -40,10 +43,12 @@ class CrawlOptions:
     max_response_bytes: int = 40_000_000
     max_documents_per_site: int = 40
     #: bytes of document bodies one site crawl may hold (40 documents of up to `max_response_bytes` each would be
-    #: 1.6 GB): a document that would pass it is not kept, and a "document_budget" issue names it. A sweep holds at
-    #: most `concurrency` sites' documents at once (a finished site keeps its crawl slot until its result is
-    #: delivered), so `concurrency` x this cap, plus one response in flight per site, bounds the sweep's bodies.
+    #: 1.6 GB): a document that would pass it is not kept, and a "document_budget" issue names it.
     max_document_bytes_per_site: int = 120_000_000
+    #: bytes of document bodies all sites of a sweep may hold together (`crawlers.budget`): a site waits for room
+    #: rather than pass it, and a site's bytes come back once its documents are stored. The bodies held stay under
+    #: this plus one site's cap, plus one response in flight per site.
+    max_document_bytes: int = 1_000_000_000
     max_visits_per_path_pattern: int = 15
     chromium_path: str = "/usr/bin/chromium"
     #: seconds of browser rendering one site may use in total (all its rendered pages together)

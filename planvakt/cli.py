@@ -225,27 +225,44 @@ def _quiet_dead_driver(loop: asyncio.AbstractEventLoop, context: dict[str, Any])
 
 
 class _RichProgress:
-    """A live progress bar on a terminal."""
+    """A live progress bar on a terminal: sites done of planned, sites in flight and pages fetched.
 
-    def __init__(self) -> None:
+    While the bar is live, the log's stream handlers write through rich's redirected standard error, so log lines
+    are printed above the bar instead of running into it.
+    """
+
+    def __init__(self, on: Console = console) -> None:
         self.bar = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
+            TextColumn("sites done · {task.fields[in_flight]} in flight · {task.fields[pages]:,} pages"),
             TimeElapsedColumn(),
-            console=console,
+            console=on,
         )
         self.task: Any = None
+        self._streams: list[tuple[logging.StreamHandler[Any], Any]] = []
 
     def __enter__(self) -> _RichProgress:
         self.bar.start()
+        for handler in logging.getLogger().handlers:
+            if isinstance(handler, logging.StreamHandler) and handler.stream in (sys.__stderr__, sys.__stdout__):
+                live = sys.stderr if handler.stream is sys.__stderr__ else sys.stdout  # rich's proxies while live
+                self._streams.append((handler, handler.stream))
+                handler.setStream(live)
         return self
 
     def __exit__(self, *exc: object) -> None:
+        for handler, stream in self._streams:
+            handler.setStream(stream)
+        self._streams.clear()
         self.bar.stop()
 
     def planned(self, total: int) -> None:
-        self.task = self.bar.add_task("crawling", total=total)
+        self.task = self.bar.add_task("crawling", total=total, in_flight=0, pages=0)
+
+    def crawling(self, pages: int, in_flight: int) -> None:
+        self.bar.update(self.task, pages=pages, in_flight=in_flight)
 
     def site_done(self, kommune: Kommune, status: Status, pages: int) -> None:
         self.bar.console.log(f"{kommune.kommunenummer} {kommune.name}: {status.value} ({pages} pages)")

@@ -25,7 +25,9 @@ CrawlKommuneOption = Annotated[
 ]
 MaxPagesOption = Annotated[int | None, typer.Option(help="Page budget per site (default 300).")]
 PerHostDelayOption = Annotated[float | None, typer.Option(help="Seconds between requests to one host (default 1.0).")]
-ConcurrencyOption = Annotated[int | None, typer.Option(help="Sites crawled in parallel (default 8).")]
+ConcurrencyOption = Annotated[
+    int | None, typer.Option(help="Most sites crawled at once (default 0: every site, paced by politeness alone).")
+]
 RenderOption = Annotated[str, typer.Option(help="JavaScript rendering: auto | never | always.")]
 AllowPrivateOption = Annotated[
     bool, typer.Option(help="Allow loopback/private addresses (tests and the demo web only).")

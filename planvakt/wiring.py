@@ -69,6 +69,8 @@ def crawl_options(
         per_host_delay=delay if delay is not None else settings.per_host_delay,
         concurrency=concurrency if concurrency is not None else settings.concurrency,
         max_document_bytes_per_site=settings.max_document_bytes_per_site,
+        max_document_bytes=settings.max_document_bytes,
+        max_open_connections=settings.max_open_connections,
         render=RENDER_MODES[render],
         allow_private_networks=allow_private,
         chromium_path=settings.chromium_path,

@@ -36,12 +36,28 @@ class Settings:
     user_agent: str = field(default="", metadata=_help("User-Agent sent by the crawler; default names Planvakt."))
     per_host_delay: float = field(default=1.0, metadata=_help("Seconds between requests to one host."))
     max_pages_per_site: int = field(default=300, metadata=_help("Page budget per kommune site."))
-    concurrency: int = field(default=8, metadata=_help("Sites crawled in parallel."))
+    concurrency: int = field(
+        default=0,
+        metadata=_help(
+            "Most sites crawled at once; 0 means every site at once, paced by politeness alone (one request in "
+            "flight per host and the delay), bounded by the connection and document-bytes caps."
+        ),
+    )
+    max_open_connections: int = field(
+        default=512,
+        metadata=_help("HTTP connections open at once over all hosts; the idlest is closed to make room."),
+    )
     max_document_bytes_per_site: int = field(
         default=120_000_000,
         metadata=_help(
-            "Bytes of documents one site's crawl may hold; past it a document is not kept (a document_budget issue). "
-            "A run holds at most (concurrency + 12 sites being stored) x this."
+            "Bytes of documents one site's crawl may hold; past it a document is not kept (a document_budget issue)."
+        ),
+    )
+    max_document_bytes: int = field(
+        default=1_000_000_000,
+        metadata=_help(
+            "Bytes of documents all sites of a crawl may hold together; a site waits for room rather than pass "
+            "it, and a site's bytes come back once it is stored."
         ),
     )
     chromium_path: str = field(default="/usr/bin/chromium", metadata=_help("Chromium used by Playwright."))

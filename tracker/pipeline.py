@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawlers.budget import DocumentBudget
 from crawlers.doctype import served_format
 from crawlers.errors import ExtractionError
 from crawlers.extract import Extractor
@@ -29,7 +32,7 @@ from crawlers.fetch import Fetcher
 from crawlers.politeness import RobotsRules
 from crawlers.recheck import recheck_urls
 from crawlers.render import Renderer
-from crawlers.sweep import crawl_sites
+from crawlers.sweep import SweepStatus, crawl_sites
 from crawlers.types import CrawlOptions, ExtractedText, FetchedDocument, SiteCrawl
 from tracker import storage, watching
 from tracker.accessibility import assess_accessibility
@@ -52,6 +55,8 @@ RECHECK_AHEAD = 8
 RECHECK_RETRIES = 1
 #: tries of one document's extraction when it fails on our side (timeout, worker trouble)
 EXTRACT_ATTEMPTS = 2
+#: how often the progress display hears the pages fetched and sites in flight while a crawl runs
+PROGRESS_SECONDS = 0.5
 
 
 class FailedOnOurSide(Exception):
@@ -79,21 +84,44 @@ class CrawlInterrupted(asyncio.CancelledError):
 
 
 class Progress(Protocol):
-    """What the pipeline tells a progress display (rich on a terminal, log lines otherwise)."""
+    """What the pipeline tells a progress display (rich on a terminal, log lines otherwise).
+
+    `crawling` comes every `PROGRESS_SECONDS` while the crawl runs, and once at its end: `pages` is every request
+    made so far (pages, documents, robots.txt, sitemaps, rendered pages' requests), `in_flight` the sites started
+    whose result is not stored yet.
+    """
 
     def planned(self, total: int) -> None: ...
+    def crawling(self, pages: int, in_flight: int) -> None: ...
     def site_done(self, kommune: Kommune, status: Status, pages: int) -> None: ...
     def site_failed(self, kommune: Kommune, reason: str) -> None: ...
 
 
 class LogProgress:
+    """Progress as log lines: one per site, and the pages and sites in flight every `every` seconds."""
+
+    def __init__(self, every: float = 30.0) -> None:
+        self.every = every
+        self.done = 0
+        self.total = 0
+        self._last = time.monotonic()
+
     def planned(self, total: int) -> None:
+        self.total = total
         logger.info("crawling %d kommuner", total)
 
+    def crawling(self, pages: int, in_flight: int) -> None:
+        if time.monotonic() - self._last >= self.every:
+            self._last = time.monotonic()
+            logger.info("%d pages fetched; sites: %d done, %d in flight, %d planned", pages, self.done, in_flight,
+                        self.total)  # fmt: skip
+
     def site_done(self, kommune: Kommune, status: Status, pages: int) -> None:
+        self.done += 1
         logger.info("%s %s: %s (%d pages)", kommune.kommunenummer, kommune.name, status.value, pages)
 
     def site_failed(self, kommune: Kommune, reason: str) -> None:
+        self.done += 1
         logger.error("%s %s: check failed on our side, nothing stored: %s", kommune.kommunenummer, kommune.name, reason)
 
 
@@ -149,13 +177,23 @@ async def run_crawl(
         ):
             unreachable: list[Kommune] = []
             recheck = recheck_with(recheck_fetcher)
+            # Every site may be in flight at once; the documents they hold share one budget, and a site's bytes go
+            # back to it once every kommune crawled from that site is stored (or let go).
+            budget = DocumentBudget(options.max_document_bytes, options.max_document_bytes_per_site)
+            sweep = SweepStatus()
+            holders: dict[str, int] = {}
             # Each finished site first re-checks its known plan URLs (no store slot held: a plan URL that times
             # out must not stall the others), then extracts and stores in one of STORE_AHEAD slots while the crawl
             # goes on. At most STORE_AHEAD + RECHECK_AHEAD finished sites wait, so their bytes do not pile up.
             waiting = asyncio.Semaphore(STORE_AHEAD + RECHECK_AHEAD)
             slots = asyncio.Semaphore(STORE_AHEAD)
 
-            async def store_one(kommune: Kommune, crawl: SiteCrawl) -> None:
+            def let_go(start_url: str) -> None:
+                holders[start_url] -= 1
+                if holders[start_url] <= 0:
+                    budget.release(start_url)
+
+            async def store_one(start_url: str, kommune: Kommune, crawl: SiteCrawl) -> None:
                 try:
                     kommune_id = ids[(kommune.country.value, kommune.kommunenummer)]
                     answers = await watching.recheck_known_urls(
@@ -177,36 +215,42 @@ async def run_crawl(
                     progress.site_done(kommune, status, crawl.pages_fetched)
                 finally:
                     waiting.release()
+                    let_go(start_url)
 
             async def store(start_url: str, crawl: SiteCrawl, alternative: bool) -> None:
-                for kommune in by_url.get(start_url, []):
-                    if not crawl.reachable and kommune.website_alt and not alternative:
-                        unreachable.append(kommune)  # try the second known address before calling it unreachable
-                        continue
-                    await waiting.acquire()
-                    storing.append(asyncio.create_task(store_one(kommune, crawl)))
+                kommuner = by_url.get(start_url, [])
+                holders[start_url] = len(kommuner) + 1  # + 1: released below, once every kommune's task is made
+                try:
+                    for kommune in kommuner:
+                        if not crawl.reachable and kommune.website_alt and not alternative:
+                            unreachable.append(kommune)  # try the second known address before calling it unreachable
+                            let_go(start_url)
+                            continue
+                        await waiting.acquire()
+                        storing.append(asyncio.create_task(store_one(start_url, kommune, crawl)))
+                finally:
+                    let_go(start_url)
 
-            await crawl_sites(
-                list(by_url),
-                options,
-                lambda url, crawl: store(url, crawl, False),
-                fetcher=fetcher,
-                renderer=renderer,
-                now=deps.now,
-            )
-            if unreachable:
-                by_url = {}
-                for kommune in unreachable:
-                    by_url.setdefault(kommune.website_alt or kommune.website, []).append(kommune)
+            async def sweep_of(urls: list[str], alternative: bool) -> None:
                 await crawl_sites(
-                    list(by_url),
+                    urls,
                     options,
-                    lambda url, crawl: store(url, crawl, True),
+                    lambda url, crawl: store(url, crawl, alternative),
                     fetcher=fetcher,
                     renderer=renderer,
                     now=deps.now,
+                    budget=budget,
+                    status=sweep,
                 )
-            await asyncio.gather(*storing)
+
+            async with _reporting(progress, fetcher, sweep, lambda: len(storing) - sum(t.done() for t in storing)):
+                await sweep_of(list(by_url), False)
+                if unreachable:
+                    by_url = {}
+                    for kommune in unreachable:
+                        by_url.setdefault(kommune.website_alt or kommune.website, []).append(kommune)
+                    await sweep_of(list(by_url), True)
+                await asyncio.gather(*storing)
     except asyncio.CancelledError:
         # Ctrl-C or a scheduler's stop: sites being stored are let go (each is one transaction, so none is half
         # written) and the run is marked resumable before the cancellation goes on.
@@ -226,13 +270,39 @@ async def run_crawl(
     return run_id
 
 
+@asynccontextmanager
+async def _reporting(
+    progress: Progress, fetcher: Fetcher, sweep: SweepStatus, storing: Callable[[], int]
+) -> AsyncIterator[None]:
+    """Tell `progress` the requests made and the sites in flight (crawling or being stored) every
+    `PROGRESS_SECONDS` while the block runs, and once more at its end."""
+
+    def report() -> None:
+        progress.crawling(fetcher.stats.requests, sweep.in_flight + storing())
+
+    async def ticking() -> None:
+        while True:
+            report()
+            await asyncio.sleep(PROGRESS_SECONDS)
+
+    ticker = asyncio.create_task(ticking())
+    try:
+        yield
+    finally:
+        ticker.cancel()
+        await asyncio.gather(ticker, return_exceptions=True)
+        report()
+
+
 class RecheckFetcher(Fetcher):
     """The crawl's politeness for re-checks (its per-host gate and robots.txt rules), with at most
     `RECHECK_RETRIES` retries: a plan URL that times out answers `failed` after two tries, not after the crawl's."""
 
     def __init__(self, crawl: Fetcher) -> None:
         retries = min(crawl.options.max_retries, RECHECK_RETRIES)
-        super().__init__(replace(crawl.options, max_retries=retries), allowed_hosts=crawl.allowed_hosts)
+        super().__init__(
+            replace(crawl.options, max_retries=retries), allowed_hosts=crawl.allowed_hosts, pool=crawl.pool
+        )
         self.gate = crawl.gate
         self.crawl_fetcher = crawl
 

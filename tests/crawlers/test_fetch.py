@@ -110,15 +110,12 @@ async def test_concurrent_eviction_of_idle_clients_is_safe() -> None:
     """Regression: two tasks evicting the same idle per-host clients raised KeyError in a 455-site sweep."""
     import asyncio
 
-    from crawlers import fetch
-
     sites = [Site(f"127.66.9.{n + 1}", {"/": Reply(body=html_page("Forside"))}) for n in range(6)]
     options = CrawlOptions(allow_private_networks=True, per_host_delay=0.0)
     with serving(*sites) as server:
         async with Fetcher(options) as fetcher:
             for site in sites:  # open a kept-alive connection per host, so closing a client really awaits
                 assert (await fetcher.fetch(server.base_url(site.host) + "/")).status == 200
-            for slot in fetcher._clients.values():
-                slot.last_used -= fetch.CLIENT_IDLE_SECONDS + 1
-            await asyncio.gather(*(fetcher._evict_idle() for _ in range(5)))
-            assert fetcher._clients == {}
+            assert fetcher.pool.open == len(sites)
+            await asyncio.gather(*(fetcher.pool.close_idle(older_than=0.0) for _ in range(5)))
+            assert fetcher.pool.open == 0

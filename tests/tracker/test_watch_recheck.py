@@ -41,6 +41,9 @@ class Recorder:
     def planned(self, total: int) -> None:
         return None
 
+    def crawling(self, pages: int, in_flight: int) -> None:
+        return None
+
     def site_done(self, kommune: Kommune, status: Status, pages: int) -> None:
         self.done[kommune.kommunenummer] = time.monotonic()
 
