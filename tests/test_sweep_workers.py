@@ -1,0 +1,233 @@
+"""A sweep as procrastinate jobs worked by real `planvakt worker` processes on a real PostgreSQL database, over a
+loopback test web that logs every request on the server side: each kommune checked exactly once whatever the number
+of workers, never two requests in flight on one host (nor a gap under the delay), a worker SIGKILLed mid-site whose
+kommune another worker finishes, and the run ending `finished`."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select, text
+from typer.testing import CliRunner
+
+from crawlers.testweb.changing import ChangingSite
+from crawlers.testweb.documents import pdf_bytes
+from crawlers.testweb.plantexts import abuse_plan
+from crawlers.testweb.server import MultiHostServer, Reply, Request
+from planvakt.cli import app
+from tracker import storage
+from tracker.models import CrawlRun, Finding, SiteCheck
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+
+DELAY = 0.25
+PLAN_PATH = "/planer/handlingsplan-overgrep.pdf"
+#: heartbeats and the stall timeout short enough for a test, long enough for a loaded 2-core machine
+WORKER_FLAGS = ("--heartbeat", "0.5", "--stalled-after", "4", "--maintenance-every", "0.5", "--shutdown-grace", "5")
+
+
+@dataclass
+class LoopbackWeb:
+    server: MultiHostServer
+    registry: Path
+    sites: dict[str, ChangingSite]  # by kommunenummer
+    #: kommunenummer -> host; two kommuner share the first host (different start pages)
+    hosts: dict[str, str] = field(default_factory=dict)
+
+
+@contextmanager
+def _test_web(tmp_path: Path, count: int, prefix: str) -> Iterator[LoopbackWeb]:
+    """`count` kommune sites on their own hosts, each with a plan PDF, plus one kommune sharing the first host."""
+    sites: dict[str, ChangingSite] = {}
+    for i in range(count):
+        number, name = f"{9100 + i}", f"Kø{i}by"
+        site = ChangingSite(f"{prefix}.{i + 1}", name)
+        site.publish(PLAN_PATH, pdf_bytes(abuse_plan("nb", name, 2025, 2028)), "Handlingsplan mot seksuelle overgrep")
+        sites[number] = site
+    with MultiHostServer([s.site for s in sites.values()]) as server:
+        rows = ["kommunenummer,name,country,website"]
+        hosts = {}
+        for number, site in sites.items():
+            rows.append(f"{number},{site.name},NO,{server.base_url(site.host)}/")
+            hosts[number] = site.host
+        first = next(iter(sites.values()))
+        rows.append(f"9199,Delby,NO,{server.base_url(first.host)}/om")  # same host as the first kommune
+        hosts["9199"] = first.host
+        registry = tmp_path / "registry.csv"
+        registry.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        yield LoopbackWeb(server, registry, sites, hosts)
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    return {**os.environ, "PLANVAKT_VAR_DIR": str(tmp_path / "var"), "PLANVAKT_EXTRACT_WORKERS": "1"}
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def checked(self) -> list[str]:
+        """Kommunenumre this worker started a check of."""
+        return re.findall(r"tracker\.worker: (\d{4}) .*: checking \(run", self.text())
+
+
+def _start_workers(db: str, tmp_path: Path, count: int, concurrency: int) -> list[Worker]:
+    workers = []
+    for i in range(count):
+        log = tmp_path / f"worker-{i}.log"
+        command = [sys.executable, "-m", "planvakt", "worker", "--db", db, "--concurrency", str(concurrency)]
+        with log.open("wb") as handle:
+            process = subprocess.Popen([*command, *WORKER_FLAGS], env=_env(tmp_path), stdout=handle, stderr=handle)
+        workers.append(Worker(process, log))
+    return workers
+
+
+def _stop(workers: list[Worker]) -> None:
+    for worker in workers:
+        if worker.process.poll() is None:
+            worker.process.send_signal(signal.SIGTERM)
+    for worker in workers:
+        try:
+            worker.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.process.kill()
+            worker.process.wait()
+
+
+def _wait_for(condition: Callable[[], bool], workers: list[Worker], seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        for worker in workers:
+            code = worker.process.poll()
+            assert code is None or code == -signal.SIGKILL, f"a worker exited ({code}) before {what}:\n{worker.text()}"
+        assert time.monotonic() < deadline, f"no {what} within {seconds} s:\n" + "\n---\n".join(
+            w.text()[-3000:] for w in workers
+        )
+        time.sleep(0.2)
+
+
+def _registered_workers(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(text("SELECT count(*) FROM procrastinate_workers")).scalar_one())
+
+
+def _enqueue(db: str, web: LoopbackWeb, tmp_path: Path) -> int:
+    args = ["sweep", "enqueue", "--db", db, "--registry", str(web.registry), "--allow-private-networks"]
+    args += ["--render", "never", "--per-host-delay", str(DELAY), "--max-pages-per-site", "30"]
+    result = CliRunner(env={"PLANVAKT_VAR_DIR": str(tmp_path / "var")}).invoke(app, args)
+    assert result.exit_code == 0, result.output
+    match = re.search(r"crawl run (\d+): (\d+) kommuner queued", result.output)
+    assert match, result.output
+    return int(match.group(1))
+
+
+def _run_state(engine: Engine, run_id: int) -> str:
+    with storage.make_session_factory(engine)() as session:
+        run = session.get(CrawlRun, run_id)
+        assert run is not None
+        return run.state
+
+
+def _assert_polite(server: MultiHostServer, hosts: set[str]) -> None:
+    """Server side: per host, each request starts after the previous one ended, and at least the delay later."""
+    for host in hosts:
+        requests = sorted(server.requests_to(host), key=lambda r: r.started)
+        assert requests, host
+        for before, after in zip(requests, requests[1:], strict=False):
+            gap = after.started - before.finished
+            assert gap >= 0, f"{host}: two requests in flight ({before.path} and {after.path})"
+            assert gap >= DELAY * 0.9, f"{host}: {gap:.3f} s between {before.path} and {after.path}"
+
+
+def _assert_checked_once(engine: Engine, run_id: int, numbers: set[str]) -> None:
+    with storage.make_session_factory(engine)() as session:
+        run = session.get(CrawlRun, run_id)
+        assert run is not None and run.state == "finished" and run.finished_at is not None
+        assert run.kommuner_planned == run.kommuner_checked == len(numbers)
+        counted = session.execute(
+            select(SiteCheck.kommune_id, func.count()).where(SiteCheck.run_id == run_id).group_by(SiteCheck.kommune_id)
+        )
+        assert sorted(count for _, count in counted) == [1] * len(numbers)
+        statuses = session.scalars(select(Finding.status).where(Finding.run_id == run_id)).all()
+        assert len(statuses) == len(numbers) and "unreachable" not in statuses, statuses
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_workers_check_each_kommune_once_and_keep_one_request_per_host(
+    count: int, postgres_url: str, tmp_path: Path
+) -> None:
+    engine = storage.make_engine(postgres_url)
+    storage.upgrade(engine)
+    with _test_web(tmp_path, 7, f"127.0.{72 + count}") as web:
+        workers = _start_workers(postgres_url, tmp_path, count, concurrency=2)
+        try:
+            _wait_for(lambda: _registered_workers(engine) == count, workers, 60, "workers registered")
+            run_id = _enqueue(postgres_url, web, tmp_path)
+            _wait_for(lambda: _run_state(engine, run_id) == "finished", workers, 180, "finished run")
+        finally:
+            _stop(workers)
+        assert [w.process.returncode for w in workers] == [0] * count, [w.text()[-2000:] for w in workers]
+        _assert_polite(web.server, set(web.hosts.values()))
+    checked = [number for worker in workers for number in worker.checked()]
+    assert sorted(checked) == sorted(web.hosts), "each kommune's check started exactly once, by one worker"
+    assert all(worker.checked() for worker in workers), "every worker took a share of the sweep"
+    _assert_checked_once(engine, run_id, set(web.hosts))
+    engine.dispose()
+
+
+def test_a_worker_killed_mid_site_has_its_kommune_finished_by_another(postgres_url: str, tmp_path: Path) -> None:
+    engine = storage.make_engine(postgres_url)
+    storage.upgrade(engine)
+    with _test_web(tmp_path, 4, "127.0.76") as web:
+        victim_number = "9102"
+        victim_site = web.sites[victim_number]
+        body = pdf_bytes(abuse_plan("nb", victim_site.name, 2025, 2028))
+        hit = threading.Event()
+
+        def slow_the_first_time(request: Request) -> Reply:
+            first = not hit.is_set()
+            hit.set()  # the crawl is mid-site: front page and plans page fetched, the plan under way
+            return Reply(body=body, content_type="application/pdf", delay=1.5 if first else 0.0)
+
+        victim_site.answer(PLAN_PATH, slow_the_first_time)
+        workers = _start_workers(postgres_url, tmp_path, 2, concurrency=1)
+        try:
+            _wait_for(lambda: _registered_workers(engine) == 2, workers, 60, "workers registered")
+            run_id = _enqueue(postgres_url, web, tmp_path)
+            _wait_for(hit.is_set, workers, 120, "the victim's plan requested")
+            (holder,) = [w for w in workers if victim_number in w.checked()]
+            holder.process.send_signal(signal.SIGKILL)
+            holder.process.wait(timeout=10)
+            (survivor,) = [w for w in workers if w is not holder]
+            _wait_for(lambda: _run_state(engine, run_id) == "finished", workers, 180, "finished run")
+        finally:
+            _stop(workers)
+        assert holder.process.returncode == -signal.SIGKILL
+        assert survivor.process.returncode == 0, survivor.text()[-3000:]
+        assert victim_number in survivor.checked(), "the survivor took over the killed worker's kommune"
+        assert "goes back to the queue" in survivor.text()
+        _assert_polite(web.server, set(web.hosts.values()))
+    _assert_checked_once(engine, run_id, set(web.hosts))
+    with engine.connect() as connection:
+        jobs = connection.execute(
+            text("SELECT status, attempts FROM procrastinate_jobs WHERE args ->> 'run_id' = :run"),
+            {"run": str(run_id)},
+        ).all()
+    assert {status for status, _ in jobs} == {"succeeded"}
+    assert sorted(attempts for _, attempts in jobs)[-1] >= 2, "the killed job ran again"
+    engine.dispose()
