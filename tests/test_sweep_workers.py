@@ -29,8 +29,6 @@ from planvakt.cli import app
 from tracker import storage
 from tracker.models import CrawlRun, Finding, SiteCheck
 
-pytestmark = [pytest.mark.slow, pytest.mark.postgres]
-
 DELAY = 0.25
 PLAN_PATH = "/planer/handlingsplan-overgrep.pdf"
 #: heartbeats and the stall timeout short enough for a test, long enough for a loaded 2-core machine
@@ -167,6 +165,8 @@ def _assert_checked_once(engine: Engine, run_id: int, numbers: set[str]) -> None
         assert len(statuses) == len(numbers) and "unreachable" not in statuses, statuses
 
 
+@pytest.mark.slow
+@pytest.mark.postgres
 @pytest.mark.parametrize("count", [2, 3])
 def test_workers_check_each_kommune_once_and_keep_one_request_per_host(
     count: int, postgres_url: str, tmp_path: Path
@@ -190,6 +190,8 @@ def test_workers_check_each_kommune_once_and_keep_one_request_per_host(
     engine.dispose()
 
 
+@pytest.mark.slow
+@pytest.mark.postgres
 def test_a_worker_killed_mid_site_has_its_kommune_finished_by_another(postgres_url: str, tmp_path: Path) -> None:
     engine = storage.make_engine(postgres_url)
     storage.upgrade(engine)
@@ -231,3 +233,53 @@ def test_a_worker_killed_mid_site_has_its_kommune_finished_by_another(postgres_u
     assert {status for status, _ in jobs} == {"succeeded"}
     assert sorted(attempts for _, attempts in jobs)[-1] >= 2, "the killed job ran again"
     engine.dispose()
+
+
+@pytest.mark.postgres
+def test_the_scheduler_queues_its_sweep_for_the_workers_with_a_lock_per_host_and_per_kommune(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from planvakt.cli_schedule import _enqueuer
+    from planvakt.wiring import queue_app
+    from tracker import schedule_store
+    from tracker.config import Settings
+    from tracker.schedule import JobContext, Runtime, sweep_job
+
+    engine = storage.make_engine(postgres_url)
+    storage.upgrade(engine)
+    runtime = Runtime(Settings(database_url=postgres_url, var_dir=tmp_path / "var"), instance="test")
+    runtime.enqueue = _enqueuer(queue_app(engine), runtime)
+    with _test_web(tmp_path, 2, "127.0.77") as web:
+        crawl = {"per_host_delay": DELAY, "allow_private_networks": True, "render": "never"}
+        target = {"registry": str(web.registry), "kommuner": [], "crawl": crawl}
+        sweep_job(**target, context=JobContext(runtime, datetime.now(UTC).replace(microsecond=0)))
+        hosts = web.hosts
+    with engine.connect() as connection:
+        jobs = connection.execute(
+            text("SELECT lock, queueing_lock, status, args FROM procrastinate_jobs ORDER BY id")
+        ).all()
+    with storage.make_session_factory(engine)() as session:
+        (claim,) = schedule_store.claims(session, "sweep:")
+        run = session.get(CrawlRun, claim.run_id)
+        assert run is not None and run.state == "running" and run.kommuner_planned == 3
+        assert claim.finished_at is not None, "the claim is released once the sweep is queued"
+        # released and still running, yet never for `crawl --resume` while its jobs wait: the workers have it
+        assert schedule_store.resumable_run(session, datetime.now(UTC)) is None
+    assert [status for *_, status, _ in jobs] == ["todo"] * 3
+    assert sorted(lock for lock, *_ in jobs) == sorted(f"host:{host}" for host in hosts.values())
+    assert len({queueing_lock for _, queueing_lock, *_ in jobs}) == 3
+    assert {args["run_id"] for *_, args in jobs} == {run.id}
+    runtime.close()
+    engine.dispose()
+
+
+def test_the_job_queue_refuses_sqlite_with_one_line(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'planvakt.sqlite3'}"
+    runner = CliRunner(env={"PLANVAKT_VAR_DIR": str(tmp_path / "var")})
+    assert runner.invoke(app, ["db", "upgrade", "--db", db]).exit_code == 0
+    for command in (["sweep", "enqueue"], ["worker"], ["schedule", "--queue"]):
+        result = runner.invoke(app, [*command, "--db", db])
+        assert result.exit_code == 2, (command, result.output)
+        assert "the job queue needs PostgreSQL" in result.output and "planvakt crawl" in result.output

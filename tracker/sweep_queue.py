@@ -52,12 +52,15 @@ SELECT count(*) FROM procrastinate_jobs
  WHERE task_name = :task AND status IN ('todo', 'doing')
    AND (args ->> 'run_id')::bigint = :run_id AND id <> :job_id
 """
-_DRAINED_RUNS = """
-SELECT r.id FROM crawl_run r
- WHERE r.state = 'running'
-   AND EXISTS (SELECT 1 FROM procrastinate_jobs j WHERE j.task_name = :task AND (j.args ->> 'run_id')::bigint = r.id)
-   AND NOT EXISTS (SELECT 1 FROM procrastinate_jobs j WHERE j.task_name = :task
-                      AND (j.args ->> 'run_id')::bigint = r.id AND j.status IN ('todo', 'doing'))
+#: a WHERE condition on `crawl_run`: no check job of the run waits or runs (constants only: safe as text)
+NO_OPEN_JOBS_OF_CRAWL_RUN = f"""NOT EXISTS (SELECT 1 FROM procrastinate_jobs j WHERE j.task_name = '{CHECK_TASK}'
+   AND j.status IN ('todo', 'doing') AND (j.args ->> 'run_id')::bigint = crawl_run.id)"""
+_DRAINED_RUNS = f"""
+SELECT crawl_run.id FROM crawl_run
+ WHERE crawl_run.state = 'running'
+   AND EXISTS (SELECT 1 FROM procrastinate_jobs j
+                WHERE j.task_name = '{CHECK_TASK}' AND (j.args ->> 'run_id')::bigint = crawl_run.id)
+   AND {NO_OPEN_JOBS_OF_CRAWL_RUN}
 """
 
 
@@ -153,7 +156,7 @@ def finish_drained_runs(session_factory: sessionmaker[Session], now: datetime) -
     """Finish every queued run with no job left waiting or running; return their ids."""
     finished = []
     with session_factory.begin() as session:
-        for run_id in session.scalars(text(_DRAINED_RUNS), {"task": CHECK_TASK}).all():
+        for run_id in session.scalars(text(_DRAINED_RUNS)).all():
             run = session.get(CrawlRun, run_id, with_for_update=True)
             if run is not None and run.state == "running":
                 storage.finish_run(session, run, now)
