@@ -283,3 +283,52 @@ def test_the_job_queue_refuses_sqlite_with_one_line(tmp_path: Path) -> None:
         result = runner.invoke(app, [*command, "--db", db])
         assert result.exit_code == 2, (command, result.output)
         assert "the job queue needs PostgreSQL" in result.output and "planvakt crawl" in result.output
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+async def test_a_check_failed_on_our_side_is_retried_by_the_queue_then_counted_never_stored(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """A parser that always times out (ours): procrastinate runs the job again on its retry strategy; after the last
+    attempt the run counts one error, finishes, and holds no check, finding or event about the kommune."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from crawlers.extract import Extractor
+    from planvakt.wiring import queue_app
+    from tracker.blobs import EvidenceStore
+    from tracker.models import Event
+    from tracker.pipeline import CrawlDependencies
+    from tracker.registry import load_registry_csv
+    from tracker.sweep_queue import QUEUE, enqueue_sweep
+    from tracker.worker import CHECK_RETRIES, SiteChecker, register_check_task
+
+    engine = storage.make_engine(postgres_url)
+    storage.upgrade(engine)
+    factory = storage.make_session_factory(engine)
+    queue = queue_app(engine)
+    with _test_web(tmp_path, 1, "127.0.78") as web:
+        (kommune, _) = load_registry_csv(web.registry)  # the site's own kommune (the second shares its host)
+        record = {"per_host_delay": 0.0, "allow_private_networks": True, "render": "never"}
+        run_id = enqueue_sweep(queue, factory, [kommune], record, datetime.now(UTC))
+        async with queue.open_async(), Extractor(workers=1, timeout_s=0.0001) as extractor:
+            deps = CrawlDependencies(factory, EvidenceStore.open(tmp_path / "evidence"), extractor)
+            async with SiteChecker(deps) as checker:
+                register_check_task(queue, checker)
+                deadline = time.monotonic() + 90
+                while _run_state(engine, run_id) != "finished":
+                    assert time.monotonic() < deadline, "the run never finished"
+                    await queue.run_worker_async(queues=[QUEUE], wait=False, install_signal_handlers=False)
+                    await asyncio.sleep(0.5)
+    with engine.connect() as connection:
+        ((status, attempts),) = connection.execute(text("SELECT status, attempts FROM procrastinate_jobs")).all()
+    assert (status, attempts) == ("succeeded", CHECK_RETRIES + 1), "tried three times, then given up and counted"
+    with factory() as session:
+        run = session.get(CrawlRun, run_id)
+        assert run is not None and (run.kommuner_checked, run.errors) == (0, 1)
+        assert session.scalar(select(func.count()).select_from(SiteCheck)) == 0
+        assert session.scalar(select(func.count()).select_from(Finding)) == 0
+        assert session.scalar(select(func.count()).select_from(Event)) == 0
+        assert storage.run_summary(session, run_id).failed_on_our_side == 1
+    engine.dispose()
