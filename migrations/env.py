@@ -5,18 +5,12 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+from migrations.foreign import include_name as _include_name
 from tracker.config import load_settings
 from tracker.models import Base
 
 config = context.config
 target_metadata = Base.metadata
-#: tables in our database that are not ours: APScheduler's job store (tracker.schedule.JOBS_TABLE)
-FOREIGN_TABLES = frozenset({"apscheduler_jobs"})
-
-
-def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    """Leave other libraries' tables out of autogenerate and `alembic check`."""
-    return not (type_ == "table" and name in FOREIGN_TABLES)
 
 
 def _database_url() -> str:

@@ -22,7 +22,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from crawlers.types import CrawlOptions
-from planvakt import cli_alerts, cli_schedule, cli_serve
+from planvakt import cli_alerts, cli_schedule, cli_serve, cli_worker
 from planvakt.options import (
     AllowPrivateOption,
     ConcurrencyOption,
@@ -485,3 +485,4 @@ def export_events(
 cli_schedule.register(app)
 cli_alerts.register(app)
 cli_serve.register(app)
+cli_worker.register(app)

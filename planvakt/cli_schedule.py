@@ -6,9 +6,10 @@ import logging
 import os
 import signal
 import socket
+from collections.abc import Callable
 from datetime import timedelta
 from types import FrameType
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -22,7 +23,8 @@ from planvakt.options import (
     RegistryOption,
     RenderOption,
 )
-from planvakt.wiring import RENDER_MODES, crawl_options, engine_for, fail, kommuner_from, settings_for
+from planvakt.wiring import RENDER_MODES, crawl_options, engine_for, fail, kommuner_from, queue_app, settings_for
+from tracker.domain import Kommune
 from tracker.errors import TrackerError
 
 logger = logging.getLogger(__name__)
@@ -54,6 +56,14 @@ def schedule(
     concurrency: ConcurrencyOption = None,
     render: RenderOption = "auto",
     allow_private_networks: AllowPrivateOption = False,
+    queue: Annotated[
+        bool,
+        typer.Option(
+            "--queue",
+            help="PostgreSQL: queue sweeps and follow-ups as one job per kommune for `planvakt worker` processes "
+            "instead of crawling here.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Run the scheduler in the foreground: weekly sweep, follow-ups of suspected vanishes, alerts every minute."""
@@ -69,7 +79,9 @@ def schedule(
         kommuner = kommuner_from(registry)  # read now so a bad registry or --kommune fails at start, not at 03:00
         if kommune:
             select(kommuner, kommune)
-        engine_for(settings).dispose()
+        engine = engine_for(settings)
+        app = queue_app(engine) if queue else None
+        engine.dispose()
     except (TrackerError, ValueError) as exc:
         raise fail(exc) from exc
     options = ScheduleOptions(
@@ -82,6 +94,8 @@ def schedule(
         run_for=timedelta(seconds=run_for) if run_for is not None else None,
     )
     runtime = Runtime(settings, instance=f"{socket.gethostname()}:{os.getpid()}", exit_after_sweeps=exit_after_sweeps)
+    if app is not None:
+        runtime.enqueue = _enqueuer(app, runtime)
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         logger.info("%s: stopping after the running jobs (a crawl is interrupted)", signal.Signals(signum).name)
@@ -95,6 +109,16 @@ def schedule(
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     typer.echo(f"scheduler stopped after {sweeps} sweep(s)")
+
+
+def _enqueuer(app: Any, runtime: Any) -> Callable[[int, list[Kommune]], None]:
+    """The scheduler's hand-over to the job queue: the claimed run's kommuner as check jobs."""
+    from tracker.sweep_queue import queue_checks
+
+    def enqueue(run_id: int, kommuner: list[Kommune]) -> None:
+        queue_checks(app, runtime.session_factory(), run_id, kommuner, runtime.now())
+
+    return enqueue
 
 
 def register(app: typer.Typer) -> None:

@@ -81,3 +81,15 @@ def fail(exc: Exception) -> typer.Exit:
     """Print the error on standard error; the caller raises the returned exit (code 2)."""
     console.print(f"[red]error:[/red] {exc}", highlight=False)  # no colours guessed into URLs and numbers
     return typer.Exit(code=2)
+
+
+def queue_app(engine: Any) -> Any:
+    """The procrastinate App on the engine's PostgreSQL database (the sweep job queue); raises `StorageError` on
+    SQLite. Its connection pool opens with `app.open_async()` (workers); `enqueue` uses the caller's transaction."""
+    from procrastinate import App, PsycopgConnector
+
+    from tracker.sweep_queue import require_postgres
+
+    require_postgres(engine)
+    conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return App(connector=PsycopgConnector(conninfo=conninfo))

@@ -207,7 +207,7 @@ async def run_crawl(
                     )
                     async with slots:
                         try:
-                            status = await _store_site(deps, run_id, kommune, kommune_id, crawl, answers)
+                            status = await store_site(deps, run_id, kommune, kommune_id, crawl, answers)
                         except FailedOnOurSide as failure:
                             _count_failure(deps, run_id)
                             progress.site_failed(kommune, failure.reason)
@@ -331,7 +331,7 @@ class _Fetched:
     anchor_text: str = ""
 
 
-async def _store_site(
+async def store_site(
     deps: CrawlDependencies,
     run_id: int,
     kommune: Kommune,
@@ -401,7 +401,7 @@ async def _store_site(
             seen_urls.add(crawled.url)
             sightings.append(_sighting_row(crawled, documents[sha]))
         storage.add_check(session, check, sightings)
-        run.documents_fetched += len(crawl.documents)
+        run.documents_fetched = CrawlRun.documents_fetched + len(crawl.documents)  # in SQL: see add_finding
         candidates = []
         for index, sighting in enumerate(sightings):
             result = classifications[sighting.document.sha256]

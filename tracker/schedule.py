@@ -88,6 +88,9 @@ class Runtime:
     #: only while its slot is at most this old. None: never resumed by the scheduler
     sweep_period: timedelta | None = None
     sweeps_done: int = 0
+    #: set on PostgreSQL by `planvakt schedule --queue`: a claimed sweep or follow-up run is handed to the job queue
+    #: (`enqueue(run_id, kommuner)`, for `planvakt worker` processes) instead of being crawled in this process
+    enqueue: Callable[[int, list[Kommune]], None] | None = None
     _engine: Engine | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -274,6 +277,8 @@ def _crawl_slot(
         logger.info("%s: claimed, crawl run %d of %d kommuner", slot, claim.run_id, len(kommuner))
     else:
         logger.info("%s: resuming interrupted crawl run %d", slot, claim.run_id)
+    if runtime.enqueue is not None:
+        return _queue_slot(runtime, factory, slot, claim.run_id, claim.claim_id, kommuner)
     finished = False
     try:
         finished = asyncio.run(_crawl(runtime, claim.run_id, kommuner, options))
@@ -289,6 +294,32 @@ def _crawl_slot(
         with factory() as session:
             logger.info("%s: %s", slot, storage.run_summary(session, claim.run_id).paragraph())
     return finished
+
+
+def _queue_slot(
+    runtime: Runtime,
+    factory: sessionmaker[Session],
+    slot: str,
+    run_id: int,
+    claim_id: int,
+    kommuner: list[Kommune],
+) -> bool:
+    """Queue the claimed run's kommuner for the workers and release the claim: the calendar's part is done.
+
+    A run whose jobs could not be queued is marked `interrupted`, so the next sweep job queues it again."""
+    assert runtime.enqueue is not None
+    queued = False
+    try:
+        runtime.enqueue(run_id, kommuner)
+        queued = True
+    finally:
+        with factory.begin() as session:
+            run = session.get(CrawlRun, run_id)
+            if not queued and run is not None and run.state != "finished":
+                storage.finish_run(session, run, runtime.now(), state="interrupted")
+            schedule_store.release_claim(session, claim_id, runtime.now())
+    logger.info("%s: crawl run %d queued for the workers", slot, run_id)
+    return True
 
 
 async def _crawl(runtime: Runtime, run_id: int, kommuner: list[Kommune], options: CrawlOptions) -> bool:

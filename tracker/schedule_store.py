@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Engine, and_, exists, func, or_, select, t
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker import storage
+from tracker import storage, sweep_queue
 from tracker.changes import PlanState
 from tracker.models import CrawlRun, KommuneRow, SiteCheck, SweepClaim, WatchedPlan
 
@@ -141,15 +141,14 @@ def resumable_run(session: Session, alive_since: datetime) -> CrawlRun | None:
     """The newest crawl run that is unfinished and that no live process is running: `interrupted`, or `running`
     with no live claim (its claim released, or silent since `alive_since`; a `crawl` killed outright has none).
 
-    A sweep another scheduler is still running is never picked, so `crawl --resume` cannot crawl it twice.
+    A sweep another scheduler is still running is never picked, so `crawl --resume` cannot crawl it twice; nor, on
+    PostgreSQL, a run with check jobs still waiting or running in the job queue (`tracker.sweep_queue`).
     """
     live = exists().where(SweepClaim.run_id == CrawlRun.id, _alive(alive_since))
-    return session.scalars(
-        select(CrawlRun)
-        .where(or_(CrawlRun.state == "interrupted", and_(CrawlRun.state == "running", ~live)))
-        .order_by(CrawlRun.id.desc())
-        .limit(1)
-    ).first()
+    stmt = select(CrawlRun).where(or_(CrawlRun.state == "interrupted", and_(CrawlRun.state == "running", ~live)))
+    if session.get_bind().dialect.name == "postgresql":  # nor a sweep the job queue's workers are still doing
+        stmt = stmt.where(text(sweep_queue.NO_OPEN_JOBS_OF_CRAWL_RUN))
+    return session.scalars(stmt.order_by(CrawlRun.id.desc()).limit(1)).first()
 
 
 @dataclass(frozen=True)

@@ -266,9 +266,10 @@ def add_finding(
         reason=decision.reason,
     )
     session.add(finding)
-    run.kommuner_checked += 1
-    run.pages_fetched += check.pages_fetched
-    run.errors += len(check.issues) + (0 if check.reachable else 1)
+    # Counted in SQL (`SET n = n + 1`), not read-modify-write: workers storing into one run at once lose no count.
+    run.kommuner_checked = CrawlRun.kommuner_checked + 1
+    run.pages_fetched = CrawlRun.pages_fetched + check.pages_fetched
+    run.errors = CrawlRun.errors + len(check.issues) + (0 if check.reachable else 1)
     session.flush()
     return finding
 

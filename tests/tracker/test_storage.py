@@ -294,10 +294,12 @@ def test_migrations_and_models_agree(engine: Engine) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
+    from migrations.foreign import include_name
     from tracker.models import Base
 
     with engine.connect() as connection:
-        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        context = MigrationContext.configure(connection, opts={"include_name": include_name})
+        assert compare_metadata(context, Base.metadata) == []
 
 
 def test_reclassify_rereads_stored_text_and_redecides_the_latest_finding(engine: Engine) -> None:

@@ -1,0 +1,145 @@
+"""`planvakt sweep enqueue` and `planvakt worker`: a sweep as one job per kommune in procrastinate's PostgreSQL
+queue, worked by any number of worker processes on any number of machines (tracker.sweep_queue, tracker.worker).
+
+Here the engine, the procrastinate App, the extractor and the evidence store are built and passed down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from dataclasses import asdict
+from typing import Annotated, Any
+
+import typer
+
+from planvakt.options import (
+    AllowPrivateOption,
+    CrawlKommuneOption,
+    DbOption,
+    MaxPagesOption,
+    PerHostDelayOption,
+    RegistryOption,
+    RenderOption,
+)
+from planvakt.wiring import RENDER_MODES, crawl_options, engine_for, fail, kommuner_from, queue_app, settings_for
+from tracker.config import Settings
+from tracker.errors import TrackerError
+
+logger = logging.getLogger(__name__)
+
+sweep_app = typer.Typer(help="Sweeps as jobs in the PostgreSQL job queue (for `planvakt worker` processes).")
+
+
+@sweep_app.command("enqueue")
+def enqueue(
+    registry: RegistryOption = None,
+    kommune: CrawlKommuneOption = None,
+    max_pages_per_site: MaxPagesOption = None,
+    per_host_delay: PerHostDelayOption = None,
+    render: RenderOption = "auto",
+    allow_private_networks: AllowPrivateOption = False,
+    db: DbOption = None,
+) -> None:
+    """Start a crawl run and queue one check job per kommune; `planvakt worker` processes do the crawling."""
+    from tracker import storage
+    from tracker.clock import utc_now
+    from tracker.registry import select
+    from tracker.sweep_queue import enqueue_sweep
+
+    if render not in RENDER_MODES:
+        raise fail(ValueError("--render must be auto, never or always"))
+    settings = settings_for(db)
+    try:
+        kommuner = kommuner_from(registry)
+        if kommune:
+            kommuner = select(kommuner, kommune)
+        engine = engine_for(settings)
+        app = queue_app(engine)
+    except TrackerError as exc:
+        raise fail(exc) from exc
+    options = crawl_options(settings, max_pages_per_site, per_host_delay, None, render, allow_private_networks)
+    record = {k: v for k, v in asdict(options).items() if k != "search_queries"}
+    run_id = enqueue_sweep(app, storage.make_session_factory(engine), kommuner, record, utc_now())
+    engine.dispose()
+    typer.echo(f"crawl run {run_id}: {len(kommuner)} kommuner queued")
+
+
+def worker(
+    concurrency: Annotated[
+        int | None, typer.Option(help="Kommune sites this worker checks at once (default PLANVAKT_CONCURRENCY).", min=1)
+    ] = None,
+    heartbeat: Annotated[float, typer.Option(help="Seconds between this worker's heartbeats.", min=0.1)] = 10.0,
+    stalled_after: Annotated[
+        float,
+        typer.Option(help="A worker silent this many seconds is taken for dead and its jobs are run again.", min=1),
+    ] = 60.0,
+    maintenance_every: Annotated[
+        float, typer.Option(help="Seconds between looks for stalled jobs and finished runs.", min=0.1)
+    ] = 10.0,
+    shutdown_grace: Annotated[
+        float,
+        typer.Option(help="On SIGTERM/SIGINT, seconds running checks may take; then they go back to the queue."),
+    ] = 30.0,
+    db: DbOption = None,
+) -> None:
+    """Work the sweep job queue (PostgreSQL) until SIGTERM/SIGINT: check one kommune per job."""
+    settings = settings_for(db)
+    try:
+        engine = engine_for(settings)
+        app = queue_app(engine)
+    except TrackerError as exc:
+        raise fail(exc) from exc
+    name = f"{socket.gethostname()}:{os.getpid()}"
+    options = {
+        "concurrency": concurrency or settings.concurrency,
+        "name": name,
+        "update_heartbeat_interval": heartbeat,
+        "stalled_worker_timeout": stalled_after,
+        "shutdown_graceful_timeout": shutdown_grace,
+    }
+    logger.info("worker %s: %d at a time", name, options["concurrency"])
+    try:
+        asyncio.run(_work(settings, engine, app, options, maintenance_every, stalled_after))
+    finally:
+        engine.dispose()
+    typer.echo(f"worker {name} stopped")
+
+
+async def _work(
+    settings: Settings, engine: Any, app: Any, options: dict[str, Any], every: float, stalled_after: float
+) -> None:
+    from crawlers.extract import Extractor
+    from tracker import storage
+    from tracker.blobs import EvidenceStore
+    from tracker.clock import utc_now
+    from tracker.pipeline import CrawlDependencies
+    from tracker.sweep_queue import QUEUE, keep_sweeps_moving
+    from tracker.worker import SiteChecker, register_check_task
+
+    async with app.open_async(), Extractor(workers=settings.extract_workers or None) as extractor:
+        deps = CrawlDependencies(
+            storage.make_session_factory(engine),
+            EvidenceStore.open(settings.resolved_evidence_dir),
+            extractor,
+            confirmations=settings.confirmations,
+            unreachable_alert_after=settings.unreachable_alert_after,
+        )
+        async with SiteChecker(deps) as checker:
+            register_check_task(app, checker)
+            maintenance = asyncio.create_task(
+                keep_sweeps_moving(app, engine, every=every, stalled_after=stalled_after, now=utc_now)
+            )
+            try:
+                await app.run_worker_async(queues=[QUEUE], install_signal_handlers=True, **options)
+            finally:
+                maintenance.cancel()
+                await asyncio.gather(maintenance, return_exceptions=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `planvakt sweep enqueue` and `planvakt worker` to the command line."""
+    app.add_typer(sweep_app, name="sweep")
+    app.command("worker")(worker)

@@ -1,0 +1,205 @@
+"""A sweep as durable jobs in procrastinate's PostgreSQL queue: one job per kommune, consumed by `planvakt worker`
+processes on any number of machines (`tracker.worker` is the job itself). PostgreSQL only; SQLite keeps the
+in-process crawl (`tracker.pipeline.run_crawl`).
+
+Guarantees and the locks that give them:
+
+- `enqueue_sweep` writes the crawl run and its jobs in one transaction (procrastinate defers on our connection):
+  a sweep is queued whole or not at all.
+- Each job has the queueing lock `check:<run>:<kommune>` (procrastinate refuses a second waiting job with it) and
+  the check itself is unique per (run, kommune) in `site_check`; a job that finds its kommune already checked in
+  its run (a retry after its worker died between storing and acknowledging) stores nothing. So a kommune is
+  checked once per sweep, whatever the number of workers.
+- Each job has the lock `host:<host of its website>`: procrastinate starts no job while another with the same lock
+  is running, so across all workers one kommune site of a host is crawled at a time; inside the worker the
+  fetcher's per-host gate keeps one request in flight and the delay, and the job waits out the delay after its
+  last request before it ends (and so before the lock passes to the next worker).
+- A worker killed outright leaves its job `doing` with a heartbeat that stops. `keep_sweeps_moving` (every worker
+  runs it; a PostgreSQL advisory lock lets one at a time act) hands jobs of workers silent for `stalled_after`
+  seconds back to the queue (`JobManager.get_stalled_jobs` / `retry_job`), where another worker takes them.
+- The run is `finished` when no job of it is waiting or running: checked by each job as it ends, and by the
+  maintenance loop for the case where the last two jobs end at the same moment and each sees the other running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from procrastinate import App
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from tracker import storage
+from tracker.domain import Kommune
+from tracker.errors import StorageError
+from tracker.models import CrawlRun
+
+logger = logging.getLogger(__name__)
+
+#: the procrastinate queue of kommune checks, and the task name its jobs carry
+QUEUE = "sweep"
+CHECK_TASK = "planvakt.check_kommune"
+#: PostgreSQL advisory lock key that lets one worker at a time hand stalled jobs back (0x706C61xx: "pla.")
+STALLED_LOCK_KEY = 0x706C6171
+
+_UNFINISHED_JOBS = """
+SELECT count(*) FROM procrastinate_jobs
+ WHERE task_name = :task AND status IN ('todo', 'doing')
+   AND (args ->> 'run_id')::bigint = :run_id AND id <> :job_id
+"""
+#: a WHERE condition on `crawl_run`: no check job of the run waits or runs (constants only: safe as text)
+NO_OPEN_JOBS_OF_CRAWL_RUN = f"""NOT EXISTS (SELECT 1 FROM procrastinate_jobs j WHERE j.task_name = '{CHECK_TASK}'
+   AND j.status IN ('todo', 'doing') AND (j.args ->> 'run_id')::bigint = crawl_run.id)"""
+_DRAINED_RUNS = f"""
+SELECT crawl_run.id FROM crawl_run
+ WHERE crawl_run.state = 'running'
+   AND EXISTS (SELECT 1 FROM procrastinate_jobs j
+                WHERE j.task_name = '{CHECK_TASK}' AND (j.args ->> 'run_id')::bigint = crawl_run.id)
+   AND {NO_OPEN_JOBS_OF_CRAWL_RUN}
+"""
+
+
+def host_lock(website: str) -> str:
+    """The procrastinate lock of every job whose kommune site is on this host."""
+    return f"host:{(urlsplit(website).hostname or website).lower()}"
+
+
+def kommune_lock(run_id: int, kommune_id: int) -> str:
+    """The queueing lock of one kommune's check in one sweep."""
+    return f"check:{run_id}:{kommune_id}"
+
+
+def require_postgres(engine: Engine) -> None:
+    """The job queue lives in PostgreSQL; on SQLite say what to use instead."""
+    if engine.dialect.name != "postgresql":
+        raise StorageError(
+            "the job queue needs PostgreSQL (--db postgresql+psycopg://...); "
+            "on SQLite, `planvakt crawl` runs the sweep in this process"
+        )
+
+
+def enqueue_sweep(
+    app: App,
+    session_factory: sessionmaker[Session],
+    kommuner: Sequence[Kommune],
+    options_record: dict[str, Any],
+    now: datetime,
+) -> int:
+    """Start a crawl run and queue one check job per kommune, in one transaction; return the run id."""
+    with session_factory.begin() as session:
+        run = storage.start_run(session, options_record, len(kommuner), now)
+        _defer_checks(app, session, run.id, kommuner)
+        run_id = run.id
+    logger.info("crawl run %d: %d kommuner queued", run_id, len(kommuner))
+    return run_id
+
+
+def queue_checks(
+    app: App, session_factory: sessionmaker[Session], run_id: int, kommuner: Sequence[Kommune], now: datetime
+) -> int:
+    """Queue check jobs into an existing run (the scheduler's claimed sweep) for the kommuner it has not checked
+    yet; finish the run at once when there are none. Returns the number of jobs queued."""
+    with session_factory.begin() as session:
+        ids = storage.sync_kommuner(session, kommuner)
+        done = storage.checked_kommune_ids(session, run_id)
+        todo = [k for k in kommuner if ids[(k.country.value, k.kommunenummer)] not in done]
+        if todo:
+            _defer_checks(app, session, run_id, todo)
+        else:
+            run = session.get(CrawlRun, run_id, with_for_update=True)
+            if run is not None and run.state == "running":
+                storage.finish_run(session, run, now)
+    logger.info("crawl run %d: %d kommuner queued", run_id, len(todo))
+    return len(todo)
+
+
+def _defer_checks(app: App, session: Session, run_id: int, kommuner: Sequence[Kommune]) -> None:
+    """Defer one check job per kommune on the session's own connection: they commit (or not) with the session."""
+    require_postgres(session.get_bind())  # type: ignore[arg-type]
+    ids = storage.sync_kommuner(session, kommuner)
+    jobs = []
+    for kommune in kommuner:
+        kommune_id = ids[(kommune.country.value, kommune.kommunenummer)]
+        deferrer = app.configure_task(
+            CHECK_TASK, queue=QUEUE, lock=host_lock(kommune.website), queueing_lock=kommune_lock(run_id, kommune_id)
+        )
+        jobs.append(deferrer.make_new_job(run_id=run_id, kommune_id=kommune_id))
+    connection = session.connection().connection.driver_connection  # the transaction's psycopg connection
+    app.job_manager.batch_defer_jobs(jobs, connection=connection)
+
+
+def finish_if_last(session_factory: sessionmaker[Session], run_id: int, job_id: int, now: datetime) -> bool:
+    """Mark the run finished when no job of it but `job_id` (the caller, about to end) is waiting or running.
+
+    The run's row is locked first, so two jobs ending together never both finish it.
+    """
+    with session_factory.begin() as session:
+        run = session.get(CrawlRun, run_id, with_for_update=True)
+        if run is None or run.state != "running":
+            return False
+        others = session.execute(
+            text(_UNFINISHED_JOBS), {"task": CHECK_TASK, "run_id": run_id, "job_id": job_id}
+        ).scalar_one()
+        if others:
+            return False
+        storage.finish_run(session, run, now)
+    logger.info("crawl run %d finished", run_id)
+    return True
+
+
+def finish_drained_runs(session_factory: sessionmaker[Session], now: datetime) -> list[int]:
+    """Finish every queued run with no job left waiting or running; return their ids."""
+    finished = []
+    with session_factory.begin() as session:
+        for run_id in session.scalars(text(_DRAINED_RUNS)).all():
+            run = session.get(CrawlRun, run_id, with_for_update=True)
+            if run is not None and run.state == "running":
+                storage.finish_run(session, run, now)
+                finished.append(run.id)
+    for run_id in finished:
+        logger.info("crawl run %d finished (its last jobs ended together)", run_id)
+    return finished
+
+
+async def retry_stalled_jobs(app: App, engine: Engine, stalled_after: float) -> int:
+    """Hand back to the queue the check jobs of workers whose heartbeat is `stalled_after` seconds old.
+
+    One worker at a time does it (advisory lock): two listing the same stalled job, the second could otherwise put
+    it back after a live worker had already taken it, and two workers would crawl one host.
+    """
+    with engine.connect() as connection:
+        if not connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": STALLED_LOCK_KEY}).scalar():
+            return 0
+        try:
+            stalled = list(await app.job_manager.get_stalled_jobs(queue=QUEUE, seconds_since_heartbeat=stalled_after))
+            for job in stalled:
+                logger.warning("job %s (%s) of a silent worker goes back to the queue", job.id, job.call_string)
+                await app.job_manager.retry_job(job)
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": STALLED_LOCK_KEY})
+            connection.commit()
+    return len(stalled)
+
+
+async def keep_sweeps_moving(
+    app: App,
+    engine: Engine,
+    *,
+    every: float,
+    stalled_after: float,
+    now: Callable[[], datetime],
+) -> None:
+    """Until cancelled: retry stalled jobs and finish drained runs every `every` seconds (errors are logged)."""
+    factory = storage.make_session_factory(engine)
+    while True:
+        try:
+            await retry_stalled_jobs(app, engine, stalled_after)
+            finish_drained_runs(factory, now())
+        except Exception:  # noqa: BLE001 - a database hiccup must not stop the worker; the next round tries again
+            logger.exception("sweep maintenance failed; trying again in %.0f s", every)
+        await asyncio.sleep(every)
