@@ -26,6 +26,10 @@ class _Slot:
     last_used: float = field(default_factory=time.monotonic)
 
 
+#: pause after closing a client to make room, so its socket is gone before the next opens (one round was too short)
+CLOSE_GRACE_SECONDS = 0.02
+
+
 class ClientPool:
     """Per-origin clients, at most `max_open` open at once. Use `async with pool.client(origin) as client:`."""
 
@@ -114,7 +118,8 @@ class ClientPool:
                 del self._slots[origin]
                 self.evicted += 1
                 await slot.client.aclose()
-                await asyncio.sleep(0)  # the socket closes in the loop's next round: let it before a new one opens
+                # the socket closes a few rounds of the loop later: give it a moment before a new one opens
+                await asyncio.sleep(CLOSE_GRACE_SECONDS)
                 return True
         return False
 

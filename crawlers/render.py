@@ -63,8 +63,12 @@ CHROMIUM_ARGS = (
     "--disable-sync",
     "--no-first-run",
     "--disable-dev-shm-usage",
-    # Every request is made by our Fetcher through the route hook (crawlers.browser_requests); one Chromium might make
-    # on its own, unseen by the hook, goes to a proxy that does not exist (loopback included), so it connects nowhere.
+)
+#: the crawler's Chromium only (not a browser driving our own dashboard in tests): every request is made by our
+#: Fetcher through the route hook (crawlers.browser_requests); one Chromium might make on its own, unseen by the hook,
+#: goes to a proxy that does not exist (loopback included), so it connects nowhere.
+CRAWL_CHROMIUM_ARGS = (
+    *CHROMIUM_ARGS,
     "--proxy-server=http://proxy.invalid:1",
     "--proxy-bypass-list=<-loopback>",
     "--host-resolver-rules=MAP * ~NOTFOUND",
@@ -193,7 +197,7 @@ class Renderer:
                 try:
                     self._playwright = await async_playwright().start()
                     self._browser = await self._playwright.chromium.launch(
-                        executable_path=self.options.chromium_path, args=list(CHROMIUM_ARGS), headless=True
+                        executable_path=self.options.chromium_path, args=list(CRAWL_CHROMIUM_ARGS), headless=True
                     )
                 except PlaywrightError as exc:
                     await self.aclose()
