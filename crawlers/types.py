@@ -5,9 +5,9 @@ The crawler knows URLs and bytes, not kommuner or the database: `tracker` turns 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 FoundVia = Literal["link", "rendered", "site_search", "sitemap"]
 RenderMode = Literal["auto", "never", "always"]
@@ -58,6 +58,10 @@ class CrawlOptions:
     #: a rendered page is settled when none of its requests was in flight and its DOM did not change for this long
     render_quiet_seconds: float = 0.5
     search_queries: tuple[str, ...] = DEFAULT_SEARCH_QUERIES
+
+    def record(self) -> dict[str, Any]:
+        """The options as a run stores them (JSON-ready; the fixed search queries are left out)."""
+        return {k: v for k, v in asdict(self).items() if k != "search_queries"}
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ import asyncio
 import logging
 import os
 import socket
-from dataclasses import asdict
 from typing import Annotated, Any
 
 import typer
@@ -61,8 +60,7 @@ def enqueue(
     except TrackerError as exc:
         raise fail(exc) from exc
     options = crawl_options(settings, max_pages_per_site, per_host_delay, None, render, allow_private_networks)
-    record = {k: v for k, v in asdict(options).items() if k != "search_queries"}
-    run_id = enqueue_sweep(app, storage.make_session_factory(engine), kommuner, record, utc_now())
+    run_id = enqueue_sweep(app, storage.make_session_factory(engine), kommuner, options.record(), utc_now())
     engine.dispose()
     typer.echo(f"crawl run {run_id}: {len(kommuner)} kommuner queued")
 

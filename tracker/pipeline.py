@@ -158,8 +158,7 @@ async def run_crawl(
             done = storage.checked_kommune_ids(session, run.id)
             run.state = "running"
         else:
-            options_record = {k: v for k, v in asdict(options).items() if k != "search_queries"}
-            run = storage.start_run(session, options_record, len(kommuner), deps.now())
+            run = storage.start_run(session, options.record(), len(kommuner), deps.now())
             done = set()
         run_id = run.id
     todo = [k for k in kommuner if ids[(k.country.value, k.kommunenummer)] not in done]

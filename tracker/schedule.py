@@ -26,7 +26,7 @@ import copy
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -262,7 +262,7 @@ def _crawl_slot(
         now=now,
         alive_since=now - runtime.claim_alive_for,
         blocked_by=blocked_by,
-        run_options={k: v for k, v in asdict(options).items() if k != "search_queries"},
+        run_options=options.record(),
         planned=len(kommuner),
         resume_run_id=resume_run_id,
     )
@@ -434,7 +434,7 @@ class JobSpec:
 
 def job_specs(options: ScheduleOptions) -> list[JobSpec]:
     """The three jobs with their triggers and plain, picklable kwargs (no secrets: the job store is a table)."""
-    crawl = {k: v for k, v in asdict(options.crawl).items() if k != "search_queries"}
+    crawl = options.crawl.record()
     target = {
         "registry": str(options.registry.resolve()) if options.registry else None,
         "kommuner": list(options.kommuner),
