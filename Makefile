@@ -38,7 +38,7 @@ $(AXE):
 
 # the suite, after the checks that cost seconds: ruff (lint and format) and mypy --strict on the packages
 test: install system-deps postgres axe lint typecheck
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --cov --cov-report=term:skip-covered
 
 LINTED := planvakt tracker crawlers dashboards migrations tests bench
 

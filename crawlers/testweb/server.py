@@ -84,7 +84,8 @@ def redirect(location: str, status: int = 301) -> Reply:
 
 @dataclass(frozen=True)
 class LoggedRequest:
-    """One served request. `started`/`finished` are `time.monotonic()` seconds."""
+    """One served request. `started`/`finished` are `time.monotonic()` seconds; `finished` is when the answer was
+    handed to the socket."""
 
     host: str
     path_with_query: str
@@ -223,30 +224,30 @@ class _Handler(BaseHTTPRequestHandler):
                 logger.exception("route %s on %s failed", path, site.host)
                 reply = Reply(status=500, body="<h1>Intern feil</h1>")
         status = reply.status
-        try:
-            if reply.delay > 0:
-                time.sleep(reply.delay)
-            body = reply.body.encode("utf-8") if isinstance(reply.body, str) else reply.body
-            self.send_response(reply.status)
-            self.send_header("Content-Type", reply.content_type)
-            self.send_header("Content-Length", str(len(body)))
-            for name, value in reply.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            if send_body:
-                self.wfile.write(body)
-        finally:
-            self.server.owner._log(
-                LoggedRequest(
-                    host=site.host,
-                    path_with_query=self.path,
-                    method=self.command,
-                    started=started,
-                    finished=time.monotonic(),
-                    user_agent=self.headers.get("User-Agent", ""),
-                    status=status,
-                )
+        if reply.delay > 0:
+            time.sleep(reply.delay)
+        body = reply.body.encode("utf-8") if isinstance(reply.body, str) else reply.body
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        # Logged before the first byte leaves (headers are buffered until end_headers): a client that has the
+        # answer always finds its request in the log, and `finished` is never later than the answer.
+        self.server.owner._log(
+            LoggedRequest(
+                host=site.host,
+                path_with_query=self.path,
+                method=self.command,
+                started=started,
+                finished=time.monotonic(),
+                user_agent=self.headers.get("User-Agent", ""),
+                status=status,
             )
+        )
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
 
     def log_message(self, format: str, *args: Any) -> None:
         logger.debug("%s %s", self.server.site.host, format % args)
@@ -375,8 +376,8 @@ class MultiHostServer:
             self._log_lock.notify_all()
 
     def wait_for_requests(self, count: int, timeout: float = 5.0) -> list[LoggedRequest]:
-        """The log once it holds `count` requests (or after `timeout`): a request is logged after its answer is
-        written, so a client can see the answer a moment before the server thread records it."""
+        """The log once it holds `count` requests (or after `timeout`), for requests whose answers the client
+        may not have waited for (a render cut short, a client that hung up)."""
         with self._log_lock:
             self._log_lock.wait_for(lambda: len(self.request_log) >= count, timeout)
             return list(self.request_log)
