@@ -80,6 +80,10 @@ class PageVisit:
     def crash(self, *_: Any) -> None:
         self.crashed = True
 
+    def time_left(self) -> float:
+        """Seconds the page may still take."""
+        return self.deadline - time.monotonic()
+
 
 class BrowserRequests:
     """The route hook shared by a Renderer's pages, with what it refused (for the crawl's record)."""
@@ -206,7 +210,7 @@ class BrowserRequests:
         address checked) in its host's gate slot, which ends when the whole body is in."""
         try:
             async with self.fetcher.gate.slot(host_of(url), f"browser {url}"):
-                if visit.closed or visit.deadline <= time.monotonic():
+                if visit.closed or visit.time_left() <= 0:
                     return FetchError(url, "the page's render time ran out")
                 # The request keeps the crawl's own timeout, not what is left of the render: a request given up
                 # early is still being answered by the server while the host's slot would go to the next request.

@@ -3,13 +3,13 @@
 `Renderer` launches the browser lazily (a crawl that never needs it never starts it), checks robots.txt and the
 address guard for the page URL before anything starts, and gives back the final DOM (`RenderedPage`).
 
-Settling. Menus on independently built sites come from JSON fetched one request after another (a script fetches
-/api/menu.json, then /api/menu/<id>.json, then the plan list; 200-800 ms each: 3 of 3 such sites in the issue 9
-trial timed out waiting for the load event). Navigation only waits for the response to commit; the page is settled
-when none of its requests has been in flight for `render_quiet_seconds`, its DOM (child lists, text, href/src) has
-not changed for as long, and `document.readyState` is "complete". A page that does not settle by its cap
-(`render_page_seconds`, or what is left of the site's budget) is taken as it is, flagged partial and logged: a
-partial menu beats none.
+Settling (`crawlers.settle`). Menus on independently built sites come from JSON fetched one request after another
+(a script fetches /api/menu.json, then /api/menu/<id>.json, then the plan list; 200-800 ms each: 3 of 3 such sites in
+the issue 9 trial timed out waiting for the load event). Navigation only waits for the response to commit; the page
+is settled when its requests have been answered and acted on by its script, its DOM (child lists, text, href/src) has
+not changed and nothing was on the wire for a quiet window (`render_quiet_seconds`, longer under measured lag), and
+`document.readyState` is "complete". A page that does not settle by its cap (`render_page_seconds`, or what is left
+of the site's budget) is taken as it is, flagged partial and logged: a partial menu beats none.
 
 Budget. Rendering is budgeted per site (`render_budget_per_site` seconds over all its rendered pages, a
 `RenderBudget`), not by a navigation timeout: with a 1 s per-host delay a page with six requests to its host takes
@@ -50,6 +50,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from crawlers.browser_requests import BrowserRequests, PageVisit, refuse_web_socket
 from crawlers.errors import FetchError, RenderBudgetSpent, RenderError
 from crawlers.fetch import Fetcher
+from crawlers.settle import WATCH_PAGE, BrowserCrashed, settle
 from crawlers.types import CrawlOptions
 from crawlers.urls import host_of
 
@@ -77,20 +78,8 @@ CRAWL_CHROMIUM_ARGS = (
 MAX_PARALLEL_PAGES = 2
 #: a page is not started with less than this left of its site's budget
 MIN_PAGE_SECONDS = 1.0
-#: how often the settle loop looks at the network and the DOM
-POLL_SECONDS = 0.05
 #: how long reading the DOM may take (a page whose script never yields would hang it)
 DOM_READ_SECONDS = 10.0
-
-# Installed in every document before its own scripts: stamps the time of the last DOM change.
-_WATCH_DOM = """(() => {
-  const mark = () => { window.__planvaktDomChanged = performance.now(); };
-  mark();
-  new MutationObserver(mark).observe(document, {
-    childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ["href", "src"],
-  });
-})();"""
-_DOM_STATE = "() => [document.readyState, performance.now() - (window.__planvaktDomChanged || 0)]"
 
 
 @dataclass
@@ -120,10 +109,6 @@ class RenderedPage:
     requests: int
     #: URLs the page wanted that robots.txt disallows (not requested)
     disallowed: tuple[str, ...] = ()
-
-
-class _BrowserCrashed(Exception):
-    """The browser or the page's renderer died mid-render (internal: leads to a relaunch)."""
 
 
 class Renderer:
@@ -236,7 +221,7 @@ class Renderer:
                 started = time.monotonic()
                 try:
                     page = await self._render_once(browser, url, cap)
-                except _BrowserCrashed as exc:
+                except BrowserCrashed as exc:
                     self.crashes += 1
                     await self._drop_browser(browser)
                     if attempt == 2:
@@ -271,7 +256,7 @@ class Renderer:
                 context = await browser.new_context(
                     user_agent=self.options.user_agent, java_script_enabled=True, service_workers="block"
                 )
-                await context.add_init_script(_WATCH_DOM)
+                await context.add_init_script(WATCH_PAGE)
                 await context.route("**/*", self._requests.router(visit))
                 await context.route_web_socket("**/*", refuse_web_socket)
                 page = await context.new_page()
@@ -284,7 +269,9 @@ class Renderer:
             response = await self._navigate(page, browser, visit, cap)
             if response is not None and response.status >= 400:
                 raise FetchError(url, f"render got HTTP {response.status}", status=response.status)
-            complete = await self._settle(page, browser, visit)
+            complete = await settle(
+                page, visit, self.options.render_quiet_seconds, lambda: visit.crashed or not browser.is_connected()
+            )
             html = await self._read_dom(page, browser, visit)
             return RenderedPage(
                 url=url,
@@ -314,7 +301,7 @@ class Renderer:
         visit.navigating = True
         try:
             while True:
-                remaining = visit.deadline - time.monotonic()
+                remaining = visit.time_left()
                 try:
                     return await page.goto(target, wait_until="commit", timeout=max(remaining, 0.001) * 1000)
                 except PlaywrightError as exc:
@@ -324,29 +311,6 @@ class Renderer:
                     raise self._navigation_failure(visit.url, browser, visit, cap, exc) from exc
         finally:
             visit.navigating = False
-
-    async def _settle(self, page: Page, browser: Browser, visit: PageVisit) -> bool:
-        """Wait until the page's network and DOM are quiet and it has loaded: True, or False when the cap hit."""
-        quiet = self.options.render_quiet_seconds
-        while True:
-            if visit.crashed or not browser.is_connected():
-                raise _BrowserCrashed("the page's renderer died")
-            now = time.monotonic()
-            if now >= visit.deadline:
-                return False
-            if not visit.inflight and now - visit.last_network >= quiet:
-                try:
-                    async with asyncio.timeout(visit.deadline - now):
-                        ready, idle_ms = await page.evaluate(_DOM_STATE)
-                except TimeoutError:
-                    return False  # the page's script holds its thread: take what there is
-                except PlaywrightError as exc:
-                    if visit.crashed or not browser.is_connected():
-                        raise _BrowserCrashed(exc.message) from exc
-                    ready, idle_ms = "loading", 0.0  # a script navigation replaced the document: not settled
-                if ready == "complete" and idle_ms >= quiet * 1000:
-                    return True
-            await asyncio.sleep(POLL_SECONDS)
 
     async def _read_dom(self, page: Page, browser: Browser, visit: PageVisit) -> str:
         detail = ""
@@ -358,7 +322,7 @@ class Renderer:
                 raise FetchError(visit.url, f"the page's script kept its DOM busy for {DOM_READ_SECONDS:g}s") from exc
             except PlaywrightError as exc:
                 if visit.crashed or not browser.is_connected():
-                    raise _BrowserCrashed(exc.message) from exc
+                    raise BrowserCrashed(exc.message) from exc
                 detail = exc.message.splitlines()[0]  # navigating at that moment: try again
                 await asyncio.sleep(0.2)
         raise FetchError(visit.url, f"the page kept navigating; DOM not readable: {detail}")
@@ -367,7 +331,7 @@ class Renderer:
         self, url: str, browser: Browser, visit: PageVisit, cap: float, exc: PlaywrightError
     ) -> BaseException:
         if visit.crashed or not browser.is_connected():
-            return _BrowserCrashed(exc.message)
+            return BrowserCrashed(exc.message)
         if visit.document_error is not None:
             return visit.document_error
         if isinstance(exc, PlaywrightTimeoutError):
@@ -378,5 +342,5 @@ class Renderer:
 
     def _browser_failure(self, url: str, browser: Browser, visit: PageVisit, exc: PlaywrightError) -> BaseException:
         if visit.crashed or not browser.is_connected():
-            return _BrowserCrashed(exc.message)
+            return BrowserCrashed(exc.message)
         return RenderError(url, f"Playwright failed: {exc.message.splitlines()[0]}")
