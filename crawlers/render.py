@@ -12,9 +12,12 @@ not changed and nothing was on the wire for a quiet window (`render_quiet_second
 of the site's budget) is taken as it is, flagged partial and logged: a partial menu beats none.
 
 Budget. Rendering is budgeted per site (`render_budget_per_site` seconds over all its rendered pages, a
-`RenderBudget`), not by a navigation timeout: with a 1 s per-host delay a page with six requests to its host takes
-six seconds, as it should. A caller passes the site's budget (`new_budget()`); without one the Renderer keeps one
-per host of the page URL for its own life.
+`RenderBudget`), not by a navigation timeout. Both the page's cap and the site's budget are charged the browser's
+own time (`PageVisit.own_elapsed`), never the time a request of the page waits at its host's gate (one in flight,
+the delay, robots.txt Crawl-delay): that is politeness, so a JavaScript site on a Crawl-delay host gets its pages
+rendered whole instead of a wall-clock cut that would look like "no plan". The wall clock of a page is bounded by
+its cap plus its gate waits, at most `MAX_PAGE_REQUESTS` of them. A caller passes the site's budget (`new_budget()`);
+without one the Renderer keeps one per host of the page URL for its own life.
 
 Politeness. Every request Chromium makes goes through the route hook of `crawlers.browser_requests`: the address
 guard, robots.txt and the Fetcher's gate for its host, redirects followed hop by hop; a redirect of the page itself
@@ -45,7 +48,6 @@ from playwright.async_api import (
 )
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Response as PlaywrightResponse
-from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from crawlers.browser_requests import BrowserRequests, PageVisit, refuse_web_socket
 from crawlers.errors import FetchError, RenderBudgetSpent, RenderError
@@ -104,11 +106,15 @@ class RenderedPage:
     html: str
     #: False when the page's cap hit before its network and DOM settled (the DOM is as it was then)
     complete: bool
+    #: wall-clock seconds the render took
     elapsed: float
     #: requests the browser made (the page and its scripts, JSON ...); refused ones not counted
     requests: int
     #: URLs the page wanted that robots.txt disallows (not requested)
     disallowed: tuple[str, ...] = ()
+    #: seconds of the browser's own charged to the site's budget (`elapsed` less the time its requests were gated or
+    #: being answered)
+    charged: float = 0.0
 
 
 class Renderer:
@@ -218,9 +224,9 @@ class Renderer:
                 if cap < MIN_PAGE_SECONDS:
                     raise RenderBudgetSpent(url, budget.seconds)
                 browser = await self._ensure_browser(url)
-                started = time.monotonic()
+                visit = PageVisit(url, allowance=cap)
                 try:
-                    page = await self._render_once(browser, url, cap)
+                    page = await self._render_once(browser, visit)
                 except BrowserCrashed as exc:
                     self.crashes += 1
                     await self._drop_browser(browser)
@@ -229,12 +235,12 @@ class Renderer:
                     logger.warning("the browser crashed rendering %s (%s); relaunching it once", url, exc)
                     continue
                 finally:
-                    budget.spent += time.monotonic() - started
+                    budget.spent += visit.own_elapsed()
                 self.rendered += 1
                 if not page.complete:
                     self.partial += 1
                     logger.info(
-                        "render of %s cut at %.1fs before it settled; DOM taken as it is (%d requests)",
+                        "render of %s cut at %.1fs of its own before it settled; DOM taken as it is (%d requests)",
                         url,
                         cap,
                         page.requests,
@@ -247,9 +253,8 @@ class Renderer:
             if self._browser is browser:
                 await self.aclose()
 
-    async def _render_once(self, browser: Browser, url: str, cap: float) -> RenderedPage:
-        started = time.monotonic()
-        visit = PageVisit(url, deadline=started + cap)
+    async def _render_once(self, browser: Browser, visit: PageVisit) -> RenderedPage:
+        url = visit.url
         context: BrowserContext | None = None
         try:
             try:
@@ -266,7 +271,7 @@ class Renderer:
             page.on("requestfinished", visit.ended)
             page.on("requestfailed", visit.ended)
             page.on("crash", visit.crash)
-            response = await self._navigate(page, browser, visit, cap)
+            response = await self._navigate(page, browser, visit)
             if response is not None and response.status >= 400:
                 raise FetchError(url, f"render got HTTP {response.status}", status=response.status)
             complete = await settle(
@@ -278,7 +283,8 @@ class Renderer:
                 final_url=page.url,
                 html=html,
                 complete=complete,
-                elapsed=time.monotonic() - started,
+                elapsed=time.monotonic() - visit.opened,
+                charged=visit.own_elapsed(),
                 requests=visit.requests,
                 disallowed=tuple(visit.disallowed),
             )
@@ -295,22 +301,39 @@ class Renderer:
                 except PlaywrightError:
                     logger.debug("closing a browser context failed", exc_info=True)
 
-    async def _navigate(self, page: Page, browser: Browser, visit: PageVisit, cap: float) -> PlaywrightResponse | None:
+    async def _navigate(self, page: Page, browser: Browser, visit: PageVisit) -> PlaywrightResponse | None:
         """Go to the page URL, and on to where its redirects lead (followed by the route hook)."""
         target = visit.url
         visit.navigating = True
         try:
             while True:
-                remaining = visit.time_left()
                 try:
-                    return await page.goto(target, wait_until="commit", timeout=max(remaining, 0.001) * 1000)
+                    return await self._goto(page, target, visit)
                 except PlaywrightError as exc:
                     if visit.redirected_to is not None and not visit.crashed:
                         target, visit.redirected_to = visit.redirected_to, None
                         continue
-                    raise self._navigation_failure(visit.url, browser, visit, cap, exc) from exc
+                    raise self._navigation_failure(visit.url, browser, visit, exc) from exc
         finally:
             visit.navigating = False
+
+    async def _goto(self, page: Page, target: str, visit: PageVisit) -> PlaywrightResponse | None:
+        """`page.goto` until the response commits, timed by the page's own clock (its waits at the gate not charged):
+        out of time with the document still unanswered is the site's failure, else our browser's."""
+        navigation = asyncio.ensure_future(page.goto(target, wait_until="commit", timeout=0))
+        try:
+            while not navigation.done():
+                left = visit.time_left()
+                if left <= 0 and visit.inflight:
+                    raise FetchError(visit.url, f"render got no answer within {visit.allowance:.1f}s")
+                if left <= 0:
+                    raise RenderError(visit.url, f"the browser did not load the page within {visit.allowance:.1f}s")
+                await asyncio.wait({navigation}, timeout=left)
+            return navigation.result()
+        finally:
+            if not navigation.done():
+                navigation.cancel()
+                await asyncio.gather(navigation, return_exceptions=True)
 
     async def _read_dom(self, page: Page, browser: Browser, visit: PageVisit) -> str:
         detail = ""
@@ -327,15 +350,11 @@ class Renderer:
                 await asyncio.sleep(0.2)
         raise FetchError(visit.url, f"the page kept navigating; DOM not readable: {detail}")
 
-    def _navigation_failure(
-        self, url: str, browser: Browser, visit: PageVisit, cap: float, exc: PlaywrightError
-    ) -> BaseException:
+    def _navigation_failure(self, url: str, browser: Browser, visit: PageVisit, exc: PlaywrightError) -> BaseException:
         if visit.crashed or not browser.is_connected():
             return BrowserCrashed(exc.message)
         if visit.document_error is not None:
             return visit.document_error
-        if isinstance(exc, PlaywrightTimeoutError):
-            return FetchError(url, f"render got no answer within {cap:.1f}s")
         if "net::ERR_" in exc.message:
             return FetchError(url, f"render failed: {exc.message.splitlines()[0]}")
         return RenderError(url, f"Playwright failed: {exc.message.splitlines()[0]}")
