@@ -8,8 +8,9 @@ Settling (`crawlers.settle`). Menus on independently built sites come from JSON 
 the issue 9 trial timed out waiting for the load event). Navigation only waits for the response to commit; the page
 is settled when its requests have been answered and acted on by its script, its DOM (child lists, text, href/src) has
 not changed and nothing was on the wire for a quiet window (`render_quiet_seconds`, longer under measured lag), and
-`document.readyState` is "complete". A page that does not settle by its cap (`render_page_seconds`, or what is left
-of the site's budget) is taken as it is, flagged partial and logged: a partial menu beats none.
+`document.readyState` is "complete". A page that does not settle by its cap (`render_page_seconds`) is rendered once
+more, and if it is cut again the render fails on our side (`RenderError`): our cap says nothing about the site, and
+half a menu must not become a "no plan". A page cut because the site's budget ran out raises `RenderBudgetSpent`.
 
 Budget. Rendering is budgeted per site (`render_budget_per_site` seconds over all its rendered pages, a
 `RenderBudget`), not by a navigation timeout. Both the page's cap and the site's budget are charged the browser's
@@ -25,9 +26,9 @@ ends in a new navigation to its target, so relative links resolve against the fi
 blocked. Browser requests count in `Fetcher.stats`.
 
 Errors. `RobotsDisallowed` and `RefusedAddress` (the page was not loaded), `FetchError` for the site's failures (no
-answer, network error, HTTP >= 400 for the page), `RenderBudgetSpent` (nothing requested), and `RenderError`
-(`ours=True`) for the browser's: it would not launch, crashed twice (it is relaunched once and the page tried
-again), or Playwright failed. A browser failure is never a finding about the site.
+answer, network error, HTTP >= 400 for the page), `RenderBudgetSpent` (the site's budget is spent), and `RenderError`
+(`ours=True`) for ours: the browser would not launch, crashed twice (it is relaunched once and the page tried again),
+or Playwright failed; or the page was cut by our cap twice. None of these is ever a finding about the site.
 """
 
 from __future__ import annotations
@@ -104,7 +105,8 @@ class RenderedPage:
     #: the page's URL at the end (after redirects and script navigation): the base for its relative links
     final_url: str
     html: str
-    #: False when the page's cap hit before its network and DOM settled (the DOM is as it was then)
+    #: False when the page's cap hit before its network and DOM settled (the DOM is as it was then); `render_page`
+    #: never gives such a page back (see the module docstring)
     complete: bool
     #: wall-clock seconds the render took
     elapsed: float
@@ -130,7 +132,7 @@ class Renderer:
         self._budgets: dict[str, RenderBudget] = {}
         #: pages rendered over the Renderer's life (partial ones included)
         self.rendered = 0
-        #: pages whose cap hit before they settled
+        #: renders cut by a cap before they settled (each such page is tried again or fails)
         self.partial = 0
         #: browser launches and crashes over the Renderer's life
         self.launches = 0
@@ -237,16 +239,21 @@ class Renderer:
                 finally:
                     budget.spent += visit.own_elapsed()
                 self.rendered += 1
-                if not page.complete:
-                    self.partial += 1
-                    logger.info(
-                        "render of %s cut at %.1fs of its own before it settled; DOM taken as it is (%d requests)",
-                        url,
-                        cap,
-                        page.requests,
-                    )
-                return page
-        raise AssertionError("unreachable")  # pragma: no cover
+                if page.complete:
+                    return page
+                self.partial += 1
+                if cap < self.options.render_page_seconds:
+                    raise RenderBudgetSpent(url, budget.seconds)  # the site's budget ran out before the page settled
+                logger.warning(
+                    "render of %s cut by our cap of %.1fs before it settled (attempt %d of 2, %d requests)",
+                    url,
+                    cap,
+                    attempt,
+                    page.requests,
+                )
+        # A page cut by our cap is our failure, never a DOM to take links from (a finding built on half a menu would
+        # be a false "no plan"): the check fails on our side and the kommune's last finding stands.
+        raise RenderError(url, f"the page did not settle within our cap of {self.options.render_page_seconds:g}s")
 
     async def _drop_browser(self, browser: Browser) -> None:
         async with self._launch_lock:
