@@ -283,6 +283,14 @@ def report(scores: Sequence[SeedScore], *, detail: bool) -> None:
     )
 
 
+#: seeds drawn held out whose figure is reported (README) and which the lead then opened as tuning material
+OPENED_SEEDS = frozenset({1006})
+
+
+def _held_out(seed: int) -> bool:
+    return seed >= 1000 and seed not in OPENED_SEEDS
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", default="1,2,3", help="comma-separated seeds (1-5 tuning, >= 1000 held out)")
@@ -298,9 +306,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("crawl_args", nargs="*", help="extra `planvakt crawl` options, after --")
     args = parser.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
-    if not args.heldout and any(seed >= 1000 for seed in seeds):
+    if not args.heldout and any(map(_held_out, seeds)):
         parser.error("seeds >= 1000 are held out: pass --heldout (figures only)")
-    if args.keep is not None and any(seed >= 1000 for seed in seeds):
+    if args.keep is not None and any(map(_held_out, seeds)):
         parser.error("--keep is for tuning seeds: a held-out seed's crawl is never looked at")
     scores = [
         run_seed(

@@ -13,6 +13,8 @@ new navigation. Images, media, fonts, stylesheets and icons are
 refused (only the DOM is read), WebSockets never connect, service workers are blocked (the Renderer's context).
 
 A request cut off when its render ends keeps its host's slot until it is off the wire: nothing of ours overlaps it.
+The time a request waits at its host's gate is not charged to the page's cap or the site's rendering budget
+(`PageVisit`).
 """
 
 from __future__ import annotations
@@ -42,16 +44,27 @@ BLOCKED_RESOURCES = frozenset(
 )
 #: the browser's request headers passed on to the Fetcher (which sends its own User-Agent and Accept-Encoding)
 FORWARDED_HEADERS = frozenset({"accept", "content-type", "x-requested-with"})
+#: requests one rendered page may make: its wall clock is bounded by these times its hosts' pace (see `PageVisit`)
+MAX_PAGE_REQUESTS = 150
 #: response headers not handed back to Chromium: it gets the body whole and decoded
 _NOT_HANDED_BACK = frozenset({"content-encoding", "content-length", "transfer-encoding", "connection", "keep-alive"})
 
 
 @dataclass
 class PageVisit:
-    """The state of one page render, shared by the route hook, the request events and the settle loop."""
+    """The state of one page render, shared by the route hook, the request events and the settle loop.
+
+    Its clock (`own_elapsed`) stops while a request of the page waits at its host's gate (one request in flight per
+    host, the delay, robots.txt Crawl-delay): that time is politeness, not the browser's work, so it is charged
+    neither to the page's cap (`allowance`) nor to the site's rendering budget, and a Crawl-delay host gets its page
+    rendered whole however long the wall clock. The time a request is being answered is charged: a site that keeps a
+    request open (a long poll) cannot hold one of the few browser pages for ever.
+    """
 
     url: str
-    deadline: float
+    #: seconds of its own the page may take (its cap, or what is left of the site's budget)
+    allowance: float
+    opened: float = field(default_factory=time.monotonic)
     inflight: set[Request] = field(default_factory=set)
     last_network: float = field(default_factory=time.monotonic)
     requests: int = 0
@@ -66,6 +79,12 @@ class PageVisit:
     crashed: bool = False
     closed: bool = False
     handlers: set[asyncio.Task[None]] = field(default_factory=set)
+    #: requests seen by the route hook (blocked resources included): past `MAX_PAGE_REQUESTS` none is made
+    routed: int = 0
+    #: requests waiting at a host's gate now, since when, and the seconds excused so far (see the class docstring)
+    at_gate: int = 0
+    at_gate_since: float = 0.0
+    excused: float = 0.0
 
     def started(self, request: Request) -> None:
         if request.redirected_from is not None:
@@ -79,6 +98,40 @@ class PageVisit:
 
     def crash(self, *_: Any) -> None:
         self.crashed = True
+
+    def waiting(self) -> _GateWait:
+        """Stop the page's clock until the returned wait is `over()` (a request of it waits at its host's gate)."""
+        if self.at_gate == 0:
+            self.at_gate_since = time.monotonic()
+        self.at_gate += 1
+        return _GateWait(self)
+
+    def _wait_over(self) -> None:
+        self.at_gate -= 1
+        if self.at_gate == 0:
+            self.excused += time.monotonic() - self.at_gate_since
+
+    def own_elapsed(self) -> float:
+        """Seconds since the page was opened, less those in which a request of it waited at a host's gate."""
+        now = time.monotonic()
+        excused = self.excused + (now - self.at_gate_since if self.at_gate else 0.0)
+        return max(0.0, now - self.opened - excused)
+
+    def time_left(self) -> float:
+        """Seconds of its own the page may still take."""
+        return self.allowance - self.own_elapsed()
+
+
+class _GateWait:
+    """One request's wait at its host's gate; `over()` restarts the page's clock (once)."""
+
+    def __init__(self, visit: PageVisit) -> None:
+        self._visit: PageVisit | None = visit
+
+    def over(self) -> None:
+        visit, self._visit = self._visit, None
+        if visit is not None:
+            visit._wait_over()
 
 
 class BrowserRequests:
@@ -122,11 +175,18 @@ class BrowserRequests:
 
     async def _handle(self, route: Route, visit: PageVisit) -> None:
         request = route.request
+        visit.routed += 1
         try:
             if visit.closed:
                 await route.abort("aborted")
                 return
             if request.resource_type in BLOCKED_RESOURCES:
+                await route.abort("blockedbyclient")
+                return
+            if visit.routed > MAX_PAGE_REQUESTS:
+                logger.info(
+                    "browser request %s not made: the page asked for more than %d", request.url, MAX_PAGE_REQUESTS
+                )
                 await route.abort("blockedbyclient")
                 return
             is_document = request.is_navigation_request() and request.frame.parent_frame is None
@@ -204,9 +264,11 @@ class BrowserRequests:
     ) -> Response | FetchError:
         """One request, unfollowed, made by the Fetcher (through the address guard: the address connected to is the
         address checked) in its host's gate slot, which ends when the whole body is in."""
+        waiting = visit.waiting()
         try:
             async with self.fetcher.gate.slot(host_of(url), f"browser {url}"):
-                if visit.closed or visit.deadline <= time.monotonic():
+                waiting.over()
+                if visit.closed or visit.time_left() <= 0:
                     return FetchError(url, "the page's render time ran out")
                 # The request keeps the crawl's own timeout, not what is left of the render: a request given up
                 # early is still being answered by the server while the host's slot would go to the next request.
@@ -226,6 +288,8 @@ class BrowserRequests:
             return exc
         except FetchError as exc:
             return exc
+        finally:
+            waiting.over()
         visit.requests += 1
         return response
 

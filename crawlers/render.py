@@ -3,18 +3,22 @@
 `Renderer` launches the browser lazily (a crawl that never needs it never starts it), checks robots.txt and the
 address guard for the page URL before anything starts, and gives back the final DOM (`RenderedPage`).
 
-Settling. Menus on independently built sites come from JSON fetched one request after another (a script fetches
-/api/menu.json, then /api/menu/<id>.json, then the plan list; 200-800 ms each: 3 of 3 such sites in the issue 9
-trial timed out waiting for the load event). Navigation only waits for the response to commit; the page is settled
-when none of its requests has been in flight for `render_quiet_seconds`, its DOM (child lists, text, href/src) has
-not changed for as long, and `document.readyState` is "complete". A page that does not settle by its cap
-(`render_page_seconds`, or what is left of the site's budget) is taken as it is, flagged partial and logged: a
-partial menu beats none.
+Settling (`crawlers.settle`). Menus on independently built sites come from JSON fetched one request after another
+(a script fetches /api/menu.json, then /api/menu/<id>.json, then the plan list; 200-800 ms each: 3 of 3 such sites in
+the issue 9 trial timed out waiting for the load event). Navigation only waits for the response to commit; the page
+is settled when its requests have been answered and acted on by its script, its DOM (child lists, text, href/src) has
+not changed and nothing was on the wire for a quiet window (`render_quiet_seconds`, longer under measured lag), and
+`document.readyState` is "complete". A page that does not settle by its cap (`render_page_seconds`) is rendered once
+more, and if it is cut again the render fails on our side (`RenderError`): our cap says nothing about the site, and
+half a menu must not become a "no plan". A page cut because the site's budget ran out raises `RenderBudgetSpent`.
 
 Budget. Rendering is budgeted per site (`render_budget_per_site` seconds over all its rendered pages, a
-`RenderBudget`), not by a navigation timeout: with a 1 s per-host delay a page with six requests to its host takes
-six seconds, as it should. A caller passes the site's budget (`new_budget()`); without one the Renderer keeps one
-per host of the page URL for its own life.
+`RenderBudget`), not by a navigation timeout. Both the page's cap and the site's budget are charged the browser's
+own time (`PageVisit.own_elapsed`), never the time a request of the page waits at its host's gate (one in flight,
+the delay, robots.txt Crawl-delay): that is politeness, so a JavaScript site on a Crawl-delay host gets its pages
+rendered whole instead of a wall-clock cut that would look like "no plan". The wall clock of a page is bounded by
+its cap plus its gate waits, at most `MAX_PAGE_REQUESTS` of them. A caller passes the site's budget (`new_budget()`);
+without one the Renderer keeps one per host of the page URL for its own life.
 
 Politeness. Every request Chromium makes goes through the route hook of `crawlers.browser_requests`: the address
 guard, robots.txt and the Fetcher's gate for its host, redirects followed hop by hop; a redirect of the page itself
@@ -22,9 +26,9 @@ ends in a new navigation to its target, so relative links resolve against the fi
 blocked. Browser requests count in `Fetcher.stats`.
 
 Errors. `RobotsDisallowed` and `RefusedAddress` (the page was not loaded), `FetchError` for the site's failures (no
-answer, network error, HTTP >= 400 for the page), `RenderBudgetSpent` (nothing requested), and `RenderError`
-(`ours=True`) for the browser's: it would not launch, crashed twice (it is relaunched once and the page tried
-again), or Playwright failed. A browser failure is never a finding about the site.
+answer, network error, HTTP >= 400 for the page), `RenderBudgetSpent` (the site's budget is spent), and `RenderError`
+(`ours=True`) for ours: the browser would not launch, crashed twice (it is relaunched once and the page tried again),
+or Playwright failed; or the page was cut by our cap twice. None of these is ever a finding about the site.
 """
 
 from __future__ import annotations
@@ -45,11 +49,11 @@ from playwright.async_api import (
 )
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Response as PlaywrightResponse
-from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from crawlers.browser_requests import BrowserRequests, PageVisit, refuse_web_socket
 from crawlers.errors import FetchError, RenderBudgetSpent, RenderError
 from crawlers.fetch import Fetcher
+from crawlers.settle import WATCH_PAGE, BrowserCrashed, settle
 from crawlers.types import CrawlOptions
 from crawlers.urls import host_of
 
@@ -77,20 +81,8 @@ CRAWL_CHROMIUM_ARGS = (
 MAX_PARALLEL_PAGES = 2
 #: a page is not started with less than this left of its site's budget
 MIN_PAGE_SECONDS = 1.0
-#: how often the settle loop looks at the network and the DOM
-POLL_SECONDS = 0.05
 #: how long reading the DOM may take (a page whose script never yields would hang it)
 DOM_READ_SECONDS = 10.0
-
-# Installed in every document before its own scripts: stamps the time of the last DOM change.
-_WATCH_DOM = """(() => {
-  const mark = () => { window.__planvaktDomChanged = performance.now(); };
-  mark();
-  new MutationObserver(mark).observe(document, {
-    childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ["href", "src"],
-  });
-})();"""
-_DOM_STATE = "() => [document.readyState, performance.now() - (window.__planvaktDomChanged || 0)]"
 
 
 @dataclass
@@ -113,17 +105,18 @@ class RenderedPage:
     #: the page's URL at the end (after redirects and script navigation): the base for its relative links
     final_url: str
     html: str
-    #: False when the page's cap hit before its network and DOM settled (the DOM is as it was then)
+    #: False when the page's cap hit before its network and DOM settled (the DOM is as it was then); `render_page`
+    #: never gives such a page back (see the module docstring)
     complete: bool
+    #: wall-clock seconds the render took
     elapsed: float
     #: requests the browser made (the page and its scripts, JSON ...); refused ones not counted
     requests: int
     #: URLs the page wanted that robots.txt disallows (not requested)
     disallowed: tuple[str, ...] = ()
-
-
-class _BrowserCrashed(Exception):
-    """The browser or the page's renderer died mid-render (internal: leads to a relaunch)."""
+    #: seconds of the browser's own charged to the site's budget (`elapsed` less the time its requests were gated or
+    #: being answered)
+    charged: float = 0.0
 
 
 class Renderer:
@@ -139,7 +132,7 @@ class Renderer:
         self._budgets: dict[str, RenderBudget] = {}
         #: pages rendered over the Renderer's life (partial ones included)
         self.rendered = 0
-        #: pages whose cap hit before they settled
+        #: renders cut by a cap before they settled (each such page is tried again or fails)
         self.partial = 0
         #: browser launches and crashes over the Renderer's life
         self.launches = 0
@@ -233,10 +226,10 @@ class Renderer:
                 if cap < MIN_PAGE_SECONDS:
                     raise RenderBudgetSpent(url, budget.seconds)
                 browser = await self._ensure_browser(url)
-                started = time.monotonic()
+                visit = PageVisit(url, allowance=cap)
                 try:
-                    page = await self._render_once(browser, url, cap)
-                except _BrowserCrashed as exc:
+                    page = await self._render_once(browser, visit)
+                except BrowserCrashed as exc:
                     self.crashes += 1
                     await self._drop_browser(browser)
                     if attempt == 2:
@@ -244,34 +237,38 @@ class Renderer:
                     logger.warning("the browser crashed rendering %s (%s); relaunching it once", url, exc)
                     continue
                 finally:
-                    budget.spent += time.monotonic() - started
+                    budget.spent += visit.own_elapsed()
                 self.rendered += 1
-                if not page.complete:
-                    self.partial += 1
-                    logger.info(
-                        "render of %s cut at %.1fs before it settled; DOM taken as it is (%d requests)",
-                        url,
-                        cap,
-                        page.requests,
-                    )
-                return page
-        raise AssertionError("unreachable")  # pragma: no cover
+                if page.complete:
+                    return page
+                self.partial += 1
+                if cap < self.options.render_page_seconds:
+                    raise RenderBudgetSpent(url, budget.seconds)  # the site's budget ran out before the page settled
+                logger.warning(
+                    "render of %s cut by our cap of %.1fs before it settled (attempt %d of 2, %d requests)",
+                    url,
+                    cap,
+                    attempt,
+                    page.requests,
+                )
+        # A page cut by our cap is our failure, never a DOM to take links from (a finding built on half a menu would
+        # be a false "no plan"): the check fails on our side and the kommune's last finding stands.
+        raise RenderError(url, f"the page did not settle within our cap of {self.options.render_page_seconds:g}s")
 
     async def _drop_browser(self, browser: Browser) -> None:
         async with self._launch_lock:
             if self._browser is browser:
                 await self.aclose()
 
-    async def _render_once(self, browser: Browser, url: str, cap: float) -> RenderedPage:
-        started = time.monotonic()
-        visit = PageVisit(url, deadline=started + cap)
+    async def _render_once(self, browser: Browser, visit: PageVisit) -> RenderedPage:
+        url = visit.url
         context: BrowserContext | None = None
         try:
             try:
                 context = await browser.new_context(
                     user_agent=self.options.user_agent, java_script_enabled=True, service_workers="block"
                 )
-                await context.add_init_script(_WATCH_DOM)
+                await context.add_init_script(WATCH_PAGE)
                 await context.route("**/*", self._requests.router(visit))
                 await context.route_web_socket("**/*", refuse_web_socket)
                 page = await context.new_page()
@@ -281,17 +278,20 @@ class Renderer:
             page.on("requestfinished", visit.ended)
             page.on("requestfailed", visit.ended)
             page.on("crash", visit.crash)
-            response = await self._navigate(page, browser, visit, cap)
+            response = await self._navigate(page, browser, visit)
             if response is not None and response.status >= 400:
                 raise FetchError(url, f"render got HTTP {response.status}", status=response.status)
-            complete = await self._settle(page, browser, visit)
+            complete = await settle(
+                page, visit, self.options.render_quiet_seconds, lambda: visit.crashed or not browser.is_connected()
+            )
             html = await self._read_dom(page, browser, visit)
             return RenderedPage(
                 url=url,
                 final_url=page.url,
                 html=html,
                 complete=complete,
-                elapsed=time.monotonic() - started,
+                elapsed=time.monotonic() - visit.opened,
+                charged=visit.own_elapsed(),
                 requests=visit.requests,
                 disallowed=tuple(visit.disallowed),
             )
@@ -308,45 +308,39 @@ class Renderer:
                 except PlaywrightError:
                     logger.debug("closing a browser context failed", exc_info=True)
 
-    async def _navigate(self, page: Page, browser: Browser, visit: PageVisit, cap: float) -> PlaywrightResponse | None:
+    async def _navigate(self, page: Page, browser: Browser, visit: PageVisit) -> PlaywrightResponse | None:
         """Go to the page URL, and on to where its redirects lead (followed by the route hook)."""
         target = visit.url
         visit.navigating = True
         try:
             while True:
-                remaining = visit.deadline - time.monotonic()
                 try:
-                    return await page.goto(target, wait_until="commit", timeout=max(remaining, 0.001) * 1000)
+                    return await self._goto(page, target, visit)
                 except PlaywrightError as exc:
                     if visit.redirected_to is not None and not visit.crashed:
                         target, visit.redirected_to = visit.redirected_to, None
                         continue
-                    raise self._navigation_failure(visit.url, browser, visit, cap, exc) from exc
+                    raise self._navigation_failure(visit.url, browser, visit, exc) from exc
         finally:
             visit.navigating = False
 
-    async def _settle(self, page: Page, browser: Browser, visit: PageVisit) -> bool:
-        """Wait until the page's network and DOM are quiet and it has loaded: True, or False when the cap hit."""
-        quiet = self.options.render_quiet_seconds
-        while True:
-            if visit.crashed or not browser.is_connected():
-                raise _BrowserCrashed("the page's renderer died")
-            now = time.monotonic()
-            if now >= visit.deadline:
-                return False
-            if not visit.inflight and now - visit.last_network >= quiet:
-                try:
-                    async with asyncio.timeout(visit.deadline - now):
-                        ready, idle_ms = await page.evaluate(_DOM_STATE)
-                except TimeoutError:
-                    return False  # the page's script holds its thread: take what there is
-                except PlaywrightError as exc:
-                    if visit.crashed or not browser.is_connected():
-                        raise _BrowserCrashed(exc.message) from exc
-                    ready, idle_ms = "loading", 0.0  # a script navigation replaced the document: not settled
-                if ready == "complete" and idle_ms >= quiet * 1000:
-                    return True
-            await asyncio.sleep(POLL_SECONDS)
+    async def _goto(self, page: Page, target: str, visit: PageVisit) -> PlaywrightResponse | None:
+        """`page.goto` until the response commits, timed by the page's own clock (its waits at the gate not charged):
+        out of time with the document still unanswered is the site's failure, else our browser's."""
+        navigation = asyncio.ensure_future(page.goto(target, wait_until="commit", timeout=0))
+        try:
+            while not navigation.done():
+                left = visit.time_left()
+                if left <= 0 and visit.inflight:
+                    raise FetchError(visit.url, f"render got no answer within {visit.allowance:.1f}s")
+                if left <= 0:
+                    raise RenderError(visit.url, f"the browser did not load the page within {visit.allowance:.1f}s")
+                await asyncio.wait({navigation}, timeout=left)
+            return navigation.result()
+        finally:
+            if not navigation.done():
+                navigation.cancel()
+                await asyncio.gather(navigation, return_exceptions=True)
 
     async def _read_dom(self, page: Page, browser: Browser, visit: PageVisit) -> str:
         detail = ""
@@ -358,25 +352,21 @@ class Renderer:
                 raise FetchError(visit.url, f"the page's script kept its DOM busy for {DOM_READ_SECONDS:g}s") from exc
             except PlaywrightError as exc:
                 if visit.crashed or not browser.is_connected():
-                    raise _BrowserCrashed(exc.message) from exc
+                    raise BrowserCrashed(exc.message) from exc
                 detail = exc.message.splitlines()[0]  # navigating at that moment: try again
                 await asyncio.sleep(0.2)
         raise FetchError(visit.url, f"the page kept navigating; DOM not readable: {detail}")
 
-    def _navigation_failure(
-        self, url: str, browser: Browser, visit: PageVisit, cap: float, exc: PlaywrightError
-    ) -> BaseException:
+    def _navigation_failure(self, url: str, browser: Browser, visit: PageVisit, exc: PlaywrightError) -> BaseException:
         if visit.crashed or not browser.is_connected():
-            return _BrowserCrashed(exc.message)
+            return BrowserCrashed(exc.message)
         if visit.document_error is not None:
             return visit.document_error
-        if isinstance(exc, PlaywrightTimeoutError):
-            return FetchError(url, f"render got no answer within {cap:.1f}s")
         if "net::ERR_" in exc.message:
             return FetchError(url, f"render failed: {exc.message.splitlines()[0]}")
         return RenderError(url, f"Playwright failed: {exc.message.splitlines()[0]}")
 
     def _browser_failure(self, url: str, browser: Browser, visit: PageVisit, exc: PlaywrightError) -> BaseException:
         if visit.crashed or not browser.is_connected():
-            return _BrowserCrashed(exc.message)
+            return BrowserCrashed(exc.message)
         return RenderError(url, f"Playwright failed: {exc.message.splitlines()[0]}")

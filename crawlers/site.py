@@ -341,8 +341,6 @@ class _SiteCrawler:
         state.rendered_pages += 1
         if self._take_links(state, node, parse_html(page.html), page.final_url, entry, "rendered"):
             state.scripted_links = True
-        if not page.complete:
-            state.issues.append(CrawlIssue(url, "render_partial", f"taken unsettled after {page.elapsed:.1f} s"))
 
     def _render_cap(self, state: _State) -> int:
         if self.options.render == "always":

@@ -1,8 +1,8 @@
 """Pure: from a check's classified sightings to the kommune's status and its best plan.
 
-The best plan is the best abuse-specific plan, else the best general violence plan. Within a category a current plan
-beats one of unknown period, which beats an expired one; then a document (PDF, DOCX) beats an HTML page; then the
-easiest way a person would reach it wins (link > rendered > site_search > sitemap), then the fewest clicks.
+The best plan is the best abuse-specific plan, else the best general violence plan. Within a category the candidates
+are ranked by `PlanTier` (period and format together, see there), then the easiest way a person would reach it wins
+(link > rendered > site_search > sitemap), then the fewest clicks (`plan_rank`).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import IntEnum
 
 from tracker.domain import PLAN_CATEGORIES, Category, Status
 from tracker.plan_years import is_current
@@ -82,7 +83,7 @@ def decide(
     ):
         candidates = [s for s in sightings if s.category == category and s.kind not in NOT_YET_A_PLAN]
         if candidates:
-            best = min(candidates, key=lambda s: _rank(s, on))
+            best = min(candidates, key=lambda s: plan_rank(s, on))
             current = current_label(best.year_start, best.year_end, on)
             reason = f"{category.value} plan {best.title or best.url!r} found via {best.found_via}"
             return FindingDecision(status, best, current, reason)
@@ -99,11 +100,42 @@ def decide(
     )
 
 
-def _rank(s: ClassifiedSighting, on: date) -> tuple[int, int, int, int, float, int, str]:
-    current_rank = {"true": 0, "unknown": 1, "false": 2}[current_label(s.year_start, s.year_end, on)]
-    # The document is the plan: where a page read as a plan links to a PDF of the same category (a landing page
-    # the classifier let through, or an HTML copy), the PDF one click further is what the kommune adopted.
-    format_rank = 1 if s.format == "html" else 0
+class PlanTier(IntEnum):
+    """How well a candidate of a category answers a campaigner's question "what is the kommune's plan?", best first.
+
+    A document (PDF, DOCX) is the plan the kommune adopted; an HTML page read as a plan is often the page that
+    introduces the document (a landing page the classifier let through) or a copy of it, so it is acceptable (an
+    HTML page that *is* the plan) but comes after a document that is not known to be out of date. A period known to
+    span the check date beats one known to have ended; an undated candidate is unknown, not current: it never beats
+    a current one, and beats an expired one only of the same format (an undated page after an expired document:
+    the expired plan, with its years, is the finding, "it has run out", where the page would say "unknown").
+    """
+
+    CURRENT_DOCUMENT = 0
+    UNDATED_DOCUMENT = 1
+    CURRENT_PAGE = 2
+    EXPIRED_DOCUMENT = 3
+    UNDATED_PAGE = 4
+    EXPIRED_PAGE = 5
+
+
+_TIERS = {
+    (False, "true"): PlanTier.CURRENT_DOCUMENT,
+    (False, "unknown"): PlanTier.UNDATED_DOCUMENT,
+    (False, "false"): PlanTier.EXPIRED_DOCUMENT,
+    (True, "true"): PlanTier.CURRENT_PAGE,
+    (True, "unknown"): PlanTier.UNDATED_PAGE,
+    (True, "false"): PlanTier.EXPIRED_PAGE,
+}
+
+
+def plan_tier(s: ClassifiedSighting, on: date) -> PlanTier:
+    return _TIERS[(s.format == "html", current_label(s.year_start, s.year_end, on))]
+
+
+def plan_rank(s: ClassifiedSighting, on: date) -> tuple[PlanTier, int, int, float, int, str]:
+    """The sort key of a candidate within its category, smallest best: its tier, then how a person reaches it (the
+    easiest way, the fewest clicks), then the classifier's confidence, the latest period, the URL (a stable tie)."""
     via_rank = FOUND_VIA_PRECEDENCE.index(s.found_via) if s.found_via in FOUND_VIA_PRECEDENCE else 9
     depth = s.click_depth if s.click_depth is not None else 999
-    return (current_rank, format_rank, via_rank, depth, -s.confidence, -(s.year_end or s.year_start or 0), s.url)
+    return (plan_tier(s, on), via_rank, depth, -s.confidence, -(s.year_end or s.year_start or 0), s.url)

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import date
 
 from tracker.domain import Category, Status
-from tracker.findings import ClassifiedSighting, decide
+from tracker.findings import ClassifiedSighting, PlanTier, decide, plan_rank, plan_tier
 
 TODAY = date(2026, 11, 23)
 
@@ -93,3 +94,54 @@ def test_the_document_beats_the_page_that_leads_to_it() -> None:
     assert decision.plan == ABUSE
     expired_pdf = replace(ABUSE, sighting_key=8, year_start=2012, year_end=2015)
     assert decide(True, [landing, expired_pdf], TODAY).plan == landing  # a current plan still beats an expired one
+
+
+# -- the ranking's tiers: period and format together (tracker.findings.PlanTier) ------------------------------------
+
+CURRENT_PDF = ABUSE  # 2024-2027, current on TODAY
+EXPIRED_PDF = replace(ABUSE, sighting_key=20, url="https://k.no/gammel-plan.pdf", year_start=2014, year_end=2018)
+UNDATED_PDF = replace(ABUSE, sighting_key=21, url="https://k.no/plan-endelig.pdf", year_start=None, year_end=None)
+CURRENT_PAGE = replace(ABUSE, sighting_key=22, url="https://k.no/handlingsplan", format="html", click_depth=1)
+UNDATED_PAGE = replace(CURRENT_PAGE, sighting_key=23, url="https://k.no/om-planen", year_start=None, year_end=None)
+EXPIRED_PAGE = replace(CURRENT_PAGE, sighting_key=24, url="https://k.no/gammel-side", year_start=2012, year_end=2015)
+
+
+def test_an_expired_plan_document_beats_an_undated_page_and_a_current_document_beats_both() -> None:
+    """Undated is unknown, not current: an undated HTML page (easier to reach) does not hide that the kommune's plan
+    document has run out."""
+    expired = decide(True, [UNDATED_PAGE, EXPIRED_PDF], TODAY)
+    assert expired.plan == EXPIRED_PDF and expired.plan_current == "false"
+    assert decide(True, [UNDATED_PAGE, EXPIRED_PDF, CURRENT_PDF], TODAY).plan == CURRENT_PDF
+    assert decide(True, [EXPIRED_PDF, CURRENT_PDF, UNDATED_PAGE], TODAY).plan_current == "true"
+
+
+def test_the_tiers_in_order() -> None:
+    assert [plan_tier(s, TODAY) for s in (CURRENT_PDF, UNDATED_PDF, CURRENT_PAGE)] == [
+        PlanTier.CURRENT_DOCUMENT,
+        PlanTier.UNDATED_DOCUMENT,
+        PlanTier.CURRENT_PAGE,
+    ]
+    assert [plan_tier(s, TODAY) for s in (EXPIRED_PDF, UNDATED_PAGE, EXPIRED_PAGE)] == [
+        PlanTier.EXPIRED_DOCUMENT,
+        PlanTier.UNDATED_PAGE,
+        PlanTier.EXPIRED_PAGE,
+    ]
+    everything = [EXPIRED_PAGE, UNDATED_PAGE, EXPIRED_PDF, CURRENT_PAGE, UNDATED_PDF, CURRENT_PDF]
+    ranked = sorted(everything, key=lambda s: plan_rank(s, TODAY))
+    assert ranked == [CURRENT_PDF, UNDATED_PDF, CURRENT_PAGE, EXPIRED_PDF, UNDATED_PAGE, EXPIRED_PAGE]
+    # each tier beats every later one whatever the path: the later one one click from the front page, the earlier
+    # only in the sitemap
+    for better, worse in itertools.pairwise(ranked):
+        hidden = replace(better, found_via="sitemap", click_depth=None, confidence=0.5)
+        easy = replace(worse, found_via="link", click_depth=1, confidence=0.99)
+        assert decide(True, [easy, hidden], TODAY).plan == hidden
+
+
+def test_a_page_that_is_the_plan_is_acceptable_and_a_current_one_beats_an_expired_document() -> None:
+    assert decide(True, [CURRENT_PAGE, OTHER], TODAY).plan == CURRENT_PAGE
+    assert decide(True, [EXPIRED_PDF, CURRENT_PAGE], TODAY).plan == CURRENT_PAGE
+    # the document is the plan unless it is known to have run out: an undated PDF beats a current landing page
+    assert decide(True, [CURRENT_PAGE, UNDATED_PDF], TODAY).plan == UNDATED_PDF
+    # within a tier the easiest path wins
+    deeper = replace(CURRENT_PDF, sighting_key=25, url="https://k.no/dypt/plan.pdf", click_depth=5)
+    assert decide(True, [deeper, CURRENT_PDF], TODAY).plan == CURRENT_PDF

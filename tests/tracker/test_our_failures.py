@@ -7,8 +7,10 @@ Real loopback sites, a real SQLite database and the real extraction sandbox.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from crawlers.errors import RenderError
@@ -126,3 +128,35 @@ async def test_a_crashing_crawl_is_retried_then_delivered_as_our_failure() -> No
     assert renderer.calls == SITE_ATTEMPTS
     assert crawl.our_failure is not None and "RenderError" in crawl.our_failure
     assert crawl.documents == () and crawl.pages_fetched == 0
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+async def test_a_render_cut_by_our_cap_is_our_failure_not_a_finding(tmp_path: Path) -> None:
+    """A front page whose script never lets its DOM rest is cut by our per-page cap on every try: the check fails on
+    our side and nothing about the kommune is stored (no "no plan" from half a page)."""
+    engine = storage.make_engine(f"sqlite:///{tmp_path / 'planvakt.sqlite3'}")
+    storage.upgrade(engine)
+    factory = storage.make_session_factory(engine)
+    ticker = (
+        '<a href="/plan.pdf">Handlingsplan mot seksuelle overgrep</a><p id="klokke">0</p><script>let n = 0; '
+        'setInterval(() => { document.getElementById("klokke").textContent = String(++n); }, 100);</script>'
+    )
+    site = plan_site("127.79.9.3")
+    site.set("/", Reply(body=html_page("Forside", ticker)))
+    capped = replace(OPTIONS, render="always", render_page_seconds=1.5, max_pages_per_site=3)
+    with MultiHostServer([site]) as server:
+        kommuner = [Kommune("9903", "Tikkvik", Country.NO, server.base_url(site.host))]
+        recorder = Recorder()
+        async with Extractor(workers=1) as extractor:
+            deps = CrawlDependencies(factory, EvidenceStore(tmp_path / "evidence"), extractor, progress=recorder)
+            run_id = await run_crawl(kommuner, capped, deps)
+        front_page_renders = [e for e in server.request_log if e.path_with_query == "/" and e.user_agent]
+    assert recorder.done == {} and "did not settle within our cap" in recorder.failed["9903"]
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(SiteCheck)) == 0
+        assert session.scalar(select(func.count()).select_from(Finding)) == 0
+        run = session.get(CrawlRun, run_id)
+        assert run is not None and run.errors == 1
+    # each site attempt rendered the page twice (tried once more when cut), plus one plain fetch per attempt
+    assert len(front_page_renders) == SITE_ATTEMPTS * 3
