@@ -86,9 +86,18 @@ def worker(
         float,
         typer.Option(help="On SIGTERM/SIGINT, seconds running checks may take; then they go back to the queue."),
     ] = 30.0,
+    keep_jobs_days: Annotated[
+        int | None,
+        typer.Option(help="Finished jobs older than this many days are deleted (a periodic task; 14).", min=1),
+    ] = None,
+    prune_cron: Annotated[
+        str | None, typer.Option(help="When old finished jobs are deleted: crontab's fields, UTC ('30 4 * * *').")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Work the sweep job queue (PostgreSQL) until SIGTERM/SIGINT: check one kommune per job."""
+    from tracker.sweep_queue import KEEP_JOBS_DAYS, PRUNE_CRON, register_job_pruning
+
     settings = settings_for(db)
     try:
         engine = engine_for(settings)
@@ -106,6 +115,7 @@ def worker(
     }
     logger.info("worker %s: %d at a time", name, options["concurrency"])
     try:
+        register_job_pruning(app, keep_days=keep_jobs_days or KEEP_JOBS_DAYS, cron=prune_cron or PRUNE_CRON)
         asyncio.run(_work(settings, engine, app, options, maintenance_every, stalled_after))
     finally:
         engine.dispose()

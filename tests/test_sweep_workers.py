@@ -381,3 +381,65 @@ def test_a_document_host_shared_by_two_kommuner_gets_one_request_at_a_time_from_
     assert shared.host in leases and set(leases.values()) == {None}, "every lease given back"
     engine.dispose()
 
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_finished_jobs_older_than_the_kept_days_are_deleted_by_the_periodic_prune(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """A worker with `--keep-jobs-days 30` and a prune every second: of the jobs finished 40 days ago the succeeded
+    and the failed one go (with their events); a job finished an hour ago and an old one still waiting stay."""
+    from planvakt.wiring import queue_app
+
+    engine = storage.make_engine(postgres_url)
+    storage.upgrade(engine)
+    queue = queue_app(engine)
+    factory = storage.make_session_factory(engine)
+    with factory.begin() as session:  # jobs of another queue, which the worker does not take
+        jobs = [queue.configure_task("planvakt.archived", queue="archive").make_new_job(n=n) for n in range(4)]
+        queue.job_manager.batch_defer_jobs(jobs, connection=session.connection().connection.driver_connection)
+    with engine.begin() as connection:
+        ids = connection.execute(text("SELECT id FROM procrastinate_jobs ORDER BY id")).scalars().all()
+        old_succeeded, old_failed, recent, old_waiting = ids
+        for job_id, status in ((old_succeeded, "succeeded"), (old_failed, "failed"), (recent, "succeeded")):
+            connection.execute(
+                text("SELECT procrastinate_finish_job_v1(:id, :status, false)"), {"id": job_id, "status": status}
+            )
+        connection.execute(
+            text("UPDATE procrastinate_events SET at = at - interval '40 days' WHERE job_id = ANY(:ids)"),
+            {"ids": [old_succeeded, old_failed, old_waiting]},
+        )
+        connection.execute(
+            text("UPDATE procrastinate_events SET at = at - interval '1 hour' WHERE job_id = :id"), {"id": recent}
+        )
+    log = tmp_path / "worker.log"
+    command = [sys.executable, "-m", "planvakt", "worker", "--db", postgres_url, *WORKER_FLAGS]
+    command += ["--keep-jobs-days", "30", "--prune-cron", "* * * * * *"]
+    with log.open("wb") as handle:
+        worker = Worker(subprocess.Popen(command, env=_env(tmp_path), stdout=handle, stderr=handle), log)
+
+    def remaining() -> set[int]:
+        with engine.connect() as connection:
+            return set(
+                connection.execute(text("SELECT id FROM procrastinate_jobs WHERE queue_name = 'archive'")).scalars()
+            )
+
+    try:
+        _wait_for(lambda: remaining() == {recent, old_waiting}, [worker], 90, "old finished jobs deleted")
+    finally:
+        _stop([worker])
+    assert worker.process.returncode == 0, worker.text()[-3000:]
+    assert "finished jobs older than 30 days deleted" in worker.text()
+    with engine.connect() as connection:
+        events = connection.execute(
+            text("SELECT count(*) FROM procrastinate_events WHERE job_id = ANY(:ids)"),
+            {"ids": [old_succeeded, old_failed]},
+        ).scalar_one()
+        prunes = (
+            connection.execute(text("SELECT status FROM procrastinate_jobs WHERE task_name = 'planvakt.prune_jobs'"))
+            .scalars()
+            .all()
+        )
+    assert events == 0, "their events went with them"
+    assert prunes and set(prunes) <= {"succeeded", "todo", "doing"}, prunes
+    engine.dispose()
