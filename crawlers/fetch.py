@@ -37,7 +37,7 @@ from crawlers.budget import SiteHold
 from crawlers.clients import ClientPool
 from crawlers.errors import FetchError, RefusedAddress, RobotsDisallowed, TooLarge
 from crawlers.netguard import GuardedBackend, Resolver, async_transport, check_host, resolve
-from crawlers.politeness import HostGate, RobotsRules, rules_from_response, unreachable_rules
+from crawlers.politeness import HostGate, RobotsRules, SharedSlots, rules_from_response, unreachable_rules
 from crawlers.response import Response
 from crawlers.types import CrawlOptions
 from crawlers.urls import host_of, origin_of
@@ -96,11 +96,13 @@ class Fetcher:
         allowed_hosts: frozenset[str] = frozenset(),
         resolver: Resolver = resolve,
         pool: ClientPool | None = None,
+        shared_slots: SharedSlots | None = None,
     ) -> None:
         """`allowed_hosts`: hosts exempt from the private-address refusal (a local demo web), lower-case.
 
         `resolver` turns host names into addresses for the guard and for connecting (tests pass a rebinding one).
         `pool`: another Fetcher's clients, to share its cap on open connections (that Fetcher closes them).
+        `shared_slots`: host slots shared with other processes (the queue's workers), taken for every request.
         """
         self.options = options
         self.allowed_hosts = frozenset(h.lower() for h in allowed_hosts)
@@ -112,7 +114,7 @@ class Fetcher:
         )
         #: one TLS context for every client (each would otherwise load the certificate store, ~50 ms of CPU)
         self._ssl_context = httpx.create_ssl_context(trust_env=False) if pool is None else None
-        self.gate = HostGate(options.per_host_delay)
+        self.gate = HostGate(options.per_host_delay, shared=shared_slots)
         self.stats = FetchStats()
         self._owns_pool = pool is None
         self.pool = pool or ClientPool(self._new_client, options.max_open_connections, CLIENT_IDLE_SECONDS)

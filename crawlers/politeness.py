@@ -9,7 +9,8 @@ robots.txt decisions (documented choice, close to Google's):
 - network failure (refused, timeout, DNS): the origin is unreachable for this run; fetches raise `FetchError`.
 
 The gate stamps a host's delay from when the previous response ENDED (body read), not from when the next
-request was queued, so the server never sees a gap shorter than the delay.
+request was queued, so the server never sees a gap shorter than the delay. With `SharedSlots` (the queue's
+workers: `tracker.host_leases`) a host's slot is also taken across processes, for every host a request goes to.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 from protego import Protego
 
@@ -101,6 +102,16 @@ class SlotUse:
 SlotRecorder = Callable[[SlotUse], None]
 
 
+class SharedSlots(Protocol):
+    """Host slots shared with other processes. `acquire` returns once no other process has a request in flight to
+    the host and `delay` has passed since the end of the last one (whichever process made it); `release` stamps
+    that end. The gate calls them inside its own slot, so a process asks for one host once at a time."""
+
+    async def acquire(self, host: str, delay: float) -> None: ...
+
+    async def release(self, host: str) -> None: ...
+
+
 @dataclass
 class _HostState:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -111,10 +122,13 @@ class _HostState:
 class HostGate:
     """One request in flight per host, and at least `delay` seconds from the end of one to the start of the next."""
 
-    def __init__(self, default_delay: float, *, recorder: SlotRecorder | None = None) -> None:
+    def __init__(
+        self, default_delay: float, *, recorder: SlotRecorder | None = None, shared: SharedSlots | None = None
+    ) -> None:
         self._default_delay = default_delay
         self._hosts: dict[str, _HostState] = {}
         self._recorder = recorder
+        self._shared = shared
 
     def _state(self, host: str) -> _HostState:
         state = self._hosts.get(host)
@@ -143,6 +157,8 @@ class HostGate:
                 wait = state.last_end + state.delay - time.monotonic()
                 if wait > 0:
                     await asyncio.sleep(wait)
+            if self._shared is not None:
+                await self._shared.acquire(host, state.delay)
             acquired, error = time.monotonic(), ""
             try:
                 yield
@@ -151,5 +167,7 @@ class HostGate:
                 raise
             finally:
                 state.last_end = time.monotonic()
+                if self._shared is not None:
+                    await self._shared.release(host)
                 if self._recorder is not None:
                     self._recorder(SlotUse(host, what, acquired, state.last_end, error))

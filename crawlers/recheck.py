@@ -29,7 +29,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from crawlers.errors import CrawlError, FetchError, RefusedAddress, RobotsDisallowed, TooLarge
 from crawlers.fetch import Fetcher, Response
-from crawlers.links import page_h1, page_title, parse_html
+from crawlers.htmlguard import parse_html
+from crawlers.links import page_h1, page_title
 from crawlers.urls import document_format_of, normalize_url
 
 logger = logging.getLogger(__name__)

@@ -25,7 +25,8 @@ from crawlers.errors import CrawlError, FetchError, RefusedAddress, RenderBudget
 from crawlers.fetch import Fetcher, Response
 from crawlers.frontier import Frontier, FrontierEntry
 from crawlers.graph import EdgeKind, LinkGraph, PathStep
-from crawlers.links import extract_links, guard_html, links_built_by_script, page_h1, page_title, parse_html
+from crawlers.htmlguard import guard_html, parse_html
+from crawlers.links import extract_links, links_built_by_script, page_h1, page_title
 from crawlers.render import RenderBudget, Renderer
 from crawlers.scoring import is_candidate_document, looks_like_plan, may_be_plan_page, score_link, url_words
 from crawlers.site_search import search_site

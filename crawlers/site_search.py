@@ -16,7 +16,8 @@ from selectolax.lexbor import LexborHTMLParser
 
 from crawlers.errors import CrawlError
 from crawlers.fetch import Fetcher, Response
-from crawlers.links import PageLink, base_href, extract_links, parse_html
+from crawlers.htmlguard import parse_html
+from crawlers.links import PageLink, base_href, extract_links
 from crawlers.urls import normalize_url
 
 logger = logging.getLogger(__name__)

@@ -104,7 +104,7 @@ class CrawlIssue:
     url: str
     #: "fetch_error" | "http_status" | "robots_disallowed" | "too_large" | "refused_address" | "render_error" |
     #: "document_budget" (not kept: the site's `max_document_bytes_per_site` was spent) | "html_guarded" (a page
-    #: cut before parsing: too deep or too long, see `links.guard_html`) | ...
+    #: cut before parsing: too deep or too long, see `htmlguard.guard_html`) | ...
     kind: str
     detail: str
     status: int | None = None

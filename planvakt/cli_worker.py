@@ -29,6 +29,10 @@ from tracker.errors import TrackerError
 
 logger = logging.getLogger(__name__)
 
+#: kommune checks one worker runs at once when neither --concurrency nor PLANVAKT_CONCURRENCY gives a number
+#: (the global caps on connections, browser pages and document bytes protect the machine, as in `planvakt crawl`)
+WORKER_CONCURRENCY = 32
+
 sweep_app = typer.Typer(help="Sweeps as jobs in the PostgreSQL job queue (for `planvakt worker` processes).")
 
 
@@ -67,7 +71,8 @@ def enqueue(
 
 def worker(
     concurrency: Annotated[
-        int | None, typer.Option(help="Kommune sites this worker checks at once (default PLANVAKT_CONCURRENCY).", min=1)
+        int | None,
+        typer.Option(help="Kommune sites this worker checks at once (PLANVAKT_CONCURRENCY; 32 if that is 0).", min=1),
     ] = None,
     heartbeat: Annotated[float, typer.Option(help="Seconds between this worker's heartbeats.", min=0.1)] = 10.0,
     stalled_after: Annotated[
@@ -81,9 +86,18 @@ def worker(
         float,
         typer.Option(help="On SIGTERM/SIGINT, seconds running checks may take; then they go back to the queue."),
     ] = 30.0,
+    keep_jobs_days: Annotated[
+        int | None,
+        typer.Option(help="Finished jobs older than this many days are deleted (a periodic task; 14).", min=1),
+    ] = None,
+    prune_cron: Annotated[
+        str | None, typer.Option(help="When old finished jobs are deleted: crontab's fields, UTC ('30 4 * * *').")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Work the sweep job queue (PostgreSQL) until SIGTERM/SIGINT: check one kommune per job."""
+    from tracker.sweep_queue import KEEP_JOBS_DAYS, PRUNE_CRON, register_job_pruning
+
     settings = settings_for(db)
     try:
         engine = engine_for(settings)
@@ -92,7 +106,8 @@ def worker(
         raise fail(exc) from exc
     name = f"{socket.gethostname()}:{os.getpid()}"
     options = {
-        "concurrency": concurrency or settings.concurrency,
+        # PLANVAKT_CONCURRENCY=0 (every site at once) is the in-process crawl's default; a worker needs a number
+        "concurrency": concurrency or (settings.concurrency if settings.concurrency > 0 else WORKER_CONCURRENCY),
         "name": name,
         "update_heartbeat_interval": heartbeat,
         "stalled_worker_timeout": stalled_after,
@@ -100,6 +115,7 @@ def worker(
     }
     logger.info("worker %s: %d at a time", name, options["concurrency"])
     try:
+        register_job_pruning(app, keep_days=keep_jobs_days or KEEP_JOBS_DAYS, cron=prune_cron or PRUNE_CRON)
         asyncio.run(_work(settings, engine, app, options, maintenance_every, stalled_after))
     finally:
         engine.dispose()
@@ -113,6 +129,7 @@ async def _work(
     from tracker import storage
     from tracker.blobs import EvidenceStore
     from tracker.clock import utc_now
+    from tracker.host_leases import HostLeases
     from tracker.pipeline import CrawlDependencies
     from tracker.sweep_queue import QUEUE, keep_sweeps_moving
     from tracker.worker import SiteChecker, register_check_task
@@ -125,7 +142,7 @@ async def _work(
             confirmations=settings.confirmations,
             unreachable_alert_after=settings.unreachable_alert_after,
         )
-        async with SiteChecker(deps) as checker:
+        async with SiteChecker(deps, host_slots=HostLeases(engine)) as checker:
             register_check_task(app, checker)
             maintenance = asyncio.create_task(
                 keep_sweeps_moving(app, engine, every=every, stalled_after=stalled_after, now=utc_now)

@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from crawlers.testweb.changing import ChangingSite
 from crawlers.testweb.documents import pdf_bytes
 from crawlers.testweb.plantexts import abuse_plan
-from crawlers.testweb.server import MultiHostServer, Reply, Request
+from crawlers.testweb.server import MultiHostServer, Reply, Request, Site
 from planvakt.cli import app
 from tracker import storage
 from tracker.models import CrawlRun, Finding, SiteCheck
@@ -148,9 +148,9 @@ def _assert_polite(server: MultiHostServer, hosts: set[str]) -> None:
         requests = sorted(server.requests_to(host), key=lambda r: r.started)
         assert requests, host
         for before, after in zip(requests, requests[1:], strict=False):
-            gap = after.started - before.finished
-            assert gap >= 0, f"{host}: two requests in flight ({before.path} and {after.path})"
-            assert gap >= DELAY * 0.9, f"{host}: {gap:.3f} s between {before.path} and {after.path}"
+            gap, paths = after.started - before.finished, f"{before.path_with_query} and {after.path_with_query}"
+            assert gap >= 0, f"{host}: two requests in flight ({paths})"
+            assert gap >= DELAY * 0.9, f"{host}: {gap:.3f} s between {paths}"
 
 
 def _assert_checked_once(engine: Engine, run_id: int, numbers: set[str]) -> None:
@@ -332,4 +332,114 @@ async def test_a_check_failed_on_our_side_is_retried_by_the_queue_then_counted_n
         assert session.scalar(select(func.count()).select_from(Finding)) == 0
         assert session.scalar(select(func.count()).select_from(Event)) == 0
         assert storage.run_summary(session, run_id).failed_on_our_side == 1
+    engine.dispose()
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_a_document_host_shared_by_two_kommuner_gets_one_request_at_a_time_from_all_workers(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """Two kommuner on their own hosts file their plans on one shared document host (a CDN, a shared e-plan host):
+    their jobs hold different host locks, so two workers crawl them at once, and only the shared host lease keeps
+    one request in flight on the document host, with the delay between the end of one (by either worker) and the
+    start of the next."""
+    sites = {f"{9300 + i}": ChangingSite(f"127.0.79.{i + 1}", f"Fe{i}by") for i in range(2)}
+    shared = Site("127.0.79.9", name="dokumenter")
+    for number, site in sites.items():
+        for n in range(4):
+            path = f"/dok/{number}-{n}.pdf"
+            body = pdf_bytes(abuse_plan("nb", site.name, 2025 + n, 2028 + n))
+            shared.set(path, Reply(body=body, content_type="application/pdf", delay=0.15))
+            site.publish(f"/planer/plan-{n}.pdf", body, f"Handlingsplan mot vold {n + 1}")
+    engine = storage.make_engine(postgres_url)
+    storage.upgrade(engine)
+    with MultiHostServer([shared, *(s.site for s in sites.values())]) as server:
+        for number, site in sites.items():
+            for n in range(4):
+                site.redirect(f"/planer/plan-{n}.pdf", f"{server.base_url(shared.host)}/dok/{number}-{n}.pdf", 302)
+        rows = ["kommunenummer,name,country,website"]
+        rows += [f"{number},{site.name},NO,{server.base_url(site.host)}/" for number, site in sites.items()]
+        registry = tmp_path / "registry.csv"
+        registry.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        web = LoopbackWeb(server, registry, sites, {number: site.host for number, site in sites.items()})
+        workers = _start_workers(postgres_url, tmp_path, 2, concurrency=1)
+        try:
+            _wait_for(lambda: _registered_workers(engine) == 2, workers, 60, "workers registered")
+            run_id = _enqueue(postgres_url, web, tmp_path)
+            _wait_for(lambda: _run_state(engine, run_id) == "finished", workers, 180, "finished run")
+        finally:
+            _stop(workers)
+        assert [w.process.returncode for w in workers] == [0, 0], [w.text()[-2000:] for w in workers]
+        assert all(worker.checked() for worker in workers), "both workers crawled at the same time"
+        documents = [r for r in server.requests_to(shared.host) if r.path_with_query.startswith("/dok/")]
+        assert len({r.path_with_query for r in documents}) == 8, "every plan fetched from the shared host"
+        _assert_polite(server, {shared.host, *web.hosts.values()})
+    _assert_checked_once(engine, run_id, set(web.hosts))
+    with engine.connect() as connection:
+        leases = dict(connection.execute(text("SELECT host, holder FROM host_lease")).all())
+    assert shared.host in leases and set(leases.values()) == {None}, "every lease given back"
+    engine.dispose()
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_finished_jobs_older_than_the_kept_days_are_deleted_by_the_periodic_prune(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """A worker with `--keep-jobs-days 30` and a prune every second: of the jobs finished 40 days ago the succeeded
+    and the failed one go (with their events); a job finished an hour ago and an old one still waiting stay."""
+    from planvakt.wiring import queue_app
+
+    engine = storage.make_engine(postgres_url)
+    storage.upgrade(engine)
+    queue = queue_app(engine)
+    factory = storage.make_session_factory(engine)
+    with factory.begin() as session:  # jobs of another queue, which the worker does not take
+        jobs = [queue.configure_task("planvakt.archived", queue="archive").make_new_job(n=n) for n in range(4)]
+        queue.job_manager.batch_defer_jobs(jobs, connection=session.connection().connection.driver_connection)
+    with engine.begin() as connection:
+        ids = connection.execute(text("SELECT id FROM procrastinate_jobs ORDER BY id")).scalars().all()
+        old_succeeded, old_failed, recent, old_waiting = ids
+        for job_id, status in ((old_succeeded, "succeeded"), (old_failed, "failed"), (recent, "succeeded")):
+            connection.execute(
+                text("SELECT procrastinate_finish_job_v1(:id, :status, false)"), {"id": job_id, "status": status}
+            )
+        connection.execute(
+            text("UPDATE procrastinate_events SET at = at - interval '40 days' WHERE job_id = ANY(:ids)"),
+            {"ids": [old_succeeded, old_failed, old_waiting]},
+        )
+        connection.execute(
+            text("UPDATE procrastinate_events SET at = at - interval '1 hour' WHERE job_id = :id"), {"id": recent}
+        )
+    log = tmp_path / "worker.log"
+    command = [sys.executable, "-m", "planvakt", "worker", "--db", postgres_url, *WORKER_FLAGS]
+    command += ["--keep-jobs-days", "30", "--prune-cron", "* * * * * *"]
+    with log.open("wb") as handle:
+        worker = Worker(subprocess.Popen(command, env=_env(tmp_path), stdout=handle, stderr=handle), log)
+
+    def remaining() -> set[int]:
+        with engine.connect() as connection:
+            return set(
+                connection.execute(text("SELECT id FROM procrastinate_jobs WHERE queue_name = 'archive'")).scalars()
+            )
+
+    try:
+        _wait_for(lambda: remaining() == {recent, old_waiting}, [worker], 90, "old finished jobs deleted")
+    finally:
+        _stop([worker])
+    assert worker.process.returncode == 0, worker.text()[-3000:]
+    assert "finished jobs older than 30 days deleted" in worker.text()
+    with engine.connect() as connection:
+        events = connection.execute(
+            text("SELECT count(*) FROM procrastinate_events WHERE job_id = ANY(:ids)"),
+            {"ids": [old_succeeded, old_failed]},
+        ).scalar_one()
+        prunes = (
+            connection.execute(text("SELECT status FROM procrastinate_jobs WHERE task_name = 'planvakt.prune_jobs'"))
+            .scalars()
+            .all()
+        )
+    assert events == 0, "their events went with them"
+    assert prunes and set(prunes) <= {"succeeded", "todo", "doing"}, prunes
     engine.dispose()

@@ -353,6 +353,18 @@ class SweepClaim(Base):
     finished_at: Mapped[datetime | None]
 
 
+class HostLease(Base):
+    """One row per host the queue's workers have fetched from: which worker holds its one request slot, until when,
+    and when the last request to it ended (the database's clock). See `tracker.host_leases`."""
+
+    __tablename__ = "host_lease"
+
+    host: Mapped[str] = mapped_column(String(255), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(200))
+    leased_until: Mapped[datetime | None]
+    last_end: Mapped[datetime | None]
+
+
 # -- the dashboard's write side (issue 5) --------------------------------------------------------------------
 
 

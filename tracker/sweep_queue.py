@@ -19,6 +19,10 @@ Guarantees and the locks that give them:
   seconds back to the queue (`JobManager.get_stalled_jobs` / `retry_job`), where another worker takes them.
 - The run is `finished` when no job of it is waiting or running: checked by each job as it ends, and by the
   maintenance loop for the case where the last two jobs end at the same moment and each sees the other running.
+- Finished jobs (succeeded, failed, cancelled, aborted) older than `keep_days` are deleted, with their events, by
+  procrastinate's builtin `remove_old_jobs`, run as the periodic task `PRUNE_TASK` (`register_job_pruning`):
+  every worker's periodic deferrer offers it, procrastinate defers it once per cron tick, one worker runs it.
+  Jobs still waiting or running are never deleted, so no run loses the jobs that finish it.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from procrastinate import App
+from procrastinate import App, JobContext, builtin_tasks
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -44,6 +48,11 @@ logger = logging.getLogger(__name__)
 #: the procrastinate queue of kommune checks, and the task name its jobs carry
 QUEUE = "sweep"
 CHECK_TASK = "planvakt.check_kommune"
+#: the periodic task that deletes old finished jobs, and its default schedule (daily, 04:30 UTC)
+PRUNE_TASK = "planvakt.prune_jobs"
+PRUNE_CRON = "30 4 * * *"
+#: finished jobs are kept this many days by default
+KEEP_JOBS_DAYS = 14
 #: PostgreSQL advisory lock key that lets one worker at a time hand stalled jobs back (0x706C61xx: "pla.")
 STALLED_LOCK_KEY = 0x706C6171
 
@@ -203,3 +212,17 @@ async def keep_sweeps_moving(
         except Exception:  # noqa: BLE001 - a database hiccup must not stop the worker; the next round tries again
             logger.exception("sweep maintenance failed; trying again in %.0f s", every)
         await asyncio.sleep(every)
+
+
+def register_job_pruning(app: App, *, keep_days: int = KEEP_JOBS_DAYS, cron: str = PRUNE_CRON) -> None:
+    """Delete finished jobs older than `keep_days` on `cron` (crontab's five fields in UTC; a sixth gives seconds),
+    with procrastinate's builtin task: procrastinate's documented recipe, on the sweep queue the workers listen to.
+    A prune waits for a free job slot, which a daily task can afford."""
+
+    @app.periodic(cron=cron, periodic_id="prune")
+    @app.task(name=PRUNE_TASK, queue=QUEUE, queueing_lock=PRUNE_TASK, pass_context=True)
+    async def prune_jobs(context: JobContext, timestamp: int) -> None:
+        await builtin_tasks.remove_old_jobs(
+            context, max_hours=keep_days * 24, remove_failed=True, remove_cancelled=True, remove_aborted=True
+        )
+        logger.info("finished jobs older than %d days deleted", keep_days)

@@ -24,6 +24,7 @@ from procrastinate import App, JobContext, RetryStrategy
 from sqlalchemy.exc import IntegrityError
 
 from crawlers.fetch import Fetcher
+from crawlers.politeness import SharedSlots
 from crawlers.render import Renderer
 from crawlers.sweep import crawl_sites
 from crawlers.types import CrawlOptions, SiteCrawl
@@ -61,8 +62,10 @@ class SiteChecker:
     Use as `async with SiteChecker(deps) as checker:`; the tools are closed at the end.
     """
 
-    def __init__(self, deps: CrawlDependencies) -> None:
+    def __init__(self, deps: CrawlDependencies, *, host_slots: SharedSlots | None = None) -> None:
+        """`host_slots`: every host's slot shared with the other workers (`tracker.host_leases.HostLeases`)."""
         self.deps = deps
+        self.host_slots = host_slots
         self.progress = deps.progress or LogProgress()
         self._tools: dict[CrawlOptions, _Tools] = {}
         self._stack = AsyncExitStack()
@@ -77,7 +80,7 @@ class SiteChecker:
     async def _tools_for(self, options: CrawlOptions) -> _Tools:
         tools = self._tools.get(options)
         if tools is None:
-            fetcher = await self._stack.enter_async_context(Fetcher(options))
+            fetcher = await self._stack.enter_async_context(Fetcher(options, shared_slots=self.host_slots))
             renderer = None
             if options.render != "never":
                 renderer = await self._stack.enter_async_context(Renderer(options, fetcher=fetcher))
@@ -125,7 +128,8 @@ class SiteChecker:
                 recheck=tools.recheck,
             )
         finally:
-            await _wait_out_delay(tools.fetcher, kommune)
+            if self.host_slots is None:  # with shared slots every worker's gate knows of every request
+                await _wait_out_delay(tools.fetcher, kommune)
         try:
             status = await store_site(self.deps, run_id, kommune, kommune_id, crawl, answers)
         except FailedOnOurSide as failure:

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from crawlers.errors import ExtractionError
-from crawlers.links import guard_html
+from crawlers.htmlguard import guard_html
 from crawlers.types import ExtractedText
 
 logger = logging.getLogger(__name__)

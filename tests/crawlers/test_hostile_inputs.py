@@ -14,7 +14,8 @@ from typing import TypeVar
 import pytest
 
 from crawlers.extract.html import extract_html
-from crawlers.links import MAX_DEPTH, MAX_PARSE_CHARS, extract_links, guard_html, links_built_by_script, parse_html
+from crawlers.htmlguard import MAX_DEPTH, MAX_PARSE_CHARS, guard_html, parse_html
+from crawlers.links import extract_links, links_built_by_script
 from crawlers.sitemap import SitemapEntry, parse_sitemap
 
 T = TypeVar("T")

@@ -14,7 +14,8 @@ from datetime import date
 import pytest
 
 from crawlers.extract.html import extract_html
-from crawlers.links import extract_links, links_built_by_script, page_h1, page_title, parse_html
+from crawlers.htmlguard import parse_html
+from crawlers.links import extract_links, links_built_by_script, page_h1, page_title
 from crawlers.sitemap import parse_sitemap
 from tests.hostile.corpus import CASES, KNOWN_SLOW, Case
 from tracker.classify import classify

@@ -3,7 +3,7 @@
 lexbor's time is quadratic in the depth of its stack of open elements, so a guarded page must parse to a tree
 within a small multiple of MAX_DEPTH however its tags are misnested. The soups repeat a few tags (misnested, self-
 closed, with attributes) a few thousand times, as the hostile pages of issue 12 do; the fuzzer that wrote them found
-the tree-builder rules `crawlers.links._flatten` follows (formatting elements reopened, foreign content, scopes).
+the tree-builder rules `crawlers.htmlguard._flatten` follows (formatting elements reopened, foreign content, scopes).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import random
 import pytest
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from crawlers.links import MAX_DEPTH, guard_html
+from crawlers.htmlguard import MAX_DEPTH, guard_html
 
 TAGS = (
     "div span p li ul ol dd dt dl td th tr table a b i font h2 h3 section nav svg math g form button select option"
