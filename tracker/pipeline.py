@@ -40,7 +40,7 @@ from tracker.blobs import EvidenceStore
 from tracker.clock import utc_now
 from tracker.domain import Category, DocumentText, Kommune, Status
 from tracker.findings import ClassifiedSighting, decide
-from tracker.models import Classification, CrawlRun, Document, Sighting, SiteCheck
+from tracker.models import ClassificationRow, CrawlRun, Document, Sighting, SiteCheck
 from tracker.reading import CLASSIFIER_VERSION, read_document
 from tracker.watching import CheckSeen, Recheck, UrlAnswer
 
@@ -367,7 +367,7 @@ async def store_site(
         run = session.get(CrawlRun, run_id)
         assert run is not None
         documents: dict[str, Document] = {}
-        classifications: dict[str, Classification | None] = {}
+        classifications: dict[str, ClassificationRow | None] = {}
         for sha, doc in zip(shas, fetched, strict=True):
             if sha in documents:
                 continue
@@ -478,7 +478,7 @@ def _rechecked_document(answer: UrlAnswer) -> _Fetched | None:
     return _Fetched(answer.url, final, fmt, answer.content_type, answer.body)
 
 
-def result_category(row: Classification) -> Category:
+def result_category(row: ClassificationRow) -> Category:
     return Category(row.category)
 
 
@@ -527,7 +527,7 @@ def _document_row(sha: str, doc: _Fetched, extracted: ExtractedText | Extraction
 
 def _classification(
     session: Session, row: Document, doc: _Fetched, today: date, now: datetime
-) -> Classification | None:
+) -> ClassificationRow | None:
     """The stored classification of this document for the current classifier, made now if missing."""
     if row.extraction_error is not None:
         return None

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tracker import storage
 from tracker.domain import Category, DocumentText
 from tracker.findings import ClassifiedSighting, decide
-from tracker.models import Classification, Sighting
+from tracker.models import ClassificationRow, Sighting
 from tracker.reading import CLASSIFIER_VERSION, read_document
 
 logger = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ class ReclassifyReport:
     findings_changed: int
 
 
-def classified_sighting(key: int, sighting: Sighting, reading: Classification) -> ClassifiedSighting:
+def classified_sighting(key: int, sighting: Sighting, reading: ClassificationRow) -> ClassifiedSighting:
     """The pure findings view of a stored sighting and the stored reading of its document."""
     return ClassifiedSighting(
         sighting_key=key,
@@ -74,7 +74,7 @@ def reclassify(
     with session_factory.begin() as session:
         for finding, check in storage.latest_findings_with_checks(session):
             candidates = []
-            readings: dict[int, Classification] = {}
+            readings: dict[int, ClassificationRow] = {}
             for index, sighting in enumerate(check.sightings):
                 reading = storage.classification_for(session, sighting.document, CLASSIFIER_VERSION)
                 if reading is None:
