@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 from tracker import storage  # noqa: E402
 from tracker.criteria import criteria_for  # noqa: E402
 from tracker.models import (  # noqa: E402
-    Classification,
+    ClassificationRow,
     CrawlRun,
     Document,
     Event,
@@ -141,7 +141,7 @@ def fill(url: str, weeks: int, seed: int = 1) -> dict[str, int]:
     counts = {"kommuner": len(kommuner), "documents": len(documents)}
     with engine.begin() as conn:
         conn.execute(insert(Document), documents)
-        conn.execute(insert(Classification), readings)
+        conn.execute(insert(ClassificationRow), readings)
     run_id, check_id, sighting_id, finding_id = base["run"], base["check"], base["sighting"], base["finding"]
     totals = {"checks": 0, "sightings": 0, "findings": 0, "events": 0}
     for week in range(weeks):
@@ -260,7 +260,7 @@ def fill(url: str, weeks: int, seed: int = 1) -> dict[str, int]:
 
 _MODELS: dict[str, Any] = {
     "document": Document,
-    "classification": Classification,
+    "classification": ClassificationRow,
     "run": CrawlRun,
     "check": SiteCheck,
     "sighting": Sighting,

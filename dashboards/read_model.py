@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from tracker.findings import current_label
 from tracker.models import (
-    Classification,
+    ClassificationRow,
     CrawlRun,
     Document,
     Event,
@@ -83,11 +83,11 @@ def _status_query() -> Select[Any]:
             current.c.plan_current,
             Sighting.url,
             Document.title,
-            Classification.year_start,
-            Classification.year_end,
+            ClassificationRow.year_start,
+            ClassificationRow.year_end,
             current.c.click_depth,
             current.c.found_via,
-            Classification.criteria,
+            ClassificationRow.criteria,
             current.c.checked_at,
             KommuneRow.written_standard,
         )
@@ -95,7 +95,7 @@ def _status_query() -> Select[Any]:
         .outerjoin(current, current.c.kommune_id == KommuneRow.id)
         .outerjoin(Sighting, Sighting.id == current.c.plan_sighting_id)
         .outerjoin(Document, Document.id == Sighting.document_id)
-        .outerjoin(Classification, Classification.id == current.c.plan_classification_id)
+        .outerjoin(ClassificationRow, ClassificationRow.id == current.c.plan_classification_id)
     )
 
 
@@ -252,9 +252,9 @@ def _plans_in_check(session: Session, check_id: int, best_sighting_id: int | Non
     if not sightings:
         return []
     document_ids = {document.id for _, document in sightings}
-    newest: dict[int, Classification] = {}
+    newest: dict[int, ClassificationRow] = {}
     for row in session.scalars(
-        select(Classification).where(Classification.document_id.in_(document_ids)).order_by(Classification.id)
+        select(ClassificationRow).where(ClassificationRow.document_id.in_(document_ids)).order_by(ClassificationRow.id)
     ):
         newest[row.document_id] = row
     plans: list[PlanEvidence] = []

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from tracker.domain import PLAN_CATEGORIES, Language
 from tracker.findings import current_label
 from tracker.letters import LetterFacts, PlanFact, plan_facts_criteria
-from tracker.models import Classification, Document, Finding, KommuneRow, Sighting, SiteCheck
+from tracker.models import ClassificationRow, Document, Finding, KommuneRow, Sighting, SiteCheck
 from tracker.review import CaseDocument, KommuneCase, finding_override_in_force
 from tracker.review_store import (
     check_documents,
@@ -27,7 +27,7 @@ from tracker.storage import latest_finding_ids, newest_readings
 from tracker.tip_store import get_tip_row, kommune_tips, missed_plan_tips
 
 
-def _plan_fact(sighting: Sighting, document: Document, reading: Classification, on: date) -> PlanFact:
+def _plan_fact(sighting: Sighting, document: Document, reading: ClassificationRow, on: date) -> PlanFact:
     return PlanFact(
         title=document.title,
         url=sighting.url,
@@ -105,10 +105,10 @@ def _best_tipped_plan(session: Session, kommune_id: int, on: date) -> PlanFact |
     for view in views:
         tip = get_tip_row(session, view.id)
         row = session.execute(
-            select(Sighting, Document, Classification)
+            select(Sighting, Document, ClassificationRow)
             .join(Document, Document.id == Sighting.document_id)
-            .join(Classification, Classification.document_id == Document.id)
-            .join(newest, newest.c.id == Classification.id)
+            .join(ClassificationRow, ClassificationRow.document_id == Document.id)
+            .join(newest, newest.c.id == ClassificationRow.id)
             .where(Sighting.id == tip.sighting_id)
         ).first()
         if row is not None:
@@ -129,13 +129,13 @@ def kommune_cases(session: Session) -> list[KommuneCase]:
     )
     check_ids = [check.id for _, check, _ in latest]
     newest = newest_readings()
-    documents: dict[int, list[tuple[Sighting, Document, Classification]]] = {}
+    documents: dict[int, list[tuple[Sighting, Document, ClassificationRow]]] = {}
     if check_ids:
         stmt = (
-            select(Sighting, Document, Classification)
+            select(Sighting, Document, ClassificationRow)
             .join(Document, Document.id == Sighting.document_id)
-            .join(Classification, Classification.document_id == Document.id)
-            .join(newest, newest.c.id == Classification.id)
+            .join(ClassificationRow, ClassificationRow.document_id == Document.id)
+            .join(newest, newest.c.id == ClassificationRow.id)
             .where(Sighting.check_id.in_(check_ids))
         )
         for sighting, document, reading in session.execute(stmt):

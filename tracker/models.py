@@ -143,7 +143,7 @@ class Document(Base):
     facts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     extraction_error: Mapped[str | None] = mapped_column(Text)
 
-    classifications: Mapped[list[Classification]] = relationship(back_populates="document")
+    classifications: Mapped[list[ClassificationRow]] = relationship(back_populates="document")
 
 
 class Sighting(Base):
@@ -174,7 +174,10 @@ class Sighting(Base):
     document: Mapped[Document] = relationship()
 
 
-class Classification(Base):
+class ClassificationRow(Base):
+    """One document read by one classifier version: the stored form of `tracker.reading.Reading` (the domain
+    `tracker.domain.Classification` plus document kind and checklist criteria). Rows are only added."""
+
     __tablename__ = "classification"
     __table_args__ = (UniqueConstraint("document_id", "classifier_version", name="uq_classification_document_version"),)
 

@@ -26,22 +26,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawlers.budget import DocumentBudget
 from crawlers.doctype import served_format
-from crawlers.errors import ExtractionError
 from crawlers.extract import Extractor
 from crawlers.fetch import Fetcher
 from crawlers.politeness import RobotsRules
 from crawlers.recheck import recheck_urls
 from crawlers.render import Renderer
 from crawlers.sweep import SweepStatus, crawl_sites
-from crawlers.types import CrawlOptions, ExtractedText, FetchedDocument, SiteCrawl
-from tracker import storage, watching
-from tracker.accessibility import assess_accessibility
+from crawlers.types import CrawlOptions, SiteCrawl
+from tracker import ingest, storage, watching
 from tracker.blobs import EvidenceStore
 from tracker.clock import utc_now
-from tracker.domain import Category, DocumentText, Kommune, Status
-from tracker.findings import ClassifiedSighting, decide
-from tracker.models import Classification, CrawlRun, Document, Sighting, SiteCheck
-from tracker.reading import CLASSIFIER_VERSION, read_document
+from tracker.domain import Kommune, Status
+from tracker.findings import FindingDecision, decide
+from tracker.models import CrawlRun, Sighting, SiteCheck
 from tracker.watching import CheckSeen, Recheck, UrlAnswer
 
 logger = logging.getLogger(__name__)
@@ -53,8 +50,6 @@ STORE_AHEAD = 4
 RECHECK_AHEAD = 8
 #: retries of one re-check: a failed re-check never counts as absence, so waiting longer buys little
 RECHECK_RETRIES = 1
-#: tries of one document's extraction when it fails on our side (timeout, worker trouble)
-EXTRACT_ATTEMPTS = 2
 #: how often the progress display hears the pages fetched and sites in flight while a crawl runs
 PROGRESS_SECONDS = 0.5
 
@@ -318,18 +313,6 @@ def recheck_with(fetcher: Fetcher) -> Recheck:
     return recheck
 
 
-@dataclass(frozen=True)
-class _Fetched:
-    """Bytes to store and read: a crawled document or a re-checked known plan URL (never a sighting)."""
-
-    url: str
-    final_url: str
-    format: str
-    content_type: str
-    body: bytes
-    anchor_text: str = ""
-
-
 async def store_site(
     deps: CrawlDependencies,
     run_id: int,
@@ -345,94 +328,22 @@ async def store_site(
     read because of us: a verdict built on our own failure would be a false "no plan"."""
     if crawl.our_failure is not None:
         raise FailedOnOurSide(crawl.our_failure)
-    fetched = [_Fetched(d.url, d.final_url, d.format, d.content_type, d.body, d.anchor_text) for d in crawl.documents]
+    fetched = [ingest.fetched_from_crawl(doc) for doc in crawl.documents]
     fetched += [doc for doc in map(_rechecked_document, answers) if doc is not None]
-    shas = [deps.evidence.put(doc.body) for doc in fetched]
-    with deps.session_factory() as session:
-        known = {sha for sha in set(shas) if storage.document_by_sha(session, sha) is not None}
-    to_extract = {sha: doc for sha, doc in zip(shas, fetched, strict=True) if sha not in known}
-    extracted = dict(
-        zip(
-            to_extract,
-            await asyncio.gather(*(_extract(deps.extractor, d) for d in to_extract.values())),
-            strict=True,
-        )
-    )
-    ours = [f"{doc.url}: {e.reason}" for doc, e in zip(to_extract.values(), extracted.values(), strict=True)
-            if isinstance(e, ExtractionError) and e.ours]  # fmt: skip
+    extractions = await ingest.extract_new(deps.session_factory, deps.evidence, deps.extractor, fetched)
+    ours = extractions.failed_on_our_side(fetched)
     if ours:
         raise FailedOnOurSide(f"{len(ours)} document(s) could not be read on our side, e.g. {ours[0]}")
     today = deps.now().date()
     with deps.session_factory.begin() as session:
-        run = session.get(CrawlRun, run_id)
-        assert run is not None
-        documents: dict[str, Document] = {}
-        classifications: dict[str, Classification | None] = {}
-        for sha, doc in zip(shas, fetched, strict=True):
-            if sha in documents:
-                continue
-            row = storage.document_by_sha(session, sha) or storage.add_document(
-                session, _document_row(sha, doc, extracted[sha], deps.now())
-            )
-            documents[sha] = row
-            classifications[sha] = _classification(session, row, doc, today, deps.now())
-        check = SiteCheck(
-            run_id=run_id,
-            kommune_id=kommune_id,
-            start_url=crawl.start_url,
-            final_url=crawl.final_start_url,
-            reachable=crawl.reachable,
-            blocked=crawl.blocked,
-            error=crawl.error,
-            pages_fetched=crawl.pages_fetched,
-            robots_disallowed=crawl.robots_disallowed,
-            rendered_pages=crawl.rendered_pages,
-            issues=[asdict(issue) for issue in crawl.issues],
-            trail=asdict(crawl.trail),
-            started_at=crawl.started_at,
-            finished_at=crawl.finished_at,
-        )
-        sightings: list[Sighting] = []
-        seen_urls: set[str] = set()
-        for sha, crawled in zip(shas[: len(crawl.documents)], crawl.documents, strict=True):
-            if crawled.url in seen_urls:
-                continue
-            seen_urls.add(crawled.url)
-            sightings.append(_sighting_row(crawled, documents[sha]))
-        storage.add_check(session, check, sightings)
-        run.documents_fetched = CrawlRun.documents_fetched + len(crawl.documents)  # in SQL: see add_finding
-        candidates = []
-        for index, sighting in enumerate(sightings):
-            result = classifications[sighting.document.sha256]
-            if result is None:
-                continue
-            candidates.append(
-                ClassifiedSighting(
-                    sighting_key=index,
-                    url=sighting.url,
-                    sha256=sighting.document.sha256,
-                    format=sighting.document.format,
-                    title=sighting.document.title,
-                    text_source=sighting.document.text_source,
-                    found_via=sighting.found_via,
-                    click_depth=sighting.click_depth,
-                    category=result_category(result),
-                    confidence=result.confidence,
-                    year_start=result.year_start,
-                    year_end=result.year_end,
-                    kind=result.document_kind or "adopted_plan",
+        stored: dict[str, ingest.Ingested] = {}
+        for sha, doc in zip(extractions.shas, fetched, strict=True):
+            if sha not in stored:
+                stored[sha] = ingest.ingest_document(
+                    session, sha, doc, extractions.texts.get(sha), today=today, now=deps.now()
                 )
-            )
-        decision = decide(crawl.reachable, candidates, today, blocked=crawl.blocked, error=crawl.error)
-        plan_sighting = sightings[decision.plan.sighting_key] if decision.plan else None
-        storage.add_finding(
-            session,
-            run=run,
-            check=check,
-            decision=decision,
-            plan_sighting=plan_sighting,
-            plan_classification=classifications[plan_sighting.document.sha256] if plan_sighting else None,
-        )
+        check, sightings = _store_check(session, run_id, kommune_id, crawl, extractions.shas, stored)
+        decision = _store_finding(session, run_id, check, sightings, stored, crawl, today)
         seen = CheckSeen(
             check_id=check.id,
             run_id=run_id,
@@ -440,8 +351,8 @@ async def store_site(
             blocked=crawl.blocked,
             detail=crawl.error or "",
             documents=[
-                watching.seen_document(doc.url, doc.final_url, documents[sha], classifications[sha])
-                for sha, doc in zip(shas, fetched, strict=True)
+                watching.seen_document(doc.url, doc.final_url, stored[sha].document, stored[sha].reading)
+                for sha, doc in zip(extractions.shas, fetched, strict=True)
             ],
             answers=answers,
         )
@@ -457,6 +368,71 @@ async def store_site(
     return decision.status
 
 
+def _store_check(
+    session: Session,
+    run_id: int,
+    kommune_id: int,
+    crawl: SiteCrawl,
+    shas: Sequence[str],
+    stored: dict[str, ingest.Ingested],
+) -> tuple[SiteCheck, list[Sighting]]:
+    """The site check and one sighting per crawled URL (re-checked URLs are no sightings: `watching` has them)."""
+    check = SiteCheck(
+        run_id=run_id,
+        kommune_id=kommune_id,
+        start_url=crawl.start_url,
+        final_url=crawl.final_start_url,
+        reachable=crawl.reachable,
+        blocked=crawl.blocked,
+        error=crawl.error,
+        pages_fetched=crawl.pages_fetched,
+        robots_disallowed=crawl.robots_disallowed,
+        rendered_pages=crawl.rendered_pages,
+        issues=[asdict(issue) for issue in crawl.issues],
+        trail=asdict(crawl.trail),
+        started_at=crawl.started_at,
+        finished_at=crawl.finished_at,
+    )
+    sightings: list[Sighting] = []
+    seen_urls: set[str] = set()
+    for sha, crawled in zip(shas[: len(crawl.documents)], crawl.documents, strict=True):
+        if crawled.url not in seen_urls:
+            seen_urls.add(crawled.url)
+            sightings.append(ingest.sighting_row(stored[sha].document, ingest.seen_in_crawl(crawled)))
+    storage.add_check(session, check, sightings)
+    run = session.get(CrawlRun, run_id)
+    assert run is not None
+    run.documents_fetched = CrawlRun.documents_fetched + len(crawl.documents)  # in SQL: see add_finding
+    return check, sightings
+
+
+def _store_finding(
+    session: Session,
+    run_id: int,
+    check: SiteCheck,
+    sightings: Sequence[Sighting],
+    stored: dict[str, ingest.Ingested],
+    crawl: SiteCrawl,
+    today: date,
+) -> FindingDecision:
+    """Decide the kommune's status from the check's read sightings and store it as the check's finding."""
+    readings = {index: stored[s.document.sha256].reading for index, s in enumerate(sightings)}
+    candidates = [ingest.candidate(index, sightings[index], reading)
+                  for index, reading in readings.items() if reading is not None]  # fmt: skip
+    decision = decide(crawl.reachable, candidates, today, blocked=crawl.blocked, error=crawl.error)
+    run = session.get(CrawlRun, run_id)
+    assert run is not None
+    storage.add_finding(
+        session,
+        run=run,
+        check=check,
+        decision=decision,
+        plan_sighting=sightings[decision.plan.sighting_key] if decision.plan else None,
+        plan_classification=readings[decision.plan.sighting_key] if decision.plan else None,
+    )
+    return decision
+
+
 def _count_failure(deps: CrawlDependencies, run_id: int) -> None:
     with deps.session_factory.begin() as session:
         run = session.get(CrawlRun, run_id)
@@ -464,7 +440,7 @@ def _count_failure(deps: CrawlDependencies, run_id: int) -> None:
         run.errors += 1
 
 
-def _rechecked_document(answer: UrlAnswer) -> _Fetched | None:
+def _rechecked_document(answer: UrlAnswer) -> ingest.Fetched | None:
     """The bytes a re-checked URL served, to extract and classify like a crawled document."""
     if answer.outcome not in ("served", "moved") or not answer.body:
         return None
@@ -475,97 +451,4 @@ def _rechecked_document(answer: UrlAnswer) -> _Fetched | None:
     )  # fmt: skip
     if fmt is None:
         return None
-    return _Fetched(answer.url, final, fmt, answer.content_type, answer.body)
-
-
-def result_category(row: Classification) -> Category:
-    return Category(row.category)
-
-
-async def _extract(extractor: Extractor, doc: _Fetched) -> ExtractedText | ExtractionError:
-    """The document's text, or the error; a failure of our own (`ours`: a timeout, a dead worker) is tried again."""
-    for attempt in range(1, EXTRACT_ATTEMPTS + 1):
-        try:
-            return await extractor.extract(doc.body, doc.format, url=doc.final_url)
-        except ExtractionError as exc:
-            if exc.ours and attempt < EXTRACT_ATTEMPTS:
-                logger.warning("extraction of %s failed on our side (%s); trying again", doc.url, exc.reason)
-                continue
-            logger.warning("could not extract %s: %s", doc.url, exc.reason)
-            return exc
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _document_row(sha: str, doc: _Fetched, extracted: ExtractedText | ExtractionError, now: datetime) -> Document:
-    row = Document(
-        sha256=sha,
-        format=doc.format,
-        content_type=doc.content_type,
-        size_bytes=len(doc.body),
-        first_seen_at=now,
-        title="",
-        pages=[],
-        headings=[],
-        doc_metadata={},
-        facts={},
-    )
-    if isinstance(extracted, ExtractionError):
-        row.extraction_error = extracted.reason
-        return row
-    row.title = extracted.title
-    row.page_count = extracted.page_count
-    row.text_source = extracted.text_source
-    row.extractor = extracted.extractor
-    row.language_declared = extracted.language
-    row.ocr_confidence = extracted.ocr_confidence
-    row.pages = list(extracted.pages)
-    row.headings = list(extracted.headings)
-    row.doc_metadata = dict(extracted.metadata)
-    row.facts = dict(extracted.facts)
-    return row
-
-
-def _classification(
-    session: Session, row: Document, doc: _Fetched, today: date, now: datetime
-) -> Classification | None:
-    """The stored classification of this document for the current classifier, made now if missing."""
-    if row.extraction_error is not None:
-        return None
-    existing = storage.classification_for(session, row, CLASSIFIER_VERSION)
-    if existing is not None:
-        return existing
-    text = DocumentText(
-        url=doc.final_url,
-        title=row.title,
-        pages=tuple(row.pages),
-        anchor_text=doc.anchor_text,
-        format=row.format,
-    )
-    return storage.add_classification(session, row, read_document(text, today=today), now)
-
-
-def _sighting_row(doc: FetchedDocument, document: Document) -> Sighting:
-    accessibility = assess_accessibility(
-        format=document.format,
-        facts={str(k): str(v) for k, v in document.facts.items()},
-        size_bytes=document.size_bytes,
-        anchor_texts=[doc.anchor_text] if doc.anchor_text else [],
-        found_via=doc.found_via,
-        in_sitemap=doc.in_sitemap,
-        search_rank=doc.search_rank,
-    )
-    return Sighting(
-        document=document,
-        url=doc.url,
-        final_url=doc.final_url,
-        http_status=doc.status,
-        redirects=list(doc.redirects),
-        anchor_text=doc.anchor_text,
-        found_via=doc.found_via,
-        click_depth=doc.click_depth,
-        click_path=[{"url": hop.url, "anchor_text": hop.anchor_text} for hop in doc.click_path],
-        in_sitemap=doc.in_sitemap,
-        search_rank=doc.search_rank,
-        accessibility=[{"check": a.check, "ok": a.ok, "detail": a.detail} for a in accessibility],
-        seen_at=doc.fetched_at,
-    )
+    return ingest.Fetched(answer.url, final, fmt, answer.content_type, answer.body)

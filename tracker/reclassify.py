@@ -14,11 +14,10 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker import storage
-from tracker.domain import Category, DocumentText
-from tracker.findings import ClassifiedSighting, decide
-from tracker.models import Classification, Sighting
-from tracker.reading import CLASSIFIER_VERSION, read_document
+from tracker import ingest, storage
+from tracker.findings import decide
+from tracker.models import ClassificationRow
+from tracker.reading import CLASSIFIER_VERSION
 
 logger = logging.getLogger(__name__)
 
@@ -31,25 +30,6 @@ class ReclassifyReport:
     findings_changed: int
 
 
-def classified_sighting(key: int, sighting: Sighting, reading: Classification) -> ClassifiedSighting:
-    """The pure findings view of a stored sighting and the stored reading of its document."""
-    return ClassifiedSighting(
-        sighting_key=key,
-        url=sighting.url,
-        sha256=sighting.document.sha256,
-        format=sighting.document.format,
-        title=sighting.document.title,
-        text_source=sighting.document.text_source,
-        found_via=sighting.found_via,
-        click_depth=sighting.click_depth,
-        category=Category(reading.category),
-        confidence=reading.confidence,
-        year_start=reading.year_start,
-        year_end=reading.year_end,
-        kind=reading.document_kind or "adopted_plan",
-    )
-
-
 def reclassify(
     session_factory: sessionmaker[Session], *, today: date, now: Callable[[], datetime], batch_size: int = 200
 ) -> ReclassifyReport:
@@ -59,14 +39,14 @@ def reclassify(
         with session_factory.begin() as session:
             batch = storage.documents_without_reading(session, CLASSIFIER_VERSION, limit=batch_size)
             for document in batch:
-                text = DocumentText(
+                ingest.reading_of(
+                    session,
+                    document,
                     url=storage.any_url_of(session, document) or "",
-                    title=document.title,
-                    pages=tuple(document.pages),
                     anchor_text=storage.any_anchor_text_of(session, document),
-                    format=document.format,
+                    today=today,
+                    now=now(),
                 )
-                storage.add_classification(session, document, read_document(text, today=today), now())
                 read += 1
         if len(batch) < batch_size:
             break
@@ -74,13 +54,13 @@ def reclassify(
     with session_factory.begin() as session:
         for finding, check in storage.latest_findings_with_checks(session):
             candidates = []
-            readings: dict[int, Classification] = {}
+            readings: dict[int, ClassificationRow] = {}
             for index, sighting in enumerate(check.sightings):
                 reading = storage.classification_for(session, sighting.document, CLASSIFIER_VERSION)
                 if reading is None:
                     continue
                 readings[index] = reading
-                candidates.append(classified_sighting(index, sighting, reading))
+                candidates.append(ingest.candidate(index, sighting, reading))
             decision = decide(check.reachable, candidates, today, blocked=check.blocked, error=check.error)
             before = (finding.status, finding.plan_sighting_id)
             plan = check.sightings[decision.plan.sighting_key] if decision.plan else None

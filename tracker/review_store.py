@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from tracker.domain import Category
 from tracker.errors import StorageError
 from tracker.findings import current_label
-from tracker.models import Classification, Document, Finding, KommuneRow, ReviewOverride, Sighting, SiteCheck
+from tracker.models import ClassificationRow, Document, Finding, KommuneRow, ReviewOverride, Sighting, SiteCheck
 from tracker.review import OverrideFact, finding_override_in_force
 from tracker.storage import latest_finding_ids, newest_readings
 from tracker.tip_store import TipView, kommune_tips, missed_plan_tips
@@ -129,14 +129,14 @@ def add_override(
             ReviewOverride.target == "finding", ReviewOverride.target_id == target_id
         )
     elif target == "classification":
-        classification = session.get(Classification, target_id)
+        classification = session.get(ClassificationRow, target_id)
         if classification is None:
             raise StorageError(f"no classification {target_id}")
         if value not in CATEGORIES:
             raise StorageError(f"{value!r} is not a category")
         if kommune_id is None:
             raise StorageError("a classification override needs the kommune it was made for")
-        same_document = select(Classification.id).where(Classification.document_id == classification.document_id)
+        same_document = select(ClassificationRow.id).where(ClassificationRow.document_id == classification.document_id)
         previous = select(ReviewOverride.id).where(
             ReviewOverride.target == "classification", ReviewOverride.target_id.in_(same_document)
         )
@@ -193,7 +193,7 @@ def override_history(session: Session, kommune_id: int) -> list[OverrideView]:
             if finding is not None:
                 machine, subject = finding.status, finding.checked_at.isoformat()
         else:
-            classification = session.get(Classification, row.target_id)
+            classification = session.get(ClassificationRow, row.target_id)
             if classification is not None:
                 document = session.get(Document, classification.document_id)
                 machine = classification.category
@@ -248,13 +248,13 @@ def status_override(session: Session, kommune_id: int) -> OverrideFact | None:
 def document_overrides(session: Session, document_ids: Iterable[int] | None = None) -> dict[int, ReviewOverride]:
     """The active category override per document id (a classification override follows its document)."""
     stmt = (
-        select(ReviewOverride, Classification.document_id)
-        .join(Classification, Classification.id == ReviewOverride.target_id)
+        select(ReviewOverride, ClassificationRow.document_id)
+        .join(ClassificationRow, ClassificationRow.id == ReviewOverride.target_id)
         .where(ReviewOverride.target == "classification", ReviewOverride.withdrawn_at.is_(None))
         .order_by(ReviewOverride.created_at, ReviewOverride.id)
     )
     if document_ids is not None:
-        stmt = stmt.where(Classification.document_id.in_(sorted(set(document_ids))))
+        stmt = stmt.where(ClassificationRow.document_id.in_(sorted(set(document_ids))))
     return {document_id: row for row, document_id in session.execute(stmt)}
 
 
@@ -343,13 +343,13 @@ def _years(start: int | None, end: int | None) -> str:
     return str(start) if end is None or end == start else f"{start}-{end}"
 
 
-def check_documents(session: Session, check_id: int) -> list[tuple[Sighting, Document, Classification]]:
+def check_documents(session: Session, check_id: int) -> list[tuple[Sighting, Document, ClassificationRow]]:
     newest = newest_readings()
     stmt = (
-        select(Sighting, Document, Classification)
+        select(Sighting, Document, ClassificationRow)
         .join(Document, Document.id == Sighting.document_id)
-        .join(Classification, Classification.document_id == Document.id)
-        .join(newest, newest.c.id == Classification.id)
+        .join(ClassificationRow, ClassificationRow.document_id == Document.id)
+        .join(newest, newest.c.id == ClassificationRow.id)
         .where(Sighting.check_id == check_id)
         .order_by(Sighting.id)
     )

@@ -26,7 +26,7 @@ from tracker.errors import StorageError
 from tracker.filemodes import create_private_file, make_private_dir, tighten
 from tracker.findings import FindingDecision
 from tracker.models import (
-    Classification,
+    ClassificationRow,
     CrawlRun,
     DataVersion,
     Document,
@@ -199,17 +199,17 @@ def add_document(session: Session, document: Document) -> Document:
     return document
 
 
-def classification_for(session: Session, document: Document, version: str) -> Classification | None:
+def classification_for(session: Session, document: Document, version: str) -> ClassificationRow | None:
     return session.scalars(
-        select(Classification).where(
-            Classification.document_id == document.id, Classification.classifier_version == version
+        select(ClassificationRow).where(
+            ClassificationRow.document_id == document.id, ClassificationRow.classifier_version == version
         )
     ).first()
 
 
-def add_classification(session: Session, document: Document, reading: Reading, now: datetime) -> Classification:
+def add_classification(session: Session, document: Document, reading: Reading, now: datetime) -> ClassificationRow:
     result = reading.classification
-    row = Classification(
+    row = ClassificationRow(
         document_id=document.id,
         classifier_version=result.classifier_version,
         category=result.category.value,
@@ -249,7 +249,7 @@ def add_finding(
     check: SiteCheck,
     decision: FindingDecision,
     plan_sighting: Sighting | None,
-    plan_classification: Classification | None,
+    plan_classification: ClassificationRow | None,
 ) -> Finding:
     finding = Finding(
         run_id=run.id,
@@ -312,8 +312,8 @@ def latest_finding_ids() -> Select[int]:
 def newest_readings() -> Subquery:
     """Per document, the id of its newest classification (columns `document_id`, `id`)."""
     return (
-        select(Classification.document_id, func.max(Classification.id).label("id"))
-        .group_by(Classification.document_id)
+        select(ClassificationRow.document_id, func.max(ClassificationRow.id).label("id"))
+        .group_by(ClassificationRow.document_id)
         .subquery()
     )
 
@@ -333,8 +333,8 @@ def iter_latest_findings(session: Session, batch_size: int = 500) -> Iterator[Fi
             Document.title,
             Finding.plan_category,
             Document.format,
-            Classification.year_start,
-            Classification.year_end,
+            ClassificationRow.year_start,
+            ClassificationRow.year_end,
             Finding.plan_current,
             Finding.click_depth,
             Finding.found_via,
@@ -344,15 +344,15 @@ def iter_latest_findings(session: Session, batch_size: int = 500) -> Iterator[Fi
             KommuneRow.region_code,
             KommuneRow.region,
             Finding.reason,
-            Classification.confidence.label("plan_confidence"),
-            Classification.criteria,
+            ClassificationRow.confidence.label("plan_confidence"),
+            ClassificationRow.criteria,
         )
         .join(latest, latest.c.finding_id == Finding.id)
         .join(KommuneRow, KommuneRow.id == Finding.kommune_id)
         .join(SiteCheck, SiteCheck.id == Finding.check_id)
         .outerjoin(plan_sighting, plan_sighting.id == Finding.plan_sighting_id)
         .outerjoin(Document, Document.id == plan_sighting.document_id)
-        .outerjoin(Classification, Classification.id == Finding.plan_classification_id)
+        .outerjoin(ClassificationRow, ClassificationRow.id == Finding.plan_classification_id)
         .order_by(KommuneRow.country.desc(), KommuneRow.kommunenummer)
         .execution_options(yield_per=batch_size)
     )
@@ -431,9 +431,9 @@ def iter_latest_plans(session: Session, batch_size: int = 500) -> Iterator[PlanR
         .join(SiteCheck, SiteCheck.id == Sighting.check_id)
         .join(KommuneRow, KommuneRow.id == SiteCheck.kommune_id)
         .join(Document, Document.id == Sighting.document_id)
-        .join(Classification, Classification.document_id == Document.id)
-        .join(newest_reading, newest_reading.c.id == Classification.id)
-        .where(Classification.category != "other")
+        .join(ClassificationRow, ClassificationRow.document_id == Document.id)
+        .join(newest_reading, newest_reading.c.id == ClassificationRow.id)
+        .where(ClassificationRow.category != "other")
     )
     publishers: dict[str, set[str]] = {}
     for number, sha in session.execute(base):
@@ -445,11 +445,11 @@ def iter_latest_plans(session: Session, batch_size: int = 500) -> Iterator[PlanR
             KommuneRow.country,
             Sighting.url,
             Document.sha256,
-            Classification.category,
-            Classification.document_kind,
-            Classification.language,
-            Classification.year_start,
-            Classification.year_end,
+            ClassificationRow.category,
+            ClassificationRow.document_kind,
+            ClassificationRow.language,
+            ClassificationRow.year_start,
+            ClassificationRow.year_end,
             Document.page_count,
             Document.format,
             Document.size_bytes,
@@ -459,7 +459,7 @@ def iter_latest_plans(session: Session, batch_size: int = 500) -> Iterator[PlanR
             Sighting.click_depth,
             Sighting.anchor_text,
             Sighting.search_rank,
-            Classification.criteria,
+            ClassificationRow.criteria,
             Sighting.accessibility,
             SiteCheck.finished_at.label("checked_at"),
         )
@@ -473,7 +473,7 @@ def iter_latest_plans(session: Session, batch_size: int = 500) -> Iterator[PlanR
 
 def documents_without_reading(session: Session, version: str, limit: int) -> list[Document]:
     """Documents with no classification by `version` (broken ones too: the caller counts them)."""
-    has_reading = select(Classification.document_id).where(Classification.classifier_version == version)
+    has_reading = select(ClassificationRow.document_id).where(ClassificationRow.classifier_version == version)
     done_broken = select(Document.id).where(Document.extraction_error.is_not(None))
     return list(
         session.scalars(
@@ -511,7 +511,7 @@ def redecide_finding(
     decision: FindingDecision,
     *,
     plan_sighting: Sighting | None,
-    plan_classification: Classification | None,
+    plan_classification: ClassificationRow | None,
     note: str,
 ) -> None:
     finding.status = decision.status.value

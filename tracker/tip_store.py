@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from tracker.domain import PLAN_CATEGORIES
 from tracker.errors import StorageError
-from tracker.models import Classification, CrawlRun, Document, KommuneRow, Sighting, SiteCheck, Tip
+from tracker.models import ClassificationRow, CrawlRun, Document, KommuneRow, Sighting, SiteCheck, Tip
 from tracker.storage import newest_readings
 
 TIP_FOUND_VIA = "tip"
@@ -116,7 +116,7 @@ def _crawled_shas(session: Session, kommune_ids: Iterable[int]) -> set[tuple[int
 
 def _tip_views(session: Session, where: Any) -> list[TipView]:
     newest = newest_readings()
-    reading = aliased(Classification)
+    reading = aliased(ClassificationRow)
     stmt = (
         select(Tip, KommuneRow, Sighting, Document, reading.category)
         .join(KommuneRow, KommuneRow.id == Tip.kommune_id)

@@ -3,7 +3,7 @@
 A volunteer who finds a plan the crawler missed submits its address. Planvakt checks the address (http/https only,
 never a private, loopback or link-local host unless the deployment allows private networks), fetches it as politely
 as the crawler does (robots.txt, User-Agent, per-host delay, byte cap: `crawlers.fetch.Fetcher`), extracts it in the
-sandbox (`crawlers.extract.Extractor`), reads it (`tracker.reading.read_document`) and stores it in one transaction:
+sandbox (`crawlers.extract.Extractor`), and stores and reads it as the crawl does (`tracker.ingest`) in one transaction:
 a crawl run marked as a tip run (options `{"source": "tip"}`), one site check, the document, its reading and one
 sighting. It writes no finding: a tip is evidence beside the crawl, it does not replace the kommune's status. The
 Tip row records whether the crawler had ever found the same bytes for that kommune (`crawler_had_it`).
@@ -25,7 +25,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Protocol
 from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -35,14 +34,11 @@ from crawlers.extract import Extractor
 from crawlers.fetch import Fetcher, Response
 from crawlers.netguard import check_host
 from crawlers.types import CrawlOptions, ExtractedText
-from tracker import storage, tip_store
-from tracker.accessibility import assess_accessibility
+from tracker import ingest, storage, tip_store
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
-from tracker.domain import DocumentText
 from tracker.errors import TrackerError
-from tracker.models import Document, Sighting, SiteCheck, Tip
-from tracker.reading import CLASSIFIER_VERSION, read_document
+from tracker.models import SiteCheck, Tip
 
 logger = logging.getLogger(__name__)
 
@@ -124,12 +120,6 @@ def submit_tip(session: Session, *, kommune_id: int, url: str, note: str, key: s
 # -- processing ---------------------------------------------------------------------------------------------------
 
 
-class TipExtractor(Protocol):
-    """What processing a tip needs of an extractor: `crawlers.extract.Extractor` (open) or `SharedExtractor`."""
-
-    async def extract(self, body: bytes, fmt: str, *, url: str = "") -> ExtractedText: ...
-
-
 class SharedExtractor:
     """One sandboxed extraction pool for every tip an app processes, started on the first tip that needs it.
 
@@ -181,7 +171,7 @@ class TipDependencies:
     now: Callable[[], datetime]
     allow_private_networks: bool = False
     #: a running extractor to share; None starts a one-worker sandbox for this tip
-    extractor: TipExtractor | None = None
+    extractor: ingest.TextExtractor | None = None
 
 
 def crawl_options(settings: Settings, *, allow_private_networks: bool) -> CrawlOptions:
@@ -270,26 +260,6 @@ async def _fetch_and_extract(url: str, deps: TipDependencies) -> tuple[Response,
     return response, fmt, extracted
 
 
-def _document_row(sha: str, fmt: str, response: Response, extracted: ExtractedText, now: datetime) -> Document:
-    return Document(
-        sha256=sha,
-        format=fmt,
-        content_type=response.content_type,
-        size_bytes=len(response.body),
-        first_seen_at=now,
-        title=extracted.title,
-        page_count=extracted.page_count,
-        text_source=extracted.text_source,
-        extractor=extracted.extractor,
-        language_declared=extracted.language,
-        ocr_confidence=extracted.ocr_confidence,
-        pages=list(extracted.pages),
-        headings=list(extracted.headings),
-        doc_metadata=dict(extracted.metadata),
-        facts=dict(extracted.facts),
-    )
-
-
 def _store(
     tip_id: int,
     kommune_id: int,
@@ -306,42 +276,18 @@ def _store(
         tip = tip_store.get_tip_row(session, tip_id)
         crawler_had_it = tip_store.crawler_had_document(session, kommune_id, sha)
         run = storage.start_run(session, {"source": "tip", "tip_id": tip_id}, 1, started)
-        document = storage.document_by_sha(session, sha) or storage.add_document(
-            session, _document_row(sha, fmt, response, extracted, now)
-        )
-        if storage.classification_for(session, document, CLASSIFIER_VERSION) is None and not document.extraction_error:
-            text = DocumentText(
-                url=response.final_url,
-                title=document.title,
-                pages=tuple(document.pages),
-                anchor_text=tip.note,
-                format=document.format,
-            )
-            storage.add_classification(session, document, read_document(text, today=now.date()), now)
-        accessibility = assess_accessibility(
-            format=document.format,
-            facts={str(k): str(v) for k, v in document.facts.items()},
-            size_bytes=document.size_bytes,
-            anchor_texts=[],
-            found_via="tip",
-            in_sitemap=None,
-            search_rank=None,
-        )
-        sighting = Sighting(
-            document=document,
+        # the volunteer's note is read with the text, as a crawled link's words are
+        fetched = ingest.Fetched(url, response.final_url, fmt, response.content_type, response.body, tip.note)
+        document = ingest.ingest_document(session, sha, fetched, extracted, today=now.date(), now=now).document
+        seen = ingest.Seen(
             url=url,
             final_url=response.final_url,
             http_status=response.status,
-            redirects=list(response.redirects),
-            anchor_text="",
             found_via=tip_store.TIP_FOUND_VIA,
-            click_depth=None,
-            click_path=[],
-            in_sitemap=None,
-            search_rank=None,
-            accessibility=[{"check": a.check, "ok": a.ok, "detail": a.detail} for a in accessibility],
             seen_at=now,
+            redirects=tuple(response.redirects),
         )
+        sighting = ingest.sighting_row(document, seen)
         check = SiteCheck(
             run_id=run.id,
             kommune_id=kommune_id,

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from tracker.domain import PLAN_CATEGORIES
 from tracker.findings import NOT_YET_A_PLAN
-from tracker.models import Classification, Document, Finding, Sighting, SiteCheck
+from tracker.models import ClassificationRow, Document, Finding, Sighting, SiteCheck
 from tracker.storage import newest_readings
 
 #: why a candidate was or was not the plan, in the order a page lists them
@@ -56,7 +56,7 @@ class CheckTrail:
     candidates: tuple[CandidateRead, ...]
 
 
-def _verdict(sighting_id: int, plan_sighting_id: int | None, reading: Classification | None) -> str:
+def _verdict(sighting_id: int, plan_sighting_id: int | None, reading: ClassificationRow | None) -> str:
     if reading is None:
         return "unreadable"
     if sighting_id == plan_sighting_id:
@@ -74,10 +74,10 @@ def _candidates(session: Session, check_id: int) -> tuple[CandidateRead, ...]:
     ).first()
     newest = newest_readings()
     rows = session.execute(
-        select(Sighting, Document, Classification)
+        select(Sighting, Document, ClassificationRow)
         .join(Document, Document.id == Sighting.document_id)
         .outerjoin(newest, newest.c.document_id == Document.id)
-        .outerjoin(Classification, Classification.id == newest.c.id)
+        .outerjoin(ClassificationRow, ClassificationRow.id == newest.c.id)
         .where(Sighting.check_id == check_id)
     ).all()
     candidates = [

@@ -33,7 +33,7 @@ from tracker.changes import (
 )
 from tracker.domain import Category, Kommune
 from tracker.findings import NOT_YET_A_PLAN
-from tracker.models import Classification, Document
+from tracker.models import ClassificationRow, Document
 
 logger = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ def crawled_answer(url: str, doc: CrawledDocument) -> CrawledAnswer:
     )
 
 
-def seen_document(url: str, final_url: str, row: Document, reading: Classification | None) -> SeenDocument:
+def seen_document(url: str, final_url: str, row: Document, reading: ClassificationRow | None) -> SeenDocument:
     """A stored document as the change detector sees it: its normalised-text identity and its category.
 
     Drafts, hearing drafts and case documents about a plan count as `other`: a draft put out for hearing is not the

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from crawlers.render import CHROMIUM_ARGS
 from crawlers.types import DEFAULT_SEARCH_QUERIES
 from tests.dashboards.conftest import Crawled
-from tracker.models import Classification, Document, Finding, KommuneRow, Sighting, SiteCheck
+from tracker.models import ClassificationRow, Document, Finding, KommuneRow, Sighting, SiteCheck
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -86,11 +86,11 @@ def _read(crawled: Crawled, check_id: int) -> list[tuple[str, str | None, str | 
     """(url, newest reason, category, extraction error) of every document the check read."""
     with crawled.factory() as session:
         rows = session.execute(
-            select(Sighting.url, Classification.reason, Classification.category, Document.extraction_error)
+            select(Sighting.url, ClassificationRow.reason, ClassificationRow.category, Document.extraction_error)
             .join(Document, Document.id == Sighting.document_id)
-            .outerjoin(Classification, Classification.document_id == Sighting.document_id)
+            .outerjoin(ClassificationRow, ClassificationRow.document_id == Sighting.document_id)
             .where(Sighting.check_id == check_id)
-            .order_by(Classification.id)
+            .order_by(ClassificationRow.id)
         ).all()
     return list({url: (url, reason, category, error) for url, reason, category, error in rows}.values())
 
