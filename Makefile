@@ -20,11 +20,12 @@ system-deps:
 postgres:
 	@scripts/ensure-postgres
 
-# ends by serving the dashboard over the demo crawl (it prints its address; Ctrl-C stops it)
+# ends by serving the dashboard over the demo crawl, with the demo web again for tips and a demo-only reviewer
+# token it prints (see planvakt/demo_serve.py; Ctrl-C stops it)
 demo: install system-deps
 	$(BIN)/planvakt db upgrade
 	$(BIN)/planvakt demo
-	$(BIN)/planvakt serve
+	$(BIN)/planvakt serve --demo
 
 serve: install
 	$(BIN)/planvakt serve

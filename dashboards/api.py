@@ -21,6 +21,7 @@ from tracker.domain import EVENT_KINDS
 from tracker.errors import FilterError
 from tracker.export import current_flag, plan_years
 from tracker.filters import CATEGORIES, COUNTRIES, check_values
+from tracker.trail_store import VERDICTS, CheckTrail, check_trail
 from tracker.watch_store import latest_events
 
 router = APIRouter(prefix="/api", tags=["read-only API"])
@@ -145,7 +146,61 @@ class EventOut(BaseModel):
     sha256: str | None
     previous_sha256: str | None
     detected_at: datetime
+    first_check: bool = Field(
+        description="true for an event of the kommune's first check: the plan was there before Planvakt looked"
+    )
     details: dict[str, Any]
+
+
+class CandidateOut(BaseModel):
+    """A document the check read, and why it was or was not taken as the plan."""
+
+    url: str
+    title: str
+    format: str
+    found_via: str
+    category: str | None = Field(description="null: the document could not be read")
+    document_kind: str | None
+    confidence: float | None
+    reason: str = Field(description="the machine's reason (English), or the extraction error")
+    verdict: str = Field(description=" | ".join(VERDICTS))
+
+
+class SiteSearchOut(BaseModel):
+    query: str
+    hits: int | None = Field(description="results on the first page; null when they could not be counted")
+
+
+class TrailOut(BaseModel):
+    """What the latest check searched and read (the kommune page's "what was searched")."""
+
+    recorded: bool = Field(description="false for a check stored before the trail was recorded, or a tip")
+    front_page: str
+    pages_fetched: int
+    rendered_pages: int
+    robots_disallowed: int
+    sitemaps: list[str]
+    sitemap_entries: int
+    search_action: str | None = Field(description="the site's own search form the crawler used")
+    searches: list[SiteSearchOut]
+    pages: list[str] = Field(description="pages opened by following links and sitemap entries, front page first")
+    candidates: list[CandidateOut]
+
+
+def _trail_out(trail: CheckTrail) -> TrailOut:
+    return TrailOut(
+        recorded=trail.recorded,
+        front_page=trail.front_page,
+        pages_fetched=trail.pages_fetched,
+        rendered_pages=trail.rendered_pages,
+        robots_disallowed=trail.robots_disallowed,
+        sitemaps=list(trail.sitemaps),
+        sitemap_entries=trail.sitemap_entries,
+        search_action=trail.search_action,
+        searches=[SiteSearchOut(query=query, hits=hits) for query, hits in trail.searches],
+        pages=list(trail.pages),
+        candidates=[CandidateOut(**vars(candidate)) for candidate in trail.candidates],
+    )
 
 
 class KommuneDetailOut(KommuneOut):
@@ -153,6 +208,7 @@ class KommuneDetailOut(KommuneOut):
     plans: list[PlanEvidenceOut]
     checks: list[CheckOut] = Field(description="newest first")
     events: list[EventOut] = Field(description="newest first")
+    trail: TrailOut | None = Field(description="what the latest check searched and read; null before any check")
 
 
 class PlanOut(BaseModel):
@@ -202,6 +258,8 @@ def api_kommune(request: Request, kommunenummer: str) -> KommuneDetailOut:
     with request.app.state.session_factory() as session:
         detail = kommune_detail(session, kommunenummer, history=104)
         events = latest_events(session, kommuner=[kommunenummer], limit=104) if detail else []
+        latest = detail.latest_check if detail else None
+        trail = check_trail(session, latest.check_id) if latest else None
     if detail is None:
         raise HTTPException(status_code=404, detail="no such kommune")
     base = _kommune_out(detail.status)
@@ -255,6 +313,7 @@ def api_kommune(request: Request, kommunenummer: str) -> KommuneDetailOut:
         plans=plans,
         checks=checks,
         events=[_event_out(e) for e in events],
+        trail=_trail_out(trail) if trail else None,
     )
 
 
@@ -270,6 +329,7 @@ def _event_out(e: Any) -> EventOut:
         sha256=e.sha256,
         previous_sha256=e.previous_sha256,
         detected_at=e.detected_at,
+        first_check=e.first_check,
         details=e.evidence or {},
     )
 

@@ -95,6 +95,28 @@ _TEXT: dict[str, tuple[str, str]] = {
     "found_via": (f"hvordan en person når dokumentet: {_VIA}", f"how a person reaches the document: {_VIA}"),
     "text_source": ("text_layer · ocr · html", "text_layer · ocr · html"),
     "pages_fetched": ("sider crawleren hentet på nettstedet i sjekken", "pages the crawler fetched in that check"),
+    "candidates_read": (
+        "kandidatdokumenter sjekken leste (også de som ikke ble tatt som plan)",
+        "candidate documents the check read (those not taken as the plan too)",
+    ),
+    "sitemaps": (
+        "nettstedskart (sitemaps) sjekken leste: en liste i JSON, mellomromsdelt i CSV; tom (null) for sjekker "
+        "fra før sporet ble lagret",
+        "sitemaps the check read: a list in JSON, space-separated in CSV; empty (null) for checks stored before the "
+        "trail was recorded",
+    ),
+    "sitemap_entries": ("adresser i nettstedskartene", "addresses listed in those sitemaps"),
+    "site_searches": (
+        "søkene i nettstedets eget søk og antall treff: et objekt {søk: treff} i JSON (treff null når de ikke "
+        "kunne telles), JSON-tekst i CSV",
+        "the queries put to the site's own search and their hits: an object {query: hits} in JSON (hits null when "
+        "they could not be counted), JSON text in CSV",
+    ),
+    "first_check": (
+        "true når hendelsen kom fra kommunens første sjekk: planen fantes før Planvakt så etter, den er ikke ny",
+        "true when the event came from the kommune's first check: the plan was there before Planvakt looked, it is "
+        "not new",
+    ),
     "checked_at": ("tidspunkt for sjekken, ISO 8601 UTC", "time of the check, ISO 8601 UTC"),
     "url": ("adressen dokumentet ble funnet på", "the address the document was found at"),
     "sha256": ("SHA-256 av dokumentets bytes (navnet på den arkiverte kopien)", "SHA-256 of the document's bytes"),

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from crawlers.types import CrawlOptions
 from planvakt import cli_alerts, cli_schedule, cli_serve, cli_worker
+from planvakt.demo_serve import DEMO_WEB_PORT
 from planvakt.options import (
     AllowPrivateOption,
     ConcurrencyOption,
@@ -370,6 +371,9 @@ def export_plans(
 def demo(
     db: DbOption = None,
     per_host_delay: Annotated[float, typer.Option(help="Delay between requests to one demo host.")] = 0.05,
+    web_port: Annotated[
+        int, typer.Option(help="Port of the demo web (`serve --demo` serves it again on the same one; 0: any).")
+    ] = DEMO_WEB_PORT,
 ) -> None:
     """Start the bundled demo web on loopback addresses, crawl it, and print the findings table."""
     from crawlers.testweb import build_demo_web
@@ -380,7 +384,7 @@ def demo(
     except TrackerError as exc:
         raise fail(exc) from exc
     storage.upgrade(engine, SecretKeys.from_settings(settings))
-    with build_demo_web() as web:
+    with build_demo_web(port=web_port) as web:
         registry = web.write_registry(settings.var_dir / "demo-registry.csv")
         kommuner = load_registry_csv(registry)
         options = crawl_options(settings, 120, per_host_delay, 16, "auto", True)
@@ -391,6 +395,9 @@ def demo(
         )
     _print_findings(engine)
     _print_summary(engine, run_id)
+    typer.echo(
+        "next: planvakt serve --demo (make demo does): the dashboard with the demo web, tips and a reviewer token"
+    )
 
 
 @app.command("reclassify")

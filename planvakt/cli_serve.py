@@ -22,11 +22,20 @@ def serve(
     allow_private_networks: Annotated[
         bool, typer.Option(help="Let tips point at loopback/private addresses (the demo web only).")
     ] = False,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            help="Over the demo crawl only (make demo): serve the demo web again, allow private addresses, and "
+            "print a reviewer token made for this process alone."
+        ),
+    ] = False,
 ) -> None:
     """Serve the dashboard (overview, kommune pages, changes, crawler health, data, JSON API)."""
     import uvicorn
 
+    from crawlers.testweb import build_demo_web
     from dashboards.app import create_app
+    from planvakt import demo_serve
     from tracker import storage
 
     settings = load_settings()
@@ -40,13 +49,23 @@ def serve(
         engine = engine_for(settings, read_only=True)  # a mistyped path is an error, not a new empty database
     except TrackerError as exc:
         raise fail(exc) from exc
-    app = create_app(
-        settings,
-        session_factory=storage.make_session_factory(engine),
-        allow_private_networks=allow_private_networks,
-    )
-    typer.echo(f"Planvakt dashboard: http://{settings.serve_host}:{settings.serve_port}/")
-    uvicorn.run(app, host=settings.serve_host, port=settings.serve_port, log_level="info")
+    factory = storage.make_session_factory(engine)
+    base_url = f"http://{settings.serve_host}:{settings.serve_port}"
+    if not demo:
+        app = create_app(settings, session_factory=factory, allow_private_networks=allow_private_networks)
+        typer.echo(f"Planvakt dashboard: {base_url}/")
+        uvicorn.run(app, host=settings.serve_host, port=settings.serve_port, log_level="info")
+        return
+    try:
+        with factory() as session:
+            serving = demo_serve.prepare(session)
+    except TrackerError as exc:
+        raise fail(exc) from exc
+    settings = replace(settings, admin_token=serving.admin_token, public_url=base_url)
+    app = create_app(settings, session_factory=factory, allow_private_networks=True)
+    with build_demo_web(port=serving.web_port):
+        typer.echo(demo_serve.banner(base_url, serving))
+        uvicorn.run(app, host=settings.serve_host, port=settings.serve_port, log_level="info")
 
 
 def register(app: typer.Typer) -> None:

@@ -56,6 +56,11 @@ FINDINGS_COLUMNS = (
     "found_via",
     "text_source",
     "pages_fetched",
+    # what the check searched (the kommune page's "what was searched"): a "no plan found" says where it looked
+    "candidates_read",
+    "sitemaps",
+    "sitemap_entries",
+    "site_searches",
     "checked_at",
     # a reviewer's verdict and the volunteers' catches, beside the machine's (never replacing it)
     "override_status",
@@ -103,6 +108,8 @@ EVENTS_COLUMNS = (
     "sha256",
     "previous_sha256",
     "detected_at",
+    # the event came from the kommune's first check: the plan was there before Planvakt looked, it is not new
+    "first_check",
     "details",
 )
 
@@ -132,6 +139,11 @@ COLUMN_TYPES: dict[str, tuple[ColumnType, bool]] = {
     "found_via": ("string", True),
     "text_source": ("string", True),
     "pages_fetched": ("integer", False),
+    "candidates_read": ("integer", False),
+    # null for a check stored before the trail was recorded (revision 0006)
+    "sitemaps": ("array", True),
+    "sitemap_entries": ("integer", True),
+    "site_searches": ("object", True),
     "checked_at": ("datetime", False),
     "override_status": ("string", True),
     "override_reason": ("string", True),
@@ -159,6 +171,7 @@ COLUMN_TYPES: dict[str, tuple[ColumnType, bool]] = {
     "previous_url": ("string", True),
     "previous_sha256": ("string", True),
     "detected_at": ("datetime", False),
+    "first_check": ("boolean", False),
     "details": ("object", False),
 }
 
@@ -252,12 +265,27 @@ def finding_record(row: FindingRow, review: FindingReview = NO_REVIEW) -> Record
         "found_via": _or_none(row.found_via),
         "text_source": _or_none(row.text_source),
         "pages_fetched": row.pages_fetched,
+        **trail_columns(row.trail, row.candidates_read),
         "checked_at": _iso(row.checked_at),
         "override_status": _or_none(review.override_status),
         "override_reason": _or_none(review.override_reason),
         "overridden_by": _or_none(review.overridden_by),
         "overridden_at": _iso(review.overridden_at),
         "missed_by_crawler": bool(review.missed_by_crawler),
+    }
+
+
+def trail_columns(trail: Mapping[str, Any] | None, candidates_read: int) -> Record:
+    """The check trail's export columns: sitemaps read, their entries, and each site-search query with its hits
+    (null hits: the search answered but its results could not be counted); null before the trail was recorded."""
+    if trail is None:
+        return {"candidates_read": candidates_read, "sitemaps": None, "sitemap_entries": None, "site_searches": None}
+    searches = {str(query): None if hits is None else int(hits) for query, hits in trail.get("searches") or ()}
+    return {
+        "candidates_read": candidates_read,
+        "sitemaps": [str(url) for url in trail.get("sitemaps") or ()],
+        "sitemap_entries": int(trail.get("sitemap_entries") or 0),
+        "site_searches": searches,
     }
 
 
@@ -358,6 +386,7 @@ def event_record(row: EventRow) -> Record:
         "sha256": _or_none(row.sha256),
         "previous_sha256": _or_none(row.previous_sha256),
         "detected_at": _iso(row.detected_at),
+        "first_check": row.first_check,
         "details": dict(row.evidence or {}),
     }
 

@@ -302,6 +302,10 @@ class FindingRow:
     plan_confidence: float | None = None
     #: the plan's checklist hits ({"criterion", "met", ...}), one per criterion that applies to its language
     criteria: list[Any] | None = None
+    #: what the check searched (`site_check.trail`: sitemaps, site-search queries, pages); None before revision 0006
+    trail: dict[str, Any] | None = None
+    #: candidate documents the check read (the sightings of its check)
+    candidates_read: int = 0
 
 
 def latest_finding_ids() -> Select[int]:
@@ -346,6 +350,12 @@ def iter_latest_findings(session: Session, batch_size: int = 500) -> Iterator[Fi
             Finding.reason,
             ClassificationRow.confidence.label("plan_confidence"),
             ClassificationRow.criteria,
+            SiteCheck.trail,
+            select(func.count(Sighting.id))
+            .where(Sighting.check_id == Finding.check_id)
+            .correlate(Finding)
+            .scalar_subquery()
+            .label("candidates_read"),
         )
         .join(latest, latest.c.finding_id == Finding.id)
         .join(KommuneRow, KommuneRow.id == Finding.kommune_id)
