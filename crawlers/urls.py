@@ -184,6 +184,23 @@ def path_pattern(url: str) -> str:
     return f"{parts.netloc.lower()}{path}?{'&'.join(keys)}"
 
 
+#: query keys by which a CMS addresses one page or post of its own (WordPress "?page_id=5994", "?p=6088", ACOS and
+#: older portals "?id=123", "?artikkelid=..."): a finite set of real pages, not a generated URL space
+_CONTENT_ID_KEYS = frozenset(
+    {"p", "id", "page_id", "pageid", "post_id", "postid", "nid", "docid", "dokumentid", "artikkelid", "articleid"}
+)
+
+
+def is_content_id_url(url: str) -> bool:
+    """True when the URL's only query parameter is a CMS's id of a page with a whole-number value ("/?page_id=5994").
+
+    Such URLs share one `path_pattern` however many pages the site has (a WordPress site with plain permalinks puts
+    every page under "/?page_id"), unlike a calendar ("?dato=..."), a facet or paging ("?side=2"), which generate
+    URLs without end."""
+    query = parse_qsl(urlsplit(url).query, keep_blank_values=True)
+    return len(query) == 1 and query[0][0].lower() in _CONTENT_ID_KEYS and query[0][1].isdigit()
+
+
 def _extension(url: str) -> str:
     path = unquote(urlsplit(url).path).lower()
     last = path.rsplit("/", 1)[-1]

@@ -49,3 +49,19 @@ def test_path_pattern_cap_stops_a_calendar_trap() -> None:
     assert admitted.count(True) == 3
     assert frontier.trapped == 27
     assert frontier.push(FrontierEntry("https://x.no/planer", 0.0, 1))
+
+
+def test_pages_a_cms_addresses_by_id_are_not_a_trap() -> None:
+    """A WordPress site with plain permalinks has every page under one pattern ("/?page_id"): they are real pages."""
+    frontier = Frontier(max_per_pattern=3)
+    pages = [frontier.push(FrontierEntry(f"https://x.no/?page_id={5650 + n}", 0.0, 2)) for n in range(25)]
+    posts = [frontier.push(FrontierEntry(f"https://x.no/?p={6000 + n}", 0.0, 2)) for n in range(25)]
+    assert all(pages) and all(posts) and frontier.trapped == 0
+    # ... while a generated URL space keeps the cap: paging, a number that is no page id, a second parameter
+    paging = [frontier.push(FrontierEntry(f"https://x.no/nyheter?side={n}", 0.0, 2)) for n in range(10)]
+    replies = [frontier.push(FrontierEntry(f"https://x.no/?p=6001&replytocom={n}", 0.0, 2)) for n in range(10)]
+    words = [frontier.push(FrontierEntry(f"https://x.no/?id=sak{n}", 0.0, 2)) for n in range(10)]
+    assert paging.count(True) == replies.count(True) == words.count(True) == 3
+    # and the id pattern has a cap too, only higher (the page budget bounds it)
+    more = [frontier.push(FrontierEntry(f"https://x.no/?page_id={7000 + n}", 0.0, 2)) for n in range(10)]
+    assert more.count(True) == 3 * 10 - 25

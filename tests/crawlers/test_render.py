@@ -260,20 +260,41 @@ async def test_the_browser_keeps_one_request_in_flight_per_host_and_the_delay(op
 
 @pytest.mark.browser
 @pytest.mark.slow
-async def test_a_request_on_the_wire_when_the_render_is_cut_keeps_its_hosts_slot(options: CrawlOptions) -> None:
-    # each menu JSON takes 1 s; the render is cut at 2 s with the second on the wire: the next request of ours to
-    # the host (a Fetcher page) must wait until the server has answered it
-    capped = replace(options, render_page_seconds=2.0, per_host_delay=0.05)
-    site = chain_site("127.66.8.10", delay=1.0)
+async def test_a_request_on_the_wire_when_the_render_is_cut_keeps_its_hosts_slot(
+    options: CrawlOptions, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The page's JSON reaches the server, which takes 2.5 s to answer; our cap (1.5 s of the page's own time) cuts
+    the render first, and the renderer gives the request up. A request of ours to the same host, queued at the gate
+    while that JSON is on the server, must not start until the server has answered it: the slot is held."""
+    slow = 2.5
+    capped = replace(options, render_page_seconds=1.5, per_host_delay=0.05, timeout=slow + 3.0)
+    on_the_server = threading.Event()
+
+    def slow_json(request: object) -> Reply:
+        on_the_server.set()
+        return Reply(body=json.dumps({"links": [], "next": None}), content_type="application/json", delay=slow)
+
+    site = chain_site("127.66.8.14", delay=0.0)
+    site.set("/api/menu.json", slow_json)
     with serving(site) as server:
         base = server.base_url(site.host)
         async with Fetcher(capped) as fetcher, Renderer(capped, fetcher) as renderer:
-            with pytest.raises(RenderError):  # cut twice: our failure
-                await renderer.render_page(base + "/")
-            await fetcher.fetch(base + "/om")
+            render = asyncio.create_task(renderer.render_page(base + "/"))
+            try:
+                assert await asyncio.to_thread(on_the_server.wait, 20.0)
+                with caplog.at_level(logging.INFO, logger="crawlers.render"):
+                    await fetcher.fetch(base + "/om")  # queued at the host's gate behind the browser's request
+                    with pytest.raises(RenderError):  # cut by our cap, twice
+                        await render
+            finally:
+                render.cancel()
         entries = server.requests_to(site.host)
-    assert entries[-1].path_with_query == "/om"
-    assert min(server_gaps(entries)) >= 0, "two requests of ours were in flight on one host"
+    assert "attempt 1 of 2" in caplog.text  # the renderer gave the first JSON request up ...
+    first_json = next(e for e in entries if e.path_with_query == "/api/menu.json")
+    om = next(e for e in entries if e.path_with_query == "/om")
+    assert first_json.finished - first_json.started >= slow - 0.05  # ... after it had reached the server
+    assert om.started >= first_json.finished - 0.005, "the host's next request started while the server answered"
+    assert min(server_gaps(entries)) >= -0.005, "two requests of ours were in flight on one host"
 
 
 @pytest.mark.browser
