@@ -25,6 +25,7 @@ import csv
 import dataclasses
 import multiprocessing
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -72,10 +73,12 @@ def _serve(sites: int, pages: int, latency: float, registry: str, expected: str,
             writer = csv.writer(handle)
             for k in web.kommuner:
                 writer.writerow([k.kommunenummer, k.expected.status])
+        cpu_before = time.process_time()
         conn.send("ready")
         conn.recv()  # stop
+        cpu = time.process_time() - cpu_before  # this process's CPU while it served (all its threads)
         log = [dataclasses.astuple(r) for r in web.server.request_log]
-    conn.send(log)
+    conn.send((log, cpu))
 
 
 @dataclasses.dataclass
@@ -150,7 +153,8 @@ def _crawl(registry: Path, db: str, var: Path, delay: float, out: Path, profile:
         watch = _Watch(process.pid)
         spy = None
         if profile is not None:  # py-spy (pip install py-spy) samples the crawler's stacks, as collapsed lines
-            spy_command = ["py-spy", "record", "--pid", str(process.pid), "--format", "raw", "--rate", "50"]
+            py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+            spy_command = [py_spy, "record", "--pid", str(process.pid), "--format", "raw", "--rate", "50"]
             spy = subprocess.Popen([*spy_command, "--nonblocking", "-o", str(profile)], stdout=subprocess.DEVNULL)
         _, code, usage = os.wait4(process.pid, 0)
     wall = time.monotonic() - started
@@ -207,7 +211,8 @@ def main() -> None:
             crawl = _crawl(registry, db, tmp, args.delay, tmp / "crawl.log", args.profile)
         finally:
             here.send("stop")
-            log = [LoggedRequest(*row) for row in here.recv()]
+            rows, server_cpu = here.recv()
+            log = [LoggedRequest(*row) for row in rows]
             server.join(30)
         right, wrong = _statuses(db, expected)
         tail = (tmp / "crawl.log").read_text(encoding="utf-8").splitlines()[-3:]
@@ -216,7 +221,7 @@ def main() -> None:
             (args.keep / "crawl.log").write_bytes((tmp / "crawl.log").read_bytes())
             with (args.keep / "requests.csv").open("w", encoding="utf-8", newline="") as handle:
                 csv.writer(handle).writerows(dataclasses.astuple(r) for r in log)
-    _report(args, crawl, log, right, wrong, tail)
+    _report(args, {**crawl, "server_cpu": server_cpu}, log, right, wrong, tail)
 
 
 def _report(
@@ -252,6 +257,10 @@ def _report(
     print(
         f"crawler CPU:        {crawl['own_cpu']:.1f} s in its own process ({crawl['own_cpu'] / requests * 1000:.2f} ms "
         f"per request), {crawl['all_cpu']:.1f} s with extraction workers and browser"
+    )
+    print(
+        f"server CPU:         {crawl['server_cpu']:.1f} s in the web's own process "
+        f"({crawl['server_cpu'] / requests * 1000:.2f} ms per request), on the same cores"
     )
     print(f"peak RSS:           {crawl['peak_rss_mb']:.0f} MB (crawler process)")
     for line in tail:

@@ -84,6 +84,8 @@ def _group_index() -> dict[str, tuple[str, ...]]:
 
 
 _GROUPS = _group_index()
+#: every group's name once, and "none" (an end tag nothing stops): the keys of `OpenElements.tops`
+_GROUP_NAMES = (*dict.fromkeys(group for groups in _GROUPS.values() for group in groups), "none")
 
 
 class _Formatting:
@@ -103,8 +105,7 @@ class OpenElements:
         self.names: list[str] = []
         self.entries: list[_Formatting | None] = []  # parallel to names: the list entry of a formatting element
         self.where: dict[str, list[int]] = {}  # tag name -> stack indices where it is open, bottom first
-        self.tops: dict[str, list[int]] = {group: [] for groups in _GROUPS.values() for group in groups}
-        self.tops["none"] = []
+        self.tops: dict[str, list[int]] = {group: [] for group in _GROUP_NAMES}
         self.active: list[list[_Formatting]] = [[]]  # segments of the active formatting list, last is current
         self.closed = [0]  # per segment: entries closed, waiting to be reopened
 
