@@ -157,6 +157,11 @@ def test_a_tip_to_the_demo_web_is_fetched_and_stored(demo: ServedDemo) -> None:
     assert "Lagret som bevis" in page, page.split("<main", 1)[-1][:1500]
 
 
+def test_the_subscribe_page_is_reachable(demo: ServedDemo) -> None:
+    page = httpx.get(f"{demo.base_url}/subscribe", timeout=30)
+    assert page.status_code == 200 and 'name="csrf"' in page.text
+
+
 def test_serve_demo_refuses_a_database_with_real_kommuner(tmp_path: Path) -> None:
     env = _env(tmp_path / "var")
     for command in (["db", "upgrade"], ["registry", "load"]):
