@@ -49,7 +49,7 @@ def public_requests_since(session: Session, channel: str, target_shown: str, sin
     stmt = select(func.count()).where(
         Subscription.origin == "public",
         Subscription.channel == channel,
-        Subscription.target_shown == target_shown,
+        func.lower(Subscription.target_shown) == target_shown.lower(),  # Ngo@X.org is ngo@x.org's inbox too
         Subscription.created_at >= since,
     )
     return int(session.scalar(stmt) or 0)
