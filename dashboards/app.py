@@ -25,7 +25,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute
 
-from dashboards import act, api, changes, data, evidence, health, kommune, overview, review, subscriptions, trends
+from dashboards import (
+    act,
+    api,
+    changes,
+    data,
+    evidence,
+    health,
+    kommune,
+    overview,
+    review,
+    subscribe,
+    subscriptions,
+    trends,
+)
 from dashboards.conditional import ConditionalMiddleware
 from dashboards.rendering import build_environment, render
 from dashboards.response_cache import ResponseCache
@@ -50,6 +63,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     api.router,
     evidence.router,
     act.router,
+    subscribe.router,
     subscriptions.router,
     review.router,
 )
@@ -109,6 +123,7 @@ def create_app(
     app.state.now = now
     app.state.allow_private_networks = allow_private_networks
     app.state.sign_in_limiter = SignInLimiter()
+    app.state.subscribe_limiter = subscribe.limiter()
     #: the shared tip extractor (tracker.tips.SharedExtractor) while the lifespan runs; without a lifespan (an
     #: ASGI test transport, uvicorn with lifespan="off") each tip gets its own sandbox, so no worker outlives the app
     app.state.extractor = None

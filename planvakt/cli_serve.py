@@ -62,9 +62,14 @@ def serve(
     except TrackerError as exc:
         raise fail(exc) from exc
     settings = replace(settings, admin_token=serving.admin_token, public_url=base_url)
-    app = create_app(settings, session_factory=factory, allow_private_networks=True)
-    with build_demo_web(port=serving.web_port):
-        typer.echo(demo_serve.banner(base_url, serving))
+    mail_folder = settings.var_dir / "demo-mail"
+    with build_demo_web(port=serving.web_port), demo_serve.demo_mailbox(mail_folder) as smtp_port:
+        if smtp_port is not None:
+            settings = replace(
+                settings, smtp_host="127.0.0.1", smtp_port=smtp_port, smtp_username="", smtp_starttls=False
+            )
+        app = create_app(settings, session_factory=factory, allow_private_networks=True)
+        typer.echo(demo_serve.banner(base_url, serving, mail_folder if smtp_port is not None else None))
         uvicorn.run(app, host=settings.serve_host, port=settings.serve_port, log_level="info")
 
 

@@ -8,7 +8,10 @@ Three things a real deployment configures that the demo cannot have by default, 
   guard refuses, on a demo web that `planvakt demo` stopped when its crawl ended. `--demo` serves the demo web again
   on the port the crawl used (read from the stored websites) and lets tips and alert targets point at private
   addresses, for this process only.
-- **Subscribing** from /subscribe: webhook targets on the demo machine are loopback addresses too (same switch).
+- **Subscribing** from /subscribe: webhook targets on the demo machine are loopback addresses too (same switch), and
+  an e-mail subscription's confirmation mail needs an SMTP server: `--demo` runs a mailbox of its own on loopback
+  (aiosmtpd, installed by `make install`) that writes each message to `var/demo-mail/` as an .eml file, so a demo
+  user opens the confirmation link from there; no mail leaves the machine.
 
 `--demo` refuses a database that holds anything but the demo kommuner, so it can never turn review on, with a
 printed token, over real data.
@@ -17,7 +20,12 @@ printed token, over real data.
 from __future__ import annotations
 
 import secrets
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -64,7 +72,39 @@ def prepare(session: Session) -> DemoServing:
     return DemoServing(admin_token="demo-" + secrets.token_urlsafe(12), web_port=demo_web_port(session))
 
 
-def banner(base_url: str, demo: DemoServing) -> str:
+class _Mailbox:
+    """aiosmtpd handler: each message as `<n>.eml` in `folder`, in the order received."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        number = len(list(self.folder.glob("*.eml"))) + 1
+        (self.folder / f"{number:04d}.eml").write_bytes(bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+
+@contextmanager
+def demo_mailbox(folder: Path) -> Iterator[int | None]:
+    """An SMTP server on 127.0.0.1 writing every message into `folder`; yields its port (None without aiosmtpd)."""
+    try:
+        from aiosmtpd.controller import Controller
+    except ImportError:
+        yield None
+        return
+    with socket.socket() as probe:  # aiosmtpd's Controller cannot report a port it got from port 0
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    controller = Controller(_Mailbox(folder), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port
+    finally:
+        controller.stop()
+
+
+def banner(base_url: str, demo: DemoServing, mail_folder: Path | None = None) -> str:
     """What `serve --demo` prints before it serves: how to sign in, that tips work, where to subscribe."""
     return "\n".join(
         [
@@ -74,5 +114,8 @@ def banner(base_url: str, demo: DemoServing) -> str:
             f"  Tips: the demo web runs again on {DEMO_HOST_PREFIX}11-27 port {demo.web_port}; tips may point at it",
             f"    from any kommune's page or {base_url}/act (private addresses are allowed in the demo only)",
             f"  Alerts: subscribe at {base_url}/subscribe (webhooks on loopback allowed in the demo only)",
+            f"    e-mail goes to the demo mailbox, a folder: {mail_folder}/ (nothing leaves this machine)"
+            if mail_folder
+            else "    e-mail needs PLANVAKT_SMTP_HOST (the demo mailbox needs aiosmtpd: make install)",
         ]
     )

@@ -5,6 +5,8 @@ addresses are allowed), and the subscribe page answers. `serve --demo` refuses a
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import re
 import socket
@@ -31,6 +33,7 @@ class ServedDemo:
     token: str
     db_url: str
     output: str
+    var_dir: Path
 
 
 def _free_port() -> int:
@@ -53,7 +56,7 @@ def _wait_for_banner(proc: subprocess.Popen[str], deadline: float) -> str:
         if not line:
             break
         lines.append(line)
-        if "Alerts:" in line:
+        if "e-mail" in line:  # the banner's last line
             return "".join(lines)
     raise AssertionError(f"serve --demo printed no banner: {''.join(lines)!r}")
 
@@ -92,7 +95,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedDemo]:
             except httpx.TransportError:
                 assert time.monotonic() < deadline, "the demo dashboard never answered"
                 time.sleep(0.2)
-        yield ServedDemo(base_url, token.group(1), env["PLANVAKT_DATABASE_URL"], banner)
+        yield ServedDemo(base_url, token.group(1), env["PLANVAKT_DATABASE_URL"], banner, var_dir)
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -155,6 +158,30 @@ def test_a_tip_to_the_demo_web_is_fetched_and_stored(demo: ServedDemo) -> None:
             assert time.monotonic() < deadline, "the tip was never processed"
             time.sleep(0.5)
     assert "Lagret som bevis" in page, page.split("<main", 1)[-1][:1500]
+
+
+def test_the_subscribe_page_is_reachable(demo: ServedDemo) -> None:
+    page = httpx.get(f"{demo.base_url}/subscribe", timeout=30)
+    assert page.status_code == 200 and 'name="csrf"' in page.text
+
+
+def test_an_email_subscription_is_confirmed_from_the_demo_mailbox(demo: ServedDemo) -> None:
+    """The demo has no SMTP server of the user's: its own mailbox writes the confirmation mail into var/demo-mail."""
+    mailbox = demo.var_dir / "demo-mail"
+    assert f"{mailbox}/" in demo.output
+    with httpx.Client(base_url=demo.base_url, timeout=30) as http:
+        form = http.get("/subscribe")
+        sent = http.post("/subscribe", data={"channel": "email", "email": "ngo@example.org", "scope": "all",
+                                             "csrf": _csrf(form.text)})  # fmt: skip
+        assert sent.status_code == 200 and 'data-step="check_mail"' in sent.text
+        (mail,) = sorted(mailbox.glob("*.eml"))
+        parsed = email.message_from_bytes(mail.read_bytes(), policy=email.policy.default)
+        link = re.search(r"(http://\S+/subscribe/confirm\?token=\S+)", parsed.get_content())  # type: ignore[attr-defined]
+        assert parsed["To"] == "ngo@example.org" and link
+        page = http.get(link.group(1))
+        confirmed = http.post("/subscribe/confirm", data={"token": link.group(1).split("token=")[1],
+                                                          "csrf": _csrf(page.text)})  # fmt: skip
+        assert 'data-step="confirmed"' in confirmed.text
 
 
 def test_serve_demo_refuses_a_database_with_real_kommuner(tmp_path: Path) -> None:

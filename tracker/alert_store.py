@@ -42,8 +42,13 @@ def add_subscription(
     digest: str,
     language: str | None,
     now: datetime,
+    regions: Sequence[str] = (),
+    pending: bool = False,
 ) -> SubscriptionView:
-    """Store a subscription whose target and secret the caller has sealed (`subscriptions.subscribe`)."""
+    """Store a subscription whose target and secret the caller has sealed (`subscriptions.subscribe`).
+
+    `pending` stores one made on the public form: inactive (nothing is delivered) until `confirm_subscription`.
+    """
     row = Subscription(
         channel=channel,
         sealed_target=sealed_target.stored,
@@ -53,8 +58,11 @@ def add_subscription(
         kinds=list(kinds),
         digest=digest,
         language=language,
-        active=True,
+        active=not pending,
         created_at=now,
+        origin="public" if pending else "operator",
+        confirmed_at=None if pending else now,
+        regions=list(regions),
     )
     session.add(row)
     session.flush()
@@ -86,6 +94,14 @@ class SubscriptionView:
     language: str | None
     active: bool
     created_at: datetime
+    origin: str = "operator"
+    confirmed_at: datetime | None = None
+    regions: tuple[str, ...] = ()
+
+    @property
+    def since(self) -> datetime:
+        """Events detected from this moment on are delivered: when it was confirmed (made, for older rows)."""
+        return self.confirmed_at or self.created_at
 
 
 def _view(row: Subscription) -> SubscriptionView:
@@ -101,6 +117,9 @@ def _view(row: Subscription) -> SubscriptionView:
         language=row.language,
         active=row.active,
         created_at=row.created_at,
+        origin=row.origin,
+        confirmed_at=row.confirmed_at,
+        regions=tuple(row.regions or ()),
     )
 
 
@@ -166,19 +185,22 @@ class Candidate:
 
 
 def undelivered_events(session: Session, subscription: SubscriptionView, *, limit: int = 5000) -> list[Candidate]:
-    """Events matching the subscription (kinds, kommuner, detected since it was created) without a delivery row."""
+    """Events matching the subscription (kinds, kommuner, regions, detected since it was confirmed) without a
+    delivery row."""
     kinds = list(subscription.kinds) or list(PLAN_EVENT_KINDS)
     has_row = select(Delivery.id).where(Delivery.subscription_id == subscription.id, Delivery.event_id == Event.id)
     stmt = (
         select(Event.id, Event.detected_at)
-        .where(Event.kind.in_(kinds), Event.detected_at >= subscription.created_at, ~has_row.exists())
+        .where(Event.kind.in_(kinds), Event.detected_at >= subscription.since, ~has_row.exists())
         .order_by(Event.detected_at, Event.id)
         .limit(limit)
     )
+    if subscription.kommuner or subscription.regions:
+        stmt = stmt.join(KommuneRow, KommuneRow.id == Event.kommune_id)
     if subscription.kommuner:
-        stmt = stmt.join(KommuneRow, KommuneRow.id == Event.kommune_id).where(
-            KommuneRow.kommunenummer.in_(list(subscription.kommuner))
-        )
+        stmt = stmt.where(KommuneRow.kommunenummer.in_(list(subscription.kommuner)))
+    if subscription.regions:
+        stmt = stmt.where(KommuneRow.region_code.in_(list(subscription.regions)))
     return [Candidate(subscription.id, event_id, detected_at) for event_id, detected_at in session.execute(stmt)]
 
 

@@ -92,9 +92,10 @@ def digest_language(events: Sequence[AlertEvent]) -> Language:
 # Webhook JSON
 
 
-def webhook_payload(event: AlertEvent) -> bytes:
+def webhook_payload(event: AlertEvent, unsubscribe_url: str | None = None) -> bytes:
     """The exact bytes POSTed to a webhook and signed: compact JSON, sorted keys, UTF-8 (æøå unescaped).
 
+    `unsubscribe_url`, when given, is carried as `unsubscribe_url`: a POST to it stops the subscription.
     Raises TypeError when the evidence holds something JSON cannot carry (datetimes and dates are allowed).
     """
     document = {
@@ -108,6 +109,8 @@ def webhook_payload(event: AlertEvent) -> bytes:
         "detected_at": _iso_utc(event.detected_at),
         "evidence": dict(event.evidence),
     }
+    if unsubscribe_url:
+        document["unsubscribe_url"] = unsubscribe_url
     text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default)
     return text.encode("utf-8")
 
@@ -232,6 +235,11 @@ _FOOTER: Final[dict[Language, str]] = {
     "nn": "Du får denne meldinga fordi du abonnerer på varsel frå Planvakt.",
     "da": "Du får denne besked, fordi du abonnerer på advarsler fra Planvakt.",
 }
+_UNSUBSCRIBE: Final[dict[Language, str]] = {
+    "nb": "Stopp disse varslene (ett klikk): {url}",
+    "nn": "Stopp desse varsla (eitt klikk): {url}",
+    "da": "Stop disse advarsler (ét klik): {url}",
+}
 _TIME_ZONES: Final[dict[str, str]] = {"NO": "Europe/Oslo", "DK": "Europe/Copenhagen"}
 
 
@@ -244,10 +252,13 @@ def headline(event: AlertEvent, language: Language | None = None) -> str:
     return templates[lang].format(name=event.name)
 
 
-def render_text(events: Sequence[AlertEvent], language: Language | None = None) -> RenderedText:
+def render_text(
+    events: Sequence[AlertEvent], language: Language | None = None, unsubscribe_url: str | None = None
+) -> RenderedText:
     """Subject and body for one event, or one digest for several (in the order given).
 
-    `language` defaults to the event's language (one event) or `digest_language` (a digest).
+    `language` defaults to the event's language (one event) or `digest_language` (a digest); the footer carries
+    `unsubscribe_url` when given.
     Raises ValueError on an empty sequence.
     """
     if not events:
@@ -258,7 +269,7 @@ def render_text(events: Sequence[AlertEvent], language: Language | None = None) 
     if len(events) == 1:
         event = events[0]
         subject = f"Planvakt: {headline(event, lang)}"
-        body = "\n".join([*_event_block(event, lang, heading=False), "", "-- ", _FOOTER[lang], ""])
+        body = "\n".join([*_event_block(event, lang, heading=False), "", *_footer(lang, unsubscribe_url), ""])
         return RenderedText(subject=subject, body=body)
     subject = _DIGEST_SUBJECT[lang].format(count=len(events))
     lines = [_DIGEST_INTRO[lang].format(count=len(events)), ""]
@@ -266,8 +277,13 @@ def render_text(events: Sequence[AlertEvent], language: Language | None = None) 
         lines.append(f"{number}. {headline(event, lang)}")
         lines.extend("   " + line if line else "" for line in _event_block(event, lang, heading=True))
         lines.append("")
-    lines.extend(["-- ", _FOOTER[lang], ""])
+    lines.extend([*_footer(lang, unsubscribe_url), ""])
     return RenderedText(subject=subject, body="\n".join(lines))
+
+
+def _footer(lang: Language, unsubscribe_url: str | None) -> list[str]:
+    lines = ["-- ", _FOOTER[lang]]
+    return [*lines, _UNSUBSCRIBE[lang].format(url=unsubscribe_url)] if unsubscribe_url else lines
 
 
 def _event_block(event: AlertEvent, lang: Language, *, heading: bool) -> list[str]:
@@ -349,17 +365,24 @@ def message_id(events: Sequence[AlertEvent], domain: str = "planvakt") -> str:
     return f"<{digest[:32]}@{domain}>"
 
 
-def render_email(events: Sequence[AlertEvent], language: Language | None = None) -> EmailMessage:
+def render_email(
+    events: Sequence[AlertEvent], language: Language | None = None, unsubscribe_url: str | None = None
+) -> EmailMessage:
     """One e-mail (single event or digest) with Subject, Content-Language, Message-ID and a UTF-8 text body.
 
+    With `unsubscribe_url`: `List-Unsubscribe` and `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058,
+    so a mail client can stop the alerts with one POST) and the link in the body's footer.
     From, To and Date are the sender's business (`tracker.notify.EmailChannel`). Raises ValueError when empty.
     """
-    text = render_text(events, language)
+    text = render_text(events, language, unsubscribe_url)
     lang = language or digest_language(events)
     message = EmailMessage()
     message["Subject"] = text.subject
     message["Message-ID"] = message_id(events)
     message["X-Planvakt-Events"] = ", ".join(event.id for event in events)
+    if unsubscribe_url:
+        message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text.body, charset="utf-8")
     message["Content-Language"] = lang  # after set_content, which clears every Content-* header
     return message

@@ -318,6 +318,12 @@ class Subscription(Base):
     language: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    #: operator (the CLI, a reviewer: active at once) | public (/subscribe: inactive until its owner confirms)
+    origin: Mapped[str] = mapped_column(String(10), default="operator", server_default="operator")
+    #: when it became active; events detected from then on are delivered. None: a public one not yet confirmed
+    confirmed_at: Mapped[datetime | None]
+    #: fylke/region codes (KommuneRow.region_code); empty or None: no region filter
+    regions: Mapped[list[Any] | None] = mapped_column(JSON, default=list)
 
 
 class Delivery(Base):

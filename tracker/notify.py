@@ -23,6 +23,7 @@ import smtplib
 import ssl
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Final, Protocol
 
@@ -163,12 +164,15 @@ class WebhookChannel:
 
     name: Final = "webhook"
 
-    def __init__(self, client: httpx.Client, url: str, secret: str | None = None) -> None:
+    def __init__(
+        self, client: httpx.Client, url: str, secret: str | None = None, unsubscribe_url: str | None = None
+    ) -> None:
         if not url.startswith(("http://", "https://")):
             raise ConfigError(f"webhook URL must be http(s): {url!r}")
         self._client = client
         self.url = url
         self._secret = secret
+        self.unsubscribe_url = unsubscribe_url
         # Receivers often put a token in the query or userinfo; only this form goes to logs and errors.
         self._shown = str(httpx.URL(url).copy_with(query=None, userinfo=b""))
 
@@ -186,7 +190,7 @@ class WebhookChannel:
     def send(self, event: AlertEvent) -> None:
         """POST one event; returns on 2xx, raises DeliveryFailed otherwise (see the module docstring)."""
         try:
-            body = webhook_payload(event)
+            body = webhook_payload(event, self.unsubscribe_url)
         except TypeError as exc:  # evidence that JSON cannot carry: resending the same event cannot help
             raise DeliveryFailed(self.name, f"event {event.id} cannot be encoded: {exc}", retryable=False) from exc
         try:
@@ -250,13 +254,18 @@ class EmailChannel:
         language: Language | None = None,
         *,
         now: datetime | None = None,
+        unsubscribe_url: str | None = None,
     ) -> None:
         """Render `events` as one message to `recipient` and send it; raises DeliveryFailed.
 
         SMTP 4xx answers and connection failures are retryable; 5xx answers (refused recipient, failed login,
         no STARTTLS on a server we were told has it) are permanent.
         """
-        message = render_email(events, language)
+        self.transmit(recipient, render_email(events, language, unsubscribe_url), now=now)
+        logger.info("e-mail with %d event(s) sent to %s", len(events), recipient)
+
+    def transmit(self, recipient: str, message: EmailMessage, *, now: datetime | None = None) -> None:
+        """Send a composed message (an alert, or a subscription's confirmation); raises DeliveryFailed as `send`."""
         message["From"] = self.sender
         message["To"] = recipient
         message["Date"] = format_datetime(now or datetime.now(UTC))
@@ -278,11 +287,12 @@ class EmailChannel:
             raise DeliveryFailed(self.name, f"{self.host}:{self.port}: {exc}", retryable=False) from exc
         except (smtplib.SMTPException, OSError) as exc:  # OSError: refused, reset, timeout, TLS handshake
             raise DeliveryFailed(self.name, f"{self.host}:{self.port}: {exc!r}", retryable=True) from exc
-        logger.info("e-mail with %d event(s) sent to %s", len(events), recipient)
 
-    def to(self, recipient: str, language: Language | None = None) -> EmailRecipient:
+    def to(
+        self, recipient: str, language: Language | None = None, unsubscribe_url: str | None = None
+    ) -> EmailRecipient:
         """This server bound to one subscriber, as a `Channel`."""
-        return EmailRecipient(self, recipient, language)
+        return EmailRecipient(self, recipient, language, unsubscribe_url)
 
 
 def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
@@ -302,13 +312,20 @@ def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
 class EmailRecipient:
     """An `EmailChannel` bound to one address: `deliver(events)` sends one message (a digest for several)."""
 
-    def __init__(self, channel: EmailChannel, recipient: str, language: Language | None = None) -> None:
+    def __init__(
+        self,
+        channel: EmailChannel,
+        recipient: str,
+        language: Language | None = None,
+        unsubscribe_url: str | None = None,
+    ) -> None:
         self.channel = channel
         self.recipient = recipient
         self.language = language
+        self.unsubscribe_url = unsubscribe_url
 
     def deliver(self, events: Sequence[AlertEvent]) -> None:
-        self.channel.send(self.recipient, events, self.language)
+        self.channel.send(self.recipient, events, self.language, unsubscribe_url=self.unsubscribe_url)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -361,9 +378,11 @@ class AppriseChannel:
         """The URL with its tokens and passwords masked: the only form fit for logs and listings."""
         return self._redacted
 
-    def send(self, events: Sequence[AlertEvent], language: Language | None = None) -> None:
+    def send(
+        self, events: Sequence[AlertEvent], language: Language | None = None, unsubscribe_url: str | None = None
+    ) -> None:
         """Notify once for `events` (a digest for several); raises DeliveryFailed when Apprise reports failure."""
-        text = render_text(events, language)
+        text = render_text(events, language, unsubscribe_url)
         ok = self._apprise.notify(
             body=text.body, title=text.subject, notify_type=_notify_type(events), body_format=apprise.NotifyFormat.TEXT
         )

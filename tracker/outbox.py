@@ -63,6 +63,7 @@ from tracker.notify import (
     next_attempt_at,
 )
 from tracker.secretbox import SecretBox, SecretKeys
+from tracker.subscription_links import UnsubscribeLinks
 from tracker.subscriptions import guard_target, refused_target
 
 __all__ = [
@@ -134,11 +135,14 @@ class Channels:
         *,
         allow_private_networks: bool = False,
         resolver: SyncResolver = resolve_sync,
+        unsubscribe: UnsubscribeLinks | None = None,
     ) -> None:
         self.http = http
         self.email = email
         self.allow_private_networks = allow_private_networks
         self.resolver = resolver
+        #: every message carries its subscription's one-click unsubscribe link (None: no links, as in some tests)
+        self.unsubscribe = unsubscribe
 
     @classmethod
     @contextmanager
@@ -166,7 +170,8 @@ class Channels:
         with httpx.Client(
             timeout=WEBHOOK_TIMEOUT, headers=headers, follow_redirects=False, trust_env=False, transport=transport
         ) as http:
-            yield cls(http, email, allow_private_networks=allow_private_networks, resolver=resolver)
+            links = UnsubscribeLinks(settings.public_url, SecretKeys.from_settings(settings))
+            yield cls(http, email, allow_private_networks=allow_private_networks, resolver=resolver, unsubscribe=links)
 
     def for_subscription(self, subscription: SubscriptionView, opened: Opened) -> Channel:
         """The subscription's channel to its `opened` target; ConfigError when that no longer makes sense or is
@@ -178,12 +183,13 @@ class Channels:
             allow_private_networks=self.allow_private_networks,
             resolver=self.resolver,
         )
+        stop = self.unsubscribe(subscription.id, subscription.created_at) if self.unsubscribe else None
         if subscription.channel == "webhook":
-            return WebhookChannel(self.http, opened.target, opened.secret)
+            return WebhookChannel(self.http, opened.target, opened.secret, unsubscribe_url=stop)
         if subscription.channel == "email":
-            return EmailRecipient(self.email, opened.target, language)
+            return EmailRecipient(self.email, opened.target, language, unsubscribe_url=stop)
         if subscription.channel == "apprise":
-            return _LocalisedApprise(AppriseChannel(opened.target), language)
+            return _LocalisedApprise(AppriseChannel(opened.target), language, stop)
         raise ConfigError(f"unknown channel {subscription.channel!r}")
 
 
@@ -226,12 +232,13 @@ def _language(value: str | None) -> Language | None:
 class _LocalisedApprise:
     """An Apprise channel speaking the subscription's language (default: the events' own)."""
 
-    def __init__(self, channel: AppriseChannel, language: Language | None) -> None:
+    def __init__(self, channel: AppriseChannel, language: Language | None, unsubscribe_url: str | None) -> None:
         self.channel = channel
         self.language = language
+        self.unsubscribe_url = unsubscribe_url
 
     def deliver(self, events: Sequence[AlertEvent]) -> None:
-        self.channel.send(events, self.language)
+        self.channel.send(events, self.language, self.unsubscribe_url)
 
 
 # -- one pass ---------------------------------------------------------------------------------------------------

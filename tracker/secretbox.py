@@ -84,12 +84,19 @@ class SecretBox:
                 '`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`)'
             ) from exc
         self._ids = [_key_id(key) for key in keys]
+        self._derived_from = tuple(keys)
         self._box = MultiFernet(self._fernets)
         self.source = source
 
     @property
     def key_ids(self) -> tuple[str, ...]:
         return tuple(self._ids)
+
+    def derived_keys(self, purpose: str) -> tuple[bytes, ...]:
+        """One HMAC key per sealing key for `purpose` (e.g. signing unsubscribe links), first key's first: a value
+        signed before a rotation still verifies, and no key is used for two things."""
+        label = f"planvakt {purpose}".encode()
+        return tuple(hmac.new(key, label, hashlib.sha256).digest() for key in self._derived_from)
 
     def seal(self, plain: str) -> Sealed:
         token = self._fernets[0].encrypt(plain.encode("utf-8")).decode("ascii")

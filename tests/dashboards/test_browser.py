@@ -155,6 +155,8 @@ PAGES = {
     "changes": "/changes",
     "health": "/health",
     "data": "/data",
+    "subscribe": "/subscribe",
+    "subscribe-en": "/subscribe?lang=en",
 }
 
 

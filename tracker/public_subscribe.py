@@ -1,0 +1,218 @@
+"""Subscribing from the public form, with confirmation, and unsubscribing with one signed link (issue 13).
+
+A subscription made on /subscribe is stored **pending** (inactive: the outbox ignores it) and becomes active only
+when its owner proves they hold the target:
+
+- **e-mail: double opt-in.** The address gets one message, the confirmation mail with a signed link valid 48 hours
+  (`subscription_links`); nothing else is sent to it until the link is followed and confirmed. At most
+  `MAX_CONFIRMATIONS_PER_DAY` confirmation mails go to one address a day, whoever asks, so the form cannot be used
+  to flood someone's inbox; the form answers the same either way, so it tells no one who is subscribed.
+- **webhook: a signed test delivery, then its code.** The receiver gets one POST signed exactly as alerts are
+  (`X-Planvakt-Signature`, HMAC-SHA256 with the subscription's secret) carrying a confirmation code. The receiver
+  must answer 2xx *and* the person at the form must type the code back. Why both: a 2xx alone proves only that
+  something answers at that URL (any catch-all endpoint does, so anyone could subscribe someone else's receiver);
+  the code alone could activate a receiver that rejects our POSTs, and every alert would then go to the dead
+  letters. The code is derived from the server key and never sent to the browser, so only whoever reads the
+  receiver's input can type it.
+
+Every alert then carries a one-click unsubscribe link (`subscription_links.unsubscribe_url`); following it with a
+POST stops the subscription, no login needed. Errors are `ConfigError`s whose message says what to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Final
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from crawlers.errors import RefusedAddress
+from tracker import alert_store, public_store
+from tracker.errors import ConfigError
+from tracker.models import KommuneRow
+from tracker.notify import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, DeliveryFailed, EmailChannel, sign
+from tracker.secretbox import SecretKeys
+from tracker.subscribe_messages import TEST_EVENT_KIND, confirmation_email, webhook_test_body
+from tracker.subscription_links import CONFIRM_FOR, BadToken, LinkSigner, parse, unsubscribe_url
+from tracker.subscriptions import SubscriptionRequest, refused_target, shown_target, validate
+
+PUBLIC_CHANNELS: Final = ("email", "webhook")
+MAX_CONFIRMATIONS_PER_DAY: Final = 3
+MIN_SECRET_LENGTH: Final = 16
+
+
+@dataclass(frozen=True)
+class PublicRequest:
+    """What the form asks for. `regions` are fylke/region codes; both empty with `kommuner`: every kommune."""
+
+    channel: str
+    target: str
+    secret: str | None = field(default=None, repr=False)
+    kommuner: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    digest: str = "none"
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A stored pending subscription and what is needed to ask its owner to confirm (in memory only)."""
+
+    subscription_id: int
+    created_at: datetime
+    channel: str
+    target: str = field(repr=False)
+    secret: str | None = field(repr=False)
+
+
+def request_subscription(
+    session_factory: sessionmaker[Session],
+    wanted: PublicRequest,
+    *,
+    now: datetime,
+    keys: SecretKeys,
+    allow_private_networks: bool = False,
+) -> Pending | None:
+    """Validate and store a pending subscription; None when the address already had its confirmations for today
+    (nothing is stored or sent, and the caller answers as if it were). Raises ConfigError naming the problem."""
+    if wanted.channel not in PUBLIC_CHANNELS:
+        raise ConfigError(f"choose e-mail or webhook, not {wanted.channel!r}")
+    if wanted.channel == "webhook" and len(wanted.secret or "") < MIN_SECRET_LENGTH:
+        raise ConfigError(f"a webhook needs a signing secret of at least {MIN_SECRET_LENGTH} characters")
+    checked = validate(
+        SubscriptionRequest(
+            channel=wanted.channel,
+            target=wanted.target,
+            secret=wanted.secret if wanted.channel == "webhook" else None,
+            kommuner=wanted.kommuner,
+            kinds=wanted.kinds,
+            digest=wanted.digest if wanted.channel == "email" else "none",
+            language=wanted.language,
+        ),
+        allow_private_networks=allow_private_networks,
+    )
+    shown = shown_target(checked.channel, checked.target)
+    with session_factory.begin() as session:
+        _check_scope(session, checked.kommuner, wanted.regions)
+        day_ago = now - timedelta(days=1)
+        if public_store.public_requests_since(session, checked.channel, shown, day_ago) >= MAX_CONFIRMATIONS_PER_DAY:
+            return None
+        existing = alert_store.sealed_key_ids(session)
+        box = keys.box(create=not existing)
+        box.check_fits(existing)
+        view = alert_store.add_subscription(
+            session,
+            channel=checked.channel,
+            sealed_target=box.seal(checked.target),
+            target_shown=shown,
+            sealed_secret=box.seal(checked.secret) if checked.secret else None,
+            kommuner=checked.kommuner,
+            kinds=checked.kinds,
+            digest=checked.digest,
+            language=checked.language,
+            now=now,
+            regions=tuple(dict.fromkeys(wanted.regions)),
+            pending=True,
+        )
+    return Pending(view.id, view.created_at, checked.channel, checked.target, checked.secret)
+
+
+def _check_scope(session: Session, kommuner: tuple[str, ...], regions: tuple[str, ...]) -> None:
+    missing = sorted(set(kommuner) - alert_store.known_kommunenumre(session, kommuner))
+    if missing:
+        raise ConfigError(f"no kommune {', '.join(missing)} in Planvakt's registry")
+    if regions:
+        known = set(session.scalars(select(KommuneRow.region_code).where(KommuneRow.region_code.in_(regions))))
+        unknown = sorted(set(regions) - known)
+        if unknown:
+            raise ConfigError(f"no fylke or region {', '.join(unknown)} in Planvakt's registry")
+
+
+def send_confirmation(
+    email: EmailChannel, pending: Pending, signer: LinkSigner, public_url: str, scope: str, language: str, now: datetime
+) -> None:
+    """Send the double opt-in mail (its link expires after CONFIRM_FOR); raises DeliveryFailed."""
+    token = signer.token("confirm", pending.subscription_id, pending.created_at, now + CONFIRM_FOR)
+    link = f"{public_url.rstrip('/')}/subscribe/confirm?token={token}"
+    email.transmit(pending.target, confirmation_email(link, scope, language), now=now)
+
+
+def send_test_delivery(
+    client: httpx.Client, pending: Pending, signer: LinkSigner, public_url: str, language: str
+) -> None:
+    """POST the signed test delivery through the guarded `client`; returns on 2xx, raises DeliveryFailed else."""
+    code = signer.webhook_code(pending.subscription_id, pending.created_at)
+    stop = unsubscribe_url(public_url, signer, pending.subscription_id, pending.created_at)
+    body = webhook_test_body(pending.subscription_id, code, stop, language)
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        IDEMPOTENCY_HEADER: f"subscription-test-{pending.subscription_id}",
+        "X-Planvakt-Event": TEST_EVENT_KIND,
+        SIGNATURE_HEADER: sign(body, pending.secret or ""),
+    }
+    shown = shown_target("webhook", pending.target)
+    try:
+        response = client.post(pending.target, content=body, headers=headers)
+    except RefusedAddress as exc:
+        raise DeliveryFailed("webhook", str(refused_target("webhook", exc)), retryable=False) from exc
+    except httpx.HTTPError as exc:
+        raise DeliveryFailed("webhook", f"could not post to {shown}: {type(exc).__name__}", retryable=True) from exc
+    if not 200 <= response.status_code < 300:
+        detail = f"{shown} answered {response.status_code}"
+        raise DeliveryFailed("webhook", detail, retryable=False, status=response.status_code)
+
+
+def _subscription_created(session: Session, subscription_id: int) -> datetime:
+    row = alert_store.get_subscription(session, subscription_id)
+    if row is None:
+        raise BadToken("this link was not made by Planvakt for this subscription")
+    return row.created_at
+
+
+def confirm_by_link(session_factory: sessionmaker[Session], token: str, signer: LinkSigner, now: datetime) -> bool:
+    """Activate the subscription the confirmation link names; False when it was already confirmed or stopped.
+    BadToken for a link we did not sign or one that has expired."""
+    claim = parse(token)
+    with session_factory.begin() as session:
+        signer.check("confirm", claim, _subscription_created(session, claim.subscription_id), now)
+        return public_store.confirm_subscription(session, claim.subscription_id, now)
+
+
+def pending_webhook_token(pending: Pending, signer: LinkSigner, now: datetime, valid_for: timedelta) -> str:
+    """The form's proof of which pending webhook the typed code is for (not the code: the browser never sees it)."""
+    return signer.token("pending-webhook", pending.subscription_id, pending.created_at, now + valid_for)
+
+
+def confirm_by_code(
+    session_factory: sessionmaker[Session], token: str, code: str, signer: LinkSigner, now: datetime
+) -> bool:
+    """Activate the pending webhook when `code` is the one its test delivery carried; False for a wrong code.
+    BadToken when the form's token is not ours or has expired; ConfigError when it is confirmed or stopped."""
+    claim = parse(token)
+    with session_factory.begin() as session:
+        created = _subscription_created(session, claim.subscription_id)
+        signer.check("pending-webhook", claim, created, now)
+        if not signer.code_matches(claim.subscription_id, created, code):
+            return False
+        if not public_store.confirm_subscription(session, claim.subscription_id, now):
+            raise ConfigError("this subscription is already confirmed or was stopped")
+        return True
+
+
+def unsubscribe_by_link(session_factory: sessionmaker[Session], token: str, signer: LinkSigner, now: datetime) -> bool:
+    """Stop the subscription the link names (pending or active); False when it was already stopped. BadToken
+    for a link we did not sign."""
+    claim = parse(token)
+    with session_factory.begin() as session:
+        signer.check("unsubscribe", claim, _subscription_created(session, claim.subscription_id), now)
+        return public_store.stop_subscription(session, claim.subscription_id, now)
+
+
+def abandon(session_factory: sessionmaker[Session], pending: Pending, now: datetime) -> None:
+    """Stop a pending subscription whose test delivery failed: it can never be confirmed."""
+    with session_factory.begin() as session:
+        public_store.stop_subscription(session, pending.subscription_id, now)
