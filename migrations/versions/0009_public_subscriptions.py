@@ -6,8 +6,8 @@ its owner confirms it (the link in the confirmation e-mail, or the code carried 
 made before this revision count as confirmed when they were created. `regions` holds fylke/region codes (empty:
 no region filter): a subscription to a fylke follows the registry, so a kommune moved into it is included.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-06 18:00:00
 """
 
@@ -20,8 +20,8 @@ from alembic import op
 
 from tracker.models import UTCDateTime
 
-revision: str = "0008"
-down_revision: str | None = "0007"
+revision: str = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
