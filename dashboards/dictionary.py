@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dashboards.i18n import register, translate
+from dashboards.i18n import translate
 from tracker.export import (
     ACCESSIBILITY_COLUMNS,
     COLUMN_TYPES,
@@ -149,20 +149,6 @@ _TEXT: dict[str, tuple[str, str]] = {
 
 _FLAG_NB = "true · false · tom (null i JSON) når kriteriet ikke gjelder"
 _FLAG_EN = "true · false · empty (null in JSON) when it does not apply"
-
-register(
-    {
-        "col.type": ("Type (JSON)", "Type (JSON)", "Type (JSON)"),
-        "type.string": ("tekst", "string", "tekst"),
-        "type.integer": ("heltall", "integer", "heltal"),
-        "type.number": ("tall", "number", "tal"),
-        "type.boolean": ("true/false", "boolean", "true/false"),
-        "type.datetime": ("tidspunkt (ISO 8601-tekst)", "date-time (ISO 8601 string)", "tidspunkt (ISO 8601-tekst)"),
-        "type.array": ("liste av tekst", "array of strings", "liste af tekst"),
-        "type.object": ("objekt", "object", "objekt"),
-        "type.null": ("eller null", "or null", "eller null"),
-    }
-)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from typing import Final, Protocol
 import apprise
 import httpx
 
-from tracker.domain import Language
+from tracker.catalogue import Locale
 from tracker.errors import ConfigError, TrackerError
 from tracker.messages import AlertEvent, render_email, render_text, webhook_payload
 
@@ -247,7 +247,7 @@ class EmailChannel:
         self,
         recipient: str,
         events: Sequence[AlertEvent],
-        language: Language | None = None,
+        language: Locale | None = None,
         *,
         now: datetime | None = None,
     ) -> None:
@@ -280,7 +280,7 @@ class EmailChannel:
             raise DeliveryFailed(self.name, f"{self.host}:{self.port}: {exc!r}", retryable=True) from exc
         logger.info("e-mail with %d event(s) sent to %s", len(events), recipient)
 
-    def to(self, recipient: str, language: Language | None = None) -> EmailRecipient:
+    def to(self, recipient: str, language: Locale | None = None) -> EmailRecipient:
         """This server bound to one subscriber, as a `Channel`."""
         return EmailRecipient(self, recipient, language)
 
@@ -302,7 +302,7 @@ def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
 class EmailRecipient:
     """An `EmailChannel` bound to one address: `deliver(events)` sends one message (a digest for several)."""
 
-    def __init__(self, channel: EmailChannel, recipient: str, language: Language | None = None) -> None:
+    def __init__(self, channel: EmailChannel, recipient: str, language: Locale | None = None) -> None:
         self.channel = channel
         self.recipient = recipient
         self.language = language
@@ -361,7 +361,7 @@ class AppriseChannel:
         """The URL with its tokens and passwords masked: the only form fit for logs and listings."""
         return self._redacted
 
-    def send(self, events: Sequence[AlertEvent], language: Language | None = None) -> None:
+    def send(self, events: Sequence[AlertEvent], language: Locale | None = None) -> None:
         """Notify once for `events` (a digest for several); raises DeliveryFailed when Apprise reports failure."""
         text = render_text(events, language)
         ok = self._apprise.notify(

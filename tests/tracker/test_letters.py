@@ -107,7 +107,7 @@ def test_general_violence_plan_only_asks_for_a_dedicated_plan() -> None:
 def test_unreachable_site_is_never_called_planless() -> None:
     letter = write_letter(_facts(status="site_unreachable", plan=None))
     text = letter.text()
-    assert "nettstedet svarte ikke da det ble sjekket 2026-03-02" in text
+    assert "nettstedet svarte ikke da det ble sjekket 2. mars 2026" in text
     assert "finner verken" not in text
     assert letter.missing == ()
     assert letter.asks[0].startswith("at dere svarer meg på om kommunen har en slik plan")

@@ -133,7 +133,7 @@ def test_single_event_text_has_subject_links_evidence_and_local_time() -> None:
     assert "  - old_status: 301" in text.body
     for link in ("https://ny.volda.no/plan.pdf", "https://ny.volda.no/helse", "https://ny.volda.no/"):
         assert f"\n  {link}\n" in text.body
-    assert "Oppdaga: 12.03.2025 15:05 CET" in text.body  # 14:05 UTC is 15:05 in Norway in March
+    assert "Oppdaga: 12. mars 2025 15:05 CET" in text.body  # 14:05 UTC is 15:05 in Norway in March
     assert "Hending: evt-1" in text.body
 
 
@@ -141,7 +141,7 @@ def test_danish_event_uses_danish_labels_and_copenhagen_time() -> None:
     text = render_text([event(country="DK", kommunenummer="0101", name="København", language="da")])
     assert text.subject == "Planvakt: Planen for København er ændret"
     assert "Kommunekode: 0101 København" in text.body
-    assert "Opdaget: 12.03.2025 15:05 CET" in text.body
+    assert "Opdaget: 12. marts 2025 15:05 CET" in text.body
     assert "Kommunenummer" not in text.body
 
 
