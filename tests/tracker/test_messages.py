@@ -181,3 +181,20 @@ def test_render_email_is_utf8_text_with_stable_message_id() -> None:
     single = render_email([event(language="nn")])
     assert single["Content-Language"] == "nn"
     assert single["Subject"] == "Planvakt: Planen til Volda er endra"
+
+
+def test_an_email_in_english_and_in_nynorsk() -> None:
+    """A subscription may ask for English: the same e-mail, every label and sentence English, the time in words."""
+    english = render_email([event(kind="plan_vanished", language="nn")], "en")
+    body = english.get_content()
+    assert english["Subject"] == "Planvakt: The plan of Volda can no longer be found"
+    assert english["Content-Language"] == "en"
+    assert "The plan has been gone for several checks in a row while the website otherwise answered." in body
+    assert "Municipality number: 1577 Volda" in body and "Detected: 12 March 2025 15:05 CET" in body
+    assert "You receive this message because you subscribe to alerts from Planvakt." in body
+    nynorsk = render_email([event(kind="plan_vanished", language="nn")])
+    assert nynorsk["Subject"] == "Planvakt: Planen til Volda er ikkje lenger å finne"
+    assert "Oppdaga: 12. mars 2025 15:05 CET" in nynorsk.get_content()
+    digest = render_text([event(id="a", kind="plan_appeared"), event(id="b", kind="check_failed")], "en")
+    assert digest.subject == "Planvakt: 2 changes"
+    assert "1. New plan found for Volda" in digest.body and "2. The check of Volda failed" in digest.body
