@@ -13,7 +13,9 @@ from tracker.catalogue import CATALOGUE, LOCALES, CatalogueError, label, load, p
 from tracker.catalogue import formats as fmt
 from tracker.catalogue.reasons import STORED, localise, match, stored
 from tracker.catalogue.vocabulary import VOCABULARY
+from tracker.classify import classify
 from tracker.domain import Category, Status
+from tracker.evaluate import load_corpus
 from tracker.findings import ClassifiedSighting, decide
 from tracker.review import CaseDocument, KommuneCase, detective_tasks
 
@@ -201,3 +203,19 @@ def test_every_review_task_detail_is_a_known_form() -> None:
     for detail in details:
         assert match(detail), detail
         assert localise(detail, "nn") != detail
+
+
+@pytest.mark.parametrize("corpus", ["corpus", "corpus_dev"])
+def test_every_classifier_reason_on_the_corpora_reads_in_every_language(corpus: str) -> None:
+    """The classifier's Bokmål reason of each labelled document is a known form, so English readers can read it."""
+    docs = load_corpus(ROOT / "tests" / corpus)
+    assert len(docs) > 20
+    forms: set[str] = set()
+    for labelled in docs:
+        reason = classify(labelled.document, today=date(2026, 3, 2)).reason
+        found = match(reason)
+        assert found, reason
+        forms.add(found[0])
+        english = localise(reason, "en")
+        assert not re.search(r"\b(Dokumentet|Tittelen|planens)\b", english.split("«")[0]), english
+    assert len(forms) >= 4

@@ -106,6 +106,37 @@ STORED: Final[Mapping[str, str]] = {
     "http_error.review_disabled": "review is disabled (no admin token)",
     "http_error.sign_in": "sign in as a reviewer first",
     "http_error.method": "Method Not Allowed",
+    # tracker/classify.py: why a document was read as it was (its machine form is Bokmål; «…» quotes the document)
+    "cls.not_plan_form": "Dokumentet har ikke en plans form ({marks})",
+    "cls.with_form": "{reason}; planens form: {form}",
+    "cls.landing": "Dokumentet er {what} ({marks}); selve planen er dokumentet siden lenker til",
+    "cls.report": "Dokumentet er ikke en plan, men en rapport eller et katalog ({marks})",
+    "cls.not_the_plan": "Dokumentet er {what} ({marks}), ikke selve planen",
+    "cls.off_topic": "Dokumentet er {what} ({marks}) og ikke en plan om overgrep eller vold",
+    "cls.no_plan_words": "Dokumentet er ikke en plan: ingen planord i tittel, lenketekst eller første side",
+    "cls.title_abuse": "Tittelen nevner {lead} og dokumentet er en plan ({plan_word})",
+    "cls.title_violence_part": (
+        "Tittelen nevner {lead} og dokumentet er en plan ({plan_word}); seksuelle overgrep mot barn er bare én del"
+    ),
+    "cls.title_other": "Tittelen nevner {lead}: en plan om et annet tema enn vold og overgrep",
+    "cls.body_theme": (
+        "Dokumentet er en plan ({plan_word}) og teksten handler mest om {lead} ({density} treff per 1000 ord)"
+    ),
+    "cls.no_theme": "Dokumentet er en plan ({plan_word}), men verken overgrep mot barn eller vold er hovedtema",
+}
+
+#: the classifier's Bokmål names of a kind of document (tracker/genre.py, tracker/document_kind.py) -> catalogue key
+GENRES: Final[Mapping[str, str]] = {
+    "en plan": "doc_genre.plan",
+    "en nyhetssak": "doc_genre.news",
+    "et saksdokument (møtebok, protokoll eller saksframlegg)": "doc_genre.minutes",
+    "en høringsnotis": "doc_genre.hearing_notice",
+    "en informasjonsside om hjelp og kontakt": "doc_genre.service_page",
+    "en nettside som presenterer planen og lenker til den": "doc_genre.landing_page",
+    "et budsjett": "doc_genre.budget",
+    "ikke en plan": "doc_genre.other",
+    "en årsmelding": "doc_genre.annual_report",
+    "en rapport eller et katalog": "doc_genre.report",
 }
 
 #: causes of an unreachable site in tracker/run_summary.py's words -> their catalogue key
@@ -201,6 +232,11 @@ _PARAMS: Final[Mapping[str, Callable[[str, str], str]]] = {
     "format": lambda value, lang: _unquote(value).upper(),
     "route": lambda value, lang: label(lang, "via", _unquote(value)),
     "reason": lambda value, lang: localise(value, lang),
+    "what": lambda value, lang: CATALOGUE.text(lang, GENRES[value]) if value in GENRES else value,
+    "marks": lambda value, lang: (
+        CATALOGUE.text(lang, "cls.no_plan_chapters") if value == "ingen plankapitler" else value
+    ),
+    "density": lambda value, lang: _number(value, lang, 0),
 }
 
 
