@@ -16,12 +16,13 @@ came by the address, so only a signed-in reviewer sees it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import APIRouter, BackgroundTasks, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dashboards import csrf
-from dashboards.i18n import register
-from dashboards.rendering import render
+from dashboards.rendering import page_language, render
 from dashboards.reviewer import current_reviewer
 from dashboards.signing import app_secret
 from tracker import act_store, review_store, tip_store, tips
@@ -35,116 +36,6 @@ router = APIRouter()
 
 #: how many tasks the Act start page shows
 TOP_TASKS = 12
-
-register(
-    {
-        "act.title": ("Gjør noe", "Act", "Gør noget"),
-        "act.intro": (
-            "Velg en kommune for å få et brev til politikerne, skrevet ut fra det Planvakt fant, og for å sende inn "
-            "en plan du har funnet selv.",
-            "Pick a kommune to get a letter to its politicians, written from what Planvakt found, and to submit a "
-            "plan you found yourself.",
-            "Vælg en kommune for at få et brev til politikerne, skrevet ud fra det, Planvakt fandt, og for at "
-            "indsende en plan, du selv har fundet.",
-        ),
-        "act.pick": ("Kommune", "Kommune", "Kommune"),
-        "act.go": ("Vis", "Show", "Vis"),
-        "act.norway": ("Norge", "Norway", "Norge"),
-        "act.denmark": ("Danmark", "Denmark", "Danmark"),
-        "act.kommune_title": ("Gjør noe for {name}", "Act for {name}", "Gør noget for {name}"),
-        "act.to_kommune": ("Se bevisene på kommunesiden", "See the evidence on the kommune page", "Se beviserne"),
-        "act.letter": ("Brev til politikerne", "Letter to the politicians", "Brev til politikerne"),
-        "act.letter_intro": (
-            "Brevet er skrevet på kommunens eget skriftspråk. Les det, skriv under og send det til ordføreren og "
-            "kommunestyret.",
-            "The letter is written in the kommune's own written language. Read it, sign it and send it to the mayor "
-            "and the council.",
-            "Brevet er skrevet på kommunens sprog. Læs det, skriv under, og send det til borgmesteren og "
-            "kommunalbestyrelsen.",
-        ),
-        "act.copy": ("Kopier brevet", "Copy the letter", "Kopiér brevet"),
-        "act.copied": ("Brevet er kopiert.", "The letter is copied.", "Brevet er kopieret."),
-        "act.print": ("Skriv ut", "Print", "Udskriv"),
-        "act.plain": ("Brevet som ren tekst", "The letter as plain text", "Brevet som ren tekst"),
-        "act.not_checked": (
-            "Planvakt har ikke sjekket denne kommunen ennå, så det finnes ikke noe brev.",
-            "Planvakt has not checked this kommune yet, so there is no letter.",
-            "Planvakt har ikke tjekket denne kommune endnu, så der er intet brev.",
-        ),
-        "act.tip": ("Har du funnet planen?", "Did you find the plan?", "Har du fundet planen?"),
-        "act.tip_intro": (
-            "Send inn adressen til planen. Planvakt henter den, leser den og lagrer den som bevis. Fant ikke "
-            "crawleren den, vises det på kommunesiden: «funnet av en frivillig, oversett av crawleren».",
-            "Submit the plan's address. Planvakt fetches it, reads it and stores it as evidence. If the crawler "
-            "missed it, the kommune page says so: \u201cfound by a volunteer, missed by the crawler\u201d.",
-            "Indsend planens adresse. Planvakt henter den, læser den og gemmer den som bevis. Hvis crawleren ikke "
-            "fandt den, står det på kommunesiden: »fundet af en frivillig, overset af crawleren«.",
-        ),
-        "act.tip_url": ("Adressen (URL) til planen", "The plan's address (URL)", "Planens adresse (URL)"),
-        "act.tip_note": (
-            "Hvor fant du den? (valgfritt)",
-            "Where did you find it? (optional)",
-            "Hvor fandt du den? (valgfrit)",
-        ),
-        "act.tip_send": ("Send inn", "Submit", "Indsend"),
-        "act.tips": ("Innsendte tips", "Submitted tips", "Indsendte tips"),
-        "act.tip_title": ("Tips {id}", "Tip {id}", "Tip {id}"),
-        "act.tip_state.pending": (
-            "Planvakt henter og leser dokumentet …",
-            "Planvakt is fetching and reading the document …",
-            "Planvakt henter og læser dokumentet …",
-        ),
-        "act.tip_state.stored": ("Lagret som bevis", "Stored as evidence", "Gemt som bevis"),
-        "act.tip_state.failed": ("Kunne ikke brukes", "Could not be used", "Kunne ikke bruges"),
-        "act.tip_missed": (
-            "Funnet av en frivillig, oversett av crawleren",
-            "Found by a volunteer, missed by the crawler",
-            "Fundet af en frivillig, overset af crawleren",
-        ),
-        "act.tip_crawler_had": (
-            "Crawleren hadde allerede funnet dette dokumentet.",
-            "The crawler had already found this document.",
-            "Crawleren havde allerede fundet dette dokument.",
-        ),
-        "act.tip_error": ("Hvorfor", "Why", "Hvorfor"),
-        "act.tip_document": ("Dokument", "Document", "Dokument"),
-        "act.tip_category": ("Maskinens lesning", "The machine's reading", "Maskinens læsning"),
-        "act.tip_submitted": ("Sendt inn", "Submitted", "Indsendt"),
-        "act.tip_back": ("Tilbake til {name}", "Back to {name}", "Tilbage til {name}"),
-        "act.tip_rejected": ("Tipset ble avvist", "The tip was refused", "Tippet blev afvist"),
-        "act.tasks": ("Detektivoppgaver", "Detective tasks", "Detektivopgaver"),
-        "act.tasks_intro": (
-            "Her er maskinen usikker. Velg en oppgave, sjekk kommunens nettsted selv og send inn det du finner.",
-            "Here the machine is unsure. Pick a task, check the kommune's site yourself and submit what you find.",
-            "Her er maskinen usikker. Vælg en opgave, tjek kommunens hjemmeside selv, og indsend det, du finder.",
-        ),
-        "act.tasks_all": ("Alle detektivoppgaver", "All detective tasks", "Alle detektivopgaver"),
-        "act.tasks_none": ("Ingen oppgaver nå.", "No tasks right now.", "Ingen opgaver lige nu."),
-        "act.task_kind": ("Oppgave", "Task", "Opgave"),
-        "act.task_check": ("Hva du kan sjekke", "What to check", "Hvad du kan tjekke"),
-        "act.task_links": ("Gå til", "Go to", "Gå til"),
-        "act.task_tip": ("send tips", "submit a tip", "indsend tip"),
-        "act.task_all_kinds": ("Alle", "All", "Alle"),
-        "act.filter": ("Vis", "Show", "Vis"),
-        "task.site_blocked": ("Nettstedet stengte ute crawleren", "Site blocked the crawler", "Siden blokerede"),
-        "task.site_unreachable": ("Nettstedet svarte ikke", "Site did not answer", "Siden svarede ikke"),
-        "task.missed_by_crawler": (
-            "Frivillig fant det crawleren overså",
-            "Volunteer found what the crawler missed",
-            "Frivillig fandt det oversete",
-        ),
-        "task.conflicting_documents": ("Dokumentene spriker", "Conflicting documents", "Dokumenterne strider"),
-        "task.only_draft": ("Bare utkast funnet", "Only a draft found", "Kun udkast fundet"),
-        "task.low_confidence": ("Usikker klassifisering", "Low confidence", "Usikker klassificering"),
-        "task.expired_plan": ("Planen er utløpt", "Plan expired", "Planen er udløbet"),
-        "task.hard_to_find": (
-            "Bare funnet via søk eller kart",
-            "Found only via search or sitemap",
-            "Kun fundet via søgning",
-        ),
-        "task.no_plan_found": ("Ingen plan funnet", "No plan found", "Ingen plan fundet"),
-    }
-)
 
 
 def _kommune(kommunenummer: str, request: Request) -> KommuneRow:
@@ -187,6 +78,10 @@ def _act_page(
         facts = act_store.letter_facts(session, kommune.id, language, evidence_url=evidence_url)
         tip_views = tip_store.kommune_tips(session, kommune.id)
     letter = write_letter(facts) if facts is not None else None
+    # a reader who chose English sees what the letter says, beside the letter in the kommune's own language (the
+    # letter itself is always in the kommune's: nb, nn or da)
+    english = page_language(request, _page_lang(kommune)) == "en"
+    letter_en = write_letter(replace(facts, language="en")) if facts is not None and english else None
     token = csrf.issue(request)
     response = render(
         request,
@@ -195,6 +90,7 @@ def _act_page(
             "kommune": kommune,
             "letter": letter,
             "letter_lang": language,
+            "letter_en": letter_en,
             "tips": tip_views,
             "csrf_field": token.field,
             "error": error,

@@ -21,7 +21,6 @@ from fastapi.responses import HTMLResponse, StreamingResponse
 from sqlalchemy.orm import Session
 
 from dashboards.dictionary import DATASETS, dictionary
-from dashboards.i18n import register
 from dashboards.rendering import page_language, render
 from tracker import review_store, storage
 from tracker.export import ExportFormat, Record, event_records, finding_records, plan_records, write_records
@@ -32,47 +31,6 @@ router = APIRouter()
 #: the data's licence, CC BY 4.0 (README, "Licence and citation", says why not NLOD)
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 
-register(
-    {
-        "data.csv": ("CSV", "CSV", "CSV"),
-        "data.excel_csv": ("CSV for Excel", "CSV for Excel", "CSV til Excel"),
-        "data.json": ("JSON", "JSON", "JSON"),
-        "data.formats": ("Formater", "Formats", "Formater"),
-        "data.format_csv": (
-            "CSV: UTF-8, komma som skilletegn. For programmer (R, Python, databaser).",
-            "CSV: UTF-8, comma-separated. For programs (R, Python, databases).",
-            "CSV: UTF-8, komma som skilletegn. Til programmer (R, Python, databaser).",
-        ),
-        "data.format_excel_csv": (
-            "CSV for Excel: UTF-8 med BOM, semikolon som skilletegn. Åpnes i kolonner med æøå i et norsk eller "
-            "dansk Excel (dobbeltklikk).",
-            "CSV for Excel: UTF-8 with a BOM, semicolon-separated. Opens in columns with æøå intact in a Norwegian "
-            "or Danish Excel (double-click).",
-            "CSV til Excel: UTF-8 med BOM, semikolon som skilletegn. Åbnes i kolonner med æøå i et dansk eller "
-            "norsk Excel (dobbeltklik).",
-        ),
-        "data.licence_link": ("Lisensteksten (CC BY 4.0)", "The licence (CC BY 4.0)", "Licensteksten (CC BY 4.0)"),
-        "data.cite": ("Slik siterer du et funn", "How to cite a finding", "Sådan citerer du et fund"),
-        "data.cite_how": (
-            "Oppgi kommunen, datoen for sjekken og kommunens side her; for en plan også den arkiverte kopien, "
-            "hvis adresse er dokumentets SHA-256 og aldri endres. Datoen finnes i kolonnen checked_at.",
-            "Give the kommune, the date of the check and the kommune's page here; for a plan also the archived "
-            "copy, whose address is the document's SHA-256 and never changes. The date is the checked_at column.",
-            "Angiv kommunen, datoen for tjekket og kommunens side her; for en plan også den arkiverede kopi, "
-            "hvis adresse er dokumentets SHA-256 og aldrig ændres. Datoen står i kolonnen checked_at.",
-        ),
-        "data.cite_pattern": (
-            "Planvakt: {name} ({nr}), sjekket {date}. {base}/kommune/{nr} · plan: {base}/evidence/{sha256} (CC BY 4.0)",
-            "Planvakt: {name} ({nr}), checked {date}. {base}/kommune/{nr} · plan: {base}/evidence/{sha256} (CC BY 4.0)",
-            "Planvakt: {name} ({nr}), tjekket {date}. {base}/kommune/{nr} · plan: {base}/evidence/{sha256} (CC BY 4.0)",
-        ),
-        "data.format_json": (
-            "JSON: en liste av objekter med typede verdier (true/false, tall, null, objekter); se typen i ordboken.",
-            "JSON: a list of objects with typed values (true/false, numbers, null, objects); see the type below.",
-            "JSON: en liste af objekter med typede værdier (true/false, tal, null, objekter); se typen i ordbogen.",
-        ),
-    }
-)
 
 SPOOL_BYTES = 8 * 1024 * 1024
 CHUNK_BYTES = 64 * 1024

@@ -19,7 +19,6 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dashboards import csrf
-from dashboards.i18n import register
 from dashboards.rendering import render
 from dashboards.reviewer import (
     current_reviewer,
@@ -39,53 +38,6 @@ from tracker.review import detective_tasks
 router = APIRouter()
 
 QUEUE_SIZE = 50
-
-register(
-    {
-        "review.title": ("Gjennomgang", "Review", "Gennemgang"),
-        "review.disabled": (
-            "Gjennomgang er slått av: PLANVAKT_ADMIN_TOKEN er ikke satt.",
-            "Review is disabled: PLANVAKT_ADMIN_TOKEN is not set.",
-            "Gennemgang er slået fra: PLANVAKT_ADMIN_TOKEN er ikke sat.",
-        ),
-        "review.sign_in": ("Logg inn som gjennomgåer", "Sign in as a reviewer", "Log ind som korrekturlæser"),
-        "review.name": ("Navnet ditt", "Your name", "Dit navn"),
-        "review.token": ("Administratornøkkel", "Admin token", "Administratornøgle"),
-        "review.login": ("Logg inn", "Sign in", "Log ind"),
-        "review.logout": ("Logg ut", "Sign out", "Log ud"),
-        "review.bad_token": ("Feil nøkkel.", "Wrong token.", "Forkert nøgle."),
-        "review.too_many": (
-            "For mange mislykkede forsøk. Prøv igjen om {minutes} minutter.",
-            "Too many failed attempts. Try again in {minutes} minutes.",
-            "For mange mislykkede forsøg. Prøv igen om {minutes} minutter.",
-        ),
-        "review.signed_in": ("Innlogget som {name}", "Signed in as {name}", "Logget ind som {name}"),
-        "review.pick": ("Gå gjennom en kommune", "Review a kommune", "Gennemgå en kommune"),
-        "review.queue": ("Usikre saker", "Uncertain cases", "Usikre sager"),
-        "review.recent_tips": ("Siste tips", "Recent tips", "Seneste tips"),
-        "review.kommune_title": ("Gjennomgang: {name}", "Review: {name}", "Gennemgang: {name}"),
-        "review.finding": ("Funnet", "Finding", "Fund"),
-        "review.machine": ("Maskinens vurdering", "The machine's verdict", "Maskinens vurdering"),
-        "review.reviewer": ("Gjennomgåerens vurdering", "The reviewer's verdict", "Korrekturlæserens vurdering"),
-        "review.none": ("Ingen overstyring", "No override", "Ingen tilsidesættelse"),
-        "review.by": ("{who}, {when}", "{who}, {when}", "{who}, {when}"),
-        "review.reason": ("Begrunnelse", "Reason", "Begrundelse"),
-        "review.override_status": ("Overstyr status", "Override the status", "Tilsidesæt status"),
-        "review.override_category": ("Overstyr kategori", "Override the category", "Tilsidesæt kategori"),
-        "review.save": ("Lagre", "Save", "Gem"),
-        "review.withdraw": ("Trekk tilbake", "Withdraw", "Træk tilbage"),
-        "review.documents": ("Dokumenter i siste sjekk", "Documents in the latest check", "Dokumenter i seneste tjek"),
-        "review.history": ("Historikk", "History", "Historik"),
-        "review.withdrawn": ("trukket tilbake {when}", "withdrawn {when}", "trukket tilbage {when}"),
-        "review.target.finding": ("status", "status", "status"),
-        "review.target.classification": ("kategori", "category", "kategori"),
-        "review.not_checked": ("Ikke sjekket ennå.", "Not checked yet.", "Ikke tjekket endnu."),
-        "review.best": ("kommunens plan", "the kommune's plan", "kommunens plan"),
-        "review.confidence": ("sikkerhet", "confidence", "sikkerhed"),
-        "review.error": ("Kunne ikke lagre", "Could not save", "Kunne ikke gemme"),
-        "review.who_when": ("Hvem og når", "Who and when", "Hvem og hvornår"),
-    }
-)
 
 
 def _kommune(request: Request, kommunenummer: str) -> KommuneRow:

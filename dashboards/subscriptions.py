@@ -19,11 +19,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dashboards import csrf
-from dashboards.i18n import register
 from dashboards.rendering import render
 from dashboards.reviewer import current_reviewer, require_reviewer, review_enabled
 from tracker import alert_store
-from tracker.domain import EVENT_KINDS, LANGUAGES
+from tracker.catalogue import LOCALES
+from tracker.domain import EVENT_KINDS
 from tracker.errors import ConfigError
 from tracker.secretbox import SecretKeys
 from tracker.subscriptions import (
@@ -38,60 +38,6 @@ from tracker.subscriptions import (
 router = APIRouter()
 
 PATH = "/review/subscriptions"
-
-register(
-    {
-        "subs.title": ("Abonnementer på varsler", "Alert subscriptions", "Abonnementer på advarsler"),
-        "subs.link": ("Abonnementer på varsler", "Alert subscriptions", "Abonnementer på advarsler"),
-        "subs.intro": (
-            "Hvem får varsel når en plan dukker opp, endres, flyttes eller forsvinner. Hemmeligheter vises aldri.",
-            "Who is alerted when a plan appears, changes, moves or vanishes. Secrets are never shown.",
-            "Hvem får besked, når en plan dukker op, ændres, flyttes eller forsvinder. Hemmeligheder vises aldrig.",
-        ),
-        "subs.none": ("Ingen abonnementer.", "No subscriptions.", "Ingen abonnementer."),
-        "subs.channel": ("Kanal", "Channel", "Kanal"),
-        "subs.target": ("Mottaker", "Target", "Modtager"),
-        "subs.kommuner": ("Kommuner", "Kommuner", "Kommuner"),
-        "subs.all_kommuner": ("alle", "all", "alle"),
-        "subs.kinds": ("Hendelser", "Events", "Hændelser"),
-        "subs.plan_kinds": ("planhendelsene", "the plan events", "planhændelserne"),
-        "subs.digest": ("Samlet", "Digest", "Samlet"),
-        "subs.language": ("Språk", "Language", "Sprog"),
-        "subs.own_language": ("kommunens eget", "the kommune's own", "kommunens eget"),
-        "subs.signed": ("Signert", "Signed", "Signeret"),
-        "subs.created": ("Opprettet", "Created", "Oprettet"),
-        "subs.remove": ("Fjern", "Remove", "Fjern"),
-        "subs.add": ("Nytt abonnement", "New subscription", "Nyt abonnement"),
-        "subs.target_help": (
-            "Webhook-URL, e-postadresse eller Apprise-URL",
-            "Webhook URL, e-mail address or Apprise URL",
-            "Webhook-URL, e-mailadresse eller Apprise-URL",
-        ),
-        "subs.secret": (
-            "Hemmelighet for signaturen (bare webhook, valgfritt)",
-            "Signing secret (webhook only, optional)",
-            "Hemmelighed til signaturen (kun webhook, valgfrit)",
-        ),
-        "subs.kommuner_help": (
-            "Kommunenumre skilt med komma (tomt: alle)",
-            "Kommune numbers separated by commas (empty: all)",
-            "Kommunenumre adskilt med komma (tomt: alle)",
-        ),
-        "subs.kinds_help": (
-            "Ingen valgt: planhendelsene",
-            "None chosen: the plan events",
-            "Ingen valgt: planhændelserne",
-        ),
-        "subs.save": ("Legg til", "Add", "Tilføj"),
-        "subs.refused": (
-            "Abonnementet ble ikke lagret",
-            "The subscription was not saved",
-            "Abonnementet blev ikke gemt",
-        ),
-        "subs.yes": ("ja", "yes", "ja"),
-        "subs.no": ("nei", "no", "nej"),
-    }
-)
 
 
 def _masked(message: str, *secrets: str | None) -> str:
@@ -137,7 +83,7 @@ def _page(
             "channels": CHANNELS,
             "digests": DIGESTS,
             "event_kinds": EVENT_KINDS,
-            "languages": LANGUAGES,
+            "languages": LOCALES,
             "form": form or {"channel": "webhook", "kinds": (), "digest": "none", "language": "", "kommuner": ""},
             "error": error,
             "csrf_field": token.field,

@@ -15,7 +15,6 @@ from datetime import datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from dashboards.i18n import register
 from dashboards.overview_query import STANDINGS, standing
 from dashboards.read_model import region_names
 from dashboards.rendering import render
@@ -30,52 +29,6 @@ LEFT, RIGHT, TOP, BOTTOM = 34.0, 6.0, 8.0, 22.0
 MAX_SLOT = 36.0
 #: width of one character of the axis text (10 units high), to keep date labels apart
 CHAR_WIDTH = 6.0
-
-register(
-    {
-        "nav.trends": ("Utvikling", "Trends", "Udvikling"),
-        "trends.title": ("Utvikling over tid", "Trends over time", "Udvikling over tid"),
-        "trends.intro": (
-            "Andel kommuner i hver kategori etter hver gjennomgang (crawl). En kommune som ikke ble nådd i en "
-            "gjennomgang, beholder forrige status; kommuner som aldri er sjekket, telles ikke.",
-            "Share of municipalities in each category after each sweep (crawl run). A municipality a sweep did not "
-            "reach keeps its previous status; municipalities never checked are not counted.",
-            "Andel kommuner i hver kategori efter hver gennemgang (crawl). En kommune, som ikke blev nået i en "
-            "gennemgang, beholder sin forrige status; kommuner, der aldrig er tjekket, tælles ikke.",
-        ),
-        "trends.scope": ("Område", "Area", "Område"),
-        "trends.everywhere": ("Norge og Danmark", "Norway and Denmark", "Norge og Danmark"),
-        "trends.show": ("Vis", "Show", "Vis"),
-        "trends.chart_label": (
-            "Andel kommuner per kategori etter hver gjennomgang, {scope}: {n} gjennomganger fra {first} til {last}",
-            "Share of municipalities per category after each sweep, {scope}: {n} sweeps from {first} to {last}",
-            "Andel kommuner pr. kategori efter hver gennemgang, {scope}: {n} gennemgange fra {first} til {last}",
-        ),
-        "trends.none": (
-            "Ingen gjennomganger ennå for dette området.",
-            "No sweeps yet for this area.",
-            "Ingen gennemgange endnu for dette område.",
-        ),
-        "trends.table": ("Tallene bak figuren", "The figures behind the chart", "Tallene bag figuren"),
-        "trends.sweep": ("Gjennomgang", "Sweep", "Gennemgang"),
-        "trends.counted": ("Kommuner talt", "Municipalities counted", "Kommuner talt"),
-        "trends.checked": ("sjekket i denne", "checked in this one", "tjekket i denne"),
-        "trends.history": ("Historikk", "History", "Historik"),
-        "trends.history_label": (
-            "Status i hver av kommunens {n} sjekker, fra {first} til {last}",
-            "Status in each of the municipality's {n} checks, from {first} to {last}",
-            "Status i hvert af kommunens {n} tjek, fra {first} til {last}",
-        ),
-        "trends.history_none": ("Ikke sjekket ennå.", "Not checked yet.", "Ikke tjekket endnu."),
-        "trends.tip": ("etter tips", "after a tip", "efter tip"),
-        "trends.checks": ("sjekker", "checks", "tjek"),
-        "trends.caption": (
-            "{n} gjennomganger, {first} – {last}; én søyle per gjennomgang, eldst til venstre.",
-            "{n} sweeps, {first} – {last}; one bar per sweep, oldest on the left.",
-            "{n} gennemgange, {first} – {last}; én søjle pr. gennemgang, ældst til venstre.",
-        ),
-    }
-)
 
 
 @dataclass(frozen=True)

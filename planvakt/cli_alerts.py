@@ -42,7 +42,7 @@ DigestOption = Annotated[
     str, typer.Option("--digest", help="none, daily (06:00 UTC) or weekly (Tuesdays 06:00 UTC); not for webhooks.")
 ]
 LanguageOption = Annotated[
-    str | None, typer.Option("--language", help="nb, nn or da (default: each kommune's own language).")
+    str | None, typer.Option("--language", help="nb, nn, da or en (default: each kommune's own language).")
 ]
 
 

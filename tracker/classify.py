@@ -15,7 +15,9 @@ each recorded as :class:`~tracker.domain.Evidence`:
    even with a chapter on sexual abuse of children; a plan titled "vold og seksuelle overgrep mot barn" is
    ``abuse_specific``. A title silent on the subject leaves the decision to the body's theme shares.
 
-The reason line is Norwegian (Bokmål), one sentence a journalist can quote.
+The reason line is Norwegian (Bokmål), one sentence a journalist can quote. Its wordings are machine forms listed
+in `tracker.catalogue.reasons.STORED` (`cls.*`), so the dashboard shows it in the reader's language: a new wording
+needs an entry there and in tracker/catalogue/reasons.toml (tests/tracker/test_catalogue.py runs the corpora).
 """
 
 from __future__ import annotations

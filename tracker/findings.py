@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
 
+from tracker.catalogue.reasons import stored
 from tracker.domain import PLAN_CATEGORIES, Category, Status
 from tracker.plan_years import is_current
 
@@ -71,12 +72,10 @@ def decide(
     an unreachable site's reason then names.
     """
     if not reachable:
-        because = f": {error}" if error else ""
-        return FindingDecision(Status.SITE_UNREACHABLE, None, "", f"the site could not be crawled{because}")
+        because = stored("reason.unreachable_because", error=error) if error else stored("reason.unreachable")
+        return FindingDecision(Status.SITE_UNREACHABLE, None, "", because)
     if blocked and not sightings:
-        return FindingDecision(
-            Status.SITE_UNREACHABLE, None, "", "the site turned the crawler away (robots.txt or HTTP 401/403/429)"
-        )
+        return FindingDecision(Status.SITE_UNREACHABLE, None, "", stored("reason.blocked"))
     for category, status in (
         (Category.ABUSE_SPECIFIC, Status.ABUSE_SPECIFIC_PLAN),
         (Category.GENERAL_VIOLENCE, Status.GENERAL_VIOLENCE_PLAN_ONLY),
@@ -85,18 +84,20 @@ def decide(
         if candidates:
             best = min(candidates, key=lambda s: plan_rank(s, on))
             current = current_label(best.year_start, best.year_end, on)
-            reason = f"{category.value} plan {best.title or best.url!r} found via {best.found_via}"
+            reason = stored(
+                "reason.plan", category=category.value, title=repr(best.title or best.url), via=best.found_via
+            )
             return FindingDecision(status, best, current, reason)
     checked = len({s.sha256 for s in sightings})
     unfinished = sorted({s.kind for s in sightings if s.category in PLAN_CATEGORIES and s.kind in NOT_YET_A_PLAN})
     if unfinished:
         kinds = " / ".join(k.replace("_", " ") for k in unfinished)
-        return FindingDecision(Status.NO_PLAN_FOUND, None, "", f"only a {kinds} of a plan was found, no adopted plan")
+        return FindingDecision(Status.NO_PLAN_FOUND, None, "", stored("reason.only_unfinished", kinds=kinds))
     return FindingDecision(
         Status.NO_PLAN_FOUND,
         None,
         "",
-        f"{checked} candidate document(s) read; none is a plan against violence",
+        stored("reason.none", count=checked),
     )
 
 

@@ -1,7 +1,8 @@
 """What an alert says: the `AlertEvent` handed to channels and its rendering as webhook JSON, text and e-mail.
 
-Pure: no I/O, no clock. Every human-readable text exists in the three written languages Planvakt meets, Bokmål
-(``nb``), Nynorsk (``nn``) and Danish (``da``), so an NGO in Volda reads Nynorsk and one in Aarhus reads Danish.
+Pure: no I/O, no clock. An event speaks its kommune's written language by default, Bokmål (``nb``), Nynorsk
+(``nn``) or Danish (``da``), so an NGO in Volda reads Nynorsk and one in Aarhus reads Danish; a subscription may ask
+for any language of the catalogue, English (``en``) too. The words are in `tracker/catalogue/alerts.toml`.
 One event renders as one message; several render as one digest ("Planvakt: 3 endringer"), because an NGO
 watching 455 kommuner wants one e-mail after a sweep, not forty.
 """
@@ -18,7 +19,9 @@ from email.message import EmailMessage
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tracker.domain import LANGUAGES, Country, Kommune, Language
+from tracker.catalogue import LOCALES, Locale, text
+from tracker.catalogue.formats import day
+from tracker.domain import EVENT_KINDS, LANGUAGES, Country, Kommune, Language
 
 __all__ = [
     "AlertEvent",
@@ -130,130 +133,21 @@ def _json_default(value: object) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 # Human-readable text
 
-# Headlines per kind; `{name}` is the kommune's name.
-_HEADLINES: Final[dict[str, dict[Language, str]]] = {
-    "plan_appeared": {
-        "nb": "Ny plan funnet for {name}",
-        "nn": "Ny plan funnen for {name}",
-        "da": "Ny plan fundet for {name}",
-    },
-    "plan_changed": {
-        "nb": "Planen til {name} er endret",
-        "nn": "Planen til {name} er endra",
-        "da": "Planen for {name} er ændret",
-    },
-    "plan_moved": {
-        "nb": "Planen til {name} er flyttet til en ny adresse",
-        "nn": "Planen til {name} er flytta til ei ny adresse",
-        "da": "Planen for {name} er flyttet til en ny adresse",
-    },
-    "plan_vanished": {
-        "nb": "Planen til {name} er ikke lenger å finne",
-        "nn": "Planen til {name} er ikkje lenger å finne",
-        "da": "Planen for {name} kan ikke længere findes",
-    },
-    "plan_reappeared": {
-        "nb": "Planen til {name} er tilbake",
-        "nn": "Planen til {name} er tilbake",
-        "da": "Planen for {name} er tilbage",
-    },
-    "crawler_blocked": {
-        "nb": "Planvakt får ikke sjekket nettstedet til {name}",
-        "nn": "Planvakt får ikkje sjekka nettstaden til {name}",
-        "da": "Planvakt kan ikke tjekke hjemmesiden for {name}",
-    },
-    "check_failed": {
-        "nb": "Sjekken av {name} mislyktes",
-        "nn": "Sjekken av {name} mislukkast",
-        "da": "Tjekket af {name} mislykkedes",
-    },
-}
-
-# Why a reader should care, one sentence per kind; crawler_blocked says plainly it is about our sight, not the plan.
-_EXPLANATIONS: Final[dict[str, dict[Language, str]]] = {
-    "plan_appeared": {
-        "nb": "Planvakt har funnet en plan på kommunens nettsted for første gang.",
-        "nn": "Planvakt har funne ein plan på nettstaden til kommunen for første gong.",
-        "da": "Planvakt har fundet en plan på kommunens hjemmeside for første gang.",
-    },
-    "plan_changed": {
-        "nb": "Den samme adressen viser nå et dokument med annet innhold.",
-        "nn": "Den same adressa viser no eit dokument med anna innhald.",
-        "da": "Den samme adresse viser nu et dokument med andet indhold.",
-    },
-    "plan_moved": {
-        "nb": "Det samme dokumentet ligger nå på en annen adresse. Planen er ikke borte.",
-        "nn": "Det same dokumentet ligg no på ei anna adresse. Planen er ikkje borte.",
-        "da": "Det samme dokument ligger nu på en anden adresse. Planen er ikke væk.",
-    },
-    "plan_vanished": {
-        "nb": "Planen er borte i flere sjekker på rad mens nettstedet ellers svarte.",
-        "nn": "Planen er borte i fleire sjekkar på rad medan nettstaden elles svarte.",
-        "da": "Planen er væk i flere tjek i træk, mens hjemmesiden ellers svarede.",
-    },
-    "plan_reappeared": {
-        "nb": "En plan som var borte, er å finne igjen.",
-        "nn": "Ein plan som var borte, er å finne att.",
-        "da": "En plan, der var forsvundet, kan findes igen.",
-    },
-    "crawler_blocked": {
-        "nb": "Dette gjelder Planvakts innsyn, ikke planen: nettstedet stenger ute eller svarer ikke.",
-        "nn": "Dette gjeld innsynet til Planvakt, ikkje planen: nettstaden stengjer ute eller svarar ikkje.",
-        "da": "Det gælder Planvakts adgang, ikke planen: hjemmesiden spærrer eller svarer ikke.",
-    },
-    "check_failed": {
-        "nb": "Nettstedet kunne ikke sjekkes denne gangen. Planen beholder sin siste kjente status.",
-        "nn": "Nettstaden kunne ikkje sjekkast denne gongen. Planen held på den siste kjende statusen.",
-        "da": "Hjemmesiden kunne ikke tjekkes denne gang. Planen beholder sin seneste kendte status.",
-    },
-}
-
-_LABELS: Final[dict[str, dict[Language, str]]] = {
-    "kommunenummer": {"nb": "Kommunenummer", "nn": "Kommunenummer", "da": "Kommunekode"},
-    "url": {"nb": "Adresse", "nn": "Adresse", "da": "Adresse"},
-    "previous_url": {"nb": "Tidligere adresse", "nn": "Tidlegare adresse", "da": "Tidligere adresse"},
-    "sha256": {"nb": "SHA-256", "nn": "SHA-256", "da": "SHA-256"},
-    "previous_sha256": {"nb": "Tidligere SHA-256", "nn": "Tidlegare SHA-256", "da": "Tidligere SHA-256"},
-    "detected_at": {"nb": "Oppdaget", "nn": "Oppdaga", "da": "Opdaget"},
-    "evidence": {"nb": "Dokumentasjon", "nn": "Dokumentasjon", "da": "Dokumentation"},
-    "links": {"nb": "Lenker", "nn": "Lenkjer", "da": "Links"},
-    "event_id": {"nb": "Hendelse", "nn": "Hending", "da": "Hændelse"},
-}
-
-_DIGEST_SUBJECT: Final[dict[Language, str]] = {
-    "nb": "Planvakt: {count} endringer",
-    "nn": "Planvakt: {count} endringar",
-    "da": "Planvakt: {count} ændringer",
-}
-_DIGEST_INTRO: Final[dict[Language, str]] = {
-    "nb": "Planvakt har registrert {count} endringer i kommunene du følger:",
-    "nn": "Planvakt har registrert {count} endringar i kommunane du følgjer:",
-    "da": "Planvakt har registreret {count} ændringer i de kommuner, du følger:",
-}
-_FOOTER: Final[dict[Language, str]] = {
-    "nb": "Du får denne meldingen fordi du abonnerer på varsler fra Planvakt.",
-    "nn": "Du får denne meldinga fordi du abonnerer på varsel frå Planvakt.",
-    "da": "Du får denne besked, fordi du abonnerer på advarsler fra Planvakt.",
-}
-_UNSUBSCRIBE: Final[dict[Language, str]] = {
-    "nb": "Stopp disse varslene (ett klikk): {url}",
-    "nn": "Stopp desse varsla (eitt klikk): {url}",
-    "da": "Stop disse advarsler (ét klik): {url}",
-}
 _TIME_ZONES: Final[dict[str, str]] = {"NO": "Europe/Oslo", "DK": "Europe/Copenhagen"}
+_KINDS_WITH_TEXT: Final = frozenset(f"alert.headline.{kind}" for kind in EVENT_KINDS)
 
 
-def headline(event: AlertEvent, language: Language | None = None) -> str:
+def headline(event: AlertEvent, language: Locale | None = None) -> str:
     """One line saying what happened, in `language` (default: the event's own)."""
     lang = language or event.language
-    templates = _HEADLINES.get(event.kind)
-    if templates is None:  # a kind added later still reaches the reader, untranslated
+    key = f"alert.headline.{event.kind}"
+    if key not in _KINDS_WITH_TEXT:  # a kind added later still reaches the reader, untranslated
         return f"{event.kind}: {event.name}"
-    return templates[lang].format(name=event.name)
+    return text(lang, key, name=event.name)
 
 
 def render_text(
-    events: Sequence[AlertEvent], language: Language | None = None, unsubscribe_url: str | None = None
+    events: Sequence[AlertEvent], language: Locale | None = None, unsubscribe_url: str | None = None
 ) -> RenderedText:
     """Subject and body for one event, or one digest for several (in the order given).
 
@@ -264,15 +158,15 @@ def render_text(
     if not events:
         raise ValueError("nothing to render: no events")
     lang = language or digest_language(events)
-    if lang not in LANGUAGES:
-        raise ValueError(f"language must be one of {LANGUAGES}, not {lang!r}")
+    if lang not in LOCALES:
+        raise ValueError(f"language must be one of {LOCALES}, not {lang!r}")
     if len(events) == 1:
         event = events[0]
         subject = f"Planvakt: {headline(event, lang)}"
         body = "\n".join([*_event_block(event, lang, heading=False), "", *_footer(lang, unsubscribe_url), ""])
         return RenderedText(subject=subject, body=body)
-    subject = _DIGEST_SUBJECT[lang].format(count=len(events))
-    lines = [_DIGEST_INTRO[lang].format(count=len(events)), ""]
+    subject = text(lang, "alert.digest_subject", count=len(events))
+    lines = [text(lang, "alert.digest_intro", count=len(events)), ""]
     for number, event in enumerate(events, start=1):
         lines.append(f"{number}. {headline(event, lang)}")
         lines.extend("   " + line if line else "" for line in _event_block(event, lang, heading=True))
@@ -281,14 +175,15 @@ def render_text(
     return RenderedText(subject=subject, body="\n".join(lines))
 
 
-def _footer(lang: Language, unsubscribe_url: str | None) -> list[str]:
-    lines = ["-- ", _FOOTER[lang]]
-    return [*lines, _UNSUBSCRIBE[lang].format(url=unsubscribe_url)] if unsubscribe_url else lines
+def _footer(lang: Locale, unsubscribe_url: str | None) -> list[str]:
+    lines = ["-- ", text(lang, "alert.footer")]
+    return [*lines, text(lang, "alert.unsubscribe", url=unsubscribe_url)] if unsubscribe_url else lines
 
 
-def _event_block(event: AlertEvent, lang: Language, *, heading: bool) -> list[str]:
+def _event_block(event: AlertEvent, lang: Locale, *, heading: bool) -> list[str]:
     """The lines describing one event; `heading` is False when the subject already says what happened."""
-    explanation = _EXPLANATIONS.get(event.kind, {}).get(lang)
+    known = f"alert.headline.{event.kind}" in _KINDS_WITH_TEXT
+    explanation = text(lang, f"alert.explanation.{event.kind}") if known else ""
     lines: list[str] = [] if heading else [headline(event, lang), ""]
     if explanation:
         lines.append(explanation)
@@ -299,30 +194,30 @@ def _event_block(event: AlertEvent, lang: Language, *, heading: bool) -> list[st
         ("previous_url", event.previous_url),
         ("sha256", event.sha256),
         ("previous_sha256", event.previous_sha256),
-        ("detected_at", _local_time(event)),
+        ("detected_at", _local_time(event, lang)),
         ("event_id", event.id),
     ]
-    lines.extend(f"{_LABELS[key][lang]}: {value}" for key, value in rows if value)
+    lines.extend(f"{text(lang, 'alert.label.' + key)}: {value}" for key, value in rows if value)
     evidence = sorted(_flatten(event.evidence))
     if evidence:
-        lines.extend(["", f"{_LABELS['evidence'][lang]}:"])
+        lines.extend(["", f"{text(lang, 'alert.label.evidence')}:"])
         lines.extend(f"  - {key}: {value}" for key, value in evidence)
     links = _links(event)
     if links:
-        lines.extend(["", f"{_LABELS['links'][lang]}:"])
+        lines.extend(["", f"{text(lang, 'alert.label.links')}:"])
         lines.extend(f"  {link}" for link in links)
     return lines
 
 
-def _local_time(event: AlertEvent) -> str:
-    """Kommune-local wall time with its zone name, which is what a Norwegian or Danish reader expects."""
+def _local_time(event: AlertEvent, lang: Locale) -> str:
+    """Kommune-local wall time with its zone name in the reader's words, e.g. `12. mars 2025 15:05 CET`."""
     zone: tzinfo
     try:
         zone = ZoneInfo(_TIME_ZONES.get(str(event.country), "UTC"))
     except ZoneInfoNotFoundError:  # no tz database on the host: UTC is still correct, just less friendly
         zone = UTC
     local = event.detected_at.astimezone(zone)
-    return f"{local:%d.%m.%Y %H:%M} {local.tzname()}"
+    return f"{day(local.date(), lang)} {local:%H:%M} {local.tzname()}"
 
 
 def _flatten(value: object, prefix: str = "") -> Iterator[tuple[str, str]]:
@@ -366,7 +261,7 @@ def message_id(events: Sequence[AlertEvent], domain: str = "planvakt") -> str:
 
 
 def render_email(
-    events: Sequence[AlertEvent], language: Language | None = None, unsubscribe_url: str | None = None
+    events: Sequence[AlertEvent], language: Locale | None = None, unsubscribe_url: str | None = None
 ) -> EmailMessage:
     """One e-mail (single event or digest) with Subject, Content-Language, Message-ID and a UTF-8 text body.
 

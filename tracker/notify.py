@@ -30,7 +30,7 @@ from typing import Final, Protocol
 import apprise
 import httpx
 
-from tracker.domain import Language
+from tracker.catalogue import Locale
 from tracker.errors import ConfigError, TrackerError
 from tracker.messages import AlertEvent, render_email, render_text, webhook_payload
 
@@ -251,7 +251,7 @@ class EmailChannel:
         self,
         recipient: str,
         events: Sequence[AlertEvent],
-        language: Language | None = None,
+        language: Locale | None = None,
         *,
         now: datetime | None = None,
         unsubscribe_url: str | None = None,
@@ -288,9 +288,7 @@ class EmailChannel:
         except (smtplib.SMTPException, OSError) as exc:  # OSError: refused, reset, timeout, TLS handshake
             raise DeliveryFailed(self.name, f"{self.host}:{self.port}: {exc!r}", retryable=True) from exc
 
-    def to(
-        self, recipient: str, language: Language | None = None, unsubscribe_url: str | None = None
-    ) -> EmailRecipient:
+    def to(self, recipient: str, language: Locale | None = None, unsubscribe_url: str | None = None) -> EmailRecipient:
         """This server bound to one subscriber, as a `Channel`."""
         return EmailRecipient(self, recipient, language, unsubscribe_url)
 
@@ -316,7 +314,7 @@ class EmailRecipient:
         self,
         channel: EmailChannel,
         recipient: str,
-        language: Language | None = None,
+        language: Locale | None = None,
         unsubscribe_url: str | None = None,
     ) -> None:
         self.channel = channel
@@ -379,7 +377,7 @@ class AppriseChannel:
         return self._redacted
 
     def send(
-        self, events: Sequence[AlertEvent], language: Language | None = None, unsubscribe_url: str | None = None
+        self, events: Sequence[AlertEvent], language: Locale | None = None, unsubscribe_url: str | None = None
     ) -> None:
         """Notify once for `events` (a digest for several); raises DeliveryFailed when Apprise reports failure."""
         text = render_text(events, language, unsubscribe_url)

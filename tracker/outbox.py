@@ -48,8 +48,8 @@ from crawlers.errors import RefusedAddress
 from crawlers.netguard import SyncGuardedBackend, SyncResolver, resolve_sync, sync_transport
 from tracker import alert_store
 from tracker.alert_store import SubscriptionView
+from tracker.catalogue import LOCALES, Locale
 from tracker.config import Settings
-from tracker.domain import LANGUAGES, Language
 from tracker.errors import ConfigError, SecretError
 from tracker.messages import AlertEvent
 from tracker.notify import (
@@ -222,8 +222,8 @@ class _Opener:
         return Opened(box.open(subscription.sealed_target), secret)
 
 
-def _language(value: str | None) -> Language | None:
-    for language in LANGUAGES:
+def _language(value: str | None) -> Locale | None:
+    for language in LOCALES:
         if value == language:
             return language
     return None
@@ -232,7 +232,7 @@ def _language(value: str | None) -> Language | None:
 class _LocalisedApprise:
     """An Apprise channel speaking the subscription's language (default: the events' own)."""
 
-    def __init__(self, channel: AppriseChannel, language: Language | None, unsubscribe_url: str | None) -> None:
+    def __init__(self, channel: AppriseChannel, language: Locale | None, unsubscribe_url: str | None) -> None:
         self.channel = channel
         self.language = language
         self.unsubscribe_url = unsubscribe_url

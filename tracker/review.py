@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
+from tracker.catalogue import text
 from tracker.domain import PLAN_CATEGORIES
 
 __all__ = [
@@ -46,46 +47,6 @@ TASK_KINDS: Final[dict[str, int]] = {
     "expired_plan": 45,
     "hard_to_find": 40,
     "no_plan_found": 20,
-}
-
-#: what a person should check, per kind (nb, en)
-WHAT_TO_CHECK: Final[dict[str, tuple[str, str]]] = {
-    "site_blocked": (
-        "Nettstedet stengte crawleren ute. Åpne det i en nettleser, let etter planen og send inn adressen.",
-        "The site shut the crawler out. Open it in a browser, look for the plan and submit its address.",
-    ),
-    "site_unreachable": (
-        "Nettstedet svarte ikke. Sjekk om det er oppe, om det har flyttet, og let etter planen.",
-        "The site did not answer. Check whether it is up or has moved, and look for the plan.",
-    ),
-    "missed_by_crawler": (
-        "En frivillig fant en plan crawleren ikke fant. Les dokumentet og bekreft eller overstyr funnet.",
-        "A volunteer found a plan the crawler missed. Read the document and confirm or override the finding.",
-    ),
-    "conflicting_documents": (
-        "Dokumentene spriker. Finn ut hvilken plan som gjelder, og om en nyere versjon finnes.",
-        "The documents disagree. Find out which plan is in force and whether a newer version exists.",
-    ),
-    "only_draft": (
-        "Bare et utkast eller en høringsversjon ble funnet. Sjekk om planen er vedtatt, og send inn den vedtatte.",
-        "Only a draft or hearing version was found. Check whether the plan was adopted and submit the adopted one.",
-    ),
-    "low_confidence": (
-        "Maskinen er usikker på hva dokumentet er. Les det og bekreft eller overstyr kategorien.",
-        "The machine is unsure what the document is. Read it and confirm or override its category.",
-    ),
-    "expired_plan": (
-        "Planperioden er ute. Let etter en rullert plan eller et vedtak om forlengelse.",
-        "The plan period is over. Look for a revised plan or a decision to extend it.",
-    ),
-    "hard_to_find": (
-        "Planen ble bare funnet via søk eller nettstedskart. Se om den er lenket fra et sted folk leter.",
-        "The plan was found only through search or the sitemap. See whether it is linked where people look.",
-    ),
-    "no_plan_found": (
-        "Ingen plan ble funnet. Let selv på nettstedet og i politiske saker, og send inn adressen hvis du finner en.",
-        "No plan was found. Search the site and the council papers yourself and submit the address if you find one.",
-    ),
 }
 
 
@@ -133,13 +94,14 @@ class DetectiveTask:
     region: str | None
     kind: str
     priority: int
-    #: what the machine saw, e.g. the conflicting titles or the confidence (English, for the reviewer)
+    #: what the machine saw, e.g. the conflicting titles or the confidence: an English machine form of
+    #: `tracker.catalogue.reasons` (the dashboard shows it in the reader's language)
     detail: str
     documents: tuple[str, ...] = field(default=())
 
     def what_to_check(self, lang: str = "nb") -> str:
-        nb, en = WHAT_TO_CHECK[self.kind]
-        return en if lang == "en" else nb
+        """What a person should check for this kind of task, in `lang` (the catalogue's `task_check.<kind>`)."""
+        return text(lang, f"task_check.{self.kind}")
 
 
 def _category(doc: CaseDocument) -> str:

@@ -33,8 +33,9 @@ from crawlers.errors import RefusedAddress
 from crawlers.netguard import SyncResolver, check_host_sync, resolve_sync
 from tracker import alert_store
 from tracker.alert_store import Shown, SubscriptionView
+from tracker.catalogue import LOCALES
 from tracker.config import Settings
-from tracker.domain import EVENT_KINDS, LANGUAGES
+from tracker.domain import EVENT_KINDS
 from tracker.errors import ConfigError, StorageError
 from tracker.notify import AppriseChannel
 from tracker.secretbox import SecretKeys
@@ -96,8 +97,8 @@ def validate(request: SubscriptionRequest, *, allow_private_networks: bool = Fal
         raise ConfigError(f"--digest must be one of {', '.join(DIGESTS)}, not {request.digest!r}")
     if request.digest != "none" and request.channel == "webhook":
         raise ConfigError("webhooks get one signed POST per event; --digest is for e-mail and Apprise")
-    if request.language is not None and request.language not in LANGUAGES:
-        raise ConfigError(f"--language must be one of {', '.join(LANGUAGES)}, not {request.language!r}")
+    if request.language is not None and request.language not in LOCALES:
+        raise ConfigError(f"--language must be one of {', '.join(LOCALES)}, not {request.language!r}")
     guard_target(request.channel, target, allow_private_networks=allow_private_networks)
     kommuner: list[str] = []
     for number in request.kommuner:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from crawlers.render import CHROMIUM_ARGS
 from crawlers.types import DEFAULT_SEARCH_QUERIES
 from tests.dashboards.conftest import Crawled
+from tracker.catalogue.reasons import localise
 from tracker.models import ClassificationRow, Document, Finding, KommuneRow, Sighting, SiteCheck
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -103,7 +104,9 @@ def test_every_candidate_read_is_listed_with_the_reason_stored_for_it(
     check = _latest_check(crawled, number)
     read = _read(crawled, check.id)
     assert read, scenario
-    section = _section(http.get(f"/kommune/{number}").text)
+    page = http.get(f"/kommune/{number}").text
+    lang = re.search(r'<html lang="(\w+)">', page).group(1)  # type: ignore[union-attr]
+    section = _section(page)
     rows = re.findall(r'<tr data-verdict="(\w+)">(.*?)</tr>', section, re.S)
     assert len(rows) == len(read)
     for url, reason, category, error in read:
@@ -111,7 +114,7 @@ def test_every_candidate_read_is_listed_with_the_reason_stored_for_it(
         if category is None:
             assert verdict == "unreadable" and (error or "") in unescape(row)
         else:
-            assert unescape(row).count(reason or "") >= 1
+            assert unescape(row).count(localise(reason, lang)) >= 1  # the stored reason, in the page's language
             assert (verdict == "not_a_plan") == (category == "other")
     assert [v for v, _ in rows].count("plan") == 1
     if scenario == "broken_pdf":

@@ -54,7 +54,7 @@ def test_overview_compares_criteria_as_shares(http: httpx.Client, crawled: Crawl
     """NO plans have 6 checklist items, DK plans 10: the table shows met/total with its share, and the filter
     takes a share."""
     page = http.get("/")
-    cells = re.findall(r'<span class="criteria">(\d+)/(\d+)</span> <span class="muted">\((\d+) %\)</span>', page.text)
+    cells = re.findall(r'<span class="criteria">(\d+)/(\d+)</span> <span class="muted">\((\d+)\s%\)</span>', page.text)
     assert {total for _, total, _ in cells} == {"6", "10"}
     for met, total, share in cells:
         assert int(share) == round(100 * int(met) / int(total))

@@ -107,7 +107,7 @@ def test_general_violence_plan_only_asks_for_a_dedicated_plan() -> None:
 def test_unreachable_site_is_never_called_planless() -> None:
     letter = write_letter(_facts(status="site_unreachable", plan=None))
     text = letter.text()
-    assert "nettstedet svarte ikke da det ble sjekket 2026-03-02" in text
+    assert "nettstedet svarte ikke da det ble sjekket 2. mars 2026" in text
     assert "finner verken" not in text
     assert letter.missing == ()
     assert letter.asks[0].startswith("at dere svarer meg på om kommunen har en slik plan")
@@ -195,3 +195,25 @@ def test_a_reviewer_status_of_no_plan_outranks_the_document() -> None:
     assert NONE_WORDING["nb"] in text
     assert "Handlingsplan mot seksuelle overgrep mot barn 2024–2027" not in text
     assert "Planen er lett å finne" not in text
+
+
+def test_english_letter_for_a_reader_who_reads_no_norwegian() -> None:
+    """The same letter in English: the Norwegian checklist for a Norwegian kommune, the date in words, no keys."""
+    letter = write_letter(_facts(language="en", plan=_plan(current="false", found_via="site_search")))
+    text = letter.text()
+    assert letter.language == "en"
+    assert letter.subject == "Plan against sexual abuse of children in Fjellvik"
+    assert letter.greeting == "To the mayor and the municipal council of Fjellvik"
+    assert "for the period 2024–2027. That period is over" in text
+    assert "only through the website's search" in text
+    assert letter.missing == ("cover kindergartens, schools, leisure arenas and every service that meets children",)
+    assert "Prop. 12 S (2016–2017)" not in text  # an expired abuse plan: no lecture on the law
+    danish = write_letter(_facts(language="en", country="DK", status="no_plan_found", plan=None))
+    assert len(danish.missing) == 10 and "preparedness plan (beredskab)" in danish.text()
+    assert not any(ch in text for ch in "æøå") and "letter." not in text
+
+
+def test_nynorsk_letter_dates_in_words() -> None:
+    letter = write_letter(_facts(language="nn", status="site_unreachable", plan=None, evidence_url="https://p/k/1"))
+    assert "nettstaden svara ikkje då han vart sjekka 2. mars 2026" in letter.text()
+    assert "Opplysningane er frå Planvakt, sjekka 2. mars 2026: https://p/k/1" in letter.text()

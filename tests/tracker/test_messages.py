@@ -133,7 +133,7 @@ def test_single_event_text_has_subject_links_evidence_and_local_time() -> None:
     assert "  - old_status: 301" in text.body
     for link in ("https://ny.volda.no/plan.pdf", "https://ny.volda.no/helse", "https://ny.volda.no/"):
         assert f"\n  {link}\n" in text.body
-    assert "Oppdaga: 12.03.2025 15:05 CET" in text.body  # 14:05 UTC is 15:05 in Norway in March
+    assert "Oppdaga: 12. mars 2025 15:05 CET" in text.body  # 14:05 UTC is 15:05 in Norway in March
     assert "Hending: evt-1" in text.body
 
 
@@ -141,7 +141,7 @@ def test_danish_event_uses_danish_labels_and_copenhagen_time() -> None:
     text = render_text([event(country="DK", kommunenummer="0101", name="København", language="da")])
     assert text.subject == "Planvakt: Planen for København er ændret"
     assert "Kommunekode: 0101 København" in text.body
-    assert "Opdaget: 12.03.2025 15:05 CET" in text.body
+    assert "Opdaget: 12. marts 2025 15:05 CET" in text.body
     assert "Kommunenummer" not in text.body
 
 
@@ -181,3 +181,20 @@ def test_render_email_is_utf8_text_with_stable_message_id() -> None:
     single = render_email([event(language="nn")])
     assert single["Content-Language"] == "nn"
     assert single["Subject"] == "Planvakt: Planen til Volda er endra"
+
+
+def test_an_email_in_english_and_in_nynorsk() -> None:
+    """A subscription may ask for English: the same e-mail, every label and sentence English, the time in words."""
+    english = render_email([event(kind="plan_vanished", language="nn")], "en")
+    body = english.get_content()
+    assert english["Subject"] == "Planvakt: The plan of Volda can no longer be found"
+    assert english["Content-Language"] == "en"
+    assert "The plan has been gone for several checks in a row while the website otherwise answered." in body
+    assert "Municipality number: 1577 Volda" in body and "Detected: 12 March 2025 15:05 CET" in body
+    assert "You receive this message because you subscribe to alerts from Planvakt." in body
+    nynorsk = render_email([event(kind="plan_vanished", language="nn")])
+    assert nynorsk["Subject"] == "Planvakt: Planen til Volda er ikkje lenger å finne"
+    assert "Oppdaga: 12. mars 2025 15:05 CET" in nynorsk.get_content()
+    digest = render_text([event(id="a", kind="plan_appeared"), event(id="b", kind="check_failed")], "en")
+    assert digest.subject == "Planvakt: 2 changes"
+    assert "1. New plan found for Volda" in digest.body and "2. The check of Volda failed" in digest.body

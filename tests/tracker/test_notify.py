@@ -245,7 +245,7 @@ def test_email_in_nynorsk_for_a_nynorsk_kommune() -> None:
         [mail] = sink.messages
     message = mail.parsed()
     assert message["Subject"] == "Planvakt: Ny plan funnen for Volda"
-    assert "Oppdaga: 12.03.2025 15:05 CET" in message.get_content()
+    assert "Oppdaga: 12. mars 2025 15:05 CET" in message.get_content()
     assert "Planvakt har funne ein plan på nettstaden til kommunen for første gong." in message.get_content()
 
 

@@ -1,0 +1,67 @@
+"""Every enum value a person can see, by label group: what `label(lang, group, value)` must cover.
+
+The catalogue's labels live under `<group>.<value>` (e.g. `status.no_plan_found`). This module names, per group,
+the values the code can produce, read from the modules that own them, so a value added there without a label is a
+test failure (tests/tracker/test_catalogue.py) and the page tests know which raw words must never reach a page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+from tracker.accessibility import CHECKS
+from tracker.criteria import CRITERIA
+from tracker.domain import EVENT_KINDS, Category, Country, Status
+from tracker.findings import FOUND_VIA_PRECEDENCE
+from tracker.review import TASK_KINDS
+from tracker.subscriptions import CHANNELS, DIGESTS
+from tracker.tip_store import TIP_FOUND_VIA
+
+__all__ = ["RAW_WORDS", "VOCABULARY"]
+
+VOCABULARY: Final[Mapping[str, tuple[str, ...]]] = {
+    "status": (*(status.value for status in Status), "not_checked"),
+    # the overview's standings: a status, with an abuse-specific plan split by whether it is current
+    "standing": (
+        "plan_current",
+        "plan_expired",
+        "plan_undated",
+        "general_violence_plan_only",
+        "no_plan_found",
+        "site_unreachable",
+        "not_checked",
+    ),
+    "category": tuple(category.value for category in Category),
+    "current": ("true", "false", "unknown"),
+    "country": tuple(country.value for country in Country),
+    "event": EVENT_KINDS,
+    "alert.headline": EVENT_KINDS,
+    "alert.explanation": EVENT_KINDS,
+    "via": (*FOUND_VIA_PRECEDENCE, TIP_FOUND_VIA),
+    "source": ("text_layer", "ocr", "html"),
+    "document_kind": ("adopted_plan", "draft", "hearing_draft", "case_document", "not_a_plan"),
+    "criterion": tuple(criterion for criterion, _ in CRITERIA),
+    "letter.criterion": tuple(criterion for criterion, _ in CRITERIA),
+    "access": CHECKS,
+    "task": tuple(TASK_KINDS),
+    "task_check": tuple(TASK_KINDS),
+    "run_state": ("running", "finished", "interrupted"),
+    "run_source": ("crawl", "tip"),
+    "act.tip_state": ("pending", "stored", "failed"),
+    "review.target": ("finding", "classification"),
+    "digest": DIGESTS,
+    "channel": CHANNELS,
+    "language": ("nb", "nn", "da", "en"),
+    "lang.name": ("nb", "nn", "da", "en"),
+}
+
+#: snake_case values that must never appear on a page as they are (single words like "link" or "draft" are
+#: ordinary English, so the page tests look for the compound identifiers a reader would stumble on)
+RAW_WORDS: Final[frozenset[str]] = frozenset(
+    value
+    for group, values in VOCABULARY.items()
+    if group not in ("lang.name", "language", "country")
+    for value in values
+    if "_" in value
+)
