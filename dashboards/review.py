@@ -33,6 +33,7 @@ from dashboards.reviewer import (
 )
 from tracker import act_store, review_store, tip_store
 from tracker.errors import StorageError
+from tracker.latest import latest_finding
 from tracker.models import KommuneRow
 from tracker.review import detective_tasks
 
@@ -195,7 +196,7 @@ def _override(
     try:
         with state.session_factory.begin() as session:
             if target == "finding":
-                finding = review_store.latest_finding(session, kommune.id)
+                finding = latest_finding(session, kommune.id)
                 if finding is None or finding.id != target_id:
                     raise StorageError("that finding is not this kommune's latest; reload the page")
             review_store.add_override(

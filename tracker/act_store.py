@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from tracker.domain import PLAN_CATEGORIES, Language
 from tracker.findings import current_label
+from tracker.latest import is_latest_finding, latest_finding
 from tracker.letters import LetterFacts, PlanFact, plan_facts_criteria
 from tracker.models import ClassificationRow, Document, Finding, KommuneRow, Sighting, SiteCheck
 from tracker.review import CaseDocument, KommuneCase, finding_override_in_force
@@ -21,9 +22,8 @@ from tracker.review_store import (
     check_documents,
     document_overrides,
     finding_override_facts,
-    latest_finding,
 )
-from tracker.storage import latest_finding_ids, newest_readings
+from tracker.storage import newest_readings
 from tracker.tip_store import get_tip_row, kommune_tips, missed_plan_tips
 
 
@@ -124,7 +124,7 @@ def kommune_cases(session: Session) -> list[KommuneCase]:
             select(Finding, SiteCheck, KommuneRow)
             .join(SiteCheck, SiteCheck.id == Finding.check_id)
             .join(KommuneRow, KommuneRow.id == Finding.kommune_id)
-            .where(Finding.id.in_(latest_finding_ids()))
+            .where(is_latest_finding())
         )
     )
     check_ids = [check.id for _, check, _ in latest]

@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 from tracker.domain import Category
 from tracker.errors import StorageError
 from tracker.findings import current_label
+from tracker.latest import is_latest_finding, latest_finding
 from tracker.models import ClassificationRow, Document, Finding, KommuneRow, ReviewOverride, Sighting, SiteCheck
 from tracker.review import OverrideFact, finding_override_in_force
-from tracker.storage import latest_finding_ids, newest_readings
+from tracker.storage import newest_readings
 from tracker.tip_store import TipView, kommune_tips, missed_plan_tips
 
 __all__ = [
@@ -39,7 +40,6 @@ __all__ = [
     "finding_reviews",
     "kommune_by_number",
     "kommune_tips",  # the kommune page's tips, from tracker.tip_store
-    "latest_finding",
     "override_history",
     "plan_reviews",
     "review_kommune",
@@ -70,12 +70,6 @@ def all_kommuner(session: Session) -> list[tuple[str, str, str]]:
         )
     )
     return [(country, number, name) for country, number, name in rows]
-
-
-def latest_finding(session: Session, kommune_id: int) -> Finding | None:
-    return session.scalars(
-        select(Finding).where(Finding.kommune_id == kommune_id).order_by(Finding.id.desc()).limit(1)
-    ).first()
 
 
 # -- overrides --------------------------------------------------------------------------------------------------
@@ -275,7 +269,7 @@ def finding_reviews(session: Session) -> dict[tuple[str, str], FindingReview]:
         session.execute(
             select(Finding.id, Finding.kommune_id, Finding.status, KommuneRow.country, KommuneRow.kommunenummer)
             .join(KommuneRow, KommuneRow.id == Finding.kommune_id)
-            .where(Finding.id.in_(latest_finding_ids()))
+            .where(is_latest_finding())
         )
     )
     overrides = finding_override_facts(session)
