@@ -32,6 +32,7 @@ from dashboards.reviewer import (
     token_matches,
 )
 from tracker import act_store, review_store, tip_store
+from tracker.domain import CATEGORIES, STATUSES
 from tracker.errors import StorageError
 from tracker.latest import latest_finding
 from tracker.models import KommuneRow
@@ -171,8 +172,8 @@ def _kommune_page(request: Request, kommune: KommuneRow, reviewer: str, *, error
             "reviewer": reviewer,
             "kommune": kommune,
             "review": review,
-            "statuses": review_store.FINDING_STATUSES,
-            "categories": review_store.CATEGORIES,
+            "statuses": STATUSES,
+            "categories": CATEGORIES,
             "error": error,
         },
         status_code=400 if error else 200,

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from tracker.domain import Category
+from tracker.domain import CATEGORIES, STATUSES
 from tracker.errors import StorageError
 from tracker.findings import current_label
 from tracker.latest import is_latest_finding, latest_finding
@@ -26,8 +26,6 @@ from tracker.storage import newest_readings
 from tracker.tip_store import TipView, kommune_tips, missed_plan_tips
 
 __all__ = [
-    "CATEGORIES",
-    "FINDING_STATUSES",
     "FindingReview",
     "KommuneReview",
     "OverrideView",
@@ -46,9 +44,6 @@ __all__ = [
     "status_override",
     "withdraw_override",
 ]
-
-FINDING_STATUSES = ("abuse_specific_plan", "general_violence_plan_only", "no_plan_found", "site_unreachable")
-CATEGORIES: tuple[str, ...] = tuple(category.value for category in Category)
 
 
 # -- kommuner ---------------------------------------------------------------------------------------------------
@@ -116,7 +111,7 @@ def add_override(
         finding = session.get(Finding, target_id)
         if finding is None:
             raise StorageError(f"no finding {target_id}")
-        if value not in FINDING_STATUSES:
+        if value not in STATUSES:
             raise StorageError(f"{value!r} is not a status")
         kommune_id = finding.kommune_id
         previous = select(ReviewOverride.id).where(
