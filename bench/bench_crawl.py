@@ -12,8 +12,8 @@ import argparse
 import asyncio
 import csv
 import logging
-import multiprocessing
 import resource
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,7 +22,6 @@ from typing import Any
 from sqlalchemy import func, select
 
 from crawlers.extract import Extractor
-from crawlers.testweb import build_large_web
 from crawlers.types import CrawlOptions
 from tracker import storage
 from tracker.blobs import EvidenceStore
@@ -30,16 +29,9 @@ from tracker.models import CrawlRun, Document, Finding, Sighting
 from tracker.pipeline import CrawlDependencies, run_crawl
 from tracker.registry import load_registry_csv
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: make `bench` importable
 
-def _serve(sites: int, pages: int, registry: str, expected: str, ready: Any, stop: Any) -> None:
-    with build_large_web(sites, pages) as web:
-        web.write_registry(registry)
-        with open(expected, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            for k in web.kommuner:
-                writer.writerow([k.kommunenummer, k.expected.status])
-        ready.set()
-        stop.wait()
+from bench.generated_web import served_web  # noqa: E402
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -98,14 +90,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        registry, expected = tmp / "registry.csv", tmp / "expected.csv"
-        ready, stop = multiprocessing.Event(), multiprocessing.Event()
-        server = multiprocessing.Process(
-            target=_serve, args=(args.sites, args.pages, str(registry), str(expected), ready, stop), daemon=True
-        )
-        server.start()
-        ready.wait(60)
-        try:
+        with served_web(args.sites, args.pages, tmp) as (registry, expected):
             result = asyncio.run(
                 _crawl(
                     registry,
@@ -116,9 +101,6 @@ def main() -> None:
                     args.render,
                 )
             )
-        finally:
-            stop.set()
-            server.join(10)
         wanted = dict(csv.reader(expected.open(encoding="utf-8")))
         matches = _matches(tmp / "bench.sqlite3", wanted)
     usage = resource.getrusage(resource.RUSAGE_SELF)

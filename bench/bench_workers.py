@@ -12,8 +12,6 @@ machine keeps up: adding a worker should shorten it.
 from __future__ import annotations
 
 import argparse
-import csv
-import multiprocessing
 import os
 import re
 import signal
@@ -30,20 +28,14 @@ from typing import Any
 import psycopg
 from sqlalchemy import func, select, text
 
-from crawlers.testweb import build_large_web
 from tracker import storage
 from tracker.models import CrawlRun, SiteCheck
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: make `bench` importable
+
+from bench.generated_web import served_web  # noqa: E402
+
 ADMIN_URL = os.environ.get("PLANVAKT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-def _serve(sites: int, pages: int, registry: str, expected: str, ready: Any, stop: Any) -> None:
-    with build_large_web(sites, pages) as web:
-        web.write_registry(registry)
-        with open(expected, "w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle).writerows([k.kommunenummer, k.expected.status] for k in web.kommuner)
-        ready.set()
-        stop.wait()
 
 
 @contextmanager
@@ -112,31 +104,23 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 3])
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as tmp_name:
+    with (
+        tempfile.TemporaryDirectory() as tmp_name,
+        served_web(args.sites, args.pages, Path(tmp_name), ready_within=120) as (registry, _),
+    ):
         tmp = Path(tmp_name)
-        registry, expected = tmp / "registry.csv", tmp / "expected.csv"
-        ready, stop = multiprocessing.Event(), multiprocessing.Event()
-        server = multiprocessing.Process(
-            target=_serve, args=(args.sites, args.pages, str(registry), str(expected), ready, stop), daemon=True
-        )
-        server.start()
-        ready.wait(120)
         print(
             f"sites: {args.sites} x {args.pages} pages, per-host delay {args.delay}s, {args.concurrency} sites per "
             f"worker at once, render never (2 cores, shared)"
         )
         results = {}
-        try:
-            for count in args.workers:
-                with _scratch_database() as db:
-                    results[count] = result = _sweep(db, registry, count, args, tmp / f"var-{count}")
-                print(
-                    f"{count} worker(s): sweep {result['elapsed']:6.1f} s, {result['checks']:.0f} of {args.sites} "
-                    f"kommuner checked, {result['pages']:.0f} pages"
-                )
-        finally:
-            stop.set()
-            server.join(10)
+        for count in args.workers:
+            with _scratch_database() as db:
+                results[count] = result = _sweep(db, registry, count, args, tmp / f"var-{count}")
+            print(
+                f"{count} worker(s): sweep {result['elapsed']:6.1f} s, {result['checks']:.0f} of {args.sites} "
+                f"kommuner checked, {result['pages']:.0f} pages"
+            )
     first = results[args.workers[0]]["elapsed"]
     print("speed-up: " + ", ".join(f"{n}: {first / r['elapsed']:.2f}x" for n, r in results.items()))
 

@@ -11,14 +11,9 @@ from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from dashboards.read_model import NOT_CHECKED, KommuneStatus
+from tracker import domain
 
-STATUSES: Final[tuple[str, ...]] = (
-    "abuse_specific_plan",
-    "general_violence_plan_only",
-    "no_plan_found",
-    "site_unreachable",
-    NOT_CHECKED,
-)
+STATUSES: Final[tuple[str, ...]] = (*domain.STATUSES, NOT_CHECKED)
 SORT_KEYS: Final[tuple[str, ...]] = (
     "kommunenummer",
     "name",
@@ -37,9 +32,7 @@ STANDINGS: Final[tuple[str, ...]] = (
     "plan_current",
     "plan_expired",
     "plan_undated",
-    "general_violence_plan_only",
-    "no_plan_found",
-    "site_unreachable",
+    *(status for status in domain.STATUSES if status != domain.Status.ABUSE_SPECIFIC_PLAN),
     NOT_CHECKED,
 )
 _PLAN_STANDING: Final = {"true": "plan_current", "false": "plan_expired"}
@@ -87,7 +80,7 @@ def parse_filter(params: Mapping[str, str]) -> OverviewFilter:
     current = params.get("current") or ""
     sort = params.get("sort") or "kommunenummer"
     return OverviewFilter(
-        country=country if country in ("NO", "DK") else "",
+        country=country if country in domain.COUNTRIES else "",
         region=(params.get("region") or "").strip(),
         status=status if status in STATUSES else "",
         current=current if current in CURRENT_VALUES else "",

@@ -16,6 +16,7 @@ from sqlalchemy import Select, Subquery, select
 from sqlalchemy.orm import Session
 
 from tracker.findings import current_label
+from tracker.latest import NEWEST_FIRST, latest_findings
 from tracker.models import (
     ClassificationRow,
     CrawlRun,
@@ -26,7 +27,6 @@ from tracker.models import (
     Sighting,
     SiteCheck,
 )
-from tracker.storage import latest_finding_ids
 
 NOT_CHECKED = "not_checked"
 
@@ -64,8 +64,7 @@ def _count_met(criteria: list[Any] | None) -> tuple[int | None, int | None]:
 
 def _current_findings() -> Subquery:
     """Each kommune's latest finding row, as a subquery to outer-join kommuner onto (never-checked ones stay)."""
-    latest = latest_finding_ids().subquery()
-    return select(Finding).join(latest, latest.c.finding_id == Finding.id).subquery("current_finding")
+    return latest_findings("current_finding")
 
 
 def _status_query() -> Select[Any]:
@@ -219,7 +218,7 @@ def _check_summaries(session: Session, kommune_id: int, limit: int) -> list[Chec
         select(Finding, SiteCheck)
         .join(SiteCheck, SiteCheck.id == Finding.check_id)
         .where(Finding.kommune_id == kommune_id)
-        .order_by(Finding.checked_at.desc(), Finding.id.desc())
+        .order_by(*NEWEST_FIRST)
         .limit(limit)
     )
     return [
@@ -308,7 +307,7 @@ def kommune_detail(session: Session, kommunenummer: str, *, history: int = 200) 
     status = kommune_status(session, kommunenummer)
     assert status is not None
     checks = _check_summaries(session, kommune.id, history)
-    latest = checks[0] if checks else None
+    latest = checks[0] if checks else None  # newest first: the check behind the latest finding
     plans: list[PlanEvidence] = []
     if latest is not None:
         best = session.scalars(

@@ -31,7 +31,9 @@ from dashboards.reviewer import (
     token_matches,
 )
 from tracker import act_store, review_store, tip_store
+from tracker.domain import CATEGORIES, STATUSES
 from tracker.errors import StorageError
+from tracker.latest import latest_finding
 from tracker.models import KommuneRow
 from tracker.review import detective_tasks
 
@@ -122,8 +124,8 @@ def _kommune_page(request: Request, kommune: KommuneRow, reviewer: str, *, error
             "reviewer": reviewer,
             "kommune": kommune,
             "review": review,
-            "statuses": review_store.FINDING_STATUSES,
-            "categories": review_store.CATEGORIES,
+            "statuses": STATUSES,
+            "categories": CATEGORIES,
             "error": error,
         },
         status_code=400 if error else 200,
@@ -147,7 +149,7 @@ def _override(
     try:
         with state.session_factory.begin() as session:
             if target == "finding":
-                finding = review_store.latest_finding(session, kommune.id)
+                finding = latest_finding(session, kommune.id)
                 if finding is None or finding.id != target_id:
                     raise StorageError("that finding is not this kommune's latest; reload the page")
             review_store.add_override(

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse
 from dashboards.overview_query import STANDINGS, standing
 from dashboards.read_model import region_names
 from dashboards.rendering import render
+from tracker.domain import COUNTRIES
 from tracker.trend_store import HistoryPoint, StatusKey, SweepCounts, status_trend
 
 router = APIRouter()
@@ -163,7 +164,7 @@ def history_strip(points: Sequence[HistoryPoint]) -> HistoryStrip:
 @router.get("/trends", response_class=HTMLResponse, include_in_schema=False)
 def trends_page(request: Request) -> HTMLResponse:
     country = (request.query_params.get("country") or "").upper()
-    country = country if country in ("NO", "DK") else ""
+    country = country if country in COUNTRIES else ""
     region = (request.query_params.get("region") or "").strip()[:100]
     with request.app.state.session_factory() as session:
         regions = region_names(session)

@@ -34,7 +34,7 @@ from planvakt.options import (
     RegistryOption,
     RenderOption,
 )
-from planvakt.wiring import RENDER_MODES, console, crawl_options, engine_for, fail, kommuner_from, settings_for
+from planvakt.wiring import console, crawl_inputs, crawl_options, engine_for, fail, kommuner_from, settings_for
 from tracker import review_store, storage
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
@@ -50,7 +50,7 @@ from tracker.export import (
     plan_records,
     write_records,
 )
-from tracker.registry import load_registry_csv, select
+from tracker.registry import load_registry_csv
 from tracker.run_summary import RunSummary
 from tracker.secretbox import SecretKeys
 
@@ -134,21 +134,20 @@ def crawl(
     db: DbOption = None,
 ) -> None:
     """Crawl kommune sites, find and classify their plans, and store a finding per kommune."""
-    if render not in RENDER_MODES:
-        raise fail(ValueError("--render must be auto, never or always"))
-    settings = settings_for(db)
-    try:
-        kommuner = kommuner_from(registry)
-        if kommune:
-            kommuner = select(kommuner, kommune)
-        engine = engine_for(settings)
-    except TrackerError as exc:
-        raise fail(exc) from exc
-    options = crawl_options(settings, max_pages_per_site, per_host_delay, concurrency, render, allow_private_networks)
-    run_id = _run(settings, engine, kommuner, options, resume=resume)
+    inputs = crawl_inputs(
+        db,
+        registry,
+        kommune,
+        max_pages=max_pages_per_site,
+        delay=per_host_delay,
+        concurrency=concurrency,
+        render=render,
+        allow_private=allow_private_networks,
+    )
+    run_id = _run(inputs.settings, inputs.engine, inputs.kommuner, inputs.options, resume=resume)
     typer.echo(f"crawl run {run_id} finished")
-    _print_findings(engine)
-    if _print_summary(engine, run_id).nothing_reached:
+    _print_findings(inputs.engine)
+    if _print_summary(inputs.engine, run_id).nothing_reached:
         raise typer.Exit(code=NOTHING_REACHED)
 
 
@@ -166,8 +165,7 @@ def _run(settings: Settings, engine: Any, kommuner: list[Kommune], options: Craw
 
 
 def _crawl(settings: Settings, engine: Any, kommuner: list[Kommune], options: CrawlOptions, *, resume: bool) -> int:
-    from crawlers.extract import Extractor
-    from tracker.pipeline import CrawlDependencies, CrawlInterrupted, run_crawl
+    from tracker.pipeline import CrawlInterrupted, crawl_dependencies, run_crawl
 
     factory = storage.make_session_factory(engine)
     resume_id = None
@@ -182,17 +180,8 @@ def _crawl(settings: Settings, engine: Any, kommuner: list[Kommune], options: Cr
         resume_id = unfinished.id if unfinished else None
 
     async def go() -> int:
-        workers = settings.extract_workers or None
-        async with Extractor(workers=workers) as extractor:
-            with _progress() as progress:
-                deps = CrawlDependencies(
-                    factory,
-                    EvidenceStore.open(settings.resolved_evidence_dir),
-                    extractor,
-                    progress=progress,
-                    confirmations=settings.confirmations,
-                    unreachable_alert_after=settings.unreachable_alert_after,
-                )
+        with _progress() as progress:
+            async with crawl_dependencies(settings, factory, progress=progress) as deps:
                 return await run_crawl(kommuner, options, deps, resume_run_id=resume_id)
 
     async def interruptible() -> int | CrawlInterrupted:

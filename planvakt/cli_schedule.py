@@ -23,7 +23,7 @@ from planvakt.options import (
     RegistryOption,
     RenderOption,
 )
-from planvakt.wiring import RENDER_MODES, crawl_options, engine_for, fail, kommuner_from, queue_app, settings_for
+from planvakt.wiring import crawl_inputs, fail, queue_app
 from tracker.domain import Kommune
 from tracker.errors import TrackerError
 
@@ -67,28 +67,33 @@ def schedule(
     db: DbOption = None,
 ) -> None:
     """Run the scheduler in the foreground: weekly sweep, follow-ups of suspected vanishes, alerts every minute."""
-    from tracker.registry import select
     from tracker.schedule import Runtime, ScheduleOptions, run_scheduler, sweep_trigger
 
-    if render not in RENDER_MODES:
-        raise fail(ValueError("--render must be auto, never or always"))
-    settings = settings_for(db)
+    # the registry and --kommune are read now, so a bad one fails at start, not at 03:00
+    inputs = crawl_inputs(
+        db,
+        registry,
+        kommune,
+        max_pages=max_pages_per_site,
+        delay=per_host_delay,
+        concurrency=concurrency,
+        render=render,
+        allow_private=allow_private_networks,
+    )
+    settings = inputs.settings
     cron = sweep_cron or settings.sweep_cron
     try:
         sweep_trigger(cron)
-        kommuner = kommuner_from(registry)  # read now so a bad registry or --kommune fails at start, not at 03:00
-        if kommune:
-            select(kommuner, kommune)
-        engine = engine_for(settings)
-        app = queue_app(engine) if queue else None
-        engine.dispose()
+        app = queue_app(inputs.engine) if queue else None
     except (TrackerError, ValueError) as exc:
         raise fail(exc) from exc
+    finally:
+        inputs.engine.dispose()
     options = ScheduleOptions(
         sweep_cron=cron,
         registry=registry,
         kommuner=tuple(kommune or ()),
-        crawl=crawl_options(settings, max_pages_per_site, per_host_delay, concurrency, render, allow_private_networks),
+        crawl=inputs.options,
         followup_every=timedelta(seconds=followup_every),
         alerts_every=timedelta(seconds=alerts_every),
         run_for=timedelta(seconds=run_for) if run_for is not None else None,

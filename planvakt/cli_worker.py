@@ -23,7 +23,7 @@ from planvakt.options import (
     RegistryOption,
     RenderOption,
 )
-from planvakt.wiring import RENDER_MODES, crawl_options, engine_for, fail, kommuner_from, queue_app, settings_for
+from planvakt.wiring import crawl_inputs, engine_for, fail, queue_app, settings_for
 from tracker.config import Settings
 from tracker.errors import TrackerError
 
@@ -49,24 +49,26 @@ def enqueue(
     """Start a crawl run and queue one check job per kommune; `planvakt worker` processes do the crawling."""
     from tracker import storage
     from tracker.clock import utc_now
-    from tracker.registry import select
     from tracker.sweep_queue import enqueue_sweep
 
-    if render not in RENDER_MODES:
-        raise fail(ValueError("--render must be auto, never or always"))
-    settings = settings_for(db)
+    inputs = crawl_inputs(
+        db,
+        registry,
+        kommune,
+        max_pages=max_pages_per_site,
+        delay=per_host_delay,
+        concurrency=None,
+        render=render,
+        allow_private=allow_private_networks,
+    )
     try:
-        kommuner = kommuner_from(registry)
-        if kommune:
-            kommuner = select(kommuner, kommune)
-        engine = engine_for(settings)
-        app = queue_app(engine)
+        app = queue_app(inputs.engine)
     except TrackerError as exc:
         raise fail(exc) from exc
-    options = crawl_options(settings, max_pages_per_site, per_host_delay, None, render, allow_private_networks)
-    run_id = enqueue_sweep(app, storage.make_session_factory(engine), kommuner, options.record(), utc_now())
-    engine.dispose()
-    typer.echo(f"crawl run {run_id}: {len(kommuner)} kommuner queued")
+    factory = storage.make_session_factory(inputs.engine)
+    run_id = enqueue_sweep(app, factory, inputs.kommuner, inputs.options.record(), utc_now())
+    inputs.engine.dispose()
+    typer.echo(f"crawl run {run_id}: {len(inputs.kommuner)} kommuner queued")
 
 
 def worker(
@@ -125,23 +127,15 @@ def worker(
 async def _work(
     settings: Settings, engine: Any, app: Any, options: dict[str, Any], every: float, stalled_after: float
 ) -> None:
-    from crawlers.extract import Extractor
     from tracker import storage
-    from tracker.blobs import EvidenceStore
     from tracker.clock import utc_now
     from tracker.host_leases import HostLeases
-    from tracker.pipeline import CrawlDependencies
+    from tracker.pipeline import crawl_dependencies
     from tracker.sweep_queue import QUEUE, keep_sweeps_moving
     from tracker.worker import SiteChecker, register_check_task
 
-    async with app.open_async(), Extractor(workers=settings.extract_workers or None) as extractor:
-        deps = CrawlDependencies(
-            storage.make_session_factory(engine),
-            EvidenceStore.open(settings.resolved_evidence_dir),
-            extractor,
-            confirmations=settings.confirmations,
-            unreachable_alert_after=settings.unreachable_alert_after,
-        )
+    factory = storage.make_session_factory(engine)
+    async with app.open_async(), crawl_dependencies(settings, factory) as deps:
         async with SiteChecker(deps, host_slots=HostLeases(engine)) as checker:
             register_check_task(app, checker)
             maintenance = asyncio.create_task(

@@ -4,7 +4,7 @@ and how a command ends on a failure it can explain (exit code 2).
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,8 @@ from crawlers.types import CrawlOptions, RenderMode
 from tracker import storage
 from tracker.config import Settings, load_settings
 from tracker.domain import Kommune
-from tracker.registry import builtin_registry, read_registry_file
+from tracker.errors import TrackerError
+from tracker.registry import builtin_registry, read_registry_file, select
 
 console = Console(stderr=True, soft_wrap=True)
 
@@ -75,6 +76,47 @@ def crawl_options(
         allow_private_networks=allow_private,
         chromium_path=settings.chromium_path,
     )
+
+
+@dataclass(frozen=True)
+class CrawlInputs:
+    """What every crawling command (`crawl`, `sweep enqueue`, `schedule`) builds from its options."""
+
+    settings: Settings
+    kommuner: list[Kommune]
+    engine: Any
+    options: CrawlOptions
+
+
+def crawl_inputs(
+    db: str | None,
+    registry: Path | None,
+    kommune: list[str] | None,
+    *,
+    max_pages: int | None,
+    delay: float | None,
+    concurrency: int | None,
+    render: str,
+    allow_private: bool,
+) -> CrawlInputs:
+    """The settings (`--db` wins), the kommuner (`--registry`, narrowed to `--kommune`), the connected and migrated
+    engine, and the crawl options (command-line values over settings).
+
+    Raises `typer.Exit` (code 2, after one line on standard error) on a bad `--render`, registry file, `--kommune`
+    or database, before anything is crawled or written.
+    """
+    if render not in RENDER_MODES:
+        raise fail(ValueError("--render must be auto, never or always"))
+    settings = settings_for(db)
+    try:
+        kommuner = kommuner_from(registry)
+        if kommune:
+            kommuner = select(kommuner, kommune)
+        engine = engine_for(settings)
+    except TrackerError as exc:
+        raise fail(exc) from exc
+    options = crawl_options(settings, max_pages, delay, concurrency, render, allow_private)
+    return CrawlInputs(settings, kommuner, engine, options)
 
 
 def fail(exc: Exception) -> typer.Exit:

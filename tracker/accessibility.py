@@ -27,6 +27,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from tracker.domain import NOT_BY_LINKS
+
 __all__ = [
     "CHECKS",
     "MAX_SIZE_MB",
@@ -205,7 +207,7 @@ def _reachable(found_via: str) -> AccessibilityFinding:
         return AccessibilityFinding("reachable_by_links", True, "reached by following links")
     if found_via == "rendered":
         return AccessibilityFinding("reachable_by_links", True, "reached by links that JavaScript draws")
-    if found_via in ("site_search", "sitemap"):
+    if found_via in NOT_BY_LINKS:
         where = "the site search" if found_via == "site_search" else "the sitemap"
         return AccessibilityFinding("reachable_by_links", False, f"no link path found: only via {where}")
     return AccessibilityFinding("reachable_by_links", None, f"unknown route {found_via!r}")

@@ -12,8 +12,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.domain import PLAN_CATEGORIES, Language
+from tracker.domain import DRAFT_KINDS, PLAN_CATEGORIES, Category, Language, Status
 from tracker.findings import current_label
+from tracker.latest import is_latest_finding, latest_finding
 from tracker.letters import LetterFacts, PlanFact, plan_facts_criteria
 from tracker.models import ClassificationRow, Document, Finding, KommuneRow, Sighting, SiteCheck
 from tracker.review import CaseDocument, KommuneCase, finding_override_in_force
@@ -21,9 +22,8 @@ from tracker.review_store import (
     check_documents,
     document_overrides,
     finding_override_facts,
-    latest_finding,
 )
-from tracker.storage import latest_finding_ids, newest_readings
+from tracker.storage import newest_readings
 from tracker.tip_store import get_tip_row, kommune_tips, missed_plan_tips
 
 
@@ -69,7 +69,7 @@ def letter_facts(
             fact = replace(fact, category=override.value)
         if sighting.id == finding.plan_sighting_id:
             plan = fact
-        elif fact.category in PLAN_CATEGORIES and fact.kind in ("draft", "hearing_draft"):
+        elif fact.category in PLAN_CATEGORIES and fact.kind in DRAFT_KINDS:
             drafts.append(fact)
     facts_overrides = finding_override_facts(session, [kommune_id]).get(kommune_id, [])
     in_force = finding_override_in_force(facts_overrides, finding.id, finding.status)
@@ -79,8 +79,9 @@ def letter_facts(
         tipped = _best_tipped_plan(session, kommune_id, on)
         if tipped is not None:
             plan, found_by_volunteer = tipped, True
-            if status in ("no_plan_found", "general_violence_plan_only") and in_force is None:
-                status = "abuse_specific_plan" if plan.category == "abuse_specific" else "general_violence_plan_only"
+            if status in (Status.NO_PLAN_FOUND, Status.GENERAL_VIOLENCE_PLAN_ONLY) and in_force is None:
+                specific = plan.category == Category.ABUSE_SPECIFIC
+                status = (Status.ABUSE_SPECIFIC_PLAN if specific else Status.GENERAL_VIOLENCE_PLAN_ONLY).value
     return LetterFacts(
         kommune_name=kommune.name,
         country=kommune.country,
@@ -124,7 +125,7 @@ def kommune_cases(session: Session) -> list[KommuneCase]:
             select(Finding, SiteCheck, KommuneRow)
             .join(SiteCheck, SiteCheck.id == Finding.check_id)
             .join(KommuneRow, KommuneRow.id == Finding.kommune_id)
-            .where(Finding.id.in_(latest_finding_ids()))
+            .where(is_latest_finding())
         )
     )
     check_ids = [check.id for _, check, _ in latest]

@@ -25,21 +25,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 
-from tracker.domain import DocumentText, Evidence
+from tracker.domain import DocumentKind, DocumentText, Evidence
 from tracker.genre import PLAN_RE, Genre, read_genre
 from tracker.layout import cover_lines, first_page_head, normalise
 
 __all__ = ["DocumentKind", "Form", "document_kind", "kind_name", "read_form", "stage_label", "stage_label_only"]
-
-
-class DocumentKind(StrEnum):
-    ADOPTED_PLAN = "adopted_plan"
-    DRAFT = "draft"
-    HEARING_DRAFT = "hearing_draft"
-    CASE_DOCUMENT = "case_document"
-    NOT_A_PLAN = "not_a_plan"
 
 
 MENTION_MIN = 3.0

@@ -1,4 +1,6 @@
-"""Plain domain types shared by the pure core (classify, findings) and the edges. No I/O here."""
+"""Plain domain types shared by the pure core (classify, findings) and the edges, and Planvakt's vocabulary: every
+word list (categories, statuses, event kinds, document kinds, how a document was found, languages) is declared here
+once; other modules use these (`tests/test_vocabulary.py` fails when a list is declared again). No I/O here."""
 
 from __future__ import annotations
 
@@ -12,6 +14,9 @@ class Country(StrEnum):
     DK = "DK"
 
 
+COUNTRIES: Final[tuple[str, ...]] = tuple(country.value for country in Country)
+
+
 class Category(StrEnum):
     """What a document is (see DESIGN.md)."""
 
@@ -20,6 +25,7 @@ class Category(StrEnum):
     OTHER = "other"
 
 
+CATEGORIES: Final[tuple[str, ...]] = tuple(category.value for category in Category)
 #: the categories that make a document a plan (a kommune's plan is one of these; `other` never is)
 PLAN_CATEGORIES: Final[tuple[Category, ...]] = (Category.ABUSE_SPECIFIC, Category.GENERAL_VIOLENCE)
 
@@ -31,6 +37,9 @@ class Status(StrEnum):
     GENERAL_VIOLENCE_PLAN_ONLY = "general_violence_plan_only"
     NO_PLAN_FOUND = "no_plan_found"
     SITE_UNREACHABLE = "site_unreachable"
+
+
+STATUSES: Final[tuple[str, ...]] = tuple(status.value for status in Status)
 
 
 class EventKind(StrEnum):
@@ -50,6 +59,38 @@ EVENT_KINDS: Final[tuple[str, ...]] = tuple(kind.value for kind in EventKind)
 PLAN_EVENT_KINDS: Final[tuple[str, ...]] = EVENT_KINDS[:5]
 #: about Planvakt's own sight, for operator subscriptions that ask for them by name
 OPERATOR_EVENT_KINDS: Final[tuple[str, ...]] = EVENT_KINDS[5:]
+
+#: the event kinds that need someone's attention, and those that are good news (alert colours)
+WARNING_EVENT_KINDS: Final = frozenset({EventKind.PLAN_VANISHED, EventKind.CRAWLER_BLOCKED, EventKind.CHECK_FAILED})
+GOOD_NEWS_EVENT_KINDS: Final = frozenset({EventKind.PLAN_APPEARED, EventKind.PLAN_REAPPEARED})
+
+
+class DocumentKind(StrEnum):
+    """What stage a plan document is at, or that it is no plan (tracker/document_kind.py reads it)."""
+
+    ADOPTED_PLAN = "adopted_plan"
+    DRAFT = "draft"
+    HEARING_DRAFT = "hearing_draft"
+    CASE_DOCUMENT = "case_document"
+    NOT_A_PLAN = "not_a_plan"
+
+
+#: a plan not adopted yet: a draft or the version put out for hearing
+DRAFT_KINDS: Final[tuple[str, ...]] = (DocumentKind.DRAFT.value, DocumentKind.HEARING_DRAFT.value)
+
+
+class FoundVia(StrEnum):
+    """How a document was reached (`crawlers.types.FoundVia`, plus a volunteer's tip)."""
+
+    LINK = "link"
+    RENDERED = "rendered"
+    SITE_SEARCH = "site_search"
+    SITEMAP = "sitemap"
+    TIP = "tip"
+
+
+#: ways of finding a document that are no path of links from the front page
+NOT_BY_LINKS: Final[tuple[str, ...]] = (FoundVia.SITE_SEARCH.value, FoundVia.SITEMAP.value)
 
 Language = Literal["nb", "nn", "da"]
 #: the languages kommuner write in (Norwegian bokmål and nynorsk, Danish)

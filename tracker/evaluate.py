@@ -21,7 +21,7 @@ from pathlib import Path
 
 from tracker.classify import classify
 from tracker.document_kind import DocumentKind, document_kind
-from tracker.domain import Category, Classification, DocumentText
+from tracker.domain import LANGUAGES, Category, Classification, DocumentText
 
 __all__ = [
     "CategoryScore",
@@ -39,7 +39,7 @@ LABELS_FILE = "labels.csv"
 #: reads a non-.txt corpus document (PDF, DOCX, HTML) into what the classifier reads; raises ValueError
 BinaryReader = Callable[[Path], DocumentText]
 _COLUMNS = ("file", "label", "language")
-_LANGUAGES = frozenset({"nb", "nn", "da"})
+_LANGUAGES = frozenset(LANGUAGES)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from tracker.domain import PLAN_CATEGORIES
 from tracker.errors import FilterError
 
 CATEGORIES: tuple[str, ...] = tuple(category.value for category in PLAN_CATEGORIES)
-COUNTRIES: tuple[str, ...] = ("NO", "DK")
 
 
 def check_values(parameter: str, values: Iterable[str | None], valid: Iterable[str | None]) -> None:

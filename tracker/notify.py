@@ -31,6 +31,7 @@ import apprise
 import httpx
 
 from tracker.catalogue import Locale
+from tracker.domain import GOOD_NEWS_EVENT_KINDS, WARNING_EVENT_KINDS
 from tracker.errors import ConfigError, TrackerError
 from tracker.messages import AlertEvent, render_email, render_text, webhook_payload
 
@@ -329,8 +330,8 @@ class EmailRecipient:
 # ---------------------------------------------------------------------------------------------------------------
 # Apprise
 
-_WARNING_KINDS: Final = frozenset({"plan_vanished", "crawler_blocked", "check_failed"})
-_GOOD_NEWS_KINDS: Final = frozenset({"plan_appeared", "plan_reappeared"})
+_WARNING_KINDS: Final = WARNING_EVENT_KINDS
+_GOOD_NEWS_KINDS: Final = GOOD_NEWS_EVENT_KINDS
 
 
 def _notify_type(events: Sequence[AlertEvent]) -> apprise.NotifyType:

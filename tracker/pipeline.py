@@ -36,6 +36,7 @@ from crawlers.types import CrawlOptions, SiteCrawl
 from tracker import ingest, storage, watching
 from tracker.blobs import EvidenceStore
 from tracker.clock import utc_now
+from tracker.config import Settings
 from tracker.domain import Kommune, Status
 from tracker.findings import FindingDecision, decide
 from tracker.models import CrawlRun, Sighting, SiteCheck
@@ -133,6 +134,28 @@ class CrawlDependencies:
     confirmations: int = 2
     #: checks in a row a site may be unreachable before `crawler_blocked` (Settings)
     unreachable_alert_after: int = 3
+
+
+@asynccontextmanager
+async def crawl_dependencies(
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    *,
+    now: Callable[[], datetime] = utc_now,
+    progress: Progress | None = None,
+) -> AsyncIterator[CrawlDependencies]:
+    """A crawl's dependencies as the settings give them, with the sandboxed extraction pool open for the block:
+    what the CLI's crawl, the scheduler and the queue's workers each need, built one way."""
+    async with Extractor(workers=settings.extract_workers or None) as extractor:
+        yield CrawlDependencies(
+            session_factory,
+            EvidenceStore.open(settings.resolved_evidence_dir),
+            extractor,
+            now=now,
+            progress=progress,
+            confirmations=settings.confirmations,
+            unreachable_alert_after=settings.unreachable_alert_after,
+        )
 
 
 async def run_crawl(

@@ -20,7 +20,8 @@ from datetime import datetime
 from typing import Final
 
 from tracker.catalogue import text
-from tracker.domain import PLAN_CATEGORIES
+from tracker.domain import DRAFT_KINDS, NOT_BY_LINKS, PLAN_CATEGORIES
+from tracker.findings import NOT_YET_A_PLAN
 
 __all__ = [
     "LOW_CONFIDENCE",
@@ -132,7 +133,7 @@ def _tasks_for(case: KommuneCase) -> list[DetectiveTask]:
     if case.reviewed_status is not None:
         return tasks  # a reviewer has judged this finding; only new volunteer evidence needs another look
     plans = [d for d in case.documents if _category(d) in PLAN_CATEGORIES]
-    adopted = [d for d in plans if d.kind not in ("draft", "hearing_draft", "case_document")]
+    adopted = [d for d in plans if d.kind not in NOT_YET_A_PLAN]
     abuse = [d for d in adopted if _category(d) == "abuse_specific"]
     general = [d for d in adopted if _category(d) == "general_violence"]
 
@@ -155,8 +156,8 @@ def _tasks_for(case: KommuneCase) -> list[DetectiveTask]:
                 docs=[d.title or d.url for d in abuse],
             )
         )
-    if case.plan is None and any(d.kind in ("draft", "hearing_draft") for d in plans):
-        drafts = [d.title or d.url for d in plans if d.kind in ("draft", "hearing_draft")]
+    if case.plan is None and any(d.kind in DRAFT_KINDS for d in plans):
+        drafts = [d.title or d.url for d in plans if d.kind in DRAFT_KINDS]
         tasks.append(_task(case, "only_draft", "only a draft or hearing version of a plan was found", docs=drafts))
     if case.plan is not None and case.plan.reviewed_category is None and case.plan.confidence < LOW_CONFIDENCE:
         bonus = round((LOW_CONFIDENCE - case.plan.confidence) * 50)
@@ -175,7 +176,7 @@ def _tasks_for(case: KommuneCase) -> list[DetectiveTask]:
         and not any(t.kind == "conflicting_documents" for t in tasks)
     ):
         tasks.append(_task(case, "expired_plan", "the best plan's period is over", docs=[case.plan.title]))
-    if case.plan is not None and case.plan.found_via in ("site_search", "sitemap"):
+    if case.plan is not None and case.plan.found_via in NOT_BY_LINKS:
         tasks.append(
             _task(
                 case, "hard_to_find", f"found only via {case.plan.found_via}", docs=[case.plan.title or case.plan.url]

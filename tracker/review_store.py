@@ -16,17 +16,16 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from tracker.domain import Category
+from tracker.domain import CATEGORIES, STATUSES
 from tracker.errors import StorageError
 from tracker.findings import current_label
+from tracker.latest import is_latest_finding, latest_finding
 from tracker.models import ClassificationRow, Document, Finding, KommuneRow, ReviewOverride, Sighting, SiteCheck
 from tracker.review import OverrideFact, finding_override_in_force
-from tracker.storage import latest_finding_ids, newest_readings
+from tracker.storage import newest_readings
 from tracker.tip_store import TipView, kommune_tips, missed_plan_tips
 
 __all__ = [
-    "CATEGORIES",
-    "FINDING_STATUSES",
     "FindingReview",
     "KommuneReview",
     "OverrideView",
@@ -39,16 +38,12 @@ __all__ = [
     "finding_reviews",
     "kommune_by_number",
     "kommune_tips",  # the kommune page's tips, from tracker.tip_store
-    "latest_finding",
     "override_history",
     "plan_reviews",
     "review_kommune",
     "status_override",
     "withdraw_override",
 ]
-
-FINDING_STATUSES = ("abuse_specific_plan", "general_violence_plan_only", "no_plan_found", "site_unreachable")
-CATEGORIES: tuple[str, ...] = tuple(category.value for category in Category)
 
 
 # -- kommuner ---------------------------------------------------------------------------------------------------
@@ -70,12 +65,6 @@ def all_kommuner(session: Session) -> list[tuple[str, str, str]]:
         )
     )
     return [(country, number, name) for country, number, name in rows]
-
-
-def latest_finding(session: Session, kommune_id: int) -> Finding | None:
-    return session.scalars(
-        select(Finding).where(Finding.kommune_id == kommune_id).order_by(Finding.id.desc()).limit(1)
-    ).first()
 
 
 # -- overrides --------------------------------------------------------------------------------------------------
@@ -122,7 +111,7 @@ def add_override(
         finding = session.get(Finding, target_id)
         if finding is None:
             raise StorageError(f"no finding {target_id}")
-        if value not in FINDING_STATUSES:
+        if value not in STATUSES:
             raise StorageError(f"{value!r} is not a status")
         kommune_id = finding.kommune_id
         previous = select(ReviewOverride.id).where(
@@ -275,7 +264,7 @@ def finding_reviews(session: Session) -> dict[tuple[str, str], FindingReview]:
         session.execute(
             select(Finding.id, Finding.kommune_id, Finding.status, KommuneRow.country, KommuneRow.kommunenummer)
             .join(KommuneRow, KommuneRow.id == Finding.kommune_id)
-            .where(Finding.id.in_(latest_finding_ids()))
+            .where(is_latest_finding())
         )
     )
     overrides = finding_override_facts(session)

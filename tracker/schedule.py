@@ -42,15 +42,13 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawlers.extract import Extractor
 from crawlers.types import CrawlOptions
 from tracker import schedule_store, storage
-from tracker.blobs import EvidenceStore
 from tracker.clock import utc_now
 from tracker.config import Settings
 from tracker.domain import Kommune
 from tracker.models import CrawlRun
-from tracker.pipeline import CrawlDependencies, run_crawl
+from tracker.pipeline import crawl_dependencies, run_crawl
 from tracker.registry import builtin_registry, load_registry_csv, select
 
 logger = logging.getLogger(__name__)
@@ -324,16 +322,7 @@ def _queue_slot(
 
 async def _crawl(runtime: Runtime, run_id: int, kommuner: list[Kommune], options: CrawlOptions) -> bool:
     """Run the crawl until it ends (True) or the process is asked to stop (False: the run stays resumable)."""
-    settings = runtime.settings
-    async with Extractor(workers=settings.extract_workers or None) as extractor:
-        deps = CrawlDependencies(
-            runtime.session_factory(),
-            EvidenceStore.open(settings.resolved_evidence_dir),
-            extractor,
-            now=runtime.now,
-            confirmations=settings.confirmations,
-            unreachable_alert_after=settings.unreachable_alert_after,
-        )
+    async with crawl_dependencies(runtime.settings, runtime.session_factory(), now=runtime.now) as deps:
         crawl = asyncio.create_task(run_crawl(kommuner, options, deps, resume_run_id=run_id))
         while not crawl.done():
             if runtime.stopping.is_set():

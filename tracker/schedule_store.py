@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tracker import storage, sweep_queue
 from tracker.changes import PlanState
+from tracker.latest import latest_check_ids
 from tracker.models import CrawlRun, KommuneRow, SiteCheck, SweepClaim, WatchedPlan
 
 #: PostgreSQL advisory lock key that serialises "is anything running? then claim" between processes
@@ -193,12 +194,9 @@ def claims(session: Session, prefix: str = "") -> list[SweepClaim]:
 
 def followup_due(session: Session, checked_before: datetime) -> list[tuple[str, str]]:
     """(country, kommunenummer) of kommuner with a plan suspected missing whose latest check ended before
-    `checked_before`: the ones a follow-up crawl should look at now rather than at the next sweep."""
-    latest = (
-        select(SiteCheck.kommune_id, func.max(SiteCheck.finished_at).label("checked_at"))
-        .group_by(SiteCheck.kommune_id)
-        .subquery()
-    )
+    `checked_before`: the ones a follow-up crawl should look at now rather than at the next sweep. (A volunteer's
+    tip is no check of the site: `tracker.latest`.)"""
+    latest = latest_check_ids()
     rows = session.execute(
         select(KommuneRow.country, KommuneRow.kommunenummer)
         .join(WatchedPlan, WatchedPlan.kommune_id == KommuneRow.id)

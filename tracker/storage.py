@@ -17,7 +17,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, Select, Subquery, create_engine, event, func, make_url, select
+from sqlalchemy import Engine, Subquery, create_engine, event, func, make_url, select
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
@@ -25,6 +25,7 @@ from tracker.domain import Kommune
 from tracker.errors import StorageError
 from tracker.filemodes import create_private_file, make_private_dir, tighten
 from tracker.findings import FindingDecision
+from tracker.latest import is_latest_finding, latest_check_ids, latest_finding_ids
 from tracker.models import (
     ClassificationRow,
     CrawlRun,
@@ -308,11 +309,6 @@ class FindingRow:
     candidates_read: int = 0
 
 
-def latest_finding_ids() -> Select[int]:
-    """Each kommune's latest finding id (`finding_id`): findings are only added, so the highest id is the newest."""
-    return select(func.max(Finding.id).label("finding_id")).group_by(Finding.kommune_id)
-
-
 def newest_readings() -> Subquery:
     """Per document, the id of its newest classification (columns `document_id`, `id`)."""
     return (
@@ -422,17 +418,13 @@ class PlanRow:
     shared_with: tuple[str, ...]
 
 
-def _latest_checks() -> Any:
-    return select(func.max(Finding.check_id).label("check_id")).group_by(Finding.kommune_id).subquery()
-
-
 def iter_latest_plans(session: Session, batch_size: int = 500) -> Iterator[PlanRow]:
     """Every plan document (category not `other`) in each kommune's latest check, streamed in batches.
 
     A document published by several kommuner (a shared inter-municipal plan) is recognised by its SHA-256 and
     `shared_with` names the other kommuner.
     """
-    latest = _latest_checks()
+    latest = latest_check_ids()
     newest_reading = newest_readings()
     base = (
         select(KommuneRow.kommunenummer, Document.sha256)
@@ -508,9 +500,7 @@ def any_anchor_text_of(session: Session, document: Document) -> str:
 
 def latest_findings_with_checks(session: Session) -> list[tuple[Finding, SiteCheck]]:
     rows = session.execute(
-        select(Finding, SiteCheck)
-        .join(SiteCheck, SiteCheck.id == Finding.check_id)
-        .where(Finding.id.in_(latest_finding_ids()))
+        select(Finding, SiteCheck).join(SiteCheck, SiteCheck.id == Finding.check_id).where(is_latest_finding())
     )
     return [(finding, check) for finding, check in rows]
 

@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from tracker.domain import PLAN_CATEGORIES
+from tracker.domain import PLAN_CATEGORIES, FoundVia
 from tracker.errors import StorageError
 from tracker.models import ClassificationRow, CrawlRun, Document, KommuneRow, Sighting, SiteCheck, Tip
 from tracker.storage import newest_readings
 
-TIP_FOUND_VIA = "tip"
+TIP_FOUND_VIA = FoundVia.TIP.value
 
 
 @dataclass(frozen=True)

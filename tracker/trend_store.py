@@ -20,6 +20,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from tracker.latest import NEWEST_FIRST
 from tracker.models import CrawlRun, Finding, KommuneRow
 
 #: a status with the finding's plan_current ("true" | "false" | "unknown" | None without a plan)
@@ -129,7 +130,7 @@ def kommune_history(session: Session, kommune_id: int, *, limit: int = 200) -> l
         select(Finding.run_id, Finding.checked_at, Finding.status, Finding.plan_current, CrawlRun.options)
         .join(CrawlRun, CrawlRun.id == Finding.run_id)
         .where(Finding.kommune_id == kommune_id)
-        .order_by(Finding.checked_at.desc(), Finding.id.desc())
+        .order_by(*NEWEST_FIRST)
         .limit(limit)
     )
     points = [

@@ -34,7 +34,7 @@ from tests.receivers import running_receiver
 from tracker import schedule_store, storage
 from tracker.config import Settings
 from tracker.domain import Country, Kommune
-from tracker.models import CrawlRun, Event, SiteCheck, SweepClaim, WatchedPlan
+from tracker.models import CrawlRun, Event, Finding, SiteCheck, SweepClaim, WatchedPlan
 from tracker.notify import verify_signature
 from tracker.schedule import (
     JOBS_TABLE,
@@ -269,14 +269,25 @@ def test_followups_are_due_for_suspected_vanishes_checked_long_enough_ago(engine
             (("DK", "0101"), "active", 5),
         ):
             checked = T0 - timedelta(hours=hours_ago)
+            check = SiteCheck(
+                run_id=run.id,
+                kommune_id=ids[key],
+                start_url="https://x/",
+                reachable=True,
+                started_at=checked,
+                finished_at=checked,
+            )
+            session.add(check)
+            session.flush()
+            # a crawl's check always has its finding: the latest finding's check is the kommune's latest check
             session.add(
-                SiteCheck(
+                Finding(
                     run_id=run.id,
                     kommune_id=ids[key],
-                    start_url="https://x/",
-                    reachable=True,
-                    started_at=checked,
-                    finished_at=checked,
+                    check_id=check.id,
+                    status="no_plan_found",
+                    checked_at=checked,
+                    reason="seeded",
                 )
             )
             session.add(
