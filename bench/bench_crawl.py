@@ -26,8 +26,9 @@ from crawlers.types import CrawlOptions
 from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.models import CrawlRun, Document, Finding, Sighting
-from tracker.pipeline import CrawlDependencies, run_crawl
+from tracker.pipeline import run_crawl
 from tracker.registry import load_registry_csv
+from tracker.site_check import CrawlDependencies
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: make `bench` importable
 

@@ -10,8 +10,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
-from dashboards.read_model import NOT_CHECKED, KommuneStatus
+from dashboards.read_model import KommuneStatus
 from tracker import domain
+from tracker.domain import NOT_CHECKED
 
 STATUSES: Final[tuple[str, ...]] = (*domain.STATUSES, NOT_CHECKED)
 SORT_KEYS: Final[tuple[str, ...]] = (
@@ -26,15 +27,7 @@ SORT_KEYS: Final[tuple[str, ...]] = (
     "checked_at",
 )
 CURRENT_VALUES: Final[tuple[str, ...]] = ("true", "false", "unknown")
-#: what the overview counts and the map colours: a status, with an abuse-specific plan split by whether it is still
-#: in force (an expired plan is not counted as if it were current)
-STANDINGS: Final[tuple[str, ...]] = (
-    "plan_current",
-    "plan_expired",
-    "plan_undated",
-    *(status for status in domain.STATUSES if status != domain.Status.ABUSE_SPECIFIC_PLAN),
-    NOT_CHECKED,
-)
+STANDINGS: Final = domain.STANDINGS
 _PLAN_STANDING: Final = {"true": "plan_current", "false": "plan_expired"}
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Select, Subquery, select
 from sqlalchemy.orm import Session
 
+from tracker.domain import NOT_CHECKED
 from tracker.findings import current_label
 from tracker.latest import NEWEST_FIRST, latest_findings
 from tracker.models import (
@@ -27,8 +28,6 @@ from tracker.models import (
     Sighting,
     SiteCheck,
 )
-
-NOT_CHECKED = "not_checked"
 
 
 @dataclass(frozen=True)

@@ -165,7 +165,8 @@ def _run(settings: Settings, engine: Any, kommuner: list[Kommune], options: Craw
 
 
 def _crawl(settings: Settings, engine: Any, kommuner: list[Kommune], options: CrawlOptions, *, resume: bool) -> int:
-    from tracker.pipeline import CrawlInterrupted, crawl_dependencies, run_crawl
+    from tracker.pipeline import CrawlInterrupted, run_crawl
+    from tracker.site_check import crawl_dependencies
 
     factory = storage.make_session_factory(engine)
     resume_id = None
@@ -267,7 +268,7 @@ class _RichProgress:
 
 
 def _progress() -> Any:
-    from tracker.pipeline import LogProgress
+    from tracker.progress import LogProgress
 
     return _RichProgress() if console.is_terminal else nullcontext(LogProgress())
 

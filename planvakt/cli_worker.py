@@ -130,7 +130,7 @@ async def _work(
     from tracker import storage
     from tracker.clock import utc_now
     from tracker.host_leases import HostLeases
-    from tracker.pipeline import crawl_dependencies
+    from tracker.site_check import crawl_dependencies
     from tracker.sweep_queue import QUEUE, keep_sweeps_moving
     from tracker.worker import SiteChecker, register_check_task
 

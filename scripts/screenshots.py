@@ -33,7 +33,8 @@ from tracker import storage  # noqa: E402
 from tracker.blobs import EvidenceStore  # noqa: E402
 from tracker.config import Settings  # noqa: E402
 from tracker.domain import Country, Kommune  # noqa: E402
-from tracker.pipeline import CrawlDependencies, run_crawl  # noqa: E402
+from tracker.pipeline import run_crawl  # noqa: E402
+from tracker.site_check import CrawlDependencies  # noqa: E402
 
 DOCS = ROOT / "docs"
 #: scenarios whose site is switched off in sweeps 1 and 2 (sweep 3 reaches every site)

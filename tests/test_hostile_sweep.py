@@ -33,7 +33,8 @@ from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.domain import Country, Kommune, Status
 from tracker.models import CrawlRun, KommuneRow, SiteCheck
-from tracker.pipeline import CrawlDependencies, run_crawl
+from tracker.pipeline import run_crawl
+from tracker.site_check import CrawlDependencies
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 from dashboards import read_model
 from tests.dashboards.act_seed import FJELLVIK, KILDEBY, NORDMYRA, T0, VIKOY, SeedDoc, seed_check
 from tracker import act_store, latest, review_store, schedule_store, storage, trend_store
-from tracker.domain import Category
+from tracker.domain import NOT_CHECKED, Category
 from tracker.models import Finding, KommuneRow, SiteCheck, WatchedPlan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,7 +60,7 @@ def test_every_reader_agrees_on_each_kommunes_latest_finding(engine: Engine) -> 
         assert exported == statuses
         assert {row.kommunenummer for row in storage.iter_latest_plans(session)} == {"0799"}
         shown = {row.kommunenummer: row.status for row in read_model.kommune_statuses(session)}
-        assert shown == {**statuses, NORDMYRA.kommunenummer: read_model.NOT_CHECKED}
+        assert shown == {**statuses, NORDMYRA.kommunenummer: NOT_CHECKED}
         for number, check_id in checks.items():
             detail = read_model.kommune_detail(session, number)
             assert detail is not None and detail.latest_check is not None
@@ -70,7 +70,7 @@ def test_every_reader_agrees_on_each_kommunes_latest_finding(engine: Engine) -> 
             history = trend_store.kommune_history(session, by_number[number])
             assert history[-1].status == statuses[number]
         health = {row.kommunenummer: row.status for row in read_model.crawler_health(session)}
-        assert health == {**statuses, NORDMYRA.kommunenummer: read_model.NOT_CHECKED}
+        assert health == {**statuses, NORDMYRA.kommunenummer: NOT_CHECKED}
         cases = {case.kommunenummer: case.status for case in act_store.kommune_cases(session)}
         assert cases == statuses
         letter = act_store.letter_facts(session, by_number["3901"], "nb")

@@ -300,8 +300,8 @@ async def test_a_check_failed_on_our_side_is_retried_by_the_queue_then_counted_n
     from planvakt.wiring import queue_app
     from tracker.blobs import EvidenceStore
     from tracker.models import Event
-    from tracker.pipeline import CrawlDependencies
     from tracker.registry import load_registry_csv
+    from tracker.site_check import CrawlDependencies
     from tracker.sweep_queue import QUEUE, enqueue_sweep
     from tracker.worker import CHECK_RETRIES, SiteChecker, register_check_task
 

@@ -40,6 +40,17 @@ class Status(StrEnum):
 
 
 STATUSES: Final[tuple[str, ...]] = tuple(status.value for status in Status)
+#: a kommune no check has reached yet (shown beside the statuses, never stored as one)
+NOT_CHECKED: Final = "not_checked"
+#: what the overview counts and the map colours: a status, with an abuse-specific plan split by whether it is still
+#: in force (an expired plan is not counted as if it were current)
+STANDINGS: Final[tuple[str, ...]] = (
+    "plan_current",
+    "plan_expired",
+    "plan_undated",
+    *(status for status in STATUSES if status != Status.ABUSE_SPECIFIC_PLAN),
+    NOT_CHECKED,
+)
 
 
 class EventKind(StrEnum):
@@ -95,6 +106,10 @@ NOT_BY_LINKS: Final[tuple[str, ...]] = (FoundVia.SITE_SEARCH.value, FoundVia.SIT
 Language = Literal["nb", "nn", "da"]
 #: the languages kommuner write in (Norwegian bokmål and nynorsk, Danish)
 LANGUAGES: Final[tuple[Language, ...]] = ("nb", "nn", "da")
+
+Locale = Literal["nb", "nn", "da", "en"]
+#: the languages a person can read Planvakt in: the kommuner's three and English, in the language switch's order
+LOCALES: Final[tuple[Locale, ...]] = (*LANGUAGES, "en")
 
 
 @dataclass(frozen=True)

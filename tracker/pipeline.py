@@ -1,6 +1,6 @@
 """One crawl run: registry → crawlers (fetch, discover, extract) → classify → storage (checks, findings) → changes.
 
-The only tracker module that imports `crawlers`. Each site is stored in its own transaction as soon as it is done,
+Each site is stored (`tracker.site_check.store_site`) in its own transaction as soon as it is done,
 so a run killed halfway keeps what it finished and `resume` continues with the kommuner still to check.
 
 Watching over time (`tracker.watching`): before a site is stored, every URL where one of the kommune's known plans was
@@ -15,32 +15,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import asdict, dataclass, replace
-from datetime import date, datetime
-from typing import Protocol
-
-from sqlalchemy.orm import Session, sessionmaker
+from dataclasses import replace
 
 from crawlers.budget import DocumentBudget
-from crawlers.doctype import served_format
-from crawlers.extract import Extractor
 from crawlers.fetch import Fetcher
 from crawlers.politeness import RobotsRules
 from crawlers.recheck import recheck_urls
 from crawlers.render import Renderer
 from crawlers.sweep import SweepStatus, crawl_sites
 from crawlers.types import CrawlOptions, SiteCrawl
-from tracker import ingest, storage, watching
-from tracker.blobs import EvidenceStore
-from tracker.clock import utc_now
-from tracker.config import Settings
-from tracker.domain import Kommune, Status
-from tracker.findings import FindingDecision, decide
-from tracker.models import CrawlRun, Sighting, SiteCheck
-from tracker.watching import CheckSeen, Recheck, UrlAnswer
+from tracker import storage, watching
+from tracker.domain import Kommune
+from tracker.models import CrawlRun
+from tracker.progress import LogProgress, Progress
+from tracker.site_check import CrawlDependencies, FailedOnOurSide, count_failure, store_site
+from tracker.watching import Recheck, UrlAnswer
 
 logger = logging.getLogger(__name__)
 
@@ -55,16 +46,6 @@ RECHECK_RETRIES = 1
 PROGRESS_SECONDS = 0.5
 
 
-class FailedOnOurSide(Exception):
-    """A check that our own tools spoiled (a crawl that crashed, a parser that timed out twice): it is no evidence
-    about the kommune, so no check, finding or event is stored; the run counts it in `errors` and the kommune keeps
-    its last finding until the next check."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 class CrawlInterrupted(asyncio.CancelledError):
     """The run was cancelled (Ctrl-C, a scheduler stopping) and is stored as `interrupted`, so `--resume` finishes it.
 
@@ -77,85 +58,6 @@ class CrawlInterrupted(asyncio.CancelledError):
         self.run_id = run_id
         self.checked = checked
         self.planned = planned
-
-
-class Progress(Protocol):
-    """What the pipeline tells a progress display (rich on a terminal, log lines otherwise).
-
-    `crawling` comes every `PROGRESS_SECONDS` while the crawl runs, and once at its end: `pages` is every request
-    made so far (pages, documents, robots.txt, sitemaps, rendered pages' requests), `in_flight` the sites started
-    whose result is not stored yet.
-    """
-
-    def planned(self, total: int) -> None: ...
-    def crawling(self, pages: int, in_flight: int) -> None: ...
-    def site_done(self, kommune: Kommune, status: Status, pages: int) -> None: ...
-    def site_failed(self, kommune: Kommune, reason: str) -> None: ...
-
-
-class LogProgress:
-    """Progress as log lines: one per site, and the pages and sites in flight every `every` seconds."""
-
-    def __init__(self, every: float = 30.0) -> None:
-        self.every = every
-        self.done = 0
-        self.total = 0
-        self._last = time.monotonic()
-
-    def planned(self, total: int) -> None:
-        self.total = total
-        logger.info("crawling %d kommuner", total)
-
-    def crawling(self, pages: int, in_flight: int) -> None:
-        if time.monotonic() - self._last >= self.every:
-            self._last = time.monotonic()
-            logger.info("%d pages fetched; sites: %d done, %d in flight, %d planned", pages, self.done, in_flight,
-                        self.total)  # fmt: skip
-
-    def site_done(self, kommune: Kommune, status: Status, pages: int) -> None:
-        self.done += 1
-        logger.info("%s %s: %s (%d pages)", kommune.kommunenummer, kommune.name, status.value, pages)
-
-    def site_failed(self, kommune: Kommune, reason: str) -> None:
-        self.done += 1
-        logger.error("%s %s: check failed on our side, nothing stored: %s", kommune.kommunenummer, kommune.name, reason)
-
-
-@dataclass
-class CrawlDependencies:
-    """Everything a run needs, built once by the caller (the CLI or the scheduler)."""
-
-    session_factory: sessionmaker[Session]
-    evidence: EvidenceStore
-    extractor: Extractor
-    now: Callable[[], datetime] = utc_now
-    progress: Progress | None = None
-    #: consecutive checks (site reachable) that must confirm a plan gone before `plan_vanished` (Settings)
-    confirmations: int = 2
-    #: checks in a row a site may be unreachable before `crawler_blocked` (Settings)
-    unreachable_alert_after: int = 3
-
-
-@asynccontextmanager
-async def crawl_dependencies(
-    settings: Settings,
-    session_factory: sessionmaker[Session],
-    *,
-    now: Callable[[], datetime] = utc_now,
-    progress: Progress | None = None,
-) -> AsyncIterator[CrawlDependencies]:
-    """A crawl's dependencies as the settings give them, with the sandboxed extraction pool open for the block:
-    what the CLI's crawl, the scheduler and the queue's workers each need, built one way."""
-    async with Extractor(workers=settings.extract_workers or None) as extractor:
-        yield CrawlDependencies(
-            session_factory,
-            EvidenceStore.open(settings.resolved_evidence_dir),
-            extractor,
-            now=now,
-            progress=progress,
-            confirmations=settings.confirmations,
-            unreachable_alert_after=settings.unreachable_alert_after,
-        )
 
 
 async def run_crawl(
@@ -226,7 +128,7 @@ async def run_crawl(
                         try:
                             status = await store_site(deps, run_id, kommune, kommune_id, crawl, answers)
                         except FailedOnOurSide as failure:
-                            _count_failure(deps, run_id)
+                            count_failure(deps, run_id)
                             progress.site_failed(kommune, failure.reason)
                             return
                     progress.site_done(kommune, status, crawl.pages_fetched)
@@ -334,144 +236,3 @@ def recheck_with(fetcher: Fetcher) -> Recheck:
         return await recheck_urls(urls, fetcher=fetcher, front_page_url=front_page_url)
 
     return recheck
-
-
-async def store_site(
-    deps: CrawlDependencies,
-    run_id: int,
-    kommune: Kommune,
-    kommune_id: int,
-    crawl: SiteCrawl,
-    answers: Sequence[UrlAnswer],
-) -> Status:
-    """Extract and classify every document (crawled, or served to a re-check: `answers`), then write check,
-    sightings, finding, change events and the kommune's watch state in one transaction.
-
-    Raises `FailedOnOurSide` (nothing written) when the crawl itself failed on our side or a document could not be
-    read because of us: a verdict built on our own failure would be a false "no plan"."""
-    if crawl.our_failure is not None:
-        raise FailedOnOurSide(crawl.our_failure)
-    fetched = [ingest.fetched_from_crawl(doc) for doc in crawl.documents]
-    fetched += [doc for doc in map(_rechecked_document, answers) if doc is not None]
-    extractions = await ingest.extract_new(deps.session_factory, deps.evidence, deps.extractor, fetched)
-    ours = extractions.failed_on_our_side(fetched)
-    if ours:
-        raise FailedOnOurSide(f"{len(ours)} document(s) could not be read on our side, e.g. {ours[0]}")
-    today = deps.now().date()
-    with deps.session_factory.begin() as session:
-        stored: dict[str, ingest.Ingested] = {}
-        for sha, doc in zip(extractions.shas, fetched, strict=True):
-            if sha not in stored:
-                stored[sha] = ingest.ingest_document(
-                    session, sha, doc, extractions.texts.get(sha), today=today, now=deps.now()
-                )
-        check, sightings = _store_check(session, run_id, kommune_id, crawl, extractions.shas, stored)
-        decision = _store_finding(session, run_id, check, sightings, stored, crawl, today)
-        seen = CheckSeen(
-            check_id=check.id,
-            run_id=run_id,
-            reachable=crawl.reachable,
-            blocked=crawl.blocked,
-            detail=crawl.error or "",
-            documents=[
-                watching.seen_document(doc.url, doc.final_url, stored[sha].document, stored[sha].reading)
-                for sha, doc in zip(extractions.shas, fetched, strict=True)
-            ],
-            answers=answers,
-        )
-        watching.detect_and_record(
-            session,
-            kommune_id,
-            seen,
-            kommune=kommune,
-            confirmations=deps.confirmations,
-            unreachable_alert_after=deps.unreachable_alert_after,
-            now=deps.now(),
-        )
-    return decision.status
-
-
-def _store_check(
-    session: Session,
-    run_id: int,
-    kommune_id: int,
-    crawl: SiteCrawl,
-    shas: Sequence[str],
-    stored: dict[str, ingest.Ingested],
-) -> tuple[SiteCheck, list[Sighting]]:
-    """The site check and one sighting per crawled URL (re-checked URLs are no sightings: `watching` has them)."""
-    check = SiteCheck(
-        run_id=run_id,
-        kommune_id=kommune_id,
-        start_url=crawl.start_url,
-        final_url=crawl.final_start_url,
-        reachable=crawl.reachable,
-        blocked=crawl.blocked,
-        error=crawl.error,
-        pages_fetched=crawl.pages_fetched,
-        robots_disallowed=crawl.robots_disallowed,
-        rendered_pages=crawl.rendered_pages,
-        issues=[asdict(issue) for issue in crawl.issues],
-        trail=asdict(crawl.trail),
-        started_at=crawl.started_at,
-        finished_at=crawl.finished_at,
-    )
-    sightings: list[Sighting] = []
-    seen_urls: set[str] = set()
-    for sha, crawled in zip(shas[: len(crawl.documents)], crawl.documents, strict=True):
-        if crawled.url not in seen_urls:
-            seen_urls.add(crawled.url)
-            sightings.append(ingest.sighting_row(stored[sha].document, ingest.seen_in_crawl(crawled)))
-    storage.add_check(session, check, sightings)
-    run = session.get(CrawlRun, run_id)
-    assert run is not None
-    run.documents_fetched = CrawlRun.documents_fetched + len(crawl.documents)  # in SQL: see add_finding
-    return check, sightings
-
-
-def _store_finding(
-    session: Session,
-    run_id: int,
-    check: SiteCheck,
-    sightings: Sequence[Sighting],
-    stored: dict[str, ingest.Ingested],
-    crawl: SiteCrawl,
-    today: date,
-) -> FindingDecision:
-    """Decide the kommune's status from the check's read sightings and store it as the check's finding."""
-    readings = {index: stored[s.document.sha256].reading for index, s in enumerate(sightings)}
-    candidates = [ingest.candidate(index, sightings[index], reading)
-                  for index, reading in readings.items() if reading is not None]  # fmt: skip
-    decision = decide(crawl.reachable, candidates, today, blocked=crawl.blocked, error=crawl.error)
-    run = session.get(CrawlRun, run_id)
-    assert run is not None
-    storage.add_finding(
-        session,
-        run=run,
-        check=check,
-        decision=decision,
-        plan_sighting=sightings[decision.plan.sighting_key] if decision.plan else None,
-        plan_classification=readings[decision.plan.sighting_key] if decision.plan else None,
-    )
-    return decision
-
-
-def _count_failure(deps: CrawlDependencies, run_id: int) -> None:
-    with deps.session_factory.begin() as session:
-        run = session.get(CrawlRun, run_id)
-        assert run is not None
-        run.errors += 1
-
-
-def _rechecked_document(answer: UrlAnswer) -> ingest.Fetched | None:
-    """The bytes a re-checked URL served, to extract and classify like a crawled document."""
-    if answer.outcome not in ("served", "moved") or not answer.body:
-        return None
-    final = answer.final_url or answer.url
-    fmt = served_format(answer.body, answer.content_type, "", final) or (
-        "html" if answer.content_type.split(";", 1)[0].strip().lower() in ("text/html", "application/xhtml+xml")
-        else None
-    )  # fmt: skip
-    if fmt is None:
-        return None
-    return ingest.Fetched(answer.url, final, fmt, answer.content_type, answer.body)

@@ -48,8 +48,9 @@ from tracker.clock import utc_now
 from tracker.config import Settings
 from tracker.domain import Kommune
 from tracker.models import CrawlRun
-from tracker.pipeline import crawl_dependencies, run_crawl
+from tracker.pipeline import run_crawl
 from tracker.registry import builtin_registry, load_registry_csv, select
+from tracker.site_check import crawl_dependencies
 
 logger = logging.getLogger(__name__)
 

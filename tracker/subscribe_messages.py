@@ -11,8 +11,8 @@ import json
 from email.message import EmailMessage
 from typing import Final
 
-#: the dashboard's languages (alerts themselves are in nb, nn or da)
-FORM_LANGUAGES: Final = ("nb", "nn", "da", "en")
+from tracker.domain import LOCALES
+
 TEST_EVENT_KIND: Final = "subscription_test"
 
 _SUBJECT: Final[dict[str, str]] = {
@@ -60,7 +60,7 @@ _TEST_TEXT: Final[dict[str, str]] = {
 
 
 def _lang(language: str) -> str:
-    return language if language in FORM_LANGUAGES else "nb"
+    return language if language in LOCALES else "nb"
 
 
 def confirmation_email(link: str, scope: str, language: str) -> EmailMessage:

@@ -1,6 +1,6 @@
 """One kommune's check as a job of the sweep queue (`tracker.sweep_queue`): crawl its site, re-check its known plan
 URLs, and store check, finding and change events in one transaction, exactly as `tracker.pipeline.run_crawl` does
-for each of its sites (`pipeline.store_site`).
+for each of its sites (`site_check.store_site`).
 
 A `SiteChecker` is what a `planvakt worker` process holds for its life: the extractor (given), and the fetcher,
 renderer and re-check fetcher of the sweep's crawl options (made on the first job of those options and kept,
@@ -31,14 +31,9 @@ from crawlers.types import CrawlOptions, SiteCrawl
 from tracker import storage, sweep_queue, watching
 from tracker.domain import Country, Kommune
 from tracker.models import CrawlRun, KommuneRow
-from tracker.pipeline import (
-    CrawlDependencies,
-    FailedOnOurSide,
-    LogProgress,
-    RecheckFetcher,
-    recheck_with,
-    store_site,
-)
+from tracker.pipeline import RecheckFetcher, recheck_with
+from tracker.progress import LogProgress
+from tracker.site_check import CrawlDependencies, FailedOnOurSide, count_failure, store_site
 from tracker.watching import Recheck
 
 logger = logging.getLogger(__name__)
@@ -136,7 +131,7 @@ class SiteChecker:
             if not last_attempt:
                 logger.warning("%s: failed on our side, to be tried again: %s", kommune.kommunenummer, failure.reason)
                 raise
-            _count_failure(self.deps, run_id)
+            count_failure(self.deps, run_id)
             self.progress.site_failed(kommune, failure.reason)
             return "failed"
         except IntegrityError:  # another attempt stored this kommune's check in the meantime (unique per run)
@@ -201,10 +196,3 @@ def kommune_of(row: KommuneRow) -> Kommune:
         region=row.region,
         written_standard=row.written_standard,
     )
-
-
-def _count_failure(deps: CrawlDependencies, run_id: int) -> None:
-    with deps.session_factory.begin() as session:
-        run = session.get(CrawlRun, run_id)
-        assert run is not None
-        run.errors = CrawlRun.errors + 1  # in SQL: other workers count into the same run

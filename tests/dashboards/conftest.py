@@ -31,7 +31,8 @@ from tracker.blobs import EvidenceStore
 from tracker.config import Settings
 from tracker.domain import Country, Kommune
 from tracker.models import Event, KommuneRow
-from tracker.pipeline import CrawlDependencies, run_crawl
+from tracker.pipeline import run_crawl
+from tracker.site_check import CrawlDependencies
 
 LEFT_OUT = ("scanned", "slow")
 HOSTILE_HOST = "127.79.0.1"

@@ -27,7 +27,8 @@ from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.domain import Country, Kommune, Status
 from tracker.models import CrawlRun, Finding, SiteCheck
-from tracker.pipeline import CrawlDependencies, run_crawl
+from tracker.pipeline import run_crawl
+from tracker.site_check import CrawlDependencies
 
 PLAN = pdf_bytes(abuse_plan("nb", "Feilvik", 2025, 2028))
 OPTIONS = CrawlOptions(

@@ -21,7 +21,8 @@ from tests.crawlers.conftest import html_page
 from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.domain import Country, Kommune, Status
-from tracker.pipeline import CrawlDependencies, run_crawl
+from tracker.pipeline import run_crawl
+from tracker.site_check import CrawlDependencies
 
 OPTIONS = CrawlOptions(
     per_host_delay=0.1,

@@ -42,7 +42,8 @@ from tracker.blobs import EvidenceStore
 from tracker.domain import Country, Kommune
 from tracker.export import EVENTS_COLUMNS
 from tracker.models import KommuneRow, SiteCheck, WatchedPlan
-from tracker.pipeline import CrawlDependencies, run_crawl
+from tracker.pipeline import run_crawl
+from tracker.site_check import CrawlDependencies
 
 pytestmark = pytest.mark.slow
 

@@ -22,7 +22,8 @@ from tracker import storage, watch_store
 from tracker.blobs import EvidenceStore
 from tracker.domain import Country, Kommune, Status
 from tracker.models import KommuneRow
-from tracker.pipeline import RECHECK_RETRIES, STORE_AHEAD, CrawlDependencies, run_crawl
+from tracker.pipeline import RECHECK_RETRIES, STORE_AHEAD, run_crawl
+from tracker.site_check import CrawlDependencies
 
 pytestmark = pytest.mark.slow
 

@@ -37,7 +37,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Final, Literal, cast, get_args
+from typing import Any, Final
 
 __all__ = [
     "CATALOGUE",
@@ -51,11 +51,10 @@ __all__ = [
     "text",
 ]
 
+from tracker.domain import LOCALES, Locale
+
 logger = logging.getLogger(__name__)
 
-Locale = Literal["nb", "nn", "da", "en"]
-#: the order the dashboard's language switch offers them in
-LOCALES: Final[tuple[Locale, ...]] = cast(tuple[Locale, ...], get_args(Locale))
 #: the data files of the catalogue, in the package beside this module
 FILES: Final[tuple[str, ...]] = (
     "dashboard.toml",

@@ -12,7 +12,7 @@ from typing import Final
 
 from tracker.accessibility import CHECKS
 from tracker.criteria import CRITERIA
-from tracker.domain import EVENT_KINDS, Category, Country, Status
+from tracker.domain import EVENT_KINDS, LOCALES, NOT_CHECKED, STANDINGS, STATUSES, Category, Country, DocumentKind
 from tracker.findings import FOUND_VIA_PRECEDENCE
 from tracker.review import TASK_KINDS
 from tracker.subscriptions import CHANNELS, DIGESTS
@@ -21,17 +21,8 @@ from tracker.tip_store import TIP_FOUND_VIA
 __all__ = ["RAW_WORDS", "VOCABULARY"]
 
 VOCABULARY: Final[Mapping[str, tuple[str, ...]]] = {
-    "status": (*(status.value for status in Status), "not_checked"),
-    # the overview's standings: a status, with an abuse-specific plan split by whether it is current
-    "standing": (
-        "plan_current",
-        "plan_expired",
-        "plan_undated",
-        "general_violence_plan_only",
-        "no_plan_found",
-        "site_unreachable",
-        "not_checked",
-    ),
+    "status": (*STATUSES, NOT_CHECKED),
+    "standing": STANDINGS,
     "category": tuple(category.value for category in Category),
     "current": ("true", "false", "unknown"),
     "country": tuple(country.value for country in Country),
@@ -40,7 +31,7 @@ VOCABULARY: Final[Mapping[str, tuple[str, ...]]] = {
     "alert.explanation": EVENT_KINDS,
     "via": (*FOUND_VIA_PRECEDENCE, TIP_FOUND_VIA),
     "source": ("text_layer", "ocr", "html"),
-    "document_kind": ("adopted_plan", "draft", "hearing_draft", "case_document", "not_a_plan"),
+    "document_kind": tuple(kind.value for kind in DocumentKind),
     "criterion": tuple(criterion for criterion, _ in CRITERIA),
     "letter.criterion": tuple(criterion for criterion, _ in CRITERIA),
     "access": CHECKS,
@@ -52,8 +43,8 @@ VOCABULARY: Final[Mapping[str, tuple[str, ...]]] = {
     "review.target": ("finding", "classification"),
     "digest": DIGESTS,
     "channel": CHANNELS,
-    "language": ("nb", "nn", "da", "en"),
-    "lang.name": ("nb", "nn", "da", "en"),
+    "language": LOCALES,
+    "lang.name": LOCALES,
 }
 
 #: snake_case values that must never appear on a page as they are (single words like "link" or "draft" are
