@@ -10,8 +10,9 @@ from sqlalchemy import Engine, insert, text, update
 from tracker import storage
 from tracker.models import Base, CrawlRun
 
-#: tables no shared page reads (written often by the alert outbox and the scheduler), and the version itself
-UNVERSIONED = frozenset({"subscription", "delivery", "sweep_claim", "data_version"})
+#: tables no shared page reads (written often by the alert outbox, the scheduler and the workers' host leases), and
+#: the version itself
+UNVERSIONED = frozenset({"subscription", "delivery", "sweep_claim", "data_version", "host_lease"})
 
 
 def _triggered(engine: Engine) -> set[tuple[str, str]]:

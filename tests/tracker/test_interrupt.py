@@ -87,7 +87,7 @@ def test_ctrl_c_marks_the_run_interrupted_and_resume_finishes_it(tmp_path: Path)
                 assert time.monotonic() < deadline, "no site was stored within 90 s"
                 time.sleep(0.05)
             os.killpg(process.pid, signal.SIGINT)
-            stdout, stderr = process.communicate(timeout=60)
+            stdout, stderr = process.communicate(timeout=120)  # a render in progress may be seconds from its cut
         finally:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)
