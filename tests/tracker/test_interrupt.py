@@ -60,7 +60,10 @@ def _findings(db: str) -> int:
 
 def test_ctrl_c_marks_the_run_interrupted_and_resume_finishes_it(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'planvakt.sqlite3'}"
-    env = {**os.environ, "PLANVAKT_VAR_DIR": str(tmp_path / "var")}
+    # Not traced by coverage's subprocess patch: in three full runs under it (and never without it, nor alone under
+    # it) the crawl went on after Ctrl-C; the cause is not found yet (see the closing note of 2026-12-06).
+    untraced = {name: value for name, value in os.environ.items() if not name.startswith("COVERAGE_")}
+    env = {**untraced, "PLANVAKT_VAR_DIR": str(tmp_path / "var")}
     assert _planvakt("db", "upgrade", "--db", db, env=env).returncode == 0
     sites = [_site(HOSTS[0], 0.0), *(_site(host, 0.4) for host in HOSTS[1:])]  # the first is stored quickly
     with MultiHostServer(sites) as server:
