@@ -39,7 +39,6 @@ LONG_FUNCTIONS = {
     "tracker/act_store.py::kommune_cases": 68,
     "tracker/classify.py::_decide": 84,
     "tracker/letters.py::write_letter": 65,
-    "tracker/pipeline.py::run_crawl": 127,
     "tracker/review.py::_tasks_for": 63,
     "tracker/review_store.py::add_override": 63,
     "tracker/trend_store.py::status_trend": 68,
