@@ -28,7 +28,8 @@ from tracker.domain import Kommune
 from tracker.errors import TrackerError
 
 if TYPE_CHECKING:
-    from tracker.schedule import Runtime, ScheduleOptions
+    from tracker.job_context import Runtime
+    from tracker.scheduler_process import ScheduleOptions
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +80,9 @@ def schedule(
     db: DbOption = None,
 ) -> None:
     """Run the scheduler in the foreground: weekly sweep, follow-ups of suspected vanishes, alerts every minute."""
-    from tracker.schedule import Runtime, ScheduleOptions, sweep_trigger
+    from tracker.cron import sweep_trigger
+    from tracker.job_context import Runtime
+    from tracker.scheduler_process import ScheduleOptions
 
     # the registry and --kommune are read now, so a bad one fails at start, not at 03:00
     inputs = crawl_inputs(
@@ -119,7 +122,7 @@ def schedule(
 def _until_signalled(runtime: Runtime, options: ScheduleOptions) -> int:
     """Run the scheduler until SIGTERM or SIGINT (or its own limits) and return the sweeps it ran: a signal lets the
     running jobs end (a crawl is interrupted, so it can be resumed), then the previous handlers come back."""
-    from tracker.schedule import run_scheduler
+    from tracker.scheduler_process import run_scheduler
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         logger.info("%s: stopping after the running jobs (a crawl is interrupted)", signal.Signals(signum).name)
