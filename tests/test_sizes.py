@@ -34,7 +34,6 @@ LONG_FUNCTIONS = {
     "dashboards/app.py::create_app": 87,
     "tracker/act_store.py::kommune_cases": 68,
     "tracker/classify.py::_decide": 84,
-    "tracker/review.py::_tasks_for": 63,
     "tracker/review_store.py::add_override": 63,
     "tracker/trend_store.py::status_trend": 68,
 }
