@@ -30,7 +30,6 @@ LONG_FUNCTIONS = {
     "crawlers/extract/pdf.py::extract_pdf": 69,
     "crawlers/htmlguard.py::_flatten": 96,
     "crawlers/site.py::crawl": 88,
-    "dashboards/api.py::api_kommune": 61,
     "tracker/act_store.py::kommune_cases": 68,
     "tracker/classify.py::_decide": 84,
     "tracker/review_store.py::add_override": 63,
