@@ -100,18 +100,21 @@ def _flatten(html: str) -> tuple[str, int, int, int]:
     implicitly on real pages (a new <li>, cell, row, heading, block or <a>) are followed, and formatting
     elements closed that way are reopened (see the tables above). Where it is unsure it keeps an element open:
     counting too deep only drops tags on pages far past any real nesting, too shallow would let one through.
+    Hot code (every page the crawler reads): one call per start tag (`_start_tag`), none per end tag.
     """
     stack = OpenElements()
     dropped: dict[str, int] = {}
+    drops = [0] * len(_VERDICTS)  # start tags by `_start_tag`'s verdict
     pieces: list[str] = []
     kept_from = 0
-    too_deep = self_nested = formatting = 0
     skip_to = 0  # end of a comment or of raw text (script, style ...), where tags are only text
     text_from = 0  # end of the last tag: text after it reopens closed formatting elements
+    closed, text_search, start_tag = stack.closed, _TEXT.search, _start_tag  # local names: looked up per tag
     for tag in _TAG.finditer(html):
-        if tag.start() < skip_to:
+        start = tag.start()
+        if start < skip_to:
             continue
-        if stack.closed[-1] and not stack.foreign() and _TEXT.search(html, text_from, tag.start()):
+        if closed[-1] and not stack.foreign() and text_search(html, text_from, start):
             stack.reopen()
         text_from = tag.end()
         comment, close, name, attrs = tag.groups()
@@ -121,72 +124,86 @@ def _flatten(html: str) -> tuple[str, int, int, int]:
             continue
         name = name.lower()
         if close:
-            if dropped.get(name):
-                dropped[name] -= 1
-                pieces.append(html[kept_from : tag.start()])
-                kept_from = tag.end()
-            elif name in FORMATTING and not stack.foreign():
-                _adoption_agency(stack, name)
-            else:
-                _close(stack, name)
-            continue
-        before = len(stack.names)
-        foreign = stack.foreign()
-        if foreign and (name in BREAKOUT or (name == "font" and _FONT_BREAKOUT.search(attrs))):
-            # HTML content ends the <svg>/<math> it stood in
-            roots = stack.tops["foreign"]
-            stack.pop_to(roots[bisect.bisect_right(roots, stack.top("integration"))])
-            foreign = stack.foreign()
-        if foreign:
-            if attrs.endswith("/"):
-                continue  # "/>" closes a foreign element
+            if not dropped.get(name):
+                if name in FORMATTING and not stack.foreign():
+                    _adoption_agency(stack, name)
+                else:
+                    _close(stack, name)
+                continue
+            dropped[name] -= 1
         else:
-            if name in RAW_TEXT:
+            verdict = start_tag(stack, name, attrs)
+            if not verdict:  # _KEPT
+                continue
+            if verdict == _RAW_TEXT:
                 closing = re.compile(rf"</{name}\b", re.IGNORECASE).search(html, tag.end())
                 skip_to = text_from = len(html) if closing is None else closing.start()
                 continue
-            if name in VOID:
-                stack.reopen()
-                continue
-            if name in UNCOUNTED or (name == "form" and stack.index("form") >= 0):
-                continue  # a <form> in a form is ignored
-            if name == "caption" and stack.index("table") < 0:
-                continue  # outside a table it is ignored
-            if name in ("svg", "math") and attrs.endswith("/"):
-                continue  # "<svg/>" opens and closes at once
-            _close_implied(stack, name)
-        # a tag that closed something is kept whatever the caps say: it does not deepen the page, and its
-        # closing must happen in the parser as it did here
-        closer = len(stack.names) < before
-        if not foreign and name not in CLOSES_P and name not in NO_RECONSTRUCT:
-            stack.reopen()
-        depth = len(stack.names)
-        group = _SELF_NEST_GROUPS.get(name)
-        if closer and (foreign or name not in FORMATTING):
-            stack.push(name)
-            continue
-        if closer:
-            stack.add_formatting(name, f"{name} {attrs.strip().lower()}")
-            continue
-        if depth >= MAX_DEPTH and (name not in _KEEP or depth >= MAX_DEPTH + _KEEP_SLACK):
-            too_deep += 1
-        elif group is not None and len(stack.tops[group]) >= _SELF_NEST_MAX:
-            self_nested += 1
-        elif foreign or name not in FORMATTING:
-            stack.push(name)
-            continue
-        elif len(stack.active[-1]) >= _FORMATTING_MAX:
-            formatting += 1
-        else:
-            stack.add_formatting(name, f"{name} {attrs.strip().lower()}")
-            continue
-        dropped[name] = dropped.get(name, 0) + 1
-        pieces.append(html[kept_from : tag.start()])
+            drops[verdict] += 1
+            dropped[name] = dropped.get(name, 0) + 1
+        pieces.append(html[kept_from:start])
         kept_from = tag.end()
-    if not (too_deep or self_nested or formatting):
+    if not (drops[_TOO_DEEP] or drops[_SELF_NESTED] or drops[_TOO_MANY_FORMATTING]):
         return html, 0, 0, 0
     pieces.append(html[kept_from:])
-    return "".join(pieces), too_deep, self_nested, formatting
+    return "".join(pieces), drops[_TOO_DEEP], drops[_SELF_NESTED], drops[_TOO_MANY_FORMATTING]
+
+
+#: what `_start_tag` did with a start tag: kept it (or ignored it, as the tree builder does), found raw text
+#: (script, style ...: tags in it are text), or dropped it for one of the caps
+_VERDICTS = _KEPT, _RAW_TEXT, _TOO_DEEP, _SELF_NESTED, _TOO_MANY_FORMATTING = range(5)
+
+
+def _start_tag(stack: OpenElements, name: str, attrs: str) -> int:
+    """Open start tag `name` in `stack` as the tree builder would (closing what it implies, reopening formatting),
+    unless a cap drops it: its verdict (`_VERDICTS`). A tag that closed something is kept whatever the caps say."""
+    before = len(stack.names)
+    foreign = stack.foreign()
+    if foreign and (name in BREAKOUT or (name == "font" and _FONT_BREAKOUT.search(attrs))):
+        # HTML content ends the <svg>/<math> it stood in
+        roots = stack.tops["foreign"]
+        stack.pop_to(roots[bisect.bisect_right(roots, stack.top("integration"))])
+        foreign = stack.foreign()
+    if foreign:
+        if attrs.endswith("/"):
+            return _KEPT  # "/>" closes a foreign element
+    else:
+        if name in RAW_TEXT:
+            return _RAW_TEXT
+        if name in VOID:
+            stack.reopen()
+            return _KEPT
+        if name in UNCOUNTED or (name == "form" and stack.index("form") >= 0):
+            return _KEPT  # a <form> in a form is ignored
+        if name == "caption" and stack.index("table") < 0:
+            return _KEPT  # outside a table it is ignored
+        if name in ("svg", "math") and attrs.endswith("/"):
+            return _KEPT  # "<svg/>" opens and closes at once
+        _close_implied(stack, name)
+    # a tag that closed something does not deepen the page, and its closing must happen in the parser as it did
+    # here
+    closer = len(stack.names) < before
+    if not foreign and name not in CLOSES_P and name not in NO_RECONSTRUCT:
+        stack.reopen()
+    if closer and (foreign or name not in FORMATTING):
+        stack.push(name)
+        return _KEPT
+    if closer:
+        stack.add_formatting(name, f"{name} {attrs.strip().lower()}")
+        return _KEPT
+    depth = len(stack.names)
+    if depth >= MAX_DEPTH and (name not in _KEEP or depth >= MAX_DEPTH + _KEEP_SLACK):
+        return _TOO_DEEP
+    group = _SELF_NEST_GROUPS.get(name)
+    if group is not None and len(stack.tops[group]) >= _SELF_NEST_MAX:
+        return _SELF_NESTED
+    if foreign or name not in FORMATTING:
+        stack.push(name)
+        return _KEPT
+    if len(stack.active[-1]) >= _FORMATTING_MAX:
+        return _TOO_MANY_FORMATTING
+    stack.add_formatting(name, f"{name} {attrs.strip().lower()}")
+    return _KEPT
 
 
 def _adoption_agency(stack: OpenElements, name: str) -> None:

@@ -15,7 +15,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from dashboards.overview_query import STATUSES, apply_filter, parse_filter
-from dashboards.read_model import KommuneStatus, kommune_detail, kommune_statuses
+from dashboards.read_model import KommuneStatus, PlanEvidence, kommune_detail, kommune_statuses
 from tracker import storage
 from tracker.domain import COUNTRIES, EVENT_KINDS
 from tracker.errors import FilterError
@@ -263,39 +263,7 @@ def api_kommune(request: Request, kommunenummer: str) -> KommuneDetailOut:
     if detail is None:
         raise HTTPException(status_code=404, detail="no such kommune")
     base = _kommune_out(detail.status)
-    plans = [
-        PlanEvidenceOut(
-            url=p.url,
-            final_url=p.final_url,
-            http_status=p.http_status,
-            title=p.title,
-            category=p.category,
-            confidence=p.confidence,
-            document_kind=p.document_kind,
-            language=p.language,
-            years=plan_years(p.year_start, p.year_end) or None,
-            current=current_flag(p.current),
-            format=p.format,
-            size_bytes=p.size_bytes,
-            page_count=p.page_count,
-            text_source=p.text_source,
-            found_via=p.found_via,
-            click_depth=p.click_depth,
-            click_path=[ClickHop(url=h.get("url", ""), anchor_text=h.get("anchor_text", "")) for h in p.click_path],
-            sha256=p.sha256,
-            archived_copy=f"/evidence/{p.sha256}",
-            seen_at=p.seen_at,
-            best=p.is_best,
-            criteria=[
-                CriterionOut(criterion=c["criterion"], met=c["met"], sentences=[tuple(s) for s in c["sentences"]])
-                for c in p.criteria
-            ],
-            accessibility=[
-                AccessibilityOut(check=a["check"], ok=a.get("ok"), detail=a.get("detail", "")) for a in p.accessibility
-            ],
-        )
-        for p in detail.plans
-    ]
+    plans = [_plan_out(p) for p in detail.plans]
     checks = [
         CheckOut(
             checked_at=c.checked_at,
@@ -314,6 +282,40 @@ def api_kommune(request: Request, kommunenummer: str) -> KommuneDetailOut:
         checks=checks,
         events=[_event_out(e) for e in events],
         trail=_trail_out(trail) if trail else None,
+    )
+
+
+def _plan_out(p: PlanEvidence) -> PlanEvidenceOut:
+    """One plan document of the kommune's latest check, with the evidence behind it."""
+    return PlanEvidenceOut(
+        url=p.url,
+        final_url=p.final_url,
+        http_status=p.http_status,
+        title=p.title,
+        category=p.category,
+        confidence=p.confidence,
+        document_kind=p.document_kind,
+        language=p.language,
+        years=plan_years(p.year_start, p.year_end) or None,
+        current=current_flag(p.current),
+        format=p.format,
+        size_bytes=p.size_bytes,
+        page_count=p.page_count,
+        text_source=p.text_source,
+        found_via=p.found_via,
+        click_depth=p.click_depth,
+        click_path=[ClickHop(url=h.get("url", ""), anchor_text=h.get("anchor_text", "")) for h in p.click_path],
+        sha256=p.sha256,
+        archived_copy=f"/evidence/{p.sha256}",
+        seen_at=p.seen_at,
+        best=p.is_best,
+        criteria=[
+            CriterionOut(criterion=c["criterion"], met=c["met"], sentences=[tuple(s) for s in c["sentences"]])
+            for c in p.criteria
+        ],
+        accessibility=[
+            AccessibilityOut(check=a["check"], ok=a.get("ok"), detail=a.get("detail", "")) for a in p.accessibility
+        ],
     )
 
 

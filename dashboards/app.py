@@ -95,19 +95,8 @@ def create_app(
     `allow_private_networks` lets the tip form accept loopback/private URLs (tests and the demo web only).
     `response_cache` holds the shared pages per data version (default: a new, bounded one).
     """
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # one extraction pool for all tips, started by the first tip, stopped here
-        app.state.extractor = tips.SharedExtractor(workers=1)
-        try:
-            yield
-        finally:
-            extractor, app.state.extractor = app.state.extractor, None
-            await extractor.aclose()
-
     app = FastAPI(
-        lifespan=lifespan,
+        lifespan=_lifespan,
         title="Planvakt",
         description="Read-only JSON API of Planvakt's findings: kommuner, plans and change events.",
         version="1",
@@ -129,7 +118,28 @@ def create_app(
     app.state.extractor = None
     app.state.templates = build_environment()
     app.state.response_cache = response_cache or ResponseCache()
-    factory = session_factory
+    _add_middleware(app, session_factory, now)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    app.get("/favicon.ico", include_in_schema=False)(favicon)
+    app.exception_handler(StarletteHTTPException)(html_errors)
+    return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """One extraction pool for all tips, started by the first tip, stopped here."""
+    app.state.extractor = tips.SharedExtractor(workers=1)
+    try:
+        yield
+    finally:
+        extractor, app.state.extractor = app.state.extractor, None
+        await extractor.aclose()
+
+
+def _add_middleware(app: FastAPI, factory: sessionmaker[Session], now: Callable[[], datetime]) -> None:
+    """The shared pages' cache and conditional GETs (keyed on the data version), inside the security headers."""
 
     def read_version() -> storage.DataVersionStamp:
         with factory() as session:
@@ -147,27 +157,23 @@ def create_app(
         version_in_thread=factory.kw["bind"].dialect.name != "sqlite",
     )
     app.add_middleware(SecurityHeadersMiddleware)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for router in ROUTERS:
-        app.include_router(router)
 
-    @app.get("/favicon.ico", include_in_schema=False)
-    def favicon() -> FileResponse:
-        """A small icon of our own (browsers ask for it on every site); never fetched from elsewhere."""
-        return FileResponse(FAVICON, media_type="image/x-icon", headers={"Cache-Control": "public, max-age=86400"})
 
-    @app.exception_handler(StarletteHTTPException)
-    async def html_errors(request: Request, exc: StarletteHTTPException) -> Response:
-        if request.url.path.startswith(("/api/", "/static/", "/evidence/")):
-            return await http_exception_handler(request, exc)
-        page: HTMLResponse = render(
-            request, "error.html", {"status": exc.status_code, "detail": exc.detail}, status_code=exc.status_code
-        )
-        for name, value in (exc.headers or {}).items():  # e.g. Retry-After on a 429
-            page.headers[name] = value
-        return page
+def favicon() -> FileResponse:
+    """A small icon of our own (browsers ask for it on every site); never fetched from elsewhere."""
+    return FileResponse(FAVICON, media_type="image/x-icon", headers={"Cache-Control": "public, max-age=86400"})
 
-    return app
+
+async def html_errors(request: Request, exc: StarletteHTTPException) -> Response:
+    """Errors of the pages as an HTML page in the dashboard's look; the API, static files and evidence keep JSON."""
+    if request.url.path.startswith(("/api/", "/static/", "/evidence/")):
+        return await http_exception_handler(request, exc)
+    page: HTMLResponse = render(
+        request, "error.html", {"status": exc.status_code, "detail": exc.detail}, status_code=exc.status_code
+    )
+    for name, value in (exc.headers or {}).items():  # e.g. Retry-After on a 429
+        page.headers[name] = value
+    return page
 
 
 def shared_routes(app: FastAPI) -> list[BaseRoute]:

@@ -246,7 +246,8 @@ def test_the_scheduler_queues_its_sweep_for_the_workers_with_a_lock_per_host_and
     from planvakt.wiring import queue_app
     from tracker import schedule_store
     from tracker.config import Settings
-    from tracker.schedule import JobContext, Runtime, sweep_job
+    from tracker.job_context import JobContext, Runtime
+    from tracker.schedule import sweep_job
 
     engine = storage.make_engine(postgres_url)
     storage.upgrade(engine)

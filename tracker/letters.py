@@ -206,6 +206,25 @@ def write_letter(facts: LetterFacts) -> Letter:
     if law and not has_abuse_plan and situation not in ("unreachable", "reviewed_plan"):
         paragraphs.append(law)
 
+    asks = _asks(situation, words, missing=bool(has_abuse_plan and missing), hard_to_find=hard_to_find)
+    closing = [words["closing"], "", words["regards"], words["signature"]]
+    if facts.evidence_url:
+        closing += ["", words["source"].format(checked=day(facts.checked_on, lang), evidence_url=facts.evidence_url)]
+    return Letter(
+        language=lang,
+        subject=words["subject"].format(name=facts.kommune_name),
+        greeting=words["greeting"].format(name=facts.kommune_name),
+        paragraphs=tuple(paragraphs),
+        missing_heading=missing_heading,
+        missing=missing,
+        asks_heading=words["asks_heading"],
+        asks=asks,
+        closing=tuple(closing),
+    )
+
+
+def _asks(situation: str, words: _Words, *, missing: bool, hard_to_find: bool) -> tuple[str, ...]:
+    """What the letter asks the kommune for in its situation; `missing`: its abuse plan lacks checklist items."""
     asks: list[str] = []
     if situation == "unreachable":
         asks += [words["ask_tell"], words["ask_publish"]]
@@ -221,27 +240,13 @@ def write_letter(facts: LetterFacts) -> Letter:
         asks.append(words["ask_revise"])
     elif situation == "abuse_unknown":
         asks.append(words["ask_period"])
-    if has_abuse_plan and missing:
+    if missing:
         asks.append(words["ask_extend"])
     if hard_to_find:
         asks.append(words["ask_visible"])
     if situation != "unreachable":
         asks.append(words["ask_report"])
-
-    closing = [words["closing"], "", words["regards"], words["signature"]]
-    if facts.evidence_url:
-        closing += ["", words["source"].format(checked=day(facts.checked_on, lang), evidence_url=facts.evidence_url)]
-    return Letter(
-        language=lang,
-        subject=words["subject"].format(name=facts.kommune_name),
-        greeting=words["greeting"].format(name=facts.kommune_name),
-        paragraphs=tuple(paragraphs),
-        missing_heading=missing_heading,
-        missing=missing,
-        asks_heading=words["asks_heading"],
-        asks=tuple(asks),
-        closing=tuple(closing),
-    )
+    return tuple(asks)
 
 
 def plan_facts_criteria(criteria: Sequence[dict[str, object]]) -> tuple[tuple[str, bool], ...]:

@@ -7,8 +7,8 @@ Watching over time (`tracker.watching`): before a site is stored, every URL wher
 seen is re-checked (`crawlers.recheck`, lent to `watching` as a callable) unless the crawl itself fetched it in this
 check; the bytes of re-checked documents are extracted and classified like crawled ones. The change detector's events
 and new state are written in the same transaction as the check: a kill loses nothing and a resumed run never writes
-an event twice. Re-checks run as soon as a site's crawl result arrives, outside the store slots: a known plan URL
-that times out delays its own site only, never the storing of others.
+an event twice. What becomes of a site once its crawl is done (re-checks, store slots, its bytes given back to the
+budget) is `tracker.finished_sites`.
 """
 
 from __future__ import annotations
@@ -25,21 +25,18 @@ from crawlers.politeness import RobotsRules
 from crawlers.recheck import recheck_urls
 from crawlers.render import Renderer
 from crawlers.sweep import SweepStatus, crawl_sites
-from crawlers.types import CrawlOptions, SiteCrawl
-from tracker import storage, watching
+from crawlers.types import CrawlOptions
+from tracker import storage
 from tracker.domain import Kommune
+from tracker.finished_sites import FinishedSites
 from tracker.models import CrawlRun
 from tracker.progress import LogProgress, Progress
-from tracker.site_check import CrawlDependencies, FailedOnOurSide, count_failure, store_site
+from tracker.site_check import CrawlDependencies
 from tracker.watching import Recheck, UrlAnswer
 
 logger = logging.getLogger(__name__)
 
 
-#: sites whose documents may be extracted and stored while the crawl goes on
-STORE_AHEAD = 4
-#: sites whose known plan URLs may be re-checked at once, before they wait for a store slot
-RECHECK_AHEAD = 8
 #: retries of one re-check: a failed re-check never counts as absence, so waiting longer buys little
 RECHECK_RETRIES = 1
 #: how often the progress display hears the pages fetched and sites in flight while a crawl runs
@@ -69,6 +66,58 @@ async def run_crawl(
 ) -> int:
     """Crawl `kommuner`, store a check and a finding for each, and return the run id."""
     progress = deps.progress or LogProgress()
+    run_id, ids, todo = _open_run(kommuner, options, deps, resume_run_id)
+    progress.planned(len(todo))
+    finished: FinishedSites | None = None
+    try:
+        async with (
+            Fetcher(options) as fetcher,
+            Renderer(options, fetcher=fetcher) as renderer,
+            RecheckFetcher(fetcher) as recheck_fetcher,
+        ):
+            # Every site may be in flight at once; the documents they hold share one budget, and a site's bytes go
+            # back to it once every kommune crawled from that site is stored (or let go).
+            budget = DocumentBudget(options.max_document_bytes, options.max_document_bytes_per_site)
+            sites = finished = FinishedSites(deps, run_id, ids, budget, recheck_with(recheck_fetcher), progress)
+            sweep = SweepStatus()
+
+            async def sweep_of(kommuner: Sequence[Kommune], alternative: bool) -> None:
+                by_url: dict[str, list[Kommune]] = {}
+                for kommune in kommuner:
+                    url = (kommune.website_alt or kommune.website) if alternative else kommune.website
+                    by_url.setdefault(url, []).append(kommune)
+                await crawl_sites(
+                    list(by_url),
+                    options,
+                    lambda url, crawl: sites.take(url, crawl, by_url.get(url, []), alternative=alternative),
+                    fetcher=fetcher,
+                    renderer=renderer,
+                    now=deps.now,
+                    budget=budget,
+                    status=sweep,
+                )
+
+            async with _reporting(progress, fetcher, sweep, sites.in_flight):
+                await sweep_of(todo, False)
+                if sites.unreachable:
+                    await sweep_of(sites.unreachable, True)
+                await sites.all_stored()
+    except asyncio.CancelledError:
+        # Ctrl-C or a scheduler's stop: sites being stored are let go and the run is marked resumable before the
+        # cancellation goes on.
+        if finished is not None:
+            await finished.let_go()
+        checked, planned = _close_run(deps, run_id, "interrupted")
+        raise CrawlInterrupted(run_id, checked, planned) from None
+    _close_run(deps, run_id, "finished")
+    return run_id
+
+
+def _open_run(
+    kommuner: Sequence[Kommune], options: CrawlOptions, deps: CrawlDependencies, resume_run_id: int | None
+) -> tuple[int, dict[tuple[str, str], int], list[Kommune]]:
+    """Store the kommuner and start a run (or take up `resume_run_id` again): the run id, each kommune's id by
+    (country, kommunenummer), and the kommuner still to check in it."""
     with deps.session_factory.begin() as session:
         ids = storage.sync_kommuner(session, kommuner)
         if resume_run_id is not None:
@@ -81,112 +130,16 @@ async def run_crawl(
             run = storage.start_run(session, options.record(), len(kommuner), deps.now())
             done = set()
         run_id = run.id
-    todo = [k for k in kommuner if ids[(k.country.value, k.kommunenummer)] not in done]
-    progress.planned(len(todo))
-    by_url: dict[str, list[Kommune]] = {}
-    for kommune in todo:
-        by_url.setdefault(kommune.website, []).append(kommune)
+    return run_id, ids, [k for k in kommuner if ids[(k.country.value, k.kommunenummer)] not in done]
 
-    storing: list[asyncio.Task[None]] = []
-    try:
-        async with (
-            Fetcher(options) as fetcher,
-            Renderer(options, fetcher=fetcher) as renderer,
-            RecheckFetcher(fetcher) as recheck_fetcher,
-        ):
-            unreachable: list[Kommune] = []
-            recheck = recheck_with(recheck_fetcher)
-            # Every site may be in flight at once; the documents they hold share one budget, and a site's bytes go
-            # back to it once every kommune crawled from that site is stored (or let go).
-            budget = DocumentBudget(options.max_document_bytes, options.max_document_bytes_per_site)
-            sweep = SweepStatus()
-            holders: dict[str, int] = {}
-            # Each finished site first re-checks its known plan URLs (no store slot held: a plan URL that times
-            # out must not stall the others), then extracts and stores in one of STORE_AHEAD slots while the crawl
-            # goes on. At most STORE_AHEAD + RECHECK_AHEAD finished sites wait, so their bytes do not pile up.
-            waiting = asyncio.Semaphore(STORE_AHEAD + RECHECK_AHEAD)
-            slots = asyncio.Semaphore(STORE_AHEAD)
 
-            def let_go(start_url: str) -> None:
-                holders[start_url] -= 1
-                if holders[start_url] <= 0:
-                    budget.release(start_url)
-
-            async def store_one(start_url: str, kommune: Kommune, crawl: SiteCrawl) -> None:
-                try:
-                    kommune_id = ids[(kommune.country.value, kommune.kommunenummer)]
-                    answers = await watching.recheck_known_urls(
-                        deps.session_factory,
-                        kommune_id,
-                        reachable=crawl.reachable,
-                        blocked=crawl.blocked,
-                        front_page_url=crawl.final_start_url or crawl.start_url,
-                        crawled=crawl.documents,
-                        recheck=recheck,
-                    )
-                    async with slots:
-                        try:
-                            status = await store_site(deps, run_id, kommune, kommune_id, crawl, answers)
-                        except FailedOnOurSide as failure:
-                            count_failure(deps, run_id)
-                            progress.site_failed(kommune, failure.reason)
-                            return
-                    progress.site_done(kommune, status, crawl.pages_fetched)
-                finally:
-                    waiting.release()
-                    let_go(start_url)
-
-            async def store(start_url: str, crawl: SiteCrawl, alternative: bool) -> None:
-                kommuner = by_url.get(start_url, [])
-                holders[start_url] = len(kommuner) + 1  # + 1: released below, once every kommune's task is made
-                try:
-                    for kommune in kommuner:
-                        if not crawl.reachable and kommune.website_alt and not alternative:
-                            unreachable.append(kommune)  # try the second known address before calling it unreachable
-                            let_go(start_url)
-                            continue
-                        await waiting.acquire()
-                        storing.append(asyncio.create_task(store_one(start_url, kommune, crawl)))
-                finally:
-                    let_go(start_url)
-
-            async def sweep_of(urls: list[str], alternative: bool) -> None:
-                await crawl_sites(
-                    urls,
-                    options,
-                    lambda url, crawl: store(url, crawl, alternative),
-                    fetcher=fetcher,
-                    renderer=renderer,
-                    now=deps.now,
-                    budget=budget,
-                    status=sweep,
-                )
-
-            async with _reporting(progress, fetcher, sweep, lambda: len(storing) - sum(t.done() for t in storing)):
-                await sweep_of(list(by_url), False)
-                if unreachable:
-                    by_url = {}
-                    for kommune in unreachable:
-                        by_url.setdefault(kommune.website_alt or kommune.website, []).append(kommune)
-                    await sweep_of(list(by_url), True)
-                await asyncio.gather(*storing)
-    except asyncio.CancelledError:
-        # Ctrl-C or a scheduler's stop: sites being stored are let go (each is one transaction, so none is half
-        # written) and the run is marked resumable before the cancellation goes on.
-        for task in storing:
-            task.cancel()
-        await asyncio.gather(*storing, return_exceptions=True)
-        with deps.session_factory.begin() as session:
-            run = session.get(CrawlRun, run_id)
-            assert run is not None
-            storage.finish_run(session, run, deps.now(), state="interrupted")
-            checked, planned = run.kommuner_checked, run.kommuner_planned
-        raise CrawlInterrupted(run_id, checked, planned) from None
+def _close_run(deps: CrawlDependencies, run_id: int, state: str) -> tuple[int, int]:
+    """Mark the run `state` and return its kommuner checked and planned."""
     with deps.session_factory.begin() as session:
         run = session.get(CrawlRun, run_id)
         assert run is not None
-        storage.finish_run(session, run, deps.now())
-    return run_id
+        storage.finish_run(session, run, deps.now(), state=state)
+        return run.kommuner_checked, run.kommuner_planned
 
 
 @asynccontextmanager

@@ -133,29 +133,9 @@ def _tasks_for(case: KommuneCase) -> list[DetectiveTask]:
     if case.reviewed_status is not None:
         return tasks  # a reviewer has judged this finding; only new volunteer evidence needs another look
     plans = [d for d in case.documents if _category(d) in PLAN_CATEGORIES]
-    adopted = [d for d in plans if d.kind not in NOT_YET_A_PLAN]
-    abuse = [d for d in adopted if _category(d) == "abuse_specific"]
-    general = [d for d in adopted if _category(d) == "general_violence"]
-
-    if abuse and general and all(d.current == "false" for d in abuse) and any(d.current == "true" for d in general):
-        tasks.append(
-            _task(
-                case,
-                "conflicting_documents",
-                "the abuse-specific plan has expired while a general violence plan is current",
-                docs=[d.title or d.url for d in (*abuse, *general)],
-            )
-        )
-    elif len({d.title.casefold() for d in abuse}) > 1 and len({d.current for d in abuse}) > 1:
-        tasks.append(
-            _task(
-                case,
-                "conflicting_documents",
-                "several abuse-specific plans with different periods",
-                bonus=-5,
-                docs=[d.title or d.url for d in abuse],
-            )
-        )
+    conflict = _conflict(case, [d for d in plans if d.kind not in NOT_YET_A_PLAN])
+    if conflict is not None:
+        tasks.append(conflict)
     if case.plan is None and any(d.kind in DRAFT_KINDS for d in plans):
         drafts = [d.title or d.url for d in plans if d.kind in DRAFT_KINDS]
         tasks.append(_task(case, "only_draft", "only a draft or hearing version of a plan was found", docs=drafts))
@@ -185,6 +165,29 @@ def _tasks_for(case: KommuneCase) -> list[DetectiveTask]:
     if case.status == "no_plan_found" and not any(t.kind == "only_draft" for t in tasks):
         tasks.append(_task(case, "no_plan_found", "no plan found on the site"))
     return tasks
+
+
+def _conflict(case: KommuneCase, adopted: Sequence[CaseDocument]) -> DetectiveTask | None:
+    """A task when the kommune's adopted plans contradict each other (an expired abuse plan beside a current general
+    one, or several abuse plans with different periods)."""
+    abuse = [d for d in adopted if _category(d) == "abuse_specific"]
+    general = [d for d in adopted if _category(d) == "general_violence"]
+    if abuse and general and all(d.current == "false" for d in abuse) and any(d.current == "true" for d in general):
+        return _task(
+            case,
+            "conflicting_documents",
+            "the abuse-specific plan has expired while a general violence plan is current",
+            docs=[d.title or d.url for d in (*abuse, *general)],
+        )
+    if len({d.title.casefold() for d in abuse}) > 1 and len({d.current for d in abuse}) > 1:
+        return _task(
+            case,
+            "conflicting_documents",
+            "several abuse-specific plans with different periods",
+            bonus=-5,
+            docs=[d.title or d.url for d in abuse],
+        )
+    return None
 
 
 def detective_tasks(cases: Iterable[KommuneCase], *, kinds: Sequence[str] = ()) -> list[DetectiveTask]:

@@ -90,20 +90,9 @@ def extract_pdf(
         confidence: float | None = None
         extractor = "pypdfium2+pdfminer.six"
         if not has_text_layer and options.enabled:
-            sparse = [index for index, text in enumerate(pages) if is_sparse(text)]
-            chosen = sparse[: options.max_pages]
-            if on_ocr_start is not None:
-                on_ocr_start(len(chosen))
-            result = ocr_pdf_pages(document, chosen, options)
-            for index, text in result.texts.items():
-                pages[index] = text
-            text_source, confidence, extractor = "ocr", result.confidence, "pypdfium2+tesseract"
-            facts += [
-                ("ocr_pages", str(len(chosen))),
-                ("ocr_page_limit", str(options.max_pages)),
-                ("ocr_truncated", _flag(len(sparse) > len(chosen))),
-                ("ocr_words", str(result.words)),
-            ]
+            confidence, ocr_facts = _ocr(document, pages, options, on_ocr_start)
+            text_source, extractor = "ocr", "pypdfium2+tesseract"
+            facts += ocr_facts
     finally:
         document.close()
 
@@ -122,6 +111,29 @@ def extract_pdf(
         ocr_confidence=confidence,
         facts=tuple(facts),
     )
+
+
+def _ocr(
+    document: pdfium.PdfDocument,
+    pages: list[str],
+    options: OcrOptions,
+    on_ocr_start: Callable[[int], None] | None,
+) -> tuple[float | None, list[tuple[str, str]]]:
+    """OCR of a scanned PDF's sparse pages (at most `options.max_pages`), their text written into `pages`: the mean
+    confidence, and the facts on how much was read."""
+    sparse = [index for index, text in enumerate(pages) if is_sparse(text)]
+    chosen = sparse[: options.max_pages]
+    if on_ocr_start is not None:
+        on_ocr_start(len(chosen))
+    result = ocr_pdf_pages(document, chosen, options)
+    for index, text in result.texts.items():
+        pages[index] = text
+    return result.confidence, [
+        ("ocr_pages", str(len(chosen))),
+        ("ocr_page_limit", str(options.max_pages)),
+        ("ocr_truncated", _flag(len(sparse) > len(chosen))),
+        ("ocr_words", str(result.words)),
+    ]
 
 
 def _open(body: bytes) -> pdfium.PdfDocument:

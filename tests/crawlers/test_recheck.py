@@ -7,9 +7,10 @@ from crawlers.recheck import recheck_urls
 from crawlers.testweb.server import NOT_FOUND_HTML, Reply, Route, Site, redirect
 from crawlers.types import CrawlOptions
 from tests.crawlers.conftest import html_page, pdf_bytes, serving, with_options
-from tracker.changes import Check, SeenDocument, UrlOutcome, UrlRecheck, WatchState, detect_changes
-from tracker.changes import text_fingerprint as fingerprint
+from tracker.change_detector import detect_changes
+from tracker.changes import Check, SeenDocument, UrlOutcome, UrlRecheck, WatchState
 from tracker.domain import Category, EventKind
+from tracker.text_identity import text_fingerprint as fingerprint
 
 PDF = "application/pdf"
 PLAN = pdf_bytes("Handlingsplan mot seksuelle overgrep mot barn 2024-2027")

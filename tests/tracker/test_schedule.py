@@ -33,23 +33,20 @@ from crawlers.types import CrawlOptions
 from tests.receivers import running_receiver
 from tracker import schedule_store, storage
 from tracker.config import Settings
+from tracker.cron import sweep_trigger
 from tracker.domain import Country, Kommune
+from tracker.job_context import JobContext, Runtime
 from tracker.models import CrawlRun, Event, Finding, SiteCheck, SweepClaim, WatchedPlan
 from tracker.notify import verify_signature
-from tracker.schedule import (
+from tracker.schedule import SWEEP_BLOCKED_BY, followup_job, sweep_job
+from tracker.scheduler_process import (
     JOBS_TABLE,
-    SWEEP_BLOCKED_BY,
     SWEEP_JOB,
-    JobContext,
-    Runtime,
     ScheduleOptions,
     build_scheduler,
-    followup_job,
     install_jobs,
     job_specs,
     stop_scheduler,
-    sweep_job,
-    sweep_trigger,
 )
 from tracker.subscriptions import SubscriptionRequest, subscribe
 

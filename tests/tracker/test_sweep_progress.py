@@ -16,7 +16,7 @@ from rich.console import Console
 from crawlers.extract import Extractor
 from crawlers.testweb.server import MultiHostServer, Reply, Site
 from crawlers.types import CrawlOptions
-from planvakt.cli import _RichProgress
+from planvakt.crawl_progress import RichProgress
 from tests.crawlers.conftest import html_page
 from tracker import storage
 from tracker.blobs import EvidenceStore
@@ -92,7 +92,7 @@ def test_log_lines_go_above_the_bar_not_into_it() -> None:
     root = logging.getLogger()
     root.addHandler(handler)
     try:
-        with _RichProgress(terminal) as progress:
+        with RichProgress(terminal) as progress:
             progress.planned(455)
             progress.crawling(12_345, 455)
             progress.bar.refresh()

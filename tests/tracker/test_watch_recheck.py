@@ -21,8 +21,9 @@ from crawlers.types import CrawlOptions
 from tracker import storage, watch_store
 from tracker.blobs import EvidenceStore
 from tracker.domain import Country, Kommune, Status
+from tracker.finished_sites import STORE_AHEAD
 from tracker.models import KommuneRow
-from tracker.pipeline import RECHECK_RETRIES, STORE_AHEAD, run_crawl
+from tracker.pipeline import RECHECK_RETRIES, run_crawl
 from tracker.site_check import CrawlDependencies
 
 pytestmark = pytest.mark.slow

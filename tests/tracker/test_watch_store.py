@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 
 from tracker import storage, watch_store
-from tracker.changes import ChangeEvent, KnownPlan, PlanState, WatchState, text_sketch
+from tracker.changes import ChangeEvent, KnownPlan, PlanState, WatchState
 from tracker.domain import Category, Country, EventKind, Kommune
+from tracker.text_identity import text_sketch
 
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
 PAGES = ["Handlingsplan mot seksuelle overgrep mot barn 2025-2028. Alle ansatte skal kjenne tegnene og rutinene."]
