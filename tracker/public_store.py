@@ -5,6 +5,7 @@ Takes a Session from the caller, who owns the transaction (`tracker.public_subsc
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -68,3 +69,8 @@ def region_choices(session: Session) -> list[tuple[str, str, str]]:
 
 def region_name(session: Session, code: str) -> str | None:
     return session.scalars(select(KommuneRow.region).where(KommuneRow.region_code == code).limit(1)).first()
+
+
+def countries_of(session: Session, numbers: Collection[str]) -> set[str]:
+    """The countries of the registry's kommuner among `numbers` (a kommunenummer unknown here adds none)."""
+    return set(session.scalars(select(KommuneRow.country).where(KommuneRow.kommunenummer.in_(numbers)).distinct()))
