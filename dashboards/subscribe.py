@@ -39,7 +39,7 @@ from tracker.notify import DeliveryFailed, EmailChannel
 from tracker.outbox import Channels
 from tracker.secretbox import SecretKeys
 from tracker.subscription_links import WEBHOOK_CODE_FOR, BadToken, LinkSigner
-from tracker.subscriptions import DIGESTS
+from tracker.subscriptions import DIGESTS, masked_address
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
@@ -216,7 +216,8 @@ def _after_email(
         try:
             flow.send_confirmation(email, pending, signer, settings.public_url, scope, lang, state.now())
         except DeliveryFailed as exc:
-            logger.warning("confirmation mail for subscription %d not sent: %s", pending.subscription_id, exc)
+            detail = str(exc).replace(pending.target, masked_address(pending.target))  # "recipient refused: …"
+            logger.warning("confirmation mail for subscription %d not sent: %s", pending.subscription_id, detail)
             flow.abandon(state.session_factory, pending, state.now())
             return _step(request, "mail_failed", 503)
     return _step(request, "check_mail")

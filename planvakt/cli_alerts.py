@@ -18,6 +18,7 @@ from tracker.clock import utc_now
 from tracker.config import Settings
 from tracker.errors import TrackerError
 from tracker.outbox import preview_due, send_due
+from tracker.public_subscribe import expire_unconfirmed
 from tracker.secretbox import SecretKeys
 from tracker.subscriptions import SubscriptionRequest, parse_kinds, subscribe, unsubscribe
 
@@ -171,7 +172,8 @@ def alerts_send(
     allow_private_networks: AllowPrivateOption = False,
     db: DbOption = None,
 ) -> None:
-    """Deliver every alert that is due (new events, retries, digests whose period ended) and print the report."""
+    """Deliver every alert that is due (new events, retries, digests whose period ended) and print the report;
+    first delete the public subscriptions not confirmed within their window (as the scheduler does every minute)."""
     try:
         settings, factory = _factory(db)
         if dry_run:
@@ -183,6 +185,7 @@ def alerts_send(
                 )
             typer.echo(f"dry run: {len(planned)} message(s) due")
             return
+        expired = expire_unconfirmed(factory, utc_now())
         report = send_due(factory, settings, now=utc_now, allow_private_networks=allow_private_networks)
     except TrackerError as exc:
         raise fail(exc) from exc
@@ -190,6 +193,8 @@ def alerts_send(
         f"sent {report.sent}, retried {report.retried}, dead {report.dead}, pending {report.pending} "
         f"({report.messages} message(s), {report.created} new deliveries)"
     )
+    if expired:
+        typer.echo(f"deleted {expired} public subscription(s) not confirmed in time")
     if report.blocked:
         console.print(
             f"[red]error:[/red] {report.blocked} due deliveries not attempted: their secrets cannot be opened with "

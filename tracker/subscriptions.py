@@ -246,3 +246,15 @@ def shown_target(channel: str, target: str) -> str:
         except ConfigError:
             return target.partition(":")[0] + "://…"
     return target
+
+
+def masked_address(address: str) -> str:
+    """An e-mail address with its local part cut to one letter, `n…@example.org`: enough to tell which
+    organisation, not enough to write to the person (what logs and the reviewer's list of public ones show)."""
+    local, at, domain = address.rpartition("@")
+    return f"{local[:1]}…@{domain}" if at else "…"
+
+
+def logged_target(channel: str, shown: str) -> str:
+    """A stored (masked) target as a log line names it: e-mail addresses masked too (`masked_address`)."""
+    return masked_address(shown) if channel == "email" else shown
