@@ -16,7 +16,7 @@ from planvakt.wiring import console, engine_for, fail, settings_for
 from tracker import alert_store, storage
 from tracker.clock import utc_now
 from tracker.config import Settings
-from tracker.errors import TrackerError
+from tracker.errors import ConfigError, TrackerError
 from tracker.outbox import preview_due, send_due
 from tracker.public_subscribe import expire_unconfirmed
 from tracker.secretbox import SecretKeys
@@ -215,7 +215,7 @@ def alerts_list(
 ) -> None:
     """Deliveries, newest first: event, kommune, subscriber (secret hidden), state, attempts, next attempt, error."""
     if state is not None and state not in alert_store.DELIVERY_STATES:
-        raise fail(ValueError(f"--state must be one of {', '.join(alert_store.DELIVERY_STATES)}"))
+        raise fail(ConfigError.said("cli_error.state", valid=", ".join(alert_store.DELIVERY_STATES)))
     try:
         _, factory = _factory(db, read_only=True)
         with factory() as session:
