@@ -35,11 +35,11 @@ from tracker import public_store
 from tracker import public_subscribe as flow
 from tracker.domain import LANGUAGES, PLAN_EVENT_KINDS
 from tracker.errors import ConfigError, SecretError
-from tracker.notify import DeliveryFailed, EmailChannel
+from tracker.notify import DeliveryFailed, EmailChannel, masked_address
 from tracker.outbox import Channels
 from tracker.secretbox import SecretKeys
 from tracker.subscription_links import WEBHOOK_CODE_FOR, BadToken, LinkSigner
-from tracker.subscriptions import DIGESTS, masked_address
+from tracker.subscriptions import DIGESTS
 
 logger = logging.getLogger(__name__)
 router = APIRouter()

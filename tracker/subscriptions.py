@@ -37,7 +37,7 @@ from tracker.catalogue import LOCALES
 from tracker.config import Settings
 from tracker.domain import EVENT_KINDS
 from tracker.errors import ConfigError, StorageError
-from tracker.notify import AppriseChannel
+from tracker.notify import AppriseChannel, masked_address
 from tracker.secretbox import SecretKeys
 
 CHANNELS: Final = ("webhook", "email", "apprise")
@@ -246,13 +246,6 @@ def shown_target(channel: str, target: str) -> str:
         except ConfigError:
             return target.partition(":")[0] + "://…"
     return target
-
-
-def masked_address(address: str) -> str:
-    """An e-mail address with its local part cut to one letter, `n…@example.org`: enough to tell which
-    organisation, not enough to write to the person (what logs and the reviewer's list of public ones show)."""
-    local, at, domain = address.rpartition("@")
-    return f"{local[:1]}…@{domain}" if at else "…"
 
 
 def logged_target(channel: str, shown: str) -> str:
