@@ -33,6 +33,7 @@ from dashboards.reviewer import SignInLimiter, client_key
 from dashboards.subscribe_text import scope_words
 from tracker import public_store
 from tracker import public_subscribe as flow
+from tracker.catalogue.errors import say
 from tracker.domain import LANGUAGES, PLAN_EVENT_KINDS
 from tracker.errors import ConfigError, SecretError
 from tracker.notify import DeliveryFailed, EmailChannel, masked_address
@@ -172,7 +173,8 @@ def subscribe(
     if scope == "region" and not region:
         return _form_page(request, error=_t(request, "pub.need_region"), form=form, status=400)
     state = request.app.state
-    lang = language or page_language(request, _own_language(request, numbers))
+    page_lang = page_language(request, _own_language(request, numbers))
+    lang = language or page_lang
     try:
         pending = flow.request_subscription(
             state.session_factory,
@@ -183,7 +185,8 @@ def subscribe(
         )
         signer = _signer(request)
     except (ConfigError, SecretError) as exc:
-        message = str(exc).replace(url, "…") if len(url) >= 4 else str(exc)  # a URL may carry a token
+        said = say(exc, page_lang)
+        message = said.replace(url, "…") if len(url) >= 4 else said  # a URL may carry a token
         return _form_page(request, error=message.replace(secret, "…") if secret else message, form=form, status=400)
     if channel == "email":
         return _after_email(request, pending, signer, lang, wanted)

@@ -26,11 +26,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dashboards import csrf
-from dashboards.rendering import render
+from dashboards.rendering import page_language, render
 from dashboards.reviewer import current_reviewer, require_reviewer, review_enabled
 from tracker import alert_store, public_store
 from tracker import public_subscribe as public
 from tracker.catalogue import LOCALES
+from tracker.catalogue.errors import say
 from tracker.domain import EVENT_KINDS
 from tracker.errors import ConfigError
 from tracker.secretbox import SecretKeys
@@ -158,7 +159,7 @@ def add_subscription(
             "target": target if channel == "email" else "",  # a URL may carry a token: never echoed
         }
         hidden = (target.strip(), target) if channel != "email" else ()  # an address is no secret; a URL may be
-        message = _masked(str(exc), *hidden, secret)
+        message = _masked(say(exc, page_language(request)), *hidden, secret)
         return _page(request, reviewer, error=message, form=form, status_code=400)
     return RedirectResponse(PATH, status_code=303)
 
@@ -172,7 +173,7 @@ def remove_subscription(
     try:
         unsubscribe(request.app.state.session_factory, subscription_id, now=request.app.state.now())
     except ConfigError as exc:
-        return _page(request, reviewer, error=str(exc), status_code=400)
+        return _page(request, reviewer, error=say(exc, page_language(request)), status_code=400)
     return RedirectResponse(PATH, status_code=303)
 
 
@@ -186,5 +187,5 @@ def remove_public_subscription(
     try:
         public.withdraw(state.session_factory, subscription_id, state.now(), by=f"reviewer {reviewer}")
     except ConfigError as exc:
-        return _page(request, reviewer, error=str(exc), status_code=400)
+        return _page(request, reviewer, error=say(exc, page_language(request)), status_code=400)
     return RedirectResponse(PATH + "#public-subscriptions", status_code=303)

@@ -149,7 +149,7 @@ def _read_env_file(path: Path) -> dict[str, str]:
         if not line or line.startswith("#"):
             continue
         if "=" not in line:
-            raise ConfigError(f"{path}, line {number}: expected NAME=value")
+            raise ConfigError.said("config_error.env_line", path=str(path), line=number)
         name, value = line.split("=", 1)
         values[name.strip()] = value.strip().strip('"').strip("'")
     return values
@@ -178,7 +178,7 @@ def load_settings(environ: Mapping[str, str] = os.environ, env_file: Path | str 
             else:
                 changes[f.name] = raw
         except ValueError as exc:
-            raise ConfigError(f"{key}={raw!r}: {exc}") from exc
+            raise ConfigError.said("config_error.value", setting=f"{key}={raw!r}", detail=str(exc)) from exc
     return replace(settings, **changes)
 
 

@@ -363,7 +363,7 @@ class AppriseChannel:
     def __init__(self, url: str) -> None:
         self._apprise = apprise.Apprise()
         if not self._apprise.add(url):
-            raise ConfigError(f"Apprise does not understand the URL (scheme {url.partition(':')[0]!r})")
+            raise ConfigError.said("subs_error.apprise", scheme=repr(url.partition(":")[0]))
         # Apprise URLs carry tokens and passwords; only the privacy form may reach logs and errors.
         self._redacted = str(self._apprise[0].url(privacy=True))  # type: ignore[no-untyped-call]
 

@@ -98,9 +98,9 @@ def request_subscription(
     """Validate and store a pending subscription; None when the address already had its confirmations for today
     (nothing is stored or sent, and the caller answers as if it were). Raises ConfigError naming the problem."""
     if wanted.channel not in PUBLIC_CHANNELS:
-        raise ConfigError(f"choose e-mail or webhook, not {wanted.channel!r}")
+        raise ConfigError.said("pub_error.channel", value=repr(wanted.channel))
     if wanted.channel == "webhook" and len(wanted.secret or "") < MIN_SECRET_LENGTH:
-        raise ConfigError(f"a webhook needs a signing secret of at least {MIN_SECRET_LENGTH} characters")
+        raise ConfigError.said("pub_error.secret", length=MIN_SECRET_LENGTH)
     checked = validate(
         SubscriptionRequest(
             channel=wanted.channel,
@@ -142,12 +142,12 @@ def request_subscription(
 def _check_scope(session: Session, kommuner: tuple[str, ...], regions: tuple[str, ...]) -> None:
     missing = sorted(set(kommuner) - alert_store.known_kommunenumre(session, kommuner))
     if missing:
-        raise ConfigError(f"no kommune {', '.join(missing)} in Planvakt's registry")
+        raise ConfigError.said("pub_error.no_kommune", numbers=", ".join(missing))
     if regions:
         known = set(session.scalars(select(KommuneRow.region_code).where(KommuneRow.region_code.in_(regions))))
         unknown = sorted(set(regions) - known)
         if unknown:
-            raise ConfigError(f"no fylke or region {', '.join(unknown)} in Planvakt's registry")
+            raise ConfigError.said("pub_error.no_region", regions=", ".join(unknown))
 
 
 def send_confirmation(

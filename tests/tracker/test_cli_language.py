@@ -70,6 +70,8 @@ def test_a_norwegian_operator_reads_norwegian_errors(tmp_path: Path) -> None:
     assert unknown.startswith("feil: ukjent kommunenummer '1234'; gyldige: ")
     state = _planvakt(tmp_path, "alerts", "list", "--state", "bogus", "--db", f"sqlite:///{db}", **nb)
     assert state == "feil: --state må være en av pending, sending, sent, dead"
+    address = _planvakt(tmp_path, "subscribe", "email", "ikke-en-adresse", "--db", f"sqlite:///{db}", **nb)
+    assert address == "feil: ikke en e-postadresse: 'ikke-en-adresse'"
 
 
 def test_planvakt_lang_wins_and_an_english_locale_reads_english(tmp_path: Path) -> None:
@@ -91,6 +93,7 @@ def _errors() -> list[Exception]:
     found.append(FilterError("region", ["x"], []))
     found.append(StorageError.said("db_error.schema", current="0008", head="0009"))
     found.append(ConfigError.said("cli_error.format", valid="csv, json", value="'xml'"))
+    found.append(ConfigError.said("subs_error.webhook_digest"))
     return found
 
 
