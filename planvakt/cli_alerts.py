@@ -196,13 +196,7 @@ def alerts_send(
     if expired:
         typer.echo(f"deleted {expired} public subscription(s) not confirmed in time")
     if report.blocked:
-        console.print(
-            f"[red]error:[/red] {report.blocked} due deliveries not attempted: their secrets cannot be opened with "
-            "this key (see `planvakt alerts list`, last error)",
-            markup=True,
-            highlight=False,
-        )
-        raise typer.Exit(code=1)
+        raise fail(ConfigError.said("cli_error.blocked", count=report.blocked), code=1)
 
 
 @alerts_app.command("list")

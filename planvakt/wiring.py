@@ -122,13 +122,13 @@ def crawl_inputs(
     return CrawlInputs(settings, kommuner, engine, options)
 
 
-def fail(exc: Exception) -> typer.Exit:
+def fail(exc: Exception, code: int = 2) -> typer.Exit:
     """Print the error on standard error, in the operator's language (`cli_language`: PLANVAKT_LANG, else the
-    locale, else English) when the error names its catalogue entry; the caller raises the returned exit (code 2)."""
+    locale, else English) when the error names its catalogue entry; the caller raises the returned exit."""
     lang = cli_language()
     prefix = text(lang, "cli_error.prefix")
     console.print(f"[red]{prefix}:[/red] {escape(say(exc, lang))}", highlight=False)  # no colours guessed into URLs
-    return typer.Exit(code=2)
+    return typer.Exit(code=code)
 
 
 def queue_app(engine: Any) -> Any:
