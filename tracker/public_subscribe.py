@@ -37,7 +37,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawlers.errors import RefusedAddress
 from tracker import alert_store, public_store
-from tracker.catalogue.reasons import stored
 from tracker.errors import ConfigError
 from tracker.models import KommuneRow
 from tracker.notify import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, DeliveryFailed, EmailChannel, sign
@@ -253,10 +252,10 @@ def withdraw(session_factory: sessionmaker[Session], subscription_id: int, now: 
     with session_factory.begin() as session:
         row = public_store.get_public(session, subscription_id)
         if row is None:
-            raise ConfigError(stored("subs_error.no_public", id=subscription_id))
+            raise ConfigError.said("subs_error.no_public", id=subscription_id)
         state, shown = public_store.state_of(row), logged_target(row.channel, row.target_shown)
         if state == "unsubscribed":
-            raise ConfigError(stored("subs_error.unsubscribed", id=subscription_id))
+            raise ConfigError.said("subs_error.unsubscribed", id=subscription_id)
         if state == "pending":
             public_store.delete_pending(session, subscription_id=subscription_id)
         else:

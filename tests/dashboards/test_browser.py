@@ -170,6 +170,7 @@ PAGES = {
     "data": "/data",
     "subscribe": "/subscribe",
     "subscribe-en": "/subscribe?lang=en",
+    "subscribe-kommune": "/subscribe?kommune={menu}",
 }
 
 

@@ -98,10 +98,6 @@ STORED: Final[Mapping[str, str]] = {
     "tip_error.type": "not a PDF, Word document or web page ({content_type})",
     "tip_error.unreadable": "could not read the document: {detail}",
     "tip_error.internal": "internal error: {detail}",
-    # tracker/alert_store.py, tracker/public_subscribe.py: a reviewer's removal of a subscription refused
-    "subs_error.no_active": "no active subscription {id}",
-    "subs_error.no_public": "no public subscription {id}",
-    "subs_error.unsubscribed": "public subscription {id} is already unsubscribed",
     # dashboards/*.py: the detail of an HTTP error page
     "http_error.no_kommune": "no such kommune",
     "http_error.no_tip": "no such tip",
