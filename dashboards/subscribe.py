@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Annotated
 
@@ -32,9 +33,10 @@ from dashboards.reviewer import SignInLimiter, client_key
 from dashboards.subscribe_text import scope_words
 from tracker import public_store
 from tracker import public_subscribe as flow
+from tracker.catalogue.errors import say
 from tracker.domain import LANGUAGES, PLAN_EVENT_KINDS
 from tracker.errors import ConfigError, SecretError
-from tracker.notify import DeliveryFailed, EmailChannel
+from tracker.notify import DeliveryFailed, EmailChannel, masked_address
 from tracker.outbox import Channels
 from tracker.secretbox import SecretKeys
 from tracker.subscription_links import WEBHOOK_CODE_FOR, BadToken, LinkSigner
@@ -58,18 +60,33 @@ def _signer(request: Request) -> LinkSigner:
     return LinkSigner.from_box(keys.box(create=True))
 
 
+def _defaults() -> dict[str, object]:
+    """An untouched form: e-mail, every kommune, every plan event, one message per event."""
+    return {"channel": "email", "scope": "all", "kinds": PLAN_EVENT_KINDS, "digest": "none"}
+
+
+def _own_language(request: Request, numbers: Sequence[str]) -> str | None:
+    """Danish for a form about Danish kommuner only (as their kommune and Act pages are); else the default."""
+    if not numbers:
+        return None
+    with request.app.state.session_factory() as session:
+        countries = public_store.countries_of(session, numbers)
+    return "da" if countries == {"DK"} else None
+
+
 def _form_page(
     request: Request, *, error: str = "", form: dict[str, object] | None = None, status: int = 200
 ) -> Response:
     with request.app.state.session_factory() as session:
         regions = public_store.region_choices(session)
+    form = form or _defaults()
+    numbers = str(form.get("kommuner") or "").split() if form.get("scope") == "kommuner" else []
     token = csrf.issue(request)
-    defaults: dict[str, object] = {"channel": "email", "scope": "all", "kinds": PLAN_EVENT_KINDS, "digest": "none"}
     response = render(
         request,
         "subscribe.html",
         {
-            "form": form or defaults,
+            "form": form,
             "regions": regions,
             "event_kinds": PLAN_EVENT_KINDS,
             "digests": DIGESTS,
@@ -80,6 +97,7 @@ def _form_page(
             "suggested_secret": secrets.token_urlsafe(24),
         },
         status_code=status,
+        page_lang=_own_language(request, numbers),
     )
     token.set_cookie(request, response)
     return response
@@ -107,8 +125,16 @@ def _too_many(request: Request) -> Response | None:
 
 
 @router.get("/subscribe", response_class=HTMLResponse, include_in_schema=False)
-def subscribe_page(request: Request) -> Response:
-    return _form_page(request)
+def subscribe_page(request: Request, kommune: str = "", region: str = "") -> Response:
+    """The form; `?kommune=4601` (a kommune page's "get alerts" link) or `?region=46` chooses the scope for the
+    reader, who still sees and may change it. Anything but digits is ignored: the form re-checks on POST anyway."""
+    numbers = [n for n in kommune.replace(",", " ").split() if n.isdigit() and len(n) <= 4]
+    form = _defaults()
+    if numbers:
+        form |= {"scope": "kommuner", "kommuner": " ".join(numbers)}
+    elif region.isdigit():
+        form |= {"scope": "region", "region": region}
+    return _form_page(request, form=form)
 
 
 @router.post("/subscribe", include_in_schema=False)
@@ -147,7 +173,8 @@ def subscribe(
     if scope == "region" and not region:
         return _form_page(request, error=_t(request, "pub.need_region"), form=form, status=400)
     state = request.app.state
-    lang = language or page_language(request)
+    page_lang = page_language(request, _own_language(request, numbers))
+    lang = language or page_lang
     try:
         pending = flow.request_subscription(
             state.session_factory,
@@ -158,7 +185,8 @@ def subscribe(
         )
         signer = _signer(request)
     except (ConfigError, SecretError) as exc:
-        message = str(exc).replace(url, "…") if len(url) >= 4 else str(exc)  # a URL may carry a token
+        said = say(exc, page_lang)
+        message = said.replace(url, "…") if len(url) >= 4 else said  # a URL may carry a token
         return _form_page(request, error=message.replace(secret, "…") if secret else message, form=form, status=400)
     if channel == "email":
         return _after_email(request, pending, signer, lang, wanted)
@@ -191,7 +219,8 @@ def _after_email(
         try:
             flow.send_confirmation(email, pending, signer, settings.public_url, scope, lang, state.now())
         except DeliveryFailed as exc:
-            logger.warning("confirmation mail for subscription %d not sent: %s", pending.subscription_id, exc)
+            detail = str(exc).replace(pending.target, masked_address(pending.target))  # "recipient refused: …"
+            logger.warning("confirmation mail for subscription %d not sent: %s", pending.subscription_id, detail)
             flow.abandon(state.session_factory, pending, state.now())
             return _step(request, "mail_failed", 503)
     return _step(request, "check_mail")

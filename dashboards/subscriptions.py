@@ -3,6 +3,13 @@
     GET  /review/subscriptions               the active subscriptions (targets masked, secrets never shown), a form
     POST /review/subscriptions               add one: validated by `tracker.subscriptions` exactly as the CLI is
     POST /review/subscriptions/{id}/remove   stop one (its delivery history stays; waiting deliveries are dropped)
+    POST /review/subscriptions/public/{id}/remove   remove one an NGO made on /subscribe: pending ones are deleted,
+                                             confirmed ones stopped (`tracker.public_subscribe.withdraw`)
+
+The page lists operator subscriptions (the CLI's, a reviewer's) apart from public ones (made on /subscribe), which
+are counted per channel and state (pending, confirmed, unsubscribed) and listed newest first with their state; a
+public e-mail address is shown masked (`n…@example.org`), as it is logged: whoever signed up on the open form did
+not ask to be named to reviewers.
 
 Issue 5 asks for write actions other than tips to need the admin token: every route needs a reviewer signed in
 with it (`dashboards.reviewer`); without one the page redirects to the sign-in form, a POST answers 403, and with
@@ -19,10 +26,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dashboards import csrf
-from dashboards.rendering import render
+from dashboards.rendering import page_language, render
 from dashboards.reviewer import current_reviewer, require_reviewer, review_enabled
-from tracker import alert_store
+from tracker import alert_store, public_store
+from tracker import public_subscribe as public
 from tracker.catalogue import LOCALES
+from tracker.catalogue.errors import say
 from tracker.domain import EVENT_KINDS
 from tracker.errors import ConfigError
 from tracker.secretbox import SecretKeys
@@ -30,6 +39,7 @@ from tracker.subscriptions import (
     CHANNELS,
     DIGESTS,
     SubscriptionRequest,
+    logged_target,
     shown_target,
     subscribe,
     unsubscribe,
@@ -58,7 +68,9 @@ def _page(
     status_code: int = 200,
 ) -> HTMLResponse:
     with request.app.state.session_factory() as session:
-        rows = alert_store.subscriptions(session)
+        rows = [row for row in alert_store.subscriptions(session) if row.origin == "operator"]
+        public_rows = public_store.public_subscriptions(session)
+        public_counts = public_store.public_counts(session)
     shown = [
         {
             "id": row.id,
@@ -80,6 +92,10 @@ def _page(
         {
             "reviewer": reviewer,
             "subscriptions": shown,
+            "public": [(row, logged_target(row.channel, row.target_shown)) for row in public_rows],
+            "public_counts": public_counts,
+            "public_channels": public.PUBLIC_CHANNELS,
+            "public_states": public_store.PUBLIC_STATES,
             "channels": CHANNELS,
             "digests": DIGESTS,
             "event_kinds": EVENT_KINDS,
@@ -143,7 +159,7 @@ def add_subscription(
             "target": target if channel == "email" else "",  # a URL may carry a token: never echoed
         }
         hidden = (target.strip(), target) if channel != "email" else ()  # an address is no secret; a URL may be
-        message = _masked(str(exc), *hidden, secret)
+        message = _masked(say(exc, page_language(request)), *hidden, secret)
         return _page(request, reviewer, error=message, form=form, status_code=400)
     return RedirectResponse(PATH, status_code=303)
 
@@ -157,5 +173,19 @@ def remove_subscription(
     try:
         unsubscribe(request.app.state.session_factory, subscription_id, now=request.app.state.now())
     except ConfigError as exc:
-        return _page(request, reviewer, error=str(exc), status_code=400)
+        return _page(request, reviewer, error=say(exc, page_language(request)), status_code=400)
     return RedirectResponse(PATH, status_code=303)
+
+
+@router.post(PATH + "/public/{subscription_id}/remove", include_in_schema=False)
+def remove_public_subscription(
+    request: Request, subscription_id: int, csrf_token: str = Form("", alias=csrf.FIELD)
+) -> Response:
+    csrf.check(request, csrf_token)
+    reviewer = require_reviewer(request)
+    state = request.app.state
+    try:
+        public.withdraw(state.session_factory, subscription_id, state.now(), by=f"reviewer {reviewer}")
+    except ConfigError as exc:
+        return _page(request, reviewer, error=say(exc, page_language(request)), status_code=400)
+    return RedirectResponse(PATH + "#public-subscriptions", status_code=303)

@@ -3,7 +3,9 @@ country or fylke/region), and one kommune's own history of checks (drawn on its 
 
 The counts come from `tracker.trend_store` (a kommune a sweep did not reach keeps its previous status); this module
 only turns them into geometry (100 % stacked bars, one per sweep) that the templates draw with classes, never inline
-styles. A table under each chart gives the same figures to screen readers and for copying.
+styles. A table under each chart gives the same figures to screen readers and for copying. The axes speak the
+reader's language: shares and dates are formatted by Babel (`tracker.catalogue.formats`: "50 %" / "50%", "6. des."
+/ "6 Dec"), the axis titles come from the catalogue (`trends.axis_*`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from fastapi.responses import HTMLResponse
 
 from dashboards.overview_query import STANDINGS, standing
 from dashboards.read_model import region_names
-from dashboards.rendering import render
+from dashboards.rendering import page_language, render
+from tracker.catalogue import formats
 from tracker.domain import COUNTRIES
 from tracker.trend_store import HistoryPoint, StatusKey, SweepCounts, status_trend
 
@@ -25,7 +28,8 @@ router = APIRouter()
 
 #: chart geometry in viewBox units (the SVG scales to its box; 400 wide keeps its text legible on a phone)
 WIDTH, HEIGHT = 400.0, 200.0
-LEFT, RIGHT, TOP, BOTTOM = 34.0, 6.0, 8.0, 22.0
+#: room on the left for the share labels and the rotated axis title, below for the dates and the sweep axis title
+LEFT, RIGHT, TOP, BOTTOM = 50.0, 6.0, 8.0, 34.0
 #: widest bar (few sweeps would otherwise give one bar the whole width)
 MAX_SLOT = 36.0
 #: width of one character of the axis text (10 units high), to keep date labels apart
@@ -86,8 +90,9 @@ def standing_counts(counts: Mapping[StatusKey, int]) -> dict[str, int]:
     return folded
 
 
-def chart(sweeps: Sequence[SweepCounts]) -> TrendChart:
-    """One 100 % stacked bar per sweep, oldest left; the standings stacked in STANDINGS order from the top."""
+def chart(sweeps: Sequence[SweepCounts], lang: str) -> TrendChart:
+    """One 100 % stacked bar per sweep, oldest left; the standings stacked in STANDINGS order from the top; the axis
+    labels in `lang`."""
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = min(plot_w / max(len(sweeps), 1), MAX_SLOT)
     gap = min(slot * 0.2, 3.0)
@@ -111,24 +116,24 @@ def chart(sweeps: Sequence[SweepCounts]) -> TrendChart:
         plot_w,
         plot_h,
         tuple(bars),
-        tuple((TOP + plot_h * (1 - f), f"{int(f * 100)} %") for f in (0.0, 0.5, 1.0)),
-        _ticks(bars, slot),
+        tuple((TOP + plot_h * (1 - f), formats.percent(f, lang)) for f in (0.0, 0.5, 1.0)),
+        _ticks(bars, slot, lang),
     )
 
 
-def _ticks(bars: Sequence[Bar], slot: float) -> tuple[Tick, ...]:
+def _ticks(bars: Sequence[Bar], slot: float, lang: str) -> tuple[Tick, ...]:
     """The first and last sweep's dates under their bars (only the last when they would overlap); the time of day
-    when every sweep was on one day (as in the demo), the month and day when all were in one year."""
+    when every sweep was on one day (as in the demo), the day and month when all were in one year."""
     if not bars:
         return ()
     first, last = bars[0].started_at, bars[-1].started_at
     if first.date() == last.date():
-        fmt = "%H:%M"
+        shown = formats.clock
     elif first.year == last.year:
-        fmt = "%m-%d"
+        shown = formats.month_day
     else:
-        fmt = "%Y-%m-%d"
-    labels = [Tick(LEFT + (i + 0.5) * slot, bars[i].started_at.strftime(fmt)) for i in (0, len(bars) - 1)]
+        shown = formats.numeric_day
+    labels = [Tick(LEFT + (i + 0.5) * slot, shown(bars[i].started_at, lang)) for i in (0, len(bars) - 1)]
     room = (len(bars) - 1) * slot
     wide = CHAR_WIDTH * (len(labels[0].label) + len(labels[1].label)) / 2 + CHAR_WIDTH
     return tuple(labels) if len(bars) > 1 and room >= wide else (labels[1],)
@@ -175,7 +180,7 @@ def trends_page(request: Request) -> HTMLResponse:
         request,
         "trends.html",
         {
-            "chart": chart(sweeps),
+            "chart": chart(sweeps, page_language(request)),
             "standings": STANDINGS,
             "bar_shapes": {name: "square" for name in STANDINGS},
             "regions": regions,

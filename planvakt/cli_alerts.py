@@ -16,8 +16,9 @@ from planvakt.wiring import console, engine_for, fail, settings_for
 from tracker import alert_store, storage
 from tracker.clock import utc_now
 from tracker.config import Settings
-from tracker.errors import TrackerError
+from tracker.errors import ConfigError, TrackerError
 from tracker.outbox import preview_due, send_due
+from tracker.public_subscribe import expire_unconfirmed
 from tracker.secretbox import SecretKeys
 from tracker.subscriptions import SubscriptionRequest, parse_kinds, subscribe, unsubscribe
 
@@ -171,7 +172,8 @@ def alerts_send(
     allow_private_networks: AllowPrivateOption = False,
     db: DbOption = None,
 ) -> None:
-    """Deliver every alert that is due (new events, retries, digests whose period ended) and print the report."""
+    """Deliver every alert that is due (new events, retries, digests whose period ended) and print the report;
+    first delete the public subscriptions not confirmed within their window (as the scheduler does every minute)."""
     try:
         settings, factory = _factory(db)
         if dry_run:
@@ -183,6 +185,7 @@ def alerts_send(
                 )
             typer.echo(f"dry run: {len(planned)} message(s) due")
             return
+        expired = expire_unconfirmed(factory, utc_now())
         report = send_due(factory, settings, now=utc_now, allow_private_networks=allow_private_networks)
     except TrackerError as exc:
         raise fail(exc) from exc
@@ -190,14 +193,10 @@ def alerts_send(
         f"sent {report.sent}, retried {report.retried}, dead {report.dead}, pending {report.pending} "
         f"({report.messages} message(s), {report.created} new deliveries)"
     )
+    if expired:
+        typer.echo(f"deleted {expired} public subscription(s) not confirmed in time")
     if report.blocked:
-        console.print(
-            f"[red]error:[/red] {report.blocked} due deliveries not attempted: their secrets cannot be opened with "
-            "this key (see `planvakt alerts list`, last error)",
-            markup=True,
-            highlight=False,
-        )
-        raise typer.Exit(code=1)
+        raise fail(ConfigError.said("cli_error.blocked", count=report.blocked), code=1)
 
 
 @alerts_app.command("list")
@@ -210,7 +209,7 @@ def alerts_list(
 ) -> None:
     """Deliveries, newest first: event, kommune, subscriber (secret hidden), state, attempts, next attempt, error."""
     if state is not None and state not in alert_store.DELIVERY_STATES:
-        raise fail(ValueError(f"--state must be one of {', '.join(alert_store.DELIVERY_STATES)}"))
+        raise fail(ConfigError.said("cli_error.state", valid=", ".join(alert_store.DELIVERY_STATES)))
     try:
         _, factory = _factory(db, read_only=True)
         with factory() as session:

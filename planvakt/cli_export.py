@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from planvakt.options import DbOption
 from planvakt.wiring import console, engine_for, fail, settings_for
 from tracker import review_store, storage
-from tracker.errors import TrackerError
+from tracker.errors import ConfigError, TrackerError
 from tracker.export import (
     EXPORT_FORMATS,
     FINDINGS_COLUMNS,
@@ -64,7 +64,7 @@ def _export(
 ) -> None:
     fmt = next((f for f in EXPORT_FORMATS if f == format), None)
     if fmt is None:
-        raise fail(ValueError(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {format!r}"))
+        raise fail(ConfigError.said("cli_error.format", valid=", ".join(EXPORT_FORMATS), value=repr(format)))
     try:
         factory = storage.make_session_factory(engine_for(settings_for(db), read_only=True))
     except TrackerError as exc:

@@ -16,9 +16,7 @@ RegistryOption = Annotated[
     typer.Option(
         "--registry",
         help="CSV with kommunenummer,name,country,website (default: the built-in registry).",
-        exists=True,
-        dir_okay=False,
-    ),
+    ),  # no `exists=True`: a missing file is our one-line error in the operator's language, not click's English
 ]
 CrawlKommuneOption = Annotated[
     list[str] | None, typer.Option("--kommune", help="Only this kommunenummer (repeatable).")

@@ -10,12 +10,15 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from crawlers.types import CrawlOptions, RenderMode
 from tracker import storage
-from tracker.config import Settings, load_settings
+from tracker.catalogue import text
+from tracker.catalogue.errors import say
+from tracker.config import Settings, cli_language, load_settings
 from tracker.domain import Kommune
-from tracker.errors import TrackerError
+from tracker.errors import ConfigError, TrackerError
 from tracker.registry import builtin_registry, read_registry_file, select
 
 console = Console(stderr=True, soft_wrap=True)
@@ -106,7 +109,7 @@ def crawl_inputs(
     or database, before anything is crawled or written.
     """
     if render not in RENDER_MODES:
-        raise fail(ValueError("--render must be auto, never or always"))
+        raise fail(ConfigError.said("cli_error.render"))
     settings = settings_for(db)
     try:
         kommuner = kommuner_from(registry)
@@ -119,10 +122,13 @@ def crawl_inputs(
     return CrawlInputs(settings, kommuner, engine, options)
 
 
-def fail(exc: Exception) -> typer.Exit:
-    """Print the error on standard error; the caller raises the returned exit (code 2)."""
-    console.print(f"[red]error:[/red] {exc}", highlight=False)  # no colours guessed into URLs and numbers
-    return typer.Exit(code=2)
+def fail(exc: Exception, code: int = 2) -> typer.Exit:
+    """Print the error on standard error, in the operator's language (`cli_language`: PLANVAKT_LANG, else the
+    locale, else English) when the error names its catalogue entry; the caller raises the returned exit."""
+    lang = cli_language()
+    prefix = text(lang, "cli_error.prefix")
+    console.print(f"[red]{prefix}:[/red] {escape(say(exc, lang))}", highlight=False)  # no colours guessed into URLs
+    return typer.Exit(code=code)
 
 
 def queue_app(engine: Any) -> Any:

@@ -12,6 +12,10 @@ from sqlalchemy import Engine
 
 from tracker import storage
 
+#: the command line's messages in English for the whole suite, whatever the machine's locale (tests of the other
+#: languages set PLANVAKT_LANG or LANG themselves); subprocesses of `planvakt` inherit it
+os.environ["PLANVAKT_LANG"] = "en"
+
 POSTGRES_ADMIN_URL = os.environ.get("PLANVAKT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 

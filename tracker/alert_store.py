@@ -142,7 +142,7 @@ def deactivate_subscription(session: Session, subscription_id: int, now: datetim
     """
     row = session.get(Subscription, subscription_id)
     if row is None or not row.active:
-        raise StorageError(f"no active subscription {subscription_id}")
+        raise StorageError.said("subs_error.no_active", id=subscription_id)
     row.active = False
     result = session.execute(
         update(Delivery)

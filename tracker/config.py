@@ -1,6 +1,8 @@
 """Settings: the only module that reads the environment.
 
 Order of precedence: command-line option > environment variable (prefix `PLANVAKT_`) > `.env` file > default.
+The command line's own language (`cli_language`) is read apart from Settings: an error in the settings themselves
+must already be said in it.
 """
 
 from __future__ import annotations
@@ -9,10 +11,11 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy.engine import make_url
 
+from tracker.domain import Locale
 from tracker.errors import ConfigError
 
 DEFAULT_VAR_DIR = Path("var")
@@ -146,7 +149,7 @@ def _read_env_file(path: Path) -> dict[str, str]:
         if not line or line.startswith("#"):
             continue
         if "=" not in line:
-            raise ConfigError(f"{path}, line {number}: expected NAME=value")
+            raise ConfigError.said("config_error.env_line", path=str(path), line=number)
         name, value = line.split("=", 1)
         values[name.strip()] = value.strip().strip('"').strip("'")
     return values
@@ -175,5 +178,30 @@ def load_settings(environ: Mapping[str, str] = os.environ, env_file: Path | str 
             else:
                 changes[f.name] = raw
         except ValueError as exc:
-            raise ConfigError(f"{key}={raw!r}: {exc}") from exc
+            raise ConfigError.said("config_error.value", setting=f"{key}={raw!r}", detail=str(exc)) from exc
     return replace(settings, **changes)
+
+
+#: the interface languages a locale name may start with; Norwegian without a written standard ("no") reads Bokmål
+_LANGUAGE_PREFIXES: Final[tuple[tuple[str, Locale], ...]] = (
+    ("nb", "nb"),
+    ("no", "nb"),
+    ("nn", "nn"),
+    ("da", "da"),
+    ("en", "en"),
+)
+
+
+def cli_language(environ: Mapping[str, str] = os.environ) -> Locale:
+    """The language of the command line's messages: `PLANVAKT_LANG` (nb, nn, da or en), else the POSIX locale
+    (`LC_ALL`, `LC_MESSAGES`, `LANG`, the first one set: `nb_NO.UTF-8` reads nb), else English. An operator's
+    machine in English, or in C, gets English."""
+    for name in ("PLANVAKT_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "").strip().lower()
+        if not value:
+            continue
+        for prefix, locale in _LANGUAGE_PREFIXES:
+            if value == prefix or value.startswith((prefix + "_", prefix + "-", prefix + ".")):
+                return locale
+        return "en"
+    return "en"

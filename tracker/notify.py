@@ -79,6 +79,12 @@ class DeliveryFailed(TrackerError):
         self.retry_after = retry_after
 
 
+def masked_address(address: str) -> str:
+    """`n…@example.org`: an address as logs and stored errors name it (which organisation, not whom to mail)."""
+    local, at, domain = address.rpartition("@")
+    return f"{local[:1]}…@{domain}" if at else "…"
+
+
 class Channel(Protocol):
     """What the outbox needs from a subscription's channel: deliver these events, or raise DeliveryFailed."""
 
@@ -263,7 +269,7 @@ class EmailChannel:
         no STARTTLS on a server we were told has it) are permanent.
         """
         self.transmit(recipient, render_email(events, language, unsubscribe_url), now=now)
-        logger.info("e-mail with %d event(s) sent to %s", len(events), recipient)
+        logger.info("e-mail with %d event(s) sent to %s", len(events), masked_address(recipient))
 
     def transmit(self, recipient: str, message: EmailMessage, *, now: datetime | None = None) -> None:
         """Send a composed message (an alert, or a subscription's confirmation); raises DeliveryFailed as `send`."""
@@ -280,7 +286,8 @@ class EmailChannel:
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             retryable = all(400 <= code < 500 for code in codes)
-            raise DeliveryFailed(self.name, f"recipient refused: {exc.recipients!r}", retryable=retryable) from exc
+            refused = {masked_address(address): answer for address, answer in exc.recipients.items()}
+            raise DeliveryFailed(self.name, f"recipient refused: {refused!r}", retryable=retryable) from exc
         except smtplib.SMTPResponseException as exc:
             detail = f"{self.host}:{self.port} answered {exc.smtp_code} {exc.smtp_error!r}"
             raise DeliveryFailed(self.name, detail, retryable=exc.smtp_code < 500, status=exc.smtp_code) from exc
@@ -356,7 +363,7 @@ class AppriseChannel:
     def __init__(self, url: str) -> None:
         self._apprise = apprise.Apprise()
         if not self._apprise.add(url):
-            raise ConfigError(f"Apprise does not understand the URL (scheme {url.partition(':')[0]!r})")
+            raise ConfigError.said("subs_error.apprise", scheme=repr(url.partition(":")[0]))
         # Apprise URLs carry tokens and passwords; only the privacy form may reach logs and errors.
         self._redacted = str(self._apprise[0].url(privacy=True))  # type: ignore[no-untyped-call]
 

@@ -64,7 +64,7 @@ from tracker.notify import (
 )
 from tracker.secretbox import SecretBox, SecretKeys
 from tracker.subscription_links import UnsubscribeLinks
-from tracker.subscriptions import guard_target, refused_target
+from tracker.subscriptions import guard_target, logged_target, refused_target
 
 __all__ = [
     "LEASE",
@@ -360,7 +360,7 @@ def _claim_next(
             logger.error(
                 "subscription %d (%s): %d due deliveries wait, not attempted: %s",
                 subscription.id,
-                subscription.target,
+                logged_target(subscription.channel, subscription.target),
                 len(ids),
                 exc,
             )
@@ -405,7 +405,7 @@ def _attempt(
     """Send one claimed message and record the outcome; returns (sent, retried, dead) row counts."""
     subscription = batch.subscription
     ids = list(batch.attempts)
-    shown = subscription.target  # the stored masked form
+    shown = logged_target(subscription.channel, subscription.target)  # tokens and e-mail local parts masked
     try:
         channel = channels.for_subscription(subscription, batch.opened)
         channel.deliver(batch.events)

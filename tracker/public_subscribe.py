@@ -17,10 +17,16 @@ when its owner proves they hold the target:
 
 Every alert then carries a one-click unsubscribe link (`subscription_links.unsubscribe_url`); following it with a
 POST stops the subscription, no login needed. Errors are `ConfigError`s whose message says what to fix.
+
+A pending subscription not confirmed within its window (`CONFIRM_WINDOWS`: the e-mail link's 48 hours, the webhook
+code form's hour) can never be confirmed, so `expire_unconfirmed` deletes it, and the address with it: the
+scheduler's minute job and `planvakt alerts send` run it. (The three-mails-a-day limit counts the last 24 hours
+only, so deleting rows older than a window never lifts it.) A reviewer may remove one sooner (`withdraw`).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Final
@@ -36,12 +42,23 @@ from tracker.models import KommuneRow
 from tracker.notify import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, DeliveryFailed, EmailChannel, sign
 from tracker.secretbox import SecretKeys
 from tracker.subscribe_messages import TEST_EVENT_KIND, confirmation_email, webhook_test_body
-from tracker.subscription_links import CONFIRM_FOR, BadToken, LinkSigner, parse, unsubscribe_url
-from tracker.subscriptions import SubscriptionRequest, refused_target, shown_target, validate
+from tracker.subscription_links import (
+    CONFIRM_FOR,
+    WEBHOOK_CODE_FOR,
+    BadToken,
+    LinkSigner,
+    parse,
+    unsubscribe_url,
+)
+from tracker.subscriptions import SubscriptionRequest, logged_target, refused_target, shown_target, validate
+
+logger = logging.getLogger(__name__)
 
 PUBLIC_CHANNELS: Final = ("email", "webhook")
 MAX_CONFIRMATIONS_PER_DAY: Final = 3
 MIN_SECRET_LENGTH: Final = 16
+#: how long a pending subscription of each channel can still be confirmed
+CONFIRM_WINDOWS: Final = {"email": CONFIRM_FOR, "webhook": WEBHOOK_CODE_FOR}
 
 
 @dataclass(frozen=True)
@@ -80,9 +97,9 @@ def request_subscription(
     """Validate and store a pending subscription; None when the address already had its confirmations for today
     (nothing is stored or sent, and the caller answers as if it were). Raises ConfigError naming the problem."""
     if wanted.channel not in PUBLIC_CHANNELS:
-        raise ConfigError(f"choose e-mail or webhook, not {wanted.channel!r}")
+        raise ConfigError.said("pub_error.channel", value=repr(wanted.channel))
     if wanted.channel == "webhook" and len(wanted.secret or "") < MIN_SECRET_LENGTH:
-        raise ConfigError(f"a webhook needs a signing secret of at least {MIN_SECRET_LENGTH} characters")
+        raise ConfigError.said("pub_error.secret", length=MIN_SECRET_LENGTH)
     checked = validate(
         SubscriptionRequest(
             channel=wanted.channel,
@@ -124,12 +141,12 @@ def request_subscription(
 def _check_scope(session: Session, kommuner: tuple[str, ...], regions: tuple[str, ...]) -> None:
     missing = sorted(set(kommuner) - alert_store.known_kommunenumre(session, kommuner))
     if missing:
-        raise ConfigError(f"no kommune {', '.join(missing)} in Planvakt's registry")
+        raise ConfigError.said("pub_error.no_kommune", numbers=", ".join(missing))
     if regions:
         known = set(session.scalars(select(KommuneRow.region_code).where(KommuneRow.region_code.in_(regions))))
         unknown = sorted(set(regions) - known)
         if unknown:
-            raise ConfigError(f"no fylke or region {', '.join(unknown)} in Planvakt's registry")
+            raise ConfigError.said("pub_error.no_region", regions=", ".join(unknown))
 
 
 def send_confirmation(
@@ -216,3 +233,33 @@ def abandon(session_factory: sessionmaker[Session], pending: Pending, now: datet
     """Stop a pending subscription whose test delivery failed: it can never be confirmed."""
     with session_factory.begin() as session:
         public_store.stop_subscription(session, pending.subscription_id, now)
+
+
+def expire_unconfirmed(session_factory: sessionmaker[Session], now: datetime) -> int:
+    """Delete the pending subscriptions whose confirmation window has passed; returns how many."""
+    expired = 0
+    with session_factory.begin() as session:
+        for channel, window in CONFIRM_WINDOWS.items():
+            expired += public_store.delete_pending(session, channel=channel, created_before=now - window)
+    if expired:
+        logger.info("deleted %d public subscription(s) not confirmed in time", expired)
+    return expired
+
+
+def withdraw(session_factory: sessionmaker[Session], subscription_id: int, now: datetime, by: str) -> str:
+    """A reviewer removes a public subscription: a pending one is deleted ("deleted"), a confirmed one stopped as
+    its unsubscribe link would ("stopped"). ConfigError when there is no such public subscription or it is stopped."""
+    with session_factory.begin() as session:
+        row = public_store.get_public(session, subscription_id)
+        if row is None:
+            raise ConfigError.said("subs_error.no_public", id=subscription_id)
+        state, shown = public_store.state_of(row), logged_target(row.channel, row.target_shown)
+        if state == "unsubscribed":
+            raise ConfigError.said("subs_error.unsubscribed", id=subscription_id)
+        if state == "pending":
+            public_store.delete_pending(session, subscription_id=subscription_id)
+        else:
+            public_store.stop_subscription(session, subscription_id, now)
+    done = "deleted" if state == "pending" else "stopped"
+    logger.info("%s %s public subscription %d (%s %s)", by, done, subscription_id, row.channel, shown)
+    return done

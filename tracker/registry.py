@@ -91,7 +91,9 @@ def read_registry_file(path: Path) -> RegistryFile:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise RegistryError(str(path), None, f"cannot read file: {exc}") from exc
+        if isinstance(exc, FileNotFoundError):
+            raise RegistryError(str(path), None, key="registry_error.no_file") from exc
+        raise RegistryError(str(path), None, key="registry_error.unreadable", detail=str(exc)) from exc
     text, encoding = decode_registry(raw, str(path))
     delimiter = detect_delimiter(text)
     kommuner, repadded = _parse(text, str(path), delimiter)
@@ -105,7 +107,7 @@ def decode_registry(raw: bytes, source: str) -> tuple[str, str]:
         try:
             return raw.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError as exc:
-            raise RegistryError(source, None, f"cannot read file: not valid UTF-16: {exc}") from exc
+            raise RegistryError(source, None, key="registry_error.utf16", detail=str(exc)) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -116,9 +118,7 @@ def decode_registry(raw: bytes, source: str) -> tuple[str, str]:
         return raw.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise RegistryError(
-            source, line, f"neither UTF-8 nor cp1252 (byte 0x{raw[exc.start]:02x}): save the file as UTF-8"
-        ) from exc
+        raise RegistryError(source, line, key="registry_error.encoding", byte=f"0x{raw[exc.start]:02x}") from exc
 
 
 def detect_delimiter(text: str) -> str:
@@ -144,25 +144,25 @@ def _parse(text: str, source: str, delimiter: str) -> tuple[list[Kommune], int]:
     for line, row in rows:
         for column in REQUIRED_COLUMNS:
             if not (row.get(column) or "").strip():
-                raise RegistryError(source, line, f"empty {column}")
+                raise RegistryError(source, line, key="registry_error.empty", column=column)
         number = row["kommunenummer"].strip()
         if number.isdigit() and len(number) < 4:  # a spreadsheet read "0301" as the number 301
             number, repadded = number.zfill(4), repadded + 1
         if not (number.isdigit() and len(number) == 4):
-            raise RegistryError(source, line, f"kommunenummer {number!r} is not four digits")
+            raise RegistryError(source, line, key="registry_error.number", number=repr(number))
         country_text = row["country"].strip().upper()
         if country_text not in Country.__members__:
-            raise RegistryError(source, line, f"country {row['country']!r} is not NO or DK")
+            raise RegistryError(source, line, key="registry_error.country", country=repr(row["country"]))
         website = row["website"].strip()
         if not _is_http_url(website):
-            raise RegistryError(source, line, f"website {website!r} is not an http(s) URL")
+            raise RegistryError(source, line, key="registry_error.website", column="website", url=repr(website))
         key = (country_text, number)
         if key in seen:
-            raise RegistryError(source, line, f"duplicate kommunenummer {number} (first on line {seen[key]})")
+            raise RegistryError(source, line, key="registry_error.duplicate_at", number=number, first=seen[key])
         seen[key] = line
         alt = (row.get("website_alt") or "").strip() or None
         if alt is not None and not _is_http_url(alt):
-            raise RegistryError(source, line, f"website_alt {alt!r} is not an http(s) URL")
+            raise RegistryError(source, line, key="registry_error.website", column="website_alt", url=repr(alt))
         kommuner.append(
             Kommune(
                 kommunenummer=number,
@@ -183,7 +183,7 @@ def select(kommuner: Sequence[Kommune], numbers: Iterable[str]) -> list[Kommune]
     known = {k.kommunenummer for k in kommuner}
     unknown = [n for n in wanted if n not in known]
     if unknown:
-        raise RegistryError("--kommune", None, f"unknown kommunenummer: {', '.join(unknown)}")
+        raise RegistryError("--kommune", None, key="registry_error.unknown", numbers=", ".join(unknown))
     chosen = set(wanted)
     return [k for k in kommuner if k.kommunenummer in chosen]
 
@@ -200,19 +200,20 @@ def _read_rows(text: str, source: str, delimiter: str = ",") -> list[tuple[int, 
         needed = REQUIRED_COLUMNS
     missing = [c for c in needed if c not in header]
     if missing:
-        raise RegistryError(source, 1, f"missing column(s): {', '.join(missing)} (header: {','.join(header)})")
+        shown = {"missing": ", ".join(missing), "header": ",".join(header)}
+        raise RegistryError(source, 1, key="registry_error.columns", **shown)
     rows: list[tuple[int, dict[str, str]]] = []
     try:
         for row in reader:
             if None in row:
-                raise RegistryError(source, reader.line_num, "more fields than the header has")
+                raise RegistryError(source, reader.line_num, key="registry_error.more_fields")
             if any(v is None for v in row.values()):
-                raise RegistryError(source, reader.line_num, "fewer fields than the header has")
+                raise RegistryError(source, reader.line_num, key="registry_error.fewer_fields")
             if not any((v or "").strip() for v in row.values()):
                 continue
             rows.append((reader.line_num, row))
     except csv.Error as exc:
-        raise RegistryError(source, reader.line_num, f"not valid CSV: {exc}") from exc
+        raise RegistryError(source, reader.line_num, key="registry_error.csv", detail=str(exc)) from exc
     return rows
 
 
@@ -220,7 +221,7 @@ def _validated(kommuner: list[Kommune], source: str) -> list[Kommune]:
     seen: set[tuple[Country, str]] = set()
     for k in kommuner:
         if (k.country, k.kommunenummer) in seen:
-            raise RegistryError(source, None, f"duplicate kommunenummer {k.kommunenummer}")
+            raise RegistryError(source, None, key="registry_error.duplicate", number=k.kommunenummer)
         seen.add((k.country, k.kommunenummer))
     return kommuner
 

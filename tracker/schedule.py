@@ -6,7 +6,7 @@ Jobs, persisted in the same database (table `apscheduler_jobs`) so a restart kee
     planvakt.sweep     cron, `PLANVAKT_SWEEP_CRON` (UTC)   crawl every kommune of the registry
     planvakt.followup  every 15 minutes                   re-crawl kommuner with a plan suspected missing once
                                                           their last check is `PLANVAKT_FOLLOWUP_HOURS` old
-    planvakt.alerts    every minute                       `tracker.outbox.send_due`
+    planvakt.alerts    every minute                       `public_subscribe.expire_unconfirmed`, `outbox.send_due`
 
 Every scheduler process on a database fires the same persisted jobs; a crawl first claims its slot
 (`sweep:<scheduled fire time>`) in `sweep_claim` (see `tracker.schedule_store`), so a sweep runs once however many
@@ -116,18 +116,17 @@ def followup_job(
 
 
 def alerts_job(*, allow_private_networks: bool = False, context: JobContext | None = None) -> None:
-    """Deliver what the outbox has due (safe when several processes do it at once: the outbox leases rows).
-
-    Webhook and Apprise targets on private addresses only with `allow_private_networks` (the crawl's switch).
-    """
+    """Delete public subscriptions past their confirmation window, then deliver what the outbox has due (safe when
+    several processes do both at once). Private webhook/Apprise targets only with `allow_private_networks`."""
     from tracker.outbox import send_due
+    from tracker.public_subscribe import expire_unconfirmed
 
     runtime = _required(context).runtime
     if runtime.stopping.is_set():
         return
-    report = send_due(
-        runtime.session_factory(), runtime.settings, now=runtime.now, allow_private_networks=allow_private_networks
-    )
+    factory = runtime.session_factory()
+    expire_unconfirmed(factory, runtime.now())
+    report = send_due(factory, runtime.settings, now=runtime.now, allow_private_networks=allow_private_networks)
     if report.sent or report.retried or report.dead:
         logger.info("alerts: %d sent, %d to retry, %d dead-lettered", report.sent, report.retried, report.dead)
 

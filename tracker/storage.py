@@ -58,15 +58,15 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
     try:
         database = sqlite_path(url)
     except ArgumentError as exc:
-        raise StorageError(_not_a_database_url(url)) from exc
+        raise _not_a_database_url(url) from exc
     if database is not None:
         if not create and not database.is_file():
-            raise StorageError(f"no database at {database} (check --db; `planvakt db upgrade` creates one)")
+            raise StorageError.said("db_error.no_file", path=str(database))
         _private_sqlite_file(database)
     try:
         engine = create_engine(url)
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
-        raise StorageError(_not_a_database_url(url)) from exc
+        raise _not_a_database_url(url) from exc
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
@@ -80,10 +80,9 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
     return engine
 
 
-def _not_a_database_url(url: str) -> str:
-    return (
-        f"{url!r} is not a database URL: give sqlite:///{Path(url).expanduser().absolute()} for a SQLite file, "
-        "or postgresql+psycopg://user@host/database"
+def _not_a_database_url(url: str) -> StorageError:
+    return StorageError.said(
+        "db_error.not_a_url", url=repr(url), sqlite=f"sqlite:///{Path(url).expanduser().absolute()}"
     )
 
 
@@ -95,7 +94,7 @@ def check_connects(engine: Engine) -> None:
     except DBAPIError as exc:
         reason = str(exc.orig or exc).strip().splitlines()[0] if str(exc.orig or exc).strip() else type(exc).__name__
         shown = engine.url.render_as_string(hide_password=True)
-        raise StorageError(f"cannot open the database {shown}: {reason}") from exc
+        raise StorageError.said("db_error.cannot_open", url=shown, reason=reason) from exc
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -145,9 +144,9 @@ def check_migrated(engine: Engine) -> None:
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
     if current != head:
-        raise StorageError(
-            f"database schema is at {current or 'nothing'}, code expects {head}: run `planvakt db upgrade`"
-        )
+        if current:
+            raise StorageError.said("db_error.schema", current=current, head=head or "")
+        raise StorageError.said("db_error.no_schema", head=head or "")
 
 
 def sync_kommuner(session: Session, kommuner: Iterable[Kommune]) -> dict[tuple[str, str], int]:

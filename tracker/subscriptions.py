@@ -37,7 +37,7 @@ from tracker.catalogue import LOCALES
 from tracker.config import Settings
 from tracker.domain import EVENT_KINDS
 from tracker.errors import ConfigError, StorageError
-from tracker.notify import AppriseChannel
+from tracker.notify import AppriseChannel, masked_address
 from tracker.secretbox import SecretKeys
 
 CHANNELS: Final = ("webhook", "email", "apprise")
@@ -77,34 +77,34 @@ def validate(request: SubscriptionRequest, *, allow_private_networks: bool = Fal
     A webhook or Apprise target on a non-public address is refused unless `allow_private_networks`.
     """
     if request.channel not in CHANNELS:
-        raise ConfigError(f"unknown channel {request.channel!r}; use one of {', '.join(CHANNELS)}")
+        raise ConfigError.said("subs_error.channel", value=repr(request.channel), valid=", ".join(CHANNELS))
     target = request.target.strip()
     if request.channel == "webhook":
         _check_webhook_url(target)
     elif request.channel == "email":
         if not _ADDRESS.match(target):
-            raise ConfigError(f"not an e-mail address: {target!r}")
+            raise ConfigError.said("subs_error.address", value=repr(target))
     else:
         AppriseChannel(target)  # raises ConfigError for a URL Apprise does not understand
     if request.secret is not None and request.channel != "webhook":
-        raise ConfigError("--secret signs webhook bodies; e-mail and Apprise subscriptions have no secret")
+        raise ConfigError.said("subs_error.secret_not_webhook")
     if request.secret is not None and not request.secret:
-        raise ConfigError("--secret must not be empty")
+        raise ConfigError.said("subs_error.secret_empty")
     unknown = [kind for kind in request.kinds if kind not in EVENT_KINDS]
     if unknown:
-        raise ConfigError(f"unknown event kind(s) {', '.join(unknown)}; known: {', '.join(EVENT_KINDS)}")
+        raise ConfigError.said("subs_error.kinds", values=", ".join(unknown), valid=", ".join(EVENT_KINDS))
     if request.digest not in DIGESTS:
-        raise ConfigError(f"--digest must be one of {', '.join(DIGESTS)}, not {request.digest!r}")
+        raise ConfigError.said("subs_error.digest", valid=", ".join(DIGESTS), value=repr(request.digest))
     if request.digest != "none" and request.channel == "webhook":
-        raise ConfigError("webhooks get one signed POST per event; --digest is for e-mail and Apprise")
+        raise ConfigError.said("subs_error.webhook_digest")
     if request.language is not None and request.language not in LOCALES:
-        raise ConfigError(f"--language must be one of {', '.join(LOCALES)}, not {request.language!r}")
+        raise ConfigError.said("subs_error.language", valid=", ".join(LOCALES), value=repr(request.language))
     guard_target(request.channel, target, allow_private_networks=allow_private_networks)
     kommuner: list[str] = []
     for number in request.kommuner:
         number = number.strip()
         if not number.isdigit() or len(number) > 4:
-            raise ConfigError(f"not a kommunenummer: {number!r} (4 digits, e.g. 0301 or 0101)")
+            raise ConfigError.said("subs_error.kommunenummer", value=repr(number))
         if number.zfill(4) not in kommuner:
             kommuner.append(number.zfill(4))
     return replace(request, target=target, kommuner=tuple(kommuner))
@@ -114,9 +114,9 @@ def _check_webhook_url(url: str) -> None:
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL as exc:
-        raise ConfigError(f"not a URL: {url!r} ({exc})") from exc
+        raise ConfigError.said("subs_error.not_url", value=repr(url), detail=str(exc)) from exc
     if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise ConfigError(f"a webhook URL must be http:// or https:// with a host, not {url!r}")
+        raise ConfigError.said("subs_error.webhook_url", value=repr(url))
 
 
 def guard_target(
@@ -142,10 +142,7 @@ def guard_target(
 
 def refused_target(channel: str, refused: RefusedAddress) -> ConfigError:
     """The error for a target the address guard refused, here or when the outbox's connection was refused."""
-    return ConfigError(
-        f"the {channel} target points into a private network ({refused.detail}); alert targets must be public "
-        "addresses (--allow-private-networks is for tests and the demo web only)"
-    )
+    return ConfigError.said("subs_error.private", channel=channel, detail=refused.detail)
 
 
 def _endpoint(channel: str, target: str) -> tuple[str, int] | None:
@@ -194,9 +191,7 @@ def subscribe(
     with session_factory.begin() as session:
         missing = sorted(set(request.kommuner) - alert_store.known_kommunenumre(session, request.kommuner))
         if missing:
-            raise ConfigError(
-                f"no kommune {', '.join(missing)} in the database (load the registry first: planvakt registry load)"
-            )
+            raise ConfigError.said("subs_error.no_kommune", numbers=", ".join(missing))
         if keys is None:
             url = session.get_bind().engine.url.render_as_string(hide_password=False)
             keys = SecretKeys.from_settings(Settings(database_url=url))
@@ -223,7 +218,9 @@ def unsubscribe(session_factory: sessionmaker[Session], subscription_id: int, *,
         with session_factory.begin() as session:
             return alert_store.deactivate_subscription(session, subscription_id, now)
     except StorageError as exc:
-        raise ConfigError(str(exc)) from exc
+        error = ConfigError(str(exc))
+        error.key, error.params = exc.key, exc.params  # said as the store said it
+        raise error from exc
 
 
 def shown_target(channel: str, target: str) -> str:
@@ -246,3 +243,8 @@ def shown_target(channel: str, target: str) -> str:
         except ConfigError:
             return target.partition(":")[0] + "://…"
     return target
+
+
+def logged_target(channel: str, shown: str) -> str:
+    """A stored (masked) target as a log line names it: e-mail addresses masked too (`masked_address`)."""
+    return masked_address(shown) if channel == "email" else shown

@@ -86,10 +86,7 @@ def kommune_lock(run_id: int, kommune_id: int) -> str:
 def require_postgres(engine: Engine) -> None:
     """The job queue lives in PostgreSQL; on SQLite say what to use instead."""
     if engine.dialect.name != "postgresql":
-        raise StorageError(
-            "the job queue needs PostgreSQL (--db postgresql+psycopg://...); "
-            "on SQLite, `planvakt crawl` runs the sweep in this process"
-        )
+        raise StorageError.said("db_error.queue_needs_postgres")
 
 
 def enqueue_sweep(

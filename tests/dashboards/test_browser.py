@@ -127,6 +127,19 @@ def test_kommune_page_shows_breadcrumb_and_checklist(page: Page, base_url: str, 
     _screenshot(page, "kommune")
 
 
+def test_a_kommune_page_leads_to_its_letter_tip_form_and_alerts(page: Page, base_url: str, crawled: Crawled) -> None:
+    number = crawled.number("menu")
+    page.goto(f"{base_url}/kommune/{number}")
+    page.click("#subscribe-link")
+    page.wait_for_url(f"**/subscribe?kommune={number}")
+    assert page.locator("#pub-kommuner").input_value() == number
+    assert page.locator('input[name="scope"][value="kommuner"]').is_checked()
+    page.go_back()
+    page.click("#letter-link")
+    page.wait_for_url(f"**/act/{number}#letter")
+    assert page.locator("#letter").is_visible() and page.locator("#tip-url").is_visible()
+
+
 def test_csv_download_has_the_documented_header(page: Page, base_url: str) -> None:
     page.goto(base_url + "/data")
     with page.expect_download() as info:
@@ -157,6 +170,7 @@ PAGES = {
     "data": "/data",
     "subscribe": "/subscribe",
     "subscribe-en": "/subscribe?lang=en",
+    "subscribe-kommune": "/subscribe?kommune={menu}",
 }
 
 

@@ -31,7 +31,7 @@ from tracker.catalogue import CATALOGUE, LOCALES
 from tracker.catalogue.vocabulary import RAW_WORDS, VOCABULARY
 from tracker.config import Settings
 from tracker.domain import EVENT_KINDS, Category
-from tracker.models import Event, KommuneRow, Sighting
+from tracker.models import Event, KommuneRow, Sighting, Subscription
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 TOKEN = "correct horse battery staple"
@@ -95,6 +95,14 @@ def _seed(engine: Engine) -> dict[str, int]:
         session.flush()
         tip_store.mark_tip_failed(session, tip.id, "the site answered HTTP 404", NOW)
         ids["tip"] = tip.id
+        for confirmed in (None, NOW):  # public ones, pending and unsubscribed (inactive: no key needed to list them)
+            session.add(
+                Subscription(
+                    channel="email", sealed_target="sealed", target_shown="ngo@example.org", kommuner=[], kinds=[],
+                    digest="none", active=False, created_at=NOW, origin="public", confirmed_at=confirmed,
+                    regions=["46"],
+                )
+            )  # fmt: skip
     return ids
 
 
@@ -184,6 +192,8 @@ def _pages(ids: dict[str, int]) -> list[str]:
         "/review",
         *(f"/review/{nr}" for nr in kommuner),
         "/review/subscriptions",
+        "/subscribe",
+        f"/subscribe?kommune={KILDEBY.kommunenummer}",
         "/kommune/0000",
     ]
 

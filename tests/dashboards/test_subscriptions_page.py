@@ -14,8 +14,11 @@ from sqlalchemy import Engine, func, select
 
 from dashboards.app import create_app
 from tests.dashboards.act_seed import KILDEBY, NORDMYRA, sync
-from tracker import storage
+from tracker import public_store, storage
+from tracker import public_subscribe as flow
 from tracker.blobs import EvidenceStore
+from tracker.catalogue import CATALOGUE
+from tracker.catalogue.errors import say
 from tracker.config import Settings
 from tracker.errors import ConfigError, SecretError
 from tracker.models import Subscription
@@ -126,7 +129,8 @@ async def test_a_reviewer_adds_lists_and_removes_subscriptions_without_seeing_se
     removed = await client.post(f"/review/subscriptions/{stored['webhook'].id}/remove", data={"csrf": csrf})
     assert removed.status_code == 303
     again = await client.post(f"/review/subscriptions/{stored['webhook'].id}/remove", data={"csrf": csrf})
-    assert again.status_code == 400 and f"no active subscription {stored['webhook'].id}" in again.text
+    refusal = CATALOGUE.text("nb", "subs_error.no_active", id=stored["webhook"].id)  # in the page's language
+    assert again.status_code == 400 and refusal in again.text
     page = await client.get("/review/subscriptions")
     assert len(re.findall(r"<tr data-subscription=", page.text)) == 2
     with storage.make_session_factory(engine)() as session:
@@ -171,8 +175,8 @@ async def test_refused_forms_say_what_the_cli_says(
     answer = await client.post("/review/subscriptions", data={**form, "csrf": csrf})
     assert answer.status_code == 400
     error = answer.text.split('id="subs-error"')[1].split("</p>")[0]
-    if HOOK not in str(expected.value):
-        assert str(expected.value).replace("'", "&#39;").replace('"', "&#34;") in error
+    if HOOK not in str(expected.value):  # the CLI's error, said in the page's language (Bokmål here)
+        assert say(expected.value, "nb").replace("'", "&#39;").replace('"', "&#34;") in error
     assert "hunter2-query-token" not in answer.text and HOOK_SECRET not in answer.text
     assert _count(engine) == 0
 
@@ -184,11 +188,11 @@ async def test_unknown_kommune_and_unknown_apprise_scheme_are_refused(
     unknown = await client.post(
         "/review/subscriptions", data={"channel": "email", "target": "a@b.no", "kommuner": "0301", "csrf": csrf}
     )
-    assert unknown.status_code == 400 and "no kommune 0301 in the database" in unknown.text
+    assert unknown.status_code == 400 and "ingen kommune 0301 i databasen" in unknown.text
     bad = await client.post(
         "/review/subscriptions", data={"channel": "apprise", "target": "nosuch://secret-token-xyz", "csrf": csrf}
     )
-    assert bad.status_code == 400 and "Apprise does not understand" in bad.text
+    assert bad.status_code == 400 and "Apprise forstår ikke adressen" in bad.text
     assert "secret-token-xyz" not in bad.text
     assert _count(engine) == 0
 
@@ -206,3 +210,54 @@ async def test_the_form_seals_with_the_configured_key_not_a_key_file(engine: Eng
     other_key = Fernet.generate_key().decode("ascii")  # e.g. the database's default key file: not what sealed it
     with pytest.raises(SecretError):
         SecretKeys(other_key, tmp_path / "unused.key").box().open(stored.sealed_target)
+
+
+def _public(engine: Engine, channel: str, who: str) -> int:
+    """A subscription made on the public form (pending), as `/subscribe` stores it."""
+    settings = Settings(database_url=engine.url.render_as_string(hide_password=False))
+    target = f"{who}@barnevakten.example" if channel == "email" else f"https://hooks.example.org/{who}?token=tok-{who}"
+    wanted = flow.PublicRequest(channel, target, secret="s" * 20, kommuner=("1899",))
+    keys = SecretKeys.from_settings(settings)
+    pending = flow.request_subscription(storage.make_session_factory(engine), wanted, now=NOW, keys=keys)
+    assert pending is not None
+    return pending.subscription_id
+
+
+async def test_a_reviewer_sees_public_subscriptions_by_state_and_removes_them(
+    client: httpx.AsyncClient, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    pending, confirmed, stopped = (_public(engine, "email", who) for who in ("venter", "aktiv", "avmeldt"))
+    hook = _public(engine, "webhook", "krok")
+    factory = storage.make_session_factory(engine)
+    with factory.begin() as session:
+        for number in (confirmed, hook):
+            assert public_store.confirm_subscription(session, number, NOW)
+        assert public_store.stop_subscription(session, stopped, NOW)
+    csrf = await _sign_in(client)
+    page = await client.get("/review/subscriptions", params={"lang": "en"})
+    states = dict(re.findall(r'<tr data-public="(\d+)" data-state="(\w+)">', page.text))
+    assert states == {str(pending): "pending", str(confirmed): "confirmed", str(stopped): "unsubscribed",
+                      str(hook): "confirmed"}  # fmt: skip
+    counts = page.text.split('id="public-counts"')[1].split("</table>")[0]
+    email_row = counts.split('data-channel="email"')[1].split("</tr>")[0]
+    assert re.findall(r'data-state="(\w+)">(\d+)<', email_row) == [("pending", "1"), ("confirmed", "1"),
+                                                                     ("unsubscribed", "1")]  # fmt: skip
+    assert "awaiting confirmation" in page.text and "v…@barnevakten.example" in page.text
+    for secret in ("venter@", "aktiv@", "tok-krok"):
+        assert secret not in page.text  # addresses masked, webhook tokens too
+    assert not re.findall(r'<tr data-subscription="', page.text)  # public ones are not listed as the operator's
+
+    with caplog.at_level("INFO"):
+        for number in (pending, confirmed):
+            removed = await client.post(f"/review/subscriptions/public/{number}/remove", data={"csrf": csrf})
+            assert removed.status_code == 303
+    again = await client.post(f"/review/subscriptions/public/{confirmed}/remove", data={"csrf": csrf})
+    assert again.status_code == 400 and CATALOGUE.text("en", "subs_error.unsubscribed", id=confirmed) in again.text
+    unknown = await client.post("/review/subscriptions/public/9999/remove", data={"csrf": csrf})
+    assert unknown.status_code == 400
+    with factory() as session:
+        assert session.get(Subscription, pending) is None  # a pending one is deleted, its address with it
+        kept = session.get(Subscription, confirmed)
+        assert kept is not None and kept.active is False  # a confirmed one is stopped, its history kept
+    assert "reviewer Kari deleted public subscription" in caplog.text and "reviewer Kari stopped" in caplog.text
+    assert "venter@" not in caplog.text and "aktiv@" not in caplog.text and "a…@barnevakten.example" in caplog.text

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from dashboards.trends import CHAR_WIDTH, MAX_SLOT, chart, history_strip, standing_counts
 from tracker.trend_store import HistoryPoint, SweepCounts
 
@@ -25,7 +27,7 @@ def test_bars_stack_to_the_full_height_and_keep_their_order() -> None:
         _sweep(1, 0, {("no_plan_found", None): 3, ("site_unreachable", None): 1}),
         _sweep(2, 7, {("abuse_specific_plan", "true"): 2, ("no_plan_found", None): 2}),
     ]
-    drawn = chart(sweeps)
+    drawn = chart(sweeps, "en")
     assert [b.run_id for b in drawn.bars] == [1, 2]
     for bar in drawn.bars:
         assert abs(sum(s.height for s in bar.segments) - drawn.plot_height) < 1e-6
@@ -37,16 +39,16 @@ def test_bars_stack_to_the_full_height_and_keep_their_order() -> None:
 
 
 def test_few_sweeps_give_narrow_bars_and_labels_never_overlap() -> None:
-    one = chart([_sweep(1, 0, {("no_plan_found", None): 1})])
+    one = chart([_sweep(1, 0, {("no_plan_found", None): 1})], "en")
     assert one.bars[0].segments[0].width <= MAX_SLOT
     assert len(one.ticks) == 1
-    two = chart([_sweep(1, 0, {("no_plan_found", None): 1}), _sweep(2, 400, {("no_plan_found", None): 1})])
+    two = chart([_sweep(1, 0, {("no_plan_found", None): 1}), _sweep(2, 400, {("no_plan_found", None): 1})], "en")
     labels = [t.label for t in two.ticks]
-    assert labels in (["2027-02-09"], ["2026-01-05", "2027-02-09"])
+    assert labels in (["09/02/2027"], ["05/01/2026", "09/02/2027"])
     if len(two.ticks) == 2:
         assert two.ticks[1].x - two.ticks[0].x >= CHAR_WIDTH * len(labels[0])
-    many = chart([_sweep(i, 7 * i, {("no_plan_found", None): 1}) for i in range(104)])
-    assert [t.label for t in many.ticks] == ["2026-01-05", (T0 + timedelta(days=7 * 103)).strftime("%Y-%m-%d")]
+    many = chart([_sweep(i, 7 * i, {("no_plan_found", None): 1}) for i in range(104)], "nb")
+    assert [t.label for t in many.ticks] == ["05.01.2026", (T0 + timedelta(days=7 * 103)).strftime("%d.%m.%Y")]
     assert all(b.segments[0].x + b.segments[0].width <= many.left + many.plot_width + 1e-6 for b in many.bars)
 
 
@@ -61,3 +63,21 @@ def test_history_strip_has_one_cell_per_check_and_a_tally() -> None:
     assert strip.cells[1].tip and strip.tally == (("plan_current", 2), ("no_plan_found", 1))
     assert abs(sum(c.width for c in strip.cells) - 400) < 1e-6
     assert history_strip([]).cells == ()
+
+
+@pytest.mark.parametrize(
+    ("lang", "shares", "same_day", "same_year"),
+    [
+        ("nb", ["0\xa0%", "50\xa0%", "100\xa0%"], "03:00", "12. jan."),
+        ("nn", ["0\xa0%", "50\xa0%", "100\xa0%"], "03:00", "12. jan."),
+        ("da", ["0\xa0%", "50\xa0%", "100\xa0%"], "03.00", "12. jan."),
+        ("en", ["0%", "50%", "100%"], "03:00", "12 Jan"),
+    ],
+)
+def test_axis_labels_are_in_the_readers_locale(lang: str, shares: list[str], same_day: str, same_year: str) -> None:
+    """Shares and dates by Babel in each language: 50 % / 50%, 14.05 in Danish, day before month."""
+    drawn = chart([_sweep(1, 0, {("no_plan_found", None): 1}), _sweep(2, 7, {("no_plan_found", None): 1})], lang)
+    assert [label for _, label in drawn.gridlines] == shares
+    assert drawn.ticks[-1].label == same_year
+    hours = [SweepCounts(i, T0 + timedelta(hours=i), "finished", 1, 1, {("no_plan_found", None): 1}) for i in (0, 5)]
+    assert chart(hours, lang).ticks[0].label == same_day

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime
+from html import unescape
 
 import httpx
 import pytest
@@ -13,6 +15,7 @@ from bench.bench_dashboard import fill
 from dashboards.app import create_app
 from tests.dashboards.serving import serve_in_thread
 from tracker import storage
+from tracker.catalogue import CATALOGUE, LOCALES, formats
 from tracker.config import Settings
 
 WEEKS = 3
@@ -32,7 +35,7 @@ def http(database_url: str, tmp_path) -> Iterator[httpx.Client]:  # type: ignore
 def _bars(html: str) -> list[dict[str, int]]:
     """Each bar's counts per standing, oldest first."""
     bars = []
-    for group in re.findall(r'<g class="bar" data-run="\d+">(.*?)</g>', html, re.S):
+    for group in re.findall(r'<g class="bar" data-run="\d+" data-started="[^"]+">(.*?)</g>', html, re.S):
         bars.append({s: int(n) for s, n in re.findall(r'data-standing="(\w+)" data-count="(\d+)"', group)})
     return bars
 
@@ -63,6 +66,25 @@ def test_trends_show_one_bar_per_sweep_and_filter_by_region(http: httpx.Client) 
     assert all(sum(bar.values()) == 455 for bar in _bars(unknown))
     english = http.get("/trends", params={"lang": "en"}).text
     assert "Trends over time" in english and "Specific plan, current" in english
+    for lang in LOCALES:
+        _axes_speak(http.get("/trends", params={"lang": lang}).text, lang)
+
+
+def _axes_speak(html: str, lang: str) -> None:
+    """The chart's axes in `lang`: shares and dates as Babel writes them there, titles from the catalogue."""
+    svg = html.split('<svg class="trendchart"', 1)[1].split("</svg>", 1)[0]
+    texts = [unescape(t) for t in re.findall(r'<text class="axis"[^>]*>([^<]*)</text>', svg)]
+    assert texts == [formats.percent(share, lang) for share in (0.0, 0.5, 1.0)]
+    last = datetime.fromisoformat(re.findall(r'data-started="([^"]+)"', svg)[-1])
+    ticks = [unescape(t) for t in re.findall(r'<text class="axis tick"[^>]*>([^<]*)</text>', svg)]
+    assert ticks and ticks[-1] in {
+        formats.clock(last, lang),
+        formats.month_day(last, lang),
+        formats.numeric_day(last, lang),
+    }
+    assert not re.search(r"\d{4}-\d\d|\d\d-\d\d", " ".join(ticks))  # no ISO dates on any axis
+    for key in ("trends.axis_share", "trends.axis_sweeps"):
+        assert f">{CATALOGUE.text(lang, key)}</text>" in svg
 
 
 def test_kommune_page_draws_its_history(http: httpx.Client) -> None:

@@ -10,13 +10,24 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Final
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import format_decimal, format_percent
 from babel.units import format_unit
 
 from tracker.catalogue import Locale, as_locale
 
-__all__ = ["BABEL_LOCALES", "day", "decimal", "integer", "percent", "size", "when"]
+__all__ = [
+    "BABEL_LOCALES",
+    "clock",
+    "day",
+    "decimal",
+    "integer",
+    "month_day",
+    "numeric_day",
+    "percent",
+    "size",
+    "when",
+]
 
 BABEL_LOCALES: Final[dict[Locale, str]] = {"nb": "nb_NO", "nn": "nn_NO", "da": "da_DK", "en": "en_GB"}
 
@@ -75,3 +86,22 @@ def when(value: datetime | None, lang: str) -> str:
     moment = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
     clock = format_time(moment, format="HH:mm", tzinfo=UTC, locale=_babel(lang))
     return f"{day(moment, lang)} {clock} UTC"
+
+
+def _utc(value: datetime) -> datetime:
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def clock(value: datetime, lang: str) -> str:
+    """The time of day in UTC, as the locale writes it short: `14:05` (an axis under sweeps of one day)."""
+    return format_time(_utc(value), format="short", tzinfo=UTC, locale=_babel(lang))
+
+
+def month_day(value: datetime, lang: str) -> str:
+    """Day and abbreviated month, no year: `6. des.` / `6. dec.` / `6 Dec` (an axis within one year)."""
+    return format_skeleton("MMMd", _utc(value), tzinfo=UTC, locale=_babel(lang))
+
+
+def numeric_day(value: datetime, lang: str) -> str:
+    """A date in the locale's short numeric form: `06.12.2026` / `06/12/2026` (an axis across years)."""
+    return format_date(_utc(value).date(), format="short", locale=_babel(lang))

@@ -14,6 +14,7 @@ from tracker.accessibility import CHECKS
 from tracker.criteria import CRITERIA
 from tracker.domain import EVENT_KINDS, LOCALES, NOT_CHECKED, STANDINGS, STATUSES, Category, Country, DocumentKind
 from tracker.findings import FOUND_VIA_PRECEDENCE
+from tracker.public_store import PUBLIC_STATES
 from tracker.review import TASK_KINDS
 from tracker.subscriptions import CHANNELS, DIGESTS
 from tracker.tip_store import TIP_FOUND_VIA
@@ -43,6 +44,7 @@ VOCABULARY: Final[Mapping[str, tuple[str, ...]]] = {
     "review.target": ("finding", "classification"),
     "digest": DIGESTS,
     "channel": CHANNELS,
+    "public_state": PUBLIC_STATES,
     "language": LOCALES,
     "lang.name": LOCALES,
 }
