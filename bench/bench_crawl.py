@@ -23,12 +23,12 @@ from sqlalchemy import func, select
 
 from crawlers.extract import Extractor
 from crawlers.types import CrawlOptions
-from tracker import storage
 from tracker.blobs import EvidenceStore
-from tracker.models import CrawlRun, Document, Finding, Sighting
 from tracker.pipeline import run_crawl
 from tracker.registry import load_registry_csv
 from tracker.site_check import CrawlDependencies
+from tracker.store import storage
+from tracker.store.models import CrawlRun, Document, Finding, Sighting
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: make `bench` importable
 

@@ -41,9 +41,10 @@ from sqlalchemy import Engine, func, insert, select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tracker import storage  # noqa: E402
 from tracker.criteria import criteria_for  # noqa: E402
-from tracker.models import (  # noqa: E402
+from tracker.registry import builtin_registry  # noqa: E402
+from tracker.store import storage  # noqa: E402
+from tracker.store.models import (  # noqa: E402
     ClassificationRow,
     CrawlRun,
     Document,
@@ -53,7 +54,6 @@ from tracker.models import (  # noqa: E402
     Sighting,
     SiteCheck,
 )
-from tracker.registry import builtin_registry  # noqa: E402
 
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 

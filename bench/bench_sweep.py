@@ -40,8 +40,8 @@ from typing import Any
 from sqlalchemy import select
 
 from crawlers.testweb import LoggedRequest, Reply, Request, Site, build_large_web
-from tracker import storage
-from tracker.models import CrawlRun
+from tracker.store import storage
+from tracker.store.models import CrawlRun
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -28,8 +28,8 @@ from typing import Any
 import psycopg
 from sqlalchemy import func, select, text
 
-from tracker import storage
-from tracker.models import CrawlRun, SiteCheck
+from tracker.store import storage
+from tracker.store.models import CrawlRun, SiteCheck
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: make `bench` importable
 

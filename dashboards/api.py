@@ -16,13 +16,13 @@ from pydantic import BaseModel, Field
 
 from dashboards.overview_query import STATUSES, apply_filter, parse_filter
 from dashboards.read_model import KommuneStatus, kommune_detail, kommune_statuses
-from tracker import storage
 from tracker.domain import COUNTRIES, EVENT_KINDS
 from tracker.errors import FilterError
 from tracker.export import current_flag, plan_years
 from tracker.filters import CATEGORIES, check_values
-from tracker.trail_store import VERDICTS, CheckTrail, check_trail
-from tracker.watch_store import latest_events
+from tracker.store import storage
+from tracker.store.trails import VERDICTS, CheckTrail, check_trail
+from tracker.store.watch import latest_events
 
 router = APIRouter(prefix="/api", tags=["read-only API"])
 

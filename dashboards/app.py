@@ -44,10 +44,11 @@ from dashboards.rendering import build_environment, render
 from dashboards.response_cache import ResponseCache
 from dashboards.reviewer import SignInLimiter
 from dashboards.security import SecurityHeadersMiddleware
-from tracker import storage, tips
+from tracker import tips
 from tracker.blobs import EvidenceStore
 from tracker.clock import utc_now
 from tracker.config import Settings
+from tracker.store import storage
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 #: page modules each exposing `router`, in navigation order

@@ -19,7 +19,7 @@ from dashboards.i18n import translate
 from dashboards.read_model import region_names
 from dashboards.rendering import chosen_language, page_language, render
 from tracker.domain import EVENT_KINDS
-from tracker.watch_store import EventRow, latest_events
+from tracker.store.watch import EventRow, latest_events
 
 router = APIRouter()
 

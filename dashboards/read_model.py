@@ -17,17 +17,8 @@ from sqlalchemy.orm import Session
 
 from tracker.domain import NOT_CHECKED
 from tracker.findings import current_label
-from tracker.latest import NEWEST_FIRST, latest_findings
-from tracker.models import (
-    ClassificationRow,
-    CrawlRun,
-    Document,
-    Event,
-    Finding,
-    KommuneRow,
-    Sighting,
-    SiteCheck,
-)
+from tracker.store.latest import NEWEST_FIRST, latest_findings
+from tracker.store.models import ClassificationRow, CrawlRun, Document, Event, Finding, KommuneRow, Sighting, SiteCheck
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from dashboards import csrf
 from dashboards.rendering import render
 from dashboards.reviewer import current_reviewer, require_reviewer, review_enabled
-from tracker import alert_store
 from tracker.catalogue import LOCALES
 from tracker.domain import EVENT_KINDS
 from tracker.errors import ConfigError
 from tracker.secretbox import SecretKeys
+from tracker.store import alerts
 from tracker.subscriptions import (
     CHANNELS,
     DIGESTS,
@@ -58,7 +58,7 @@ def _page(
     status_code: int = 200,
 ) -> HTMLResponse:
     with request.app.state.session_factory() as session:
-        rows = alert_store.subscriptions(session)
+        rows = alerts.subscriptions(session)
     shown = [
         {
             "id": row.id,

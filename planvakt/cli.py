@@ -35,7 +35,6 @@ from planvakt.options import (
     RenderOption,
 )
 from planvakt.wiring import console, crawl_inputs, crawl_options, engine_for, fail, kommuner_from, settings_for
-from tracker import review_store, storage
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
 from tracker.domain import DocumentText, Kommune, Status
@@ -53,6 +52,7 @@ from tracker.export import (
 from tracker.registry import load_registry_csv
 from tracker.run_summary import RunSummary
 from tracker.secretbox import SecretKeys
+from tracker.store import reviews, storage
 
 app = typer.Typer(
     help="Planvakt: finds, reads and watches kommuner's plans against sexual abuse of children.",
@@ -173,11 +173,11 @@ def _crawl(settings: Settings, engine: Any, kommuner: list[Kommune], options: Cr
     if resume:
         from datetime import UTC
 
-        from tracker import schedule_store
+        from tracker.store import sweeps
 
         with factory() as session:
-            alive_since = datetime.now(UTC) - schedule_store.CLAIM_ALIVE_FOR
-            unfinished = schedule_store.resumable_run(session, alive_since)  # never a sweep still running elsewhere
+            alive_since = datetime.now(UTC) - sweeps.CLAIM_ALIVE_FOR
+            unfinished = sweeps.resumable_run(session, alive_since)  # never a sweep still running elsewhere
         resume_id = unfinished.id if unfinished else None
 
     async def go() -> int:
@@ -311,7 +311,7 @@ def export_findings(
     """One row per kommune, its latest check (columns in README's data dictionary)."""
     _export(
         FINDINGS_COLUMNS,
-        lambda session: finding_records(storage.iter_latest_findings(session), review_store.finding_reviews(session)),
+        lambda session: finding_records(storage.iter_latest_findings(session), reviews.finding_reviews(session)),
         format,
         out,
         db,
@@ -353,7 +353,7 @@ def export_plans(
     """One row per plan document in each kommune's latest check: reading, checklist criteria, accessibility."""
     _export(
         PLANS_COLUMNS,
-        lambda session: plan_records(storage.iter_latest_plans(session), review_store.plan_reviews(session)),
+        lambda session: plan_records(storage.iter_latest_plans(session), reviews.plan_reviews(session)),
         format,
         out,
         db,
@@ -463,15 +463,15 @@ def export_events(
     """Every change event (plan_appeared ... crawler_blocked, check_failed), oldest first; details = the evidence."""
     from datetime import UTC
 
-    from tracker import watch_store
     from tracker.export import EVENTS_COLUMNS, event_records
     from tracker.filters import check_values
+    from tracker.store import watch
 
     start = since.replace(tzinfo=UTC) if since else None
 
     def records(session: Session) -> Iterable[Record]:
-        check_values("kommunenummer", kommune or [], watch_store.kommunenumre(session))
-        return event_records(watch_store.iter_events(session, since=start, kommuner=kommune or ()))
+        check_values("kommunenummer", kommune or [], watch.kommunenumre(session))
+        return event_records(watch.iter_events(session, since=start, kommuner=kommune or ()))
 
     _export(
         EVENTS_COLUMNS,

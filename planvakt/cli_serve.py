@@ -36,7 +36,7 @@ def serve(
     from crawlers.testweb import build_demo_web
     from dashboards.app import create_app
     from planvakt import demo_serve
-    from tracker import storage
+    from tracker.store import storage
 
     settings = load_settings()
     settings = replace(

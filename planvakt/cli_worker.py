@@ -47,8 +47,8 @@ def enqueue(
     db: DbOption = None,
 ) -> None:
     """Start a crawl run and queue one check job per kommune; `planvakt worker` processes do the crawling."""
-    from tracker import storage
     from tracker.clock import utc_now
+    from tracker.store import storage
     from tracker.sweep_queue import enqueue_sweep
 
     inputs = crawl_inputs(
@@ -127,10 +127,10 @@ def worker(
 async def _work(
     settings: Settings, engine: Any, app: Any, options: dict[str, Any], every: float, stalled_after: float
 ) -> None:
-    from tracker import storage
     from tracker.clock import utc_now
-    from tracker.host_leases import HostLeases
     from tracker.site_check import crawl_dependencies
+    from tracker.store import storage
+    from tracker.store.host_leases import HostLeases
     from tracker.sweep_queue import QUEUE, keep_sweeps_moving
     from tracker.worker import SiteChecker, register_check_task
 

@@ -32,7 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.errors import ConfigError
-from tracker.models import KommuneRow
+from tracker.store.models import KommuneRow
 
 #: the demo web's hosts (crawlers.testweb.scenarios.build_demo_web)
 DEMO_HOST_PREFIX = "127.77.0."

@@ -12,11 +12,11 @@ import typer
 from rich.console import Console
 
 from crawlers.types import CrawlOptions, RenderMode
-from tracker import storage
 from tracker.config import Settings, load_settings
 from tracker.domain import Kommune
 from tracker.errors import TrackerError
 from tracker.registry import builtin_registry, read_registry_file, select
+from tracker.store import storage
 
 console = Console(stderr=True, soft_wrap=True)
 

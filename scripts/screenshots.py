@@ -29,12 +29,12 @@ from crawlers.testweb import DemoWeb, build_demo_web  # noqa: E402
 from crawlers.types import CrawlOptions  # noqa: E402
 from dashboards.app import create_app  # noqa: E402
 from tests.dashboards.serving import serve_in_thread  # noqa: E402
-from tracker import storage  # noqa: E402
 from tracker.blobs import EvidenceStore  # noqa: E402
 from tracker.config import Settings  # noqa: E402
 from tracker.domain import Country, Kommune  # noqa: E402
 from tracker.pipeline import run_crawl  # noqa: E402
 from tracker.site_check import CrawlDependencies  # noqa: E402
+from tracker.store import storage  # noqa: E402
 
 DOCS = ROOT / "docs"
 #: scenarios whose site is switched off in sweeps 1 and 2 (sweep 3 reaches every site)

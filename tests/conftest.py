@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from sqlalchemy import Engine
 
-from tracker import storage
+from tracker.store import storage
 
 POSTGRES_ADMIN_URL = os.environ.get("PLANVAKT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 

@@ -21,8 +21,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from tracker import storage
-from tracker.models import Finding, KommuneRow, Sighting
+from tracker.store import storage
+from tracker.store.models import Finding, KommuneRow, Sighting
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]  # the demo crawl renders its JavaScript site with Chromium
 

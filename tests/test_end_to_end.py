@@ -22,10 +22,10 @@ from typer.testing import CliRunner
 
 from crawlers.testweb import DemoWeb, build_demo_web
 from planvakt.cli import app
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.export import CRITERIA_COLUMNS, FINDINGS_COLUMNS, PLANS_COLUMNS
-from tracker.models import CrawlRun, Document, Sighting, SiteCheck
+from tracker.store import storage
+from tracker.store.models import CrawlRun, Document, Sighting, SiteCheck
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

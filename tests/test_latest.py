@@ -1,5 +1,5 @@
-"""One definition of "the latest finding of a kommune" (`tracker.latest`): every reader agrees on it, on data where
-a lazier definition would not (findings stored out of `checked_at` order, equal `checked_at`, a site that failed
+"""One definition of "the latest finding of a kommune" (`tracker.store.latest`): every reader agrees on it, on data
+where a lazier definition would not (findings stored out of `checked_at` order, equal `checked_at`, a site that failed
 its latest check, a volunteer's tip checked after the crawl), and no module derives it again."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from sqlalchemy import Engine, select
 
 from dashboards import read_model
 from tests.dashboards.act_seed import FJELLVIK, KILDEBY, NORDMYRA, T0, VIKOY, SeedDoc, seed_check
-from tracker import act_store, latest, review_store, schedule_store, storage, trend_store
 from tracker.domain import NOT_CHECKED, Category
-from tracker.models import Finding, KommuneRow, SiteCheck, WatchedPlan
+from tracker.store import acts, latest, reviews, storage, sweeps, trends
+from tracker.store.models import Finding, KommuneRow, SiteCheck, WatchedPlan
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = SeedDoc("Handlingsplan mot seksuelle overgrep mot barn 2024–2027")
@@ -66,14 +66,14 @@ def test_every_reader_agrees_on_each_kommunes_latest_finding(engine: Engine) -> 
             assert detail is not None and detail.latest_check is not None
             assert detail.latest_check.check_id == check_id
             assert detail.status.status == statuses[number]
-            assert review_store.review_kommune(session, by_number[number]).check.id == check_id  # type: ignore[union-attr]
-            history = trend_store.kommune_history(session, by_number[number])
+            assert reviews.review_kommune(session, by_number[number]).check.id == check_id  # type: ignore[union-attr]
+            history = trends.kommune_history(session, by_number[number])
             assert history[-1].status == statuses[number]
         health = {row.kommunenummer: row.status for row in read_model.crawler_health(session)}
         assert health == {**statuses, NORDMYRA.kommunenummer: NOT_CHECKED}
-        cases = {case.kommunenummer: case.status for case in act_store.kommune_cases(session)}
+        cases = {case.kommunenummer: case.status for case in acts.kommune_cases(session)}
         assert cases == statuses
-        letter = act_store.letter_facts(session, by_number["3901"], "nb")
+        letter = acts.letter_facts(session, by_number["3901"], "nb")
         assert letter is not None and letter.status == "no_plan_found" and letter.checked_on == T0.date()
 
 
@@ -88,7 +88,7 @@ def test_follow_ups_read_the_latest_crawl_check_not_a_tip(engine: Engine) -> Non
     with factory() as session:
         # Fjellvik's latest finding was checked at T0 (its older-stored check, a week later, does not count);
         # Kildeby's tip a day later is no check of the site, so its follow-up is due too
-        due = schedule_store.followup_due(session, T0 + timedelta(hours=1))
+        due = sweeps.followup_due(session, T0 + timedelta(hours=1))
     assert due == [("DK", "0799"), ("NO", "3901")]
 
 
@@ -103,6 +103,7 @@ def test_no_module_derives_the_latest_finding_again() -> None:
         str(path.relative_to(ROOT)): match.group(0)
         for package in ("tracker", "dashboards", "planvakt")
         for path in sorted((ROOT / package).rglob("*.py"))
-        if path != ROOT / "tracker" / "latest.py" and (match := REDERIVING.search(path.read_text(encoding="utf-8")))
+        if path != ROOT / "tracker" / "store" / "latest.py"
+        and (match := REDERIVING.search(path.read_text(encoding="utf-8")))
     }
     assert offenders == {}

@@ -62,7 +62,16 @@ def test_only_the_pipeline_and_composition_roots_import_crawlers() -> None:
 @pytest.mark.parametrize("module", PURE_TRACKER_MODULES)
 def test_pure_core_does_no_io(module: str) -> None:
     imported = _imports(ROOT / "tracker" / f"{module}.py")
-    io_modules = {"sqlalchemy", "httpx", "crawlers", "tracker.storage", "tracker.models", "os", "socket", "requests"}
+    io_modules = {
+        "sqlalchemy",
+        "httpx",
+        "crawlers",
+        "tracker.store.storage",
+        "tracker.store.models",
+        "os",
+        "socket",
+        "requests",
+    }
     assert not {name for name in imported if name in io_modules or name.split(".")[0] in io_modules}
 
 

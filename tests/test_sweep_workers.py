@@ -26,8 +26,8 @@ from crawlers.testweb.documents import pdf_bytes
 from crawlers.testweb.plantexts import abuse_plan
 from crawlers.testweb.server import MultiHostServer, Reply, Request, Site
 from planvakt.cli import app
-from tracker import storage
-from tracker.models import CrawlRun, Finding, SiteCheck
+from tracker.store import storage
+from tracker.store.models import CrawlRun, Finding, SiteCheck
 
 DELAY = 0.25
 PLAN_PATH = "/planer/handlingsplan-overgrep.pdf"
@@ -244,9 +244,9 @@ def test_the_scheduler_queues_its_sweep_for_the_workers_with_a_lock_per_host_and
 
     from planvakt.cli_schedule import _enqueuer
     from planvakt.wiring import queue_app
-    from tracker import schedule_store
     from tracker.config import Settings
     from tracker.schedule import JobContext, Runtime, sweep_job
+    from tracker.store import sweeps
 
     engine = storage.make_engine(postgres_url)
     storage.upgrade(engine)
@@ -262,12 +262,12 @@ def test_the_scheduler_queues_its_sweep_for_the_workers_with_a_lock_per_host_and
             text("SELECT lock, queueing_lock, status, args FROM procrastinate_jobs ORDER BY id")
         ).all()
     with storage.make_session_factory(engine)() as session:
-        (claim,) = schedule_store.claims(session, "sweep:")
+        (claim,) = sweeps.claims(session, "sweep:")
         run = session.get(CrawlRun, claim.run_id)
         assert run is not None and run.state == "running" and run.kommuner_planned == 3
         assert claim.finished_at is not None, "the claim is released once the sweep is queued"
         # released and still running, yet never for `crawl --resume` while its jobs wait: the workers have it
-        assert schedule_store.resumable_run(session, datetime.now(UTC)) is None
+        assert sweeps.resumable_run(session, datetime.now(UTC)) is None
     assert [status for *_, status, _ in jobs] == ["todo"] * 3
     assert sorted(lock for lock, *_ in jobs) == sorted(f"host:{host}" for host in hosts.values())
     assert len({queueing_lock for _, queueing_lock, *_ in jobs}) == 3
@@ -299,9 +299,9 @@ async def test_a_check_failed_on_our_side_is_retried_by_the_queue_then_counted_n
     from crawlers.extract import Extractor
     from planvakt.wiring import queue_app
     from tracker.blobs import EvidenceStore
-    from tracker.models import Event
     from tracker.registry import load_registry_csv
     from tracker.site_check import CrawlDependencies
+    from tracker.store.models import Event
     from tracker.sweep_queue import QUEUE, enqueue_sweep
     from tracker.worker import CHECK_RETRIES, SiteChecker, register_check_task
 

@@ -8,7 +8,7 @@ import pytest
 import typer
 
 from planvakt.wiring import crawl_inputs
-from tracker import storage
+from tracker.store import storage
 
 
 @pytest.fixture

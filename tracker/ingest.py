@@ -26,13 +26,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawlers.errors import ExtractionError
 from crawlers.types import ExtractedText, FetchedDocument
-from tracker import storage
 from tracker.accessibility import assess_accessibility
 from tracker.blobs import EvidenceStore
 from tracker.domain import Category, DocumentText
 from tracker.findings import ClassifiedSighting
-from tracker.models import ClassificationRow, Document, Sighting
 from tracker.reading import CLASSIFIER_VERSION, read_document
+from tracker.store import storage
+from tracker.store.models import ClassificationRow, Document, Sighting
 
 logger = logging.getLogger(__name__)
 

@@ -46,8 +46,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawlers.errors import RefusedAddress
 from crawlers.netguard import SyncGuardedBackend, SyncResolver, resolve_sync, sync_transport
-from tracker import alert_store
-from tracker.alert_store import SubscriptionView
 from tracker.catalogue import LOCALES, Locale
 from tracker.config import Settings
 from tracker.errors import ConfigError, SecretError
@@ -63,6 +61,8 @@ from tracker.notify import (
     next_attempt_at,
 )
 from tracker.secretbox import SecretBox, SecretKeys
+from tracker.store import alerts
+from tracker.store.alerts import SubscriptionView
 from tracker.subscription_links import UnsubscribeLinks
 from tracker.subscriptions import guard_target, refused_target
 
@@ -300,7 +300,7 @@ def send_due(
         sent, retried, dead = sent + outcome[0], retried + outcome[1], dead + outcome[2]
         messages += 1
     with session_factory() as session:
-        pending = alert_store.count_waiting(session)
+        pending = alerts.count_waiting(session)
     report = DeliveryReport(
         sent=sent, retried=retried, dead=dead, pending=pending, created=created, messages=messages, blocked=blocked
     )
@@ -312,12 +312,12 @@ def send_due(
 def materialise(session_factory: sessionmaker[Session], *, now: datetime) -> int:
     """Give every (active subscription, matching event) pair without one a delivery row; returns how many."""
     with session_factory() as session:
-        subscriptions = alert_store.subscriptions(session)
+        subscriptions = alerts.subscriptions(session)
     created = 0
     for subscription in subscriptions:
         while True:
             with session_factory.begin() as session:
-                candidates = alert_store.undelivered_events(session, subscription, limit=2000)
+                candidates = alerts.undelivered_events(session, subscription, limit=2000)
                 rows = [
                     {
                         "subscription_id": subscription.id,
@@ -327,7 +327,7 @@ def materialise(session_factory: sessionmaker[Session], *, now: datetime) -> int
                     }
                     for candidate in candidates
                 ]
-                created += alert_store.insert_deliveries(session, rows)
+                created += alerts.insert_deliveries(session, rows)
             if len(candidates) < 2000:
                 break
     return created
@@ -346,17 +346,17 @@ def _claim_next(
     A subscription whose secrets cannot be opened has its due rows noted and returned as `_Blocked`, unclaimed.
     """
     with session_factory.begin() as session:
-        first = alert_store.next_due(session, now, skip)
+        first = alerts.next_due(session, now, skip)
         if first is None:
             return None
-        subscription = alert_store.get_subscription(session, first.subscription_id)
+        subscription = alerts.get_subscription(session, first.subscription_id)
         assert subscription is not None  # the foreign key guarantees it
         try:
             opened = opener.open(subscription)
         except SecretError as exc:
-            ids = [row.id for row in alert_store.due_of_subscription(session, subscription.id, now, skip)]
+            ids = [row.id for row in alerts.due_of_subscription(session, subscription.id, now, skip)]
             ids = ids or [first.id]
-            alert_store.note_error(session, ids, f"not attempted: {exc}")
+            alerts.note_error(session, ids, f"not attempted: {exc}")
             logger.error(
                 "subscription %d (%s): %d due deliveries wait, not attempted: %s",
                 subscription.id,
@@ -366,20 +366,20 @@ def _claim_next(
             )
             return _Blocked(tuple(ids))
         if subscription.digest != "none" and subscription.channel != "webhook":
-            rows = alert_store.due_of_subscription(session, subscription.id, now, skip)
+            rows = alerts.due_of_subscription(session, subscription.id, now, skip)
         else:
             rows = [first]
         # A row whose attempts are used up while still due was claimed by senders that died before recording an
         # outcome (a poison message that kills the sender): give up on it rather than crash forever.
         worn = [row.id for row in rows if row.attempts >= max_attempts]
         if worn:
-            alert_store.mark_failed(
+            alerts.mark_failed(
                 session, worn, None, None, f"gave up after {max_attempts} attempts (senders died mid-delivery)"
             )
             return _Worn(len(worn))
-        claimed = {row.id: row.attempts + 1 for row in rows if alert_store.claim(session, row, now, now + lease)}
+        claimed = {row.id: row.attempts + 1 for row in rows if alerts.claim(session, row, now, now + lease)}
         event_ids = [row.event_id for row in rows if row.id in claimed]
-        events = alert_store.alert_events(session, event_ids) if claimed else []
+        events = alerts.alert_events(session, event_ids) if claimed else []
     lost = [row.id for row in rows if row.id not in claimed]
     return _Batch(subscription, opened, claimed, events, lost)
 
@@ -417,7 +417,7 @@ def _attempt(
         failure = exc
     else:
         with session_factory.begin() as session:
-            alert_store.mark_sent(session, ids, now(), None)
+            alerts.mark_sent(session, ids, now(), None)
         logger.info("delivered %d event(s) to subscription %d (%s)", len(ids), subscription.id, shown)
         return len(ids), 0, 0
     moment = now()
@@ -428,15 +428,11 @@ def _attempt(
         live = [i for i in ids if batch.attempts[i] < max_attempts]
     with session_factory.begin() as session:
         if dead_ids:
-            alert_store.mark_failed(
-                session, {i: batch.attempts[i] for i in dead_ids}, None, failure.status, failure.detail
-            )
+            alerts.mark_failed(session, {i: batch.attempts[i] for i in dead_ids}, None, failure.status, failure.detail)
         if live:
             attempts = max(batch.attempts[i] for i in live)
             retry_at = next_attempt_at(attempts, failure, moment, rng=rng, max_attempts=max_attempts)
-            alert_store.mark_failed(
-                session, {i: batch.attempts[i] for i in live}, retry_at, failure.status, failure.detail
-            )
+            alerts.mark_failed(session, {i: batch.attempts[i] for i in live}, retry_at, failure.status, failure.detail)
     logger.warning(
         "delivery to subscription %d (%s) failed: %s (%d retried, %d dead)",
         subscription.id,
@@ -466,20 +462,20 @@ def preview_due(session_factory: sessionmaker[Session], *, now: datetime) -> lis
     """What `send_due` would send at `now`, without writing anything (`planvakt alerts send --dry-run`)."""
     planned: list[PlannedMessage] = []
     with session_factory() as session:
-        due = alert_store.due_without_claiming(session, now)
+        due = alerts.due_without_claiming(session, now)
         by_subscription: dict[int, list[int]] = {}
         for row in due:
             by_subscription.setdefault(row.subscription_id, []).append(row.event_id)
-        for subscription in alert_store.subscriptions(session):
+        for subscription in alerts.subscriptions(session):
             event_ids = by_subscription.get(subscription.id, [])
             event_ids += [
                 candidate.event_id
-                for candidate in alert_store.undelivered_events(session, subscription)
+                for candidate in alerts.undelivered_events(session, subscription)
                 if digest_due_at(subscription.digest, candidate.detected_at, now) <= now
             ]
             if not event_ids:
                 continue
-            events = alert_store.alert_events(session, event_ids)
+            events = alerts.alert_events(session, event_ids)
             groups = (
                 [events]
                 if subscription.digest != "none" and subscription.channel != "webhook"

@@ -26,11 +26,12 @@ from crawlers.recheck import recheck_urls
 from crawlers.render import Renderer
 from crawlers.sweep import SweepStatus, crawl_sites
 from crawlers.types import CrawlOptions, SiteCrawl
-from tracker import storage, watching
+from tracker import watching
 from tracker.domain import Kommune
-from tracker.models import CrawlRun
 from tracker.progress import LogProgress, Progress
 from tracker.site_check import CrawlDependencies, FailedOnOurSide, count_failure, store_site
+from tracker.store import storage
+from tracker.store.models import CrawlRun
 from tracker.watching import Recheck, UrlAnswer
 
 logger = logging.getLogger(__name__)

@@ -14,10 +14,11 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker import ingest, storage
+from tracker import ingest
 from tracker.findings import decide
-from tracker.models import ClassificationRow
 from tracker.reading import CLASSIFIER_VERSION
+from tracker.store import storage
+from tracker.store.models import ClassificationRow
 
 logger = logging.getLogger(__name__)
 

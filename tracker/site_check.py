@@ -19,14 +19,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from crawlers.doctype import served_format
 from crawlers.extract import Extractor
 from crawlers.types import SiteCrawl
-from tracker import ingest, storage, watching
+from tracker import ingest, watching
 from tracker.blobs import EvidenceStore
 from tracker.clock import utc_now
 from tracker.config import Settings
 from tracker.domain import Kommune, Status
 from tracker.findings import FindingDecision, decide
-from tracker.models import CrawlRun, Sighting, SiteCheck
 from tracker.progress import Progress
+from tracker.store import storage
+from tracker.store.models import CrawlRun, Sighting, SiteCheck
 from tracker.watching import CheckSeen, UrlAnswer
 
 

@@ -31,14 +31,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawlers.errors import RefusedAddress
 from crawlers.netguard import SyncResolver, check_host_sync, resolve_sync
-from tracker import alert_store
-from tracker.alert_store import Shown, SubscriptionView
 from tracker.catalogue import LOCALES
 from tracker.config import Settings
 from tracker.domain import EVENT_KINDS
 from tracker.errors import ConfigError, StorageError
 from tracker.notify import AppriseChannel
 from tracker.secretbox import SecretKeys
+from tracker.store import alerts
+from tracker.store.alerts import Shown, SubscriptionView
 
 CHANNELS: Final = ("webhook", "email", "apprise")
 DIGESTS: Final = ("none", "daily", "weekly")
@@ -192,7 +192,7 @@ def subscribe(
     """
     request = validate(request, allow_private_networks=allow_private_networks)
     with session_factory.begin() as session:
-        missing = sorted(set(request.kommuner) - alert_store.known_kommunenumre(session, request.kommuner))
+        missing = sorted(set(request.kommuner) - alerts.known_kommunenumre(session, request.kommuner))
         if missing:
             raise ConfigError(
                 f"no kommune {', '.join(missing)} in the database (load the registry first: planvakt registry load)"
@@ -200,10 +200,10 @@ def subscribe(
         if keys is None:
             url = session.get_bind().engine.url.render_as_string(hide_password=False)
             keys = SecretKeys.from_settings(Settings(database_url=url))
-        existing = alert_store.sealed_key_ids(session)
+        existing = alerts.sealed_key_ids(session)
         box = keys.box(create=not existing)  # a database with secrets needs their key, never a fresh one
         box.check_fits(existing)
-        return alert_store.add_subscription(
+        return alerts.add_subscription(
             session,
             channel=request.channel,
             sealed_target=box.seal(request.target),
@@ -221,7 +221,7 @@ def unsubscribe(session_factory: sessionmaker[Session], subscription_id: int, *,
     """Stop a subscription; returns how many waiting deliveries were dropped. ConfigError when there is none."""
     try:
         with session_factory.begin() as session:
-            return alert_store.deactivate_subscription(session, subscription_id, now)
+            return alerts.deactivate_subscription(session, subscription_id, now)
     except StorageError as exc:
         raise ConfigError(str(exc)) from exc
 

@@ -38,10 +38,10 @@ from procrastinate import App, JobContext, builtin_tasks
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker import storage
 from tracker.domain import Kommune
 from tracker.errors import StorageError
-from tracker.models import CrawlRun
+from tracker.store import storage
+from tracker.store.models import CrawlRun
 
 logger = logging.getLogger(__name__)
 

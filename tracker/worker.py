@@ -28,12 +28,13 @@ from crawlers.politeness import SharedSlots
 from crawlers.render import Renderer
 from crawlers.sweep import crawl_sites
 from crawlers.types import CrawlOptions, SiteCrawl
-from tracker import storage, sweep_queue, watching
+from tracker import sweep_queue, watching
 from tracker.domain import Country, Kommune
-from tracker.models import CrawlRun, KommuneRow
 from tracker.pipeline import RecheckFetcher, recheck_with
 from tracker.progress import LogProgress
 from tracker.site_check import CrawlDependencies, FailedOnOurSide, count_failure, store_site
+from tracker.store import storage
+from tracker.store.models import CrawlRun, KommuneRow
 from tracker.watching import Recheck
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ class SiteChecker:
     """
 
     def __init__(self, deps: CrawlDependencies, *, host_slots: SharedSlots | None = None) -> None:
-        """`host_slots`: every host's slot shared with the other workers (`tracker.host_leases.HostLeases`)."""
+        """`host_slots`: every host's slot shared with the other workers (`tracker.store.host_leases.HostLeases`)."""
         self.deps = deps
         self.host_slots = host_slots
         self.progress = deps.progress or LogProgress()

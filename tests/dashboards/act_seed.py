@@ -1,6 +1,6 @@
 """Seed a real database with crawl results the way the pipeline writes them, for the Act and Review tests.
 
-Rows go through `tracker.storage` (documents, readings, checks, sightings) and `tracker.findings.decide`, so the
+Rows go through `tracker.store.storage` (documents, readings, checks, sightings) and `tracker.findings.decide`, so the
 data has the same shape as a crawl's; only the fetching is skipped.
 """
 
@@ -12,12 +12,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker import storage
 from tracker.criteria import CriterionHit
 from tracker.domain import Category, Classification, Country, Evidence, Kommune
 from tracker.findings import ClassifiedSighting, decide
-from tracker.models import Document, Sighting, SiteCheck
 from tracker.reading import CLASSIFIER_VERSION, Reading
+from tracker.store import storage
+from tracker.store.models import Document, Sighting, SiteCheck
 
 T0 = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
 

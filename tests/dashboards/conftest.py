@@ -26,13 +26,13 @@ from crawlers.testweb.sitebuilder import SiteBuilder
 from crawlers.types import CrawlOptions
 from dashboards.app import create_app
 from tests.dashboards.serving import serve_in_thread
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
 from tracker.domain import Country, Kommune
-from tracker.models import Event, KommuneRow
 from tracker.pipeline import run_crawl
 from tracker.site_check import CrawlDependencies
+from tracker.store import storage
+from tracker.store.models import Event, KommuneRow
 
 LEFT_OUT = ("scanned", "slow")
 HOSTILE_HOST = "127.79.0.1"

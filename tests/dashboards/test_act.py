@@ -17,11 +17,11 @@ from crawlers.testweb.server import MultiHostServer, Reply, Site
 from dashboards.app import create_app
 from tests.dashboards.act_seed import FJELLVIK, KILDEBY, NORDMYRA, VIKOY, SeedDoc, seed_check
 from tests.tracker.test_tips import PLAN
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
 from tracker.domain import Category
-from tracker.models import Sighting, Tip
+from tracker.store import storage
+from tracker.store.models import Sighting, Tip
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 TIP_HOST = "127.81.0.2"

@@ -18,10 +18,10 @@ from dashboards.app import create_app
 from tests.dashboards.act_seed import FJELLVIK, KILDEBY, NORDMYRA, SeedDoc, seed_check
 from tests.dashboards.serving import serve_in_thread
 from tests.tracker.test_tips import PLAN
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
 from tracker.domain import Category
+from tracker.store import storage
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

@@ -17,10 +17,10 @@ from crawlers.testweb.server import MultiHostServer, Reply, Site
 from dashboards.app import create_app
 from tests.dashboards.act_seed import NORDMYRA, seed_check, sync
 from tests.tracker.test_tips import PLAN_PAGE
-from tracker import storage, tip_store
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
-from tracker.models import Tip
+from tracker.store import storage, volunteer_tips
+from tracker.store.models import Tip
 from tracker.tips import SharedExtractor
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -62,7 +62,7 @@ async def test_the_note_is_shown_only_to_a_signed_in_reviewer(sqlite_engine: Eng
     factory = storage.make_session_factory(sqlite_engine)
     ids = sync(factory, NORDMYRA)
     with factory.begin() as session:
-        tip_id = tip_store.add_tip(
+        tip_id = volunteer_tips.add_tip(
             session,
             kommune_id=ids["1899"],
             url="https://www.nordmyra.kommune.no/plan.pdf",

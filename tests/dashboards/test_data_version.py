@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, insert, text, update
 
-from tracker import storage
-from tracker.models import Base, CrawlRun
+from tracker.store import storage
+from tracker.store.models import Base, CrawlRun
 
 #: tables no shared page reads (written often by the alert outbox, the scheduler and the workers' host leases), and
 #: the version itself

@@ -17,10 +17,10 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashboards.app import create_app
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
-from tracker.models import Document
+from tracker.store import storage
+from tracker.store.models import Document
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 HOSTILE_HTML = (

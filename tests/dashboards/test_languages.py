@@ -24,14 +24,14 @@ from sqlalchemy.orm import Session
 
 from dashboards.app import create_app
 from tests.dashboards.act_seed import FJELLVIK, KILDEBY, NORDMYRA, VIKOY, SeedDoc, seed_check
-from tracker import storage, tip_store
 from tracker.accessibility import assess_accessibility
 from tracker.blobs import EvidenceStore
 from tracker.catalogue import CATALOGUE, LOCALES
 from tracker.catalogue.vocabulary import RAW_WORDS, VOCABULARY
 from tracker.config import Settings
 from tracker.domain import EVENT_KINDS, Category
-from tracker.models import Event, KommuneRow, Sighting
+from tracker.store import storage, volunteer_tips
+from tracker.store.models import Event, KommuneRow, Sighting
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 TOKEN = "correct horse battery staple"
@@ -88,12 +88,12 @@ def _seed(engine: Engine) -> dict[str, int]:
                     evidence={"first_check": kind == "plan_appeared"},
                 )
             )
-        tip = tip_store.add_tip(
+        tip = volunteer_tips.add_tip(
             session, kommune_id=kommuner[VIKOY.kommunenummer], url="https://www.vikoy.kommune.no/plan.pdf", note="",
             client_key="k", now=NOW,
         )  # fmt: skip
         session.flush()
-        tip_store.mark_tip_failed(session, tip.id, "the site answered HTTP 404", NOW)
+        volunteer_tips.mark_tip_failed(session, tip.id, "the site answered HTTP 404", NOW)
         ids["tip"] = tip.id
     return ids
 

@@ -12,9 +12,9 @@ from bench.bench_dashboard import fill
 from dashboards.app import create_app
 from dashboards.read_model import crawler_health, kommune_detail, kommune_statuses, recent_runs
 from tests.dashboards.serving import serve_in_thread
-from tracker import storage
 from tracker.config import Settings
-from tracker.models import Finding, KommuneRow
+from tracker.store import storage
+from tracker.store.models import Finding, KommuneRow
 
 WEEKS = 3
 

@@ -15,11 +15,11 @@ from sqlalchemy import Engine
 
 from dashboards.app import create_app
 from tests.dashboards.act_seed import FJELLVIK, NORDMYRA, SeedDoc, seed_check
-from tracker import review_store, storage
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
 from tracker.domain import Category
 from tracker.export import FINDINGS_COLUMNS, PLANS_COLUMNS, finding_records, plan_records, write_records
+from tracker.store import reviews, storage
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 TOKEN = "correct horse battery staple"
@@ -115,7 +115,7 @@ async def test_finding_override_is_shown_beside_the_verdict_kept_and_exported(
     with factory() as session:
         out = io.StringIO()
         write_records(
-            finding_records(storage.iter_latest_findings(session), review_store.finding_reviews(session)),
+            finding_records(storage.iter_latest_findings(session), reviews.finding_reviews(session)),
             FINDINGS_COLUMNS,
             out,
             "csv",
@@ -157,7 +157,7 @@ async def test_category_override_and_withdrawal(client: httpx.AsyncClient, engin
     with factory() as session:
         out = io.StringIO()
         write_records(
-            plan_records(storage.iter_latest_plans(session), review_store.plan_reviews(session)),
+            plan_records(storage.iter_latest_plans(session), reviews.plan_reviews(session)),
             PLANS_COLUMNS,
             out,
             "csv",

@@ -14,9 +14,9 @@ from sqlalchemy import Engine
 
 from dashboards.app import create_app
 from dashboards.reviewer import SIGN_IN_ATTEMPTS, SIGN_IN_WINDOW, SignInLimiter
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
+from tracker.store import storage
 
 TOKEN = "correct horse battery staple"
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)

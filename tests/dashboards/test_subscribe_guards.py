@@ -17,10 +17,10 @@ from sqlalchemy import Engine, func, select
 from dashboards.app import create_app
 from dashboards.subscribe import SUBMISSIONS
 from tests.receivers import SmtpSink, running_smtp
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
-from tracker.models import KommuneRow, Subscription
+from tracker.store import storage
+from tracker.store.models import KommuneRow, Subscription
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

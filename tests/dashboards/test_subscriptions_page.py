@@ -14,12 +14,12 @@ from sqlalchemy import Engine, func, select
 
 from dashboards.app import create_app
 from tests.dashboards.act_seed import KILDEBY, NORDMYRA, sync
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
 from tracker.errors import ConfigError, SecretError
-from tracker.models import Subscription
 from tracker.secretbox import SecretKeys
+from tracker.store import storage
+from tracker.store.models import Subscription
 from tracker.subscriptions import SubscriptionRequest, validate
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)

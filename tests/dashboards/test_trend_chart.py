@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from dashboards.trends import CHAR_WIDTH, MAX_SLOT, chart, history_strip, standing_counts
-from tracker.trend_store import HistoryPoint, SweepCounts
+from tracker.store.trends import HistoryPoint, SweepCounts
 
 T0 = datetime(2026, 1, 5, 3, tzinfo=UTC)
 

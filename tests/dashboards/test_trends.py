@@ -12,8 +12,8 @@ import pytest
 from bench.bench_dashboard import fill
 from dashboards.app import create_app
 from tests.dashboards.serving import serve_in_thread
-from tracker import storage
 from tracker.config import Settings
+from tracker.store import storage
 
 WEEKS = 3
 

@@ -20,10 +20,10 @@ from crawlers.errors import RefusedAddress
 from crawlers.netguard import IPAddress, SyncGuardedBackend, sync_transport
 from tests.receivers import Receiver, running_receiver
 from tests.tracker.test_outbox import START, Clock, World
-from tracker import storage
 from tracker.config import Settings
-from tracker.models import KommuneRow
 from tracker.outbox import Channels, DeliveryReport, send_due
+from tracker.store import storage
+from tracker.store.models import KommuneRow
 
 pytestmark = pytest.mark.filterwarnings("ignore:.imghdr. is deprecated:DeprecationWarning")
 

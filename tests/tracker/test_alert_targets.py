@@ -23,12 +23,12 @@ from typer.testing import CliRunner
 from planvakt.cli import app
 from tests.tracker.test_notify import event
 from tests.tracker.test_outbox import START, Clock, World
-from tracker import storage
 from tracker.config import Settings
 from tracker.errors import ConfigError
-from tracker.models import KommuneRow, Subscription
 from tracker.notify import DeliveryFailed, WebhookChannel
 from tracker.outbox import send_due
+from tracker.store import storage
+from tracker.store.models import KommuneRow, Subscription
 from tracker.subscriptions import SubscriptionRequest, guard_target, subscribe
 
 pytestmark = pytest.mark.filterwarnings("ignore:.imghdr. is deprecated:DeprecationWarning")

@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 
 from planvakt.cli import app
 from tests.receivers import ReceiverScript, running_receiver
-from tracker import storage
 from tracker.config import Settings
-from tracker.models import Delivery, Event, KommuneRow, Subscription
 from tracker.secretbox import SecretKeys
+from tracker.store import storage
+from tracker.store.models import Delivery, Event, KommuneRow, Subscription
 
 pytestmark = pytest.mark.filterwarnings("ignore:.imghdr. is deprecated:DeprecationWarning")
 

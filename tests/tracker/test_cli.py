@@ -9,8 +9,8 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from planvakt.cli import app
-from tracker import storage
 from tracker.export import FINDINGS_COLUMNS
+from tracker.store import storage
 
 runner = CliRunner()
 

@@ -18,9 +18,9 @@ from crawlers.testweb.documents import pdf_bytes
 from crawlers.testweb.plantexts import abuse_plan
 from crawlers.testweb.server import MultiHostServer, Reply, Site
 from tests.crawlers.conftest import html_page
-from tracker import storage
-from tracker.models import Finding, SiteCheck
 from tracker.run_summary import summarize, unreachable_cause
+from tracker.store import storage
+from tracker.store.models import Finding, SiteCheck
 
 
 def _planvakt(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -13,9 +13,9 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from planvakt.cli import app
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.filemodes import tighten_tree
+from tracker.store import storage
 
 runner = CliRunner()
 

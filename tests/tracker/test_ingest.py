@@ -14,12 +14,13 @@ from crawlers.extract import extract_document
 from crawlers.testweb.documents import broken_pdf_bytes, pdf_bytes
 from crawlers.testweb.plantexts import abuse_plan, budget
 from crawlers.types import ExtractedText
-from tracker import ingest, storage
+from tracker import ingest
 from tracker.accessibility import CHECKS
 from tracker.blobs import EvidenceStore
 from tracker.domain import Category, Country, Kommune
-from tracker.models import ClassificationRow, Document, SiteCheck
 from tracker.reading import CLASSIFIER_VERSION
+from tracker.store import storage
+from tracker.store.models import ClassificationRow, Document, SiteCheck
 
 T = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 PLAN = pdf_bytes(abuse_plan("nb", "Lyngvik", 2025, 2028))

@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 
 from crawlers.testweb.server import MultiHostServer, Reply, Site
 from tests.crawlers.conftest import html_page
-from tracker import storage
-from tracker.models import CrawlRun, Finding
+from tracker.store import storage
+from tracker.store.models import CrawlRun, Finding
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

@@ -23,12 +23,12 @@ from crawlers.testweb.plantexts import abuse_plan
 from crawlers.testweb.server import MultiHostServer, Reply, Site
 from crawlers.types import CrawlOptions, SiteCrawl
 from tests.crawlers.conftest import html_page
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.domain import Country, Kommune, Status
-from tracker.models import CrawlRun, Finding, SiteCheck
 from tracker.pipeline import run_crawl
 from tracker.site_check import CrawlDependencies
+from tracker.store import storage
+from tracker.store.models import CrawlRun, Finding, SiteCheck
 
 PLAN = pdf_bytes(abuse_plan("nb", "Feilvik", 2025, 2028))
 OPTIONS = CrawlOptions(

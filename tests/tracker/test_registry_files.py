@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 from crawlers.testweb.server import MultiHostServer, Reply, Site
 from planvakt.cli import app
 from tests.crawlers.conftest import html_page
-from tracker import storage
-from tracker.models import Finding, KommuneRow
+from tracker.store import storage
+from tracker.store.models import Finding, KommuneRow
 
 runner = CliRunner()
 

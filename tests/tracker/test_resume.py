@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from crawlers.testweb import build_demo_web
 from planvakt.cli import app
-from tracker import storage
-from tracker.models import CrawlRun, Finding
+from tracker.store import storage
+from tracker.store.models import CrawlRun, Finding
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

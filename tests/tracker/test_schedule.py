@@ -31,10 +31,8 @@ from crawlers.testweb.plantexts import abuse_plan
 from crawlers.testweb.server import MultiHostServer
 from crawlers.types import CrawlOptions
 from tests.receivers import running_receiver
-from tracker import schedule_store, storage
 from tracker.config import Settings
 from tracker.domain import Country, Kommune
-from tracker.models import CrawlRun, Event, Finding, SiteCheck, SweepClaim, WatchedPlan
 from tracker.notify import verify_signature
 from tracker.schedule import (
     JOBS_TABLE,
@@ -51,6 +49,8 @@ from tracker.schedule import (
     sweep_job,
     sweep_trigger,
 )
+from tracker.store import storage, sweeps
+from tracker.store.models import CrawlRun, Event, Finding, SiteCheck, SweepClaim, WatchedPlan
 from tracker.subscriptions import SubscriptionRequest, subscribe
 
 PLAN_PATH = "/planer/handlingsplan-mot-seksuelle-overgrep.pdf"
@@ -110,8 +110,8 @@ def test_schedule_refuses_bad_options_before_it_starts(tmp_path: Path, arguments
 # -- claims -----------------------------------------------------------------------------------------------------
 
 
-def _claim(engine: Engine, slot: str, now: datetime, alive_for: timedelta = timedelta(hours=2)) -> schedule_store.Claim:
-    return schedule_store.claim_slot(
+def _claim(engine: Engine, slot: str, now: datetime, alive_for: timedelta = timedelta(hours=2)) -> sweeps.Claim:
+    return sweeps.claim_slot(
         storage.make_session_factory(engine),
         slot,
         claimed_by="test",
@@ -135,7 +135,7 @@ def test_a_slot_is_claimed_once_with_its_own_crawl_run(engine: Engine) -> None:
     assert second.outcome == "taken" and second.run_id is None
     assert _count(engine, CrawlRun) == 1, "the loser's crawl run is rolled back with its claim"
     with storage.make_session_factory(engine)() as session:
-        (claim,) = schedule_store.claims(session, "sweep:")
+        (claim,) = sweeps.claims(session, "sweep:")
         assert (claim.run_id, claim.finished_at) == (first.run_id, None)
 
 
@@ -166,7 +166,7 @@ def test_a_running_sweep_blocks_the_next_until_released_or_dead(engine: Engine) 
     assert dead_later.outcome == "claimed"
     with factory.begin() as session:
         assert dead_later.claim_id is not None
-        schedule_store.release_claim(session, dead_later.claim_id, T0 + timedelta(hours=5, minutes=10))
+        sweeps.release_claim(session, dead_later.claim_id, T0 + timedelta(hours=5, minutes=10))
     assert _claim(engine, "sweep:e", T0 + timedelta(hours=5, minutes=20)).outcome == "claimed"
 
 
@@ -202,7 +202,7 @@ def test_resume_picks_only_runs_no_live_process_is_running(engine: Engine) -> No
 
     def resumable(at: datetime) -> int | None:
         with factory() as session:
-            run = schedule_store.resumable_run(session, at - alive_for)
+            run = sweeps.resumable_run(session, at - alive_for)
             return run.id if run else None
 
     with factory.begin() as session:
@@ -213,11 +213,11 @@ def test_resume_picks_only_runs_no_live_process_is_running(engine: Engine) -> No
     assert resumable(T0 + timedelta(hours=3)) == live.run_id, "a claim silent longer than the timeout is dead"
 
     with factory.begin() as session:
-        schedule_store.release_claim(session, live.claim_id, T0 + timedelta(minutes=40))
+        sweeps.release_claim(session, live.claim_id, T0 + timedelta(minutes=40))
     assert resumable(T0 + timedelta(minutes=45)) == live.run_id, "a released claim no longer runs its crawl"
 
     # A scheduler resuming that run claims it again: running, live, not resumable a second time.
-    again = schedule_store.claim_slot(
+    again = sweeps.claim_slot(
         factory,
         "resume:sweep:a",
         claimed_by="test",
@@ -231,7 +231,7 @@ def test_resume_picks_only_runs_no_live_process_is_running(engine: Engine) -> No
     assert (again.outcome, again.run_id) == ("claimed", live.run_id)
     assert _count(engine, CrawlRun) == 2, "a resume claim starts no new run"
     assert resumable(T0 + timedelta(hours=1, minutes=5)) == killed
-    blocked = schedule_store.claim_slot(
+    blocked = sweeps.claim_slot(
         factory,
         "sweep:b",
         claimed_by="test",
@@ -302,8 +302,8 @@ def test_followups_are_due_for_suspected_vanishes_checked_long_enough_ago(engine
                 )
             )
     with factory() as session:
-        assert schedule_store.followup_due(session, T0 - timedelta(hours=4)) == [("NO", "0301")]
-        assert schedule_store.followup_due(session, T0) == [("NO", "0301"), ("NO", "4601")]
+        assert sweeps.followup_due(session, T0 - timedelta(hours=4)) == [("NO", "0301")]
+        assert sweeps.followup_due(session, T0) == [("NO", "0301"), ("NO", "4601")]
 
 
 # -- the job store ----------------------------------------------------------------------------------------------
@@ -420,10 +420,10 @@ def test_followup_job_confirms_a_suspected_vanish_hours_later_not_a_week_later(e
 
         followup_job(**target, context=at(1))  # too early: PLANVAKT_FOLLOWUP_HOURS is 4
         with factory() as session:
-            assert schedule_store.claims(session, "followup:") == []
+            assert sweeps.claims(session, "followup:") == []
         followup_job(**target, context=at(4))
     with factory() as session:
-        (claim,) = schedule_store.claims(session, "followup:")
+        (claim,) = sweeps.claims(session, "followup:")
         assert claim.finished_at is not None
         run = session.get(CrawlRun, claim.run_id)
         assert run is not None and run.state == "finished" and run.kommuner_planned == 1
@@ -496,7 +496,7 @@ def test_schedule_sweeps_delivers_the_alert_and_stops_on_sigterm(tmp_path: Path)
     assert payload["url"].endswith(PLAN_PATH)
     assert verify_signature(request.body, request.headers["X-Planvakt-Signature"], "hemmelig")
     with factory() as session:
-        claims = schedule_store.claims(session, "sweep:")
+        claims = sweeps.claims(session, "sweep:")
         runs = session.scalars(select(CrawlRun).order_by(CrawlRun.id)).all()
     assert claims and all(c.finished_at is not None for c in claims)
     assert sorted(c.run_id for c in claims) == [r.id for r in runs], "one crawl run per claimed slot, no other"
@@ -516,7 +516,7 @@ def test_sigterm_interrupts_a_running_sweep_which_crawl_resume_finishes(tmp_path
 
     def running() -> bool:
         with factory() as session:
-            return any(c.finished_at is None for c in schedule_store.claims(session, "sweep:"))
+            return any(c.finished_at is None for c in sweeps.claims(session, "sweep:"))
 
     with _web("127.0.61.3", plan_delay=15) as (site, server):
         registry = _registry(tmp_path / "registry.csv", server, site.host)
@@ -541,7 +541,7 @@ def test_sigterm_interrupts_a_running_sweep_which_crawl_resume_finishes(tmp_path
         assert process.returncode == 0, err[-3000:]
         assert took < 10, f"stopping took {took:.1f} s: the crawl was waited for, not interrupted"
         with factory() as session:
-            (claim,) = schedule_store.claims(session, "sweep:")
+            (claim,) = sweeps.claims(session, "sweep:")
             run = session.get(CrawlRun, claim.run_id)
             assert claim.finished_at is not None and run is not None and run.state == "interrupted"
 
@@ -567,7 +567,7 @@ def test_two_schedulers_on_one_postgres_database_run_each_sweep_once(postgres_ur
 
     def released() -> int:
         with factory() as session:
-            return sum(c.finished_at is not None for c in schedule_store.claims(session, "sweep:"))
+            return sum(c.finished_at is not None for c in sweeps.claims(session, "sweep:"))
 
     with _web("127.0.61.4") as (site, server):
         registry = _registry(tmp_path / "registry.csv", server, site.host)
@@ -591,7 +591,7 @@ def test_two_schedulers_on_one_postgres_database_run_each_sweep_once(postgres_ur
                     process.wait()
     assert [p.returncode for p in processes] == [0, 0], [err[-2000:] for _, err in outputs]
     with factory() as session:
-        claims = schedule_store.claims(session, "sweep:")
+        claims = sweeps.claims(session, "sweep:")
         runs = {r.id: r for r in session.scalars(select(CrawlRun))}
         counted = session.execute(select(SiteCheck.run_id, func.count()).group_by(SiteCheck.run_id))
         per_run = {run_id: count for run_id, count in counted}
@@ -657,7 +657,7 @@ def test_a_restarted_scheduler_resumes_the_sweep_sigterm_interrupted(tmp_path: P
                 first.kill()
                 first.wait()
         with factory() as session:
-            (claim,) = schedule_store.claims(session, "sweep:")
+            (claim,) = sweeps.claims(session, "sweep:")
             run = session.get(CrawlRun, claim.run_id)
             assert run is not None and run.state == "interrupted"
         assert checks() == {claim.run_id: 2}
@@ -682,7 +682,7 @@ def test_a_restarted_scheduler_resumes_the_sweep_sigterm_interrupted(tmp_path: P
     with factory() as session:
         run = session.get(CrawlRun, claim.run_id)
         assert run is not None and run.state == "finished" and run.kommuner_checked == 3
-        (resume,) = schedule_store.claims(session, "resume:")
+        (resume,) = sweeps.claims(session, "resume:")
         assert (resume.slot, resume.run_id) == (f"resume:{claim.slot}", claim.run_id)
         assert resume.finished_at is not None
         per_kommune = session.execute(

@@ -23,13 +23,13 @@ from typer.testing import CliRunner
 
 from planvakt.cli import app
 from tests.receivers import running_receiver
-from tracker import alert_store, storage
 from tracker.config import Settings, load_settings
 from tracker.errors import SecretError
-from tracker.models import Delivery, Event, KommuneRow
 from tracker.notify import verify_signature
 from tracker.outbox import DeliveryReport, send_due
 from tracker.secretbox import SecretBox, SecretKeys, is_sealed
+from tracker.store import alerts, storage
+from tracker.store.models import Delivery, Event, KommuneRow
 from tracker.subscriptions import SubscriptionRequest, subscribe
 
 pytestmark = pytest.mark.filterwarnings("ignore:.imghdr. is deprecated:DeprecationWarning")
@@ -92,7 +92,7 @@ def test_the_raw_rows_hold_no_secret_and_the_webhook_still_arrives_signed(
         assert sum(is_sealed(value) for row in rows for value in row if isinstance(value, str)) == 3
         # the listings show the masked form only, and need no key
         with factory() as session:
-            shown = [view.target for view in alert_store.subscriptions(session)]
+            shown = [view.target for view in alerts.subscriptions(session)]
         assert shown == [f"{receiver.url}?…", "json://planvakt:****@hooks.example.org/varsel"]
         key = add_event(factory)
         report = send_due(factory, settings, now=lambda: NOW, allow_private_networks=True)
@@ -142,7 +142,7 @@ def test_without_a_key_the_first_subscription_makes_a_0600_key_file_beside_the_d
     subscribe(factory, SubscriptionRequest("email", "varsel@ngo.example"), now=NOW)  # default keys: the same file
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     with factory() as session:
-        [view] = alert_store.subscriptions(session)
+        [view] = alerts.subscriptions(session)
     assert SecretKeys.from_settings(settings).box().open(view.sealed_target) == "varsel@ngo.example"
     key_file.unlink()  # lost key: opening reports it, and never makes a new one
     with pytest.raises(SecretError, match="does not exist"):
@@ -179,9 +179,9 @@ def test_alerts_list_and_subscriptions_list_show_no_secret(
     assert result.exit_code == 0, result.output
     add_event(factory, at=datetime.now(UTC) + timedelta(minutes=1))  # after the CLI's subscription
     with factory.begin() as session:  # a delivery row, as a pass makes it
-        subscription = alert_store.subscriptions(session)[0]
-        [candidate] = alert_store.undelivered_events(session, subscription)
-        alert_store.insert_deliveries(session, [{"subscription_id": subscription.id, "event_id": candidate.event_id,
+        subscription = alerts.subscriptions(session)[0]
+        [candidate] = alerts.undelivered_events(session, subscription)
+        alerts.insert_deliveries(session, [{"subscription_id": subscription.id, "event_id": candidate.event_id,
                                                  "next_attempt_at": NOW, "created_at": NOW}])  # fmt: skip
     outputs = [
         runner.invoke(app, ["subscriptions", "list", "--db", database_url]).output,
@@ -223,7 +223,7 @@ def test_migration_0004_seals_the_plain_secrets_of_an_older_database(database_ur
     storage.check_migrated(engine)
     box = keys.box()
     with storage.make_session_factory(engine)() as session:
-        webhook, apprise = alert_store.subscriptions(session)
+        webhook, apprise = alerts.subscriptions(session)
     assert webhook.secret is not None and box.open(webhook.secret) == HMAC_KEY
     assert box.open(webhook.sealed_target) == f"https://hooks.example.org/p?token={HOOK_TOKEN}"
     assert (webhook.target, apprise.target) == (

@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import Engine, inspect
 
 from tests.json_types import assert_typed
-from tracker import storage
 from tracker.criteria import CriterionHit
 from tracker.domain import Category, Classification, Country, Evidence, Kommune
 from tracker.errors import StorageError
@@ -25,8 +24,9 @@ from tracker.export import (
     write_records,
 )
 from tracker.findings import ClassifiedSighting, decide
-from tracker.models import Document, Sighting, SiteCheck
 from tracker.reading import Reading
+from tracker.store import storage
+from tracker.store.models import Document, Sighting, SiteCheck
 
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 OSLO = Kommune("0301", "Oslo", Country.NO, "https://www.oslo.kommune.no", region="Oslo")
@@ -304,7 +304,7 @@ def test_migrations_and_models_agree(engine: Engine) -> None:
     from alembic.runtime.migration import MigrationContext
 
     from migrations.foreign import include_name
-    from tracker.models import Base
+    from tracker.store.models import Base
 
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"include_name": include_name})

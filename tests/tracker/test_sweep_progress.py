@@ -18,11 +18,11 @@ from crawlers.testweb.server import MultiHostServer, Reply, Site
 from crawlers.types import CrawlOptions
 from planvakt.cli import _RichProgress
 from tests.crawlers.conftest import html_page
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.domain import Country, Kommune, Status
 from tracker.pipeline import run_crawl
 from tracker.site_check import CrawlDependencies
+from tracker.store import storage
 
 OPTIONS = CrawlOptions(
     per_host_delay=0.1,

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, select
 
-from tracker import storage
 from tracker.domain import Country, Kommune, Status
 from tracker.findings import FindingDecision
-from tracker.models import CrawlRun, KommuneRow, SiteCheck
-from tracker.trend_store import kommune_history, status_trend
+from tracker.store import storage
+from tracker.store.models import CrawlRun, KommuneRow, SiteCheck
+from tracker.store.trends import kommune_history, status_trend
 
 T0 = datetime(2026, 1, 5, 3, tzinfo=UTC)
 KOMMUNER = [

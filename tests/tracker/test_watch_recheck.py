@@ -18,12 +18,12 @@ from crawlers.testweb.documents import pdf_bytes
 from crawlers.testweb.plantexts import abuse_plan
 from crawlers.testweb.server import MultiHostServer
 from crawlers.types import CrawlOptions
-from tracker import storage, watch_store
 from tracker.blobs import EvidenceStore
 from tracker.domain import Country, Kommune, Status
-from tracker.models import KommuneRow
 from tracker.pipeline import RECHECK_RETRIES, STORE_AHEAD, run_crawl
 from tracker.site_check import CrawlDependencies
+from tracker.store import storage, watch
+from tracker.store.models import KommuneRow
 
 pytestmark = pytest.mark.slow
 
@@ -109,10 +109,10 @@ async def test_a_timing_out_plan_url_does_not_delay_storing_other_sites(tmp_path
     with factory() as session:
         ids = dict(session.query(KommuneRow.kommunenummer, KommuneRow.id).all())
         kinds = {
-            n: [e.kind for e in watch_store.iter_events(session, kommuner=[n]) if e.kind != "plan_appeared"]
+            n: [e.kind for e in watch.iter_events(session, kommuner=[n]) if e.kind != "plan_appeared"]
             for n in [*slow_numbers, *quick_numbers]
         }
-        states = {n: [p.state for p in watch_store.watched_plans(session, ids[n])] for n in slow_numbers}
+        states = {n: [p.state for p in watch.watched_plans(session, ids[n])] for n in slow_numbers}
     assert kinds == {**{n: ["check_failed"] for n in slow_numbers}, **{n: [] for n in quick_numbers}}
     assert states == {n: ["active"] for n in slow_numbers}, "a timeout never makes a plan suspected"
     engine.dispose()

@@ -20,10 +20,11 @@ from sqlalchemy import ColumnElement, Engine, and_, exists, func, or_, select, t
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker import storage, sweep_queue
+from tracker import sweep_queue
 from tracker.changes import PlanState
-from tracker.latest import latest_check_ids
-from tracker.models import CrawlRun, KommuneRow, SiteCheck, SweepClaim, WatchedPlan
+from tracker.store import storage
+from tracker.store.latest import latest_check_ids
+from tracker.store.models import CrawlRun, KommuneRow, SiteCheck, SweepClaim, WatchedPlan
 
 #: PostgreSQL advisory lock key that serialises "is anything running? then claim" between processes
 CLAIM_LOCK_KEY = 0x706C616E  # "plan"
@@ -195,7 +196,7 @@ def claims(session: Session, prefix: str = "") -> list[SweepClaim]:
 def followup_due(session: Session, checked_before: datetime) -> list[tuple[str, str]]:
     """(country, kommunenummer) of kommuner with a plan suspected missing whose latest check ended before
     `checked_before`: the ones a follow-up crawl should look at now rather than at the next sweep. (A volunteer's
-    tip is no check of the site: `tracker.latest`.)"""
+    tip is no check of the site: `tracker.store.latest`.)"""
     latest = latest_check_ids()
     rows = session.execute(
         select(KommuneRow.country, KommuneRow.kommunenummer)

@@ -10,8 +10,8 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from tracker.alert_store import deactivate_subscription
-from tracker.models import KommuneRow, Subscription
+from tracker.store.alerts import deactivate_subscription
+from tracker.store.models import KommuneRow, Subscription
 
 
 def confirm_subscription(session: Session, subscription_id: int, now: datetime) -> bool:

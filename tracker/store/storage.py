@@ -25,8 +25,11 @@ from tracker.domain import Kommune
 from tracker.errors import StorageError
 from tracker.filemodes import create_private_file, make_private_dir, tighten
 from tracker.findings import FindingDecision
-from tracker.latest import is_latest_finding, latest_check_ids, latest_finding_ids
-from tracker.models import (
+from tracker.reading import Reading
+from tracker.run_summary import RunSummary, summarize
+from tracker.secretbox import SecretKeys
+from tracker.store.latest import is_latest_finding, latest_check_ids, latest_finding_ids
+from tracker.store.models import (
     ClassificationRow,
     CrawlRun,
     DataVersion,
@@ -36,9 +39,6 @@ from tracker.models import (
     Sighting,
     SiteCheck,
 )
-from tracker.reading import Reading
-from tracker.run_summary import RunSummary, summarize
-from tracker.secretbox import SecretKeys
 
 #: the Alembic scripts, found through their package: a checkout and an installed wheel alike
 MIGRATIONS_DIR = Path(str(importlib.resources.files("migrations")))

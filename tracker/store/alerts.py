@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from tracker.domain import PLAN_EVENT_KINDS, Country, Kommune, Language
 from tracker.errors import StorageError
 from tracker.messages import AlertEvent, kommune_language
-from tracker.models import Delivery, Event, KommuneRow, Subscription
 from tracker.secretbox import Sealed, key_id_of
+from tracker.store.models import Delivery, Event, KommuneRow, Subscription
 
 DELIVERY_STATES = ("pending", "sending", "sent", "dead")
 #: a sender's claim on a row: `sending` until the lease (`next_attempt_at`) expires, then it is due again

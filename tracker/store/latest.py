@@ -17,7 +17,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Select, Subquery, func, select
 from sqlalchemy.orm import Session
 
-from tracker.models import Finding
+from tracker.store.models import Finding
 
 __all__ = [
     "NEWEST_FIRST",
