@@ -30,7 +30,7 @@ from dashboards.dot_map import layout, load_geodata  # noqa: E402
 from dashboards.read_model import kommune_statuses  # noqa: E402
 from tests.dashboards.serving import serve_in_thread  # noqa: E402
 from tracker.config import Settings  # noqa: E402
-from tracker.store import storage  # noqa: E402
+from tracker.store import database  # noqa: E402
 from tracker.store.trends import kommune_history, status_trend  # noqa: E402
 
 
@@ -54,8 +54,8 @@ def main() -> None:
         started = time.perf_counter()
         counts = fill(url, args.weeks)
         print(f"filled {counts} in {time.perf_counter() - started:.1f} s")
-        engine = storage.make_engine(url)
-        factory = storage.make_session_factory(engine)
+        engine = database.make_engine(url)
+        factory = database.make_session_factory(engine)
         with factory() as session:
             sweeps = status_trend(session)
             print(f"{len(sweeps)} sweeps, {sweeps[-1].total} kommuner in the last")

@@ -20,7 +20,7 @@ from tracker.domain import COUNTRIES, EVENT_KINDS
 from tracker.errors import FilterError
 from tracker.export import current_flag, plan_years
 from tracker.filters import CATEGORIES, check_values
-from tracker.store import storage
+from tracker.store.latest import iter_latest_plans
 from tracker.store.trails import VERDICTS, CheckTrail, check_trail
 from tracker.store.watch import latest_events
 
@@ -365,7 +365,7 @@ def api_plans(
     plans: list[PlanOut] = []
     with request.app.state.session_factory() as session:
         _reject_unknown("kommune", kommune or [], [r.kommunenummer for r in kommune_statuses(session)])
-        for row in storage.iter_latest_plans(session):
+        for row in iter_latest_plans(session):
             if (wanted and row.kommunenummer not in wanted) or (category and row.category != category):
                 continue
             plans.append(

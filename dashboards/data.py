@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from dashboards.dictionary import DATASETS, dictionary
 from dashboards.rendering import page_language, render
 from tracker.export import ExportFormat, Record, event_records, finding_records, plan_records, write_records
-from tracker.store import reviews, storage
+from tracker.store import latest, reviews
 from tracker.store.watch import iter_events
 
 router = APIRouter()
@@ -42,10 +42,8 @@ SUFFIXES: dict[str, tuple[ExportFormat, str]] = {
 }
 
 _RECORDS: dict[str, Callable[[Session], Iterable[Record]]] = {
-    "findings": lambda session: finding_records(
-        storage.iter_latest_findings(session), reviews.finding_reviews(session)
-    ),
-    "plans": lambda session: plan_records(storage.iter_latest_plans(session), reviews.plan_reviews(session)),
+    "findings": lambda session: finding_records(latest.iter_latest_findings(session), reviews.finding_reviews(session)),
+    "plans": lambda session: plan_records(latest.iter_latest_plans(session), reviews.plan_reviews(session)),
     "events": lambda session: event_records(iter_events(session)),
 }
 

@@ -52,7 +52,7 @@ from tracker.export import (
 from tracker.registry import load_registry_csv
 from tracker.run_summary import RunSummary
 from tracker.secretbox import SecretKeys
-from tracker.store import reviews, storage
+from tracker.store import database, latest, reviews, runs
 
 app = typer.Typer(
     help="Planvakt: finds, reads and watches kommuner's plans against sexual abuse of children.",
@@ -97,7 +97,7 @@ def db_upgrade(db: DbOption = None) -> None:
         engine = engine_for(settings, migrated=False)
     except TrackerError as exc:
         raise fail(exc) from exc
-    storage.upgrade(engine, SecretKeys.from_settings(settings))
+    database.upgrade(engine, SecretKeys.from_settings(settings))
     EvidenceStore.open(settings.resolved_evidence_dir)  # an older version's store gets owner-only modes here
     console.print(f"database ready: {settings.resolved_database_url}")
 
@@ -107,10 +107,10 @@ def registry_load(registry: RegistryOption = None, db: DbOption = None) -> None:
     """Load the registry into the database (all 357 Norwegian and 98 Danish kommuner by default)."""
     try:
         kommuner = kommuner_from(registry)
-        factory = storage.make_session_factory(engine_for(settings_for(db)))
+        factory = database.make_session_factory(engine_for(settings_for(db)))
         with factory.begin() as session:
-            storage.sync_kommuner(session, kommuner)
-            counts = storage.count_kommuner(session)
+            runs.sync_kommuner(session, kommuner)
+            counts = runs.count_kommuner(session)
     except TrackerError as exc:
         raise fail(exc) from exc
     typer.echo(
@@ -168,7 +168,7 @@ def _crawl(settings: Settings, engine: Any, kommuner: list[Kommune], options: Cr
     from tracker.pipeline import CrawlInterrupted, run_crawl
     from tracker.site_check import crawl_dependencies
 
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     resume_id = None
     if resume:
         from datetime import UTC
@@ -274,19 +274,19 @@ def _progress() -> Any:
 
 
 def _print_summary(engine: Any, run_id: int) -> RunSummary:
-    with storage.make_session_factory(engine)() as session:
-        summary = storage.run_summary(session, run_id)
+    with database.make_session_factory(engine)() as session:
+        summary = runs.run_summary(session, run_id)
     typer.echo(summary.paragraph())
     return summary
 
 
 def _print_findings(engine: Any) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     table = Table(title="Findings (latest check per kommune)")
     for column in ("kommune", "status", "category", "format", "years", "current", "via", "depth", "pages"):
         table.add_column(column)
     with factory() as session:
-        for record in finding_records(storage.iter_latest_findings(session)):
+        for record in finding_records(latest.iter_latest_findings(session)):
             text = {column: csv_text(column, value, record) for column, value in record.items()}
             table.add_row(
                 f"{text['kommunenummer']} {text['name']}",
@@ -311,7 +311,7 @@ def export_findings(
     """One row per kommune, its latest check (columns in README's data dictionary)."""
     _export(
         FINDINGS_COLUMNS,
-        lambda session: finding_records(storage.iter_latest_findings(session), reviews.finding_reviews(session)),
+        lambda session: finding_records(latest.iter_latest_findings(session), reviews.finding_reviews(session)),
         format,
         out,
         db,
@@ -329,7 +329,7 @@ def _export(
     if fmt is None:
         raise fail(ValueError(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {format!r}"))
     try:
-        factory = storage.make_session_factory(engine_for(settings_for(db), read_only=True))
+        factory = database.make_session_factory(engine_for(settings_for(db), read_only=True))
     except TrackerError as exc:
         raise fail(exc) from exc
     with factory() as session:
@@ -353,7 +353,7 @@ def export_plans(
     """One row per plan document in each kommune's latest check: reading, checklist criteria, accessibility."""
     _export(
         PLANS_COLUMNS,
-        lambda session: plan_records(storage.iter_latest_plans(session), reviews.plan_reviews(session)),
+        lambda session: plan_records(latest.iter_latest_plans(session), reviews.plan_reviews(session)),
         format,
         out,
         db,
@@ -376,7 +376,7 @@ def demo(
         engine = engine_for(settings, migrated=False)
     except TrackerError as exc:
         raise fail(exc) from exc
-    storage.upgrade(engine, SecretKeys.from_settings(settings))
+    database.upgrade(engine, SecretKeys.from_settings(settings))
     with build_demo_web(port=web_port) as web:
         registry = web.write_registry(settings.var_dir / "demo-registry.csv")
         kommuner = load_registry_csv(registry)
@@ -400,7 +400,7 @@ def reclassify_command(db: DbOption = None) -> None:
     from tracker.reclassify import reclassify
 
     try:
-        factory = storage.make_session_factory(engine_for(settings_for(db)))
+        factory = database.make_session_factory(engine_for(settings_for(db)))
     except TrackerError as exc:
         raise fail(exc) from exc
     report = reclassify(factory, today=utc_now().date(), now=utc_now)

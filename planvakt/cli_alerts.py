@@ -18,7 +18,7 @@ from tracker.config import Settings
 from tracker.errors import TrackerError
 from tracker.outbox import preview_due, send_due
 from tracker.secretbox import SecretKeys
-from tracker.store import alerts, storage
+from tracker.store import alerts, database
 from tracker.subscriptions import SubscriptionRequest, parse_kinds, subscribe, unsubscribe
 
 subscribe_app = typer.Typer(help="Subscribe to alerts: webhook, e-mail or any Apprise URL.", no_args_is_help=True)
@@ -49,7 +49,7 @@ LanguageOption = Annotated[
 def _factory(db: str | None, *, read_only: bool = False) -> tuple[Settings, sessionmaker[Session]]:
     """Settings and a session factory; `read_only` (the list commands) never creates a missing SQLite file."""
     settings = settings_for(db)
-    return settings, storage.make_session_factory(engine_for(settings, read_only=read_only))
+    return settings, database.make_session_factory(engine_for(settings, read_only=read_only))
 
 
 def _subscribe(request: SubscriptionRequest, db: str | None, allow_private_networks: bool = False) -> None:

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from sqlalchemy import Engine
 
-from tracker.store import storage
+from tracker.store import database
 
 POSTGRES_ADMIN_URL = os.environ.get("PLANVAKT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -49,7 +49,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
     """A migrated database (alembic upgrade head), on each backend."""
-    engine = storage.make_engine(database_url)
-    storage.upgrade(engine)
+    engine = database.make_engine(database_url)
+    database.upgrade(engine)
     yield engine
     engine.dispose()

@@ -13,7 +13,8 @@ from sqlalchemy import Engine, select
 from dashboards import read_model
 from tests.dashboards.act_seed import FJELLVIK, KILDEBY, NORDMYRA, T0, VIKOY, SeedDoc, seed_check
 from tracker.domain import NOT_CHECKED, Category
-from tracker.store import acts, latest, reviews, storage, sweeps, trends
+from tracker.store import acts, database, latest, reviews, runs, sweeps, trends
+from tracker.store.latest import iter_latest_findings, iter_latest_plans
 from tracker.store.models import Finding, KommuneRow, SiteCheck, WatchedPlan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,7 +24,7 @@ VIOLENCE = SeedDoc("Handlingsplan mot vold i nære relasjoner", category=Categor
 
 def _seed(engine: Engine) -> dict[str, int]:
     """Each kommune's latest finding id by kommunenummer (Nordmyra: never checked)."""
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     # Fjellvik: the finding stored last holds the older check time; stored order decides
     seed_check(factory, FJELLVIK, [PLAN], at=T0 + timedelta(days=7))
     fjellvik = seed_check(factory, FJELLVIK, [], at=T0)
@@ -33,10 +34,10 @@ def _seed(engine: Engine) -> dict[str, int]:
     # Kildeby: a volunteer's tip checked after the crawl stores a check but no finding
     kildeby = seed_check(factory, KILDEBY, [VIOLENCE], at=T0)
     with factory.begin() as session:
-        ids = storage.sync_kommuner(session, [NORDMYRA, KILDEBY])
-        run = storage.start_run(session, {"source": "tip"}, 1, T0 + timedelta(days=1))
+        ids = runs.sync_kommuner(session, [NORDMYRA, KILDEBY])
+        run = runs.start_run(session, {"source": "tip"}, 1, T0 + timedelta(days=1))
         kildeby_id = ids[("DK", KILDEBY.kommunenummer)]
-        storage.add_check(session, SiteCheck(run_id=run.id, kommune_id=kildeby_id, start_url=KILDEBY.website,
+        runs.add_check(session, SiteCheck(run_id=run.id, kommune_id=kildeby_id, start_url=KILDEBY.website,
                                              reachable=True, blocked=False, pages_fetched=0, robots_disallowed=0,
                                              rendered_pages=0, issues=[], started_at=T0 + timedelta(days=1),
                                              finished_at=T0 + timedelta(days=1)), [])  # fmt: skip
@@ -45,7 +46,7 @@ def _seed(engine: Engine) -> dict[str, int]:
 
 def test_every_reader_agrees_on_each_kommunes_latest_finding(engine: Engine) -> None:
     expected = _seed(engine)
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     with factory() as session:
         findings = {f.id: f for f in session.scalars(select(Finding).where(Finding.id.in_(expected.values())))}
         checks = {number: findings[fid].check_id for number, fid in expected.items()}
@@ -54,11 +55,11 @@ def test_every_reader_agrees_on_each_kommunes_latest_finding(engine: Engine) -> 
         by_number = {number: findings[fid].kommune_id for number, fid in expected.items()}
 
         assert {n: latest.latest_finding(session, k).id for n, k in by_number.items()} == expected  # type: ignore[union-attr]
-        with_checks = {f.kommune_id: (f.id, c.id) for f, c in storage.latest_findings_with_checks(session)}
+        with_checks = {f.kommune_id: (f.id, c.id) for f, c in runs.latest_findings_with_checks(session)}
         assert with_checks == {by_number[n]: (expected[n], checks[n]) for n in expected}
-        exported = {row.kommunenummer: row.status for row in storage.iter_latest_findings(session)}
+        exported = {row.kommunenummer: row.status for row in iter_latest_findings(session)}
         assert exported == statuses
-        assert {row.kommunenummer for row in storage.iter_latest_plans(session)} == {"0799"}
+        assert {row.kommunenummer for row in iter_latest_plans(session)} == {"0799"}
         shown = {row.kommunenummer: row.status for row in read_model.kommune_statuses(session)}
         assert shown == {**statuses, NORDMYRA.kommunenummer: NOT_CHECKED}
         for number, check_id in checks.items():
@@ -79,7 +80,7 @@ def test_every_reader_agrees_on_each_kommunes_latest_finding(engine: Engine) -> 
 
 def test_follow_ups_read_the_latest_crawl_check_not_a_tip(engine: Engine) -> None:
     _seed(engine)
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     with factory.begin() as session:
         for number in ("3901", "0799"):
             kommune_id = session.scalars(select(KommuneRow.id).where(KommuneRow.kommunenummer == number)).one()

@@ -21,8 +21,8 @@ from typing import Any, Literal, TextIO
 from tracker.accessibility import CHECKS
 from tracker.criteria import CRITERIA
 from tracker.findings import current_label
+from tracker.store.latest import FindingRow, PlanRow
 from tracker.store.reviews import FindingReview
-from tracker.store.storage import FindingRow, PlanRow
 from tracker.store.watch import EventRow
 
 ExportFormat = Literal["csv", "excel-csv", "json"]

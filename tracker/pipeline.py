@@ -30,7 +30,7 @@ from tracker import watching
 from tracker.domain import Kommune
 from tracker.progress import LogProgress, Progress
 from tracker.site_check import CrawlDependencies, FailedOnOurSide, count_failure, store_site
-from tracker.store import storage
+from tracker.store import runs
 from tracker.store.models import CrawlRun
 from tracker.watching import Recheck, UrlAnswer
 
@@ -71,15 +71,15 @@ async def run_crawl(
     """Crawl `kommuner`, store a check and a finding for each, and return the run id."""
     progress = deps.progress or LogProgress()
     with deps.session_factory.begin() as session:
-        ids = storage.sync_kommuner(session, kommuner)
+        ids = runs.sync_kommuner(session, kommuner)
         if resume_run_id is not None:
             run = session.get(CrawlRun, resume_run_id)
             if run is None:
                 raise ValueError(f"no crawl run {resume_run_id}")
-            done = storage.checked_kommune_ids(session, run.id)
+            done = runs.checked_kommune_ids(session, run.id)
             run.state = "running"
         else:
-            run = storage.start_run(session, options.record(), len(kommuner), deps.now())
+            run = runs.start_run(session, options.record(), len(kommuner), deps.now())
             done = set()
         run_id = run.id
     todo = [k for k in kommuner if ids[(k.country.value, k.kommunenummer)] not in done]
@@ -180,13 +180,13 @@ async def run_crawl(
         with deps.session_factory.begin() as session:
             run = session.get(CrawlRun, run_id)
             assert run is not None
-            storage.finish_run(session, run, deps.now(), state="interrupted")
+            runs.finish_run(session, run, deps.now(), state="interrupted")
             checked, planned = run.kommuner_checked, run.kommuner_planned
         raise CrawlInterrupted(run_id, checked, planned) from None
     with deps.session_factory.begin() as session:
         run = session.get(CrawlRun, run_id)
         assert run is not None
-        storage.finish_run(session, run, deps.now())
+        runs.finish_run(session, run, deps.now())
     return run_id
 
 

@@ -49,7 +49,7 @@ from tracker.domain import Kommune
 from tracker.pipeline import run_crawl
 from tracker.registry import builtin_registry, load_registry_csv, select
 from tracker.site_check import crawl_dependencies
-from tracker.store import storage, sweeps
+from tracker.store import database, runs, sweeps
 from tracker.store.models import CrawlRun
 
 logger = logging.getLogger(__name__)
@@ -97,11 +97,11 @@ class Runtime:
     def engine(self) -> Engine:
         with self._lock:
             if self._engine is None:
-                self._engine = storage.make_engine(self.settings.resolved_database_url)
+                self._engine = database.make_engine(self.settings.resolved_database_url)
             return self._engine
 
     def session_factory(self) -> sessionmaker[Session]:
-        return storage.make_session_factory(self.engine)
+        return database.make_session_factory(self.engine)
 
     def sweep_finished(self) -> None:
         """Count a sweep this process ran; ask the process to stop once it has run `exit_after_sweeps`."""
@@ -286,12 +286,12 @@ def _crawl_slot(
             if not finished:
                 run = session.get(CrawlRun, claim.run_id)
                 if run is not None and run.state != "finished":
-                    storage.finish_run(session, run, runtime.now(), state="interrupted")
+                    runs.finish_run(session, run, runtime.now(), state="interrupted")
             sweeps.release_claim(session, claim.claim_id, runtime.now())
     logger.info("%s: crawl run %d %s", slot, claim.run_id, "finished" if finished else "interrupted")
     if finished:  # the paragraph `planvakt crawl` ends with, for the operator reading the scheduler's log
         with factory() as session:
-            logger.info("%s: %s", slot, storage.run_summary(session, claim.run_id).paragraph())
+            logger.info("%s: %s", slot, runs.run_summary(session, claim.run_id).paragraph())
     return finished
 
 
@@ -315,7 +315,7 @@ def _queue_slot(
         with factory.begin() as session:
             run = session.get(CrawlRun, run_id)
             if not queued and run is not None and run.state != "finished":
-                storage.finish_run(session, run, runtime.now(), state="interrupted")
+                runs.finish_run(session, run, runtime.now(), state="interrupted")
             sweeps.release_claim(session, claim_id, runtime.now())
     logger.info("%s: crawl run %d queued for the workers", slot, run_id)
     return True

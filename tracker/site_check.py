@@ -26,7 +26,7 @@ from tracker.config import Settings
 from tracker.domain import Kommune, Status
 from tracker.findings import FindingDecision, decide
 from tracker.progress import Progress
-from tracker.store import storage
+from tracker.store import runs
 from tracker.store.models import CrawlRun, Sighting, SiteCheck
 from tracker.watching import CheckSeen, UrlAnswer
 
@@ -164,7 +164,7 @@ def _store_check(
         if crawled.url not in seen_urls:
             seen_urls.add(crawled.url)
             sightings.append(ingest.sighting_row(stored[sha].document, ingest.seen_in_crawl(crawled)))
-    storage.add_check(session, check, sightings)
+    runs.add_check(session, check, sightings)
     run = session.get(CrawlRun, run_id)
     assert run is not None
     run.documents_fetched = CrawlRun.documents_fetched + len(crawl.documents)  # in SQL: see add_finding
@@ -187,7 +187,7 @@ def _store_finding(
     decision = decide(crawl.reachable, candidates, today, blocked=crawl.blocked, error=crawl.error)
     run = session.get(CrawlRun, run_id)
     assert run is not None
-    storage.add_finding(
+    runs.add_finding(
         session,
         run=run,
         check=check,

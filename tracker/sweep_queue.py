@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tracker.domain import Kommune
 from tracker.errors import StorageError
-from tracker.store import storage
+from tracker.store import database, runs
 from tracker.store.models import CrawlRun
 
 logger = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ def enqueue_sweep(
 ) -> int:
     """Start a crawl run and queue one check job per kommune, in one transaction; return the run id."""
     with session_factory.begin() as session:
-        run = storage.start_run(session, options_record, len(kommuner), now)
+        run = runs.start_run(session, options_record, len(kommuner), now)
         _defer_checks(app, session, run.id, kommuner)
         run_id = run.id
     logger.info("crawl run %d: %d kommuner queued", run_id, len(kommuner))
@@ -114,15 +114,15 @@ def queue_checks(
     """Queue check jobs into an existing run (the scheduler's claimed sweep) for the kommuner it has not checked
     yet; finish the run at once when there are none. Returns the number of jobs queued."""
     with session_factory.begin() as session:
-        ids = storage.sync_kommuner(session, kommuner)
-        done = storage.checked_kommune_ids(session, run_id)
+        ids = runs.sync_kommuner(session, kommuner)
+        done = runs.checked_kommune_ids(session, run_id)
         todo = [k for k in kommuner if ids[(k.country.value, k.kommunenummer)] not in done]
         if todo:
             _defer_checks(app, session, run_id, todo)
         else:
             run = session.get(CrawlRun, run_id, with_for_update=True)
             if run is not None and run.state == "running":
-                storage.finish_run(session, run, now)
+                runs.finish_run(session, run, now)
     logger.info("crawl run %d: %d kommuner queued", run_id, len(todo))
     return len(todo)
 
@@ -130,7 +130,7 @@ def queue_checks(
 def _defer_checks(app: App, session: Session, run_id: int, kommuner: Sequence[Kommune]) -> None:
     """Defer one check job per kommune on the session's own connection: they commit (or not) with the session."""
     require_postgres(session.get_bind())  # type: ignore[arg-type]
-    ids = storage.sync_kommuner(session, kommuner)
+    ids = runs.sync_kommuner(session, kommuner)
     jobs = []
     for kommune in kommuner:
         kommune_id = ids[(kommune.country.value, kommune.kommunenummer)]
@@ -156,7 +156,7 @@ def finish_if_last(session_factory: sessionmaker[Session], run_id: int, job_id: 
         ).scalar_one()
         if others:
             return False
-        storage.finish_run(session, run, now)
+        runs.finish_run(session, run, now)
     logger.info("crawl run %d finished", run_id)
     return True
 
@@ -168,7 +168,7 @@ def finish_drained_runs(session_factory: sessionmaker[Session], now: datetime) -
         for run_id in session.scalars(text(_DRAINED_RUNS)).all():
             run = session.get(CrawlRun, run_id, with_for_update=True)
             if run is not None and run.state == "running":
-                storage.finish_run(session, run, now)
+                runs.finish_run(session, run, now)
                 finished.append(run.id)
     for run_id in finished:
         logger.info("crawl run %d finished (its last jobs ended together)", run_id)
@@ -204,7 +204,7 @@ async def keep_sweeps_moving(
     now: Callable[[], datetime],
 ) -> None:
     """Until cancelled: retry stalled jobs and finish drained runs every `every` seconds (errors are logged)."""
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     while True:
         try:
             await retry_stalled_jobs(app, engine, stalled_after)

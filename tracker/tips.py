@@ -38,7 +38,7 @@ from tracker import ingest
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
 from tracker.errors import TrackerError
-from tracker.store import storage, volunteer_tips
+from tracker.store import runs, volunteer_tips
 from tracker.store.models import SiteCheck, Tip
 
 logger = logging.getLogger(__name__)
@@ -276,7 +276,7 @@ def _store(
     with deps.session_factory.begin() as session:
         tip = volunteer_tips.get_tip_row(session, tip_id)
         crawler_had_it = volunteer_tips.crawler_had_document(session, kommune_id, sha)
-        run = storage.start_run(session, {"source": "tip", "tip_id": tip_id}, 1, started)
+        run = runs.start_run(session, {"source": "tip", "tip_id": tip_id}, 1, started)
         # the volunteer's note is read with the text, as a crawled link's words are
         fetched = ingest.Fetched(url, response.final_url, fmt, response.content_type, response.body, tip.note)
         document = ingest.ingest_document(session, sha, fetched, extracted, today=now.date(), now=now).document
@@ -305,10 +305,10 @@ def _store(
             started_at=started,
             finished_at=now,
         )
-        storage.add_check(session, check, [sighting])
+        runs.add_check(session, check, [sighting])
         run.documents_fetched = 1
         run.kommuner_checked = 1
-        storage.finish_run(session, run, now)
+        runs.finish_run(session, run, now)
         volunteer_tips.mark_tip_stored(
             session, tip, check_id=check.id, sighting_id=sighting.id, crawler_had_it=crawler_had_it, now=now
         )

@@ -33,7 +33,7 @@ from tracker.domain import Country, Kommune
 from tracker.pipeline import RecheckFetcher, recheck_with
 from tracker.progress import LogProgress
 from tracker.site_check import CrawlDependencies, FailedOnOurSide, count_failure, store_site
-from tracker.store import storage
+from tracker.store import runs
 from tracker.store.models import CrawlRun, KommuneRow
 from tracker.watching import Recheck
 
@@ -94,7 +94,7 @@ class SiteChecker:
             if run is None or row is None:
                 logger.warning("job %d: no crawl run %d or kommune %d; nothing to do", job_id, run_id, kommune_id)
                 return "gone"
-            already = kommune_id in storage.checked_kommune_ids(session, run_id)
+            already = kommune_id in runs.checked_kommune_ids(session, run_id)
             options = run_options(run.options)
         kommune = kommune_of(row)
         outcome = "already"

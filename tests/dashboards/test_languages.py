@@ -30,7 +30,7 @@ from tracker.catalogue import CATALOGUE, LOCALES
 from tracker.catalogue.vocabulary import RAW_WORDS, VOCABULARY
 from tracker.config import Settings
 from tracker.domain import EVENT_KINDS, Category
-from tracker.store import storage, volunteer_tips
+from tracker.store import database, volunteer_tips
 from tracker.store.models import Event, KommuneRow, Sighting
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -52,14 +52,14 @@ PLAIN = {lang: _plain_words(lang) for lang in LOCALES}
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = storage.make_engine(f"sqlite:///{tmp_path / 'languages.sqlite3'}")
-    storage.upgrade(engine)
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'languages.sqlite3'}")
+    database.upgrade(engine)
     yield engine
     engine.dispose()
 
 
 def _seed(engine: Engine) -> dict[str, int]:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     criteria = {"children_knowledge": True, "staff_signs_knowledge": False, "routine_drills": True}
     ids = {
         "fjellvik": seed_check(factory, FJELLVIK, [SeedDoc("Handlingsplan mot overgrep", criteria=criteria)]),
@@ -115,7 +115,7 @@ async def client(engine: Engine, tmp_path: Path) -> AsyncIterator[tuple[httpx.As
     settings = Settings(var_dir=tmp_path / "var", admin_token=TOKEN)
     app = create_app(
         settings,
-        session_factory=storage.make_session_factory(engine),
+        session_factory=database.make_session_factory(engine),
         evidence=EvidenceStore(tmp_path / "evidence"),
         now=lambda: NOW,
     )

@@ -18,7 +18,7 @@ from tracker.blobs import EvidenceStore
 from tracker.config import Settings
 from tracker.errors import ConfigError, SecretError
 from tracker.secretbox import SecretKeys
-from tracker.store import storage
+from tracker.store import database
 from tracker.store.models import Subscription
 from tracker.subscriptions import SubscriptionRequest, validate
 
@@ -39,7 +39,7 @@ def _app(engine: Engine, tmp_path: Path, admin_token: str = TOKEN, secret_key: s
             database_url=engine.url.render_as_string(hide_password=False),
             secret_key=secret_key,
         ),
-        session_factory=storage.make_session_factory(engine),
+        session_factory=database.make_session_factory(engine),
         evidence=EvidenceStore(tmp_path / "evidence"),
         now=lambda: NOW,
     )
@@ -48,7 +48,7 @@ def _app(engine: Engine, tmp_path: Path, admin_token: str = TOKEN, secret_key: s
 
 @pytest.fixture
 async def client(engine: Engine, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    sync(storage.make_session_factory(engine), NORDMYRA, KILDEBY)
+    sync(database.make_session_factory(engine), NORDMYRA, KILDEBY)
     async with _app(engine, tmp_path) as client:
         yield client
 
@@ -67,7 +67,7 @@ async def _sign_in(client: httpx.AsyncClient) -> str:
 
 
 def _count(engine: Engine) -> int:
-    with storage.make_session_factory(engine)() as session:
+    with database.make_session_factory(engine)() as session:
         return int(session.scalar(select(func.count()).select_from(Subscription)) or 0)
 
 
@@ -112,7 +112,7 @@ async def test_a_reviewer_adds_lists_and_removes_subscriptions_without_seeing_se
     for secret in ("hunter2-query-token", HOOK_SECRET, "TokenA1", "TokenB2", "TokenC3"):
         assert secret not in page.text
     assert "https://hooks.example.org/planvakt?…" in page.text and "varsel@redd-barna.example" in page.text
-    with storage.make_session_factory(engine)() as session:
+    with database.make_session_factory(engine)() as session:
         stored = {row.channel: row for row in session.scalars(select(Subscription))}
     # sealed at rest (tracker.secretbox), with the default key of the bound database
     box = SecretKeys.from_settings(Settings(database_url=engine.url.render_as_string(hide_password=False))).box()
@@ -129,7 +129,7 @@ async def test_a_reviewer_adds_lists_and_removes_subscriptions_without_seeing_se
     assert again.status_code == 400 and f"no active subscription {stored['webhook'].id}" in again.text
     page = await client.get("/review/subscriptions")
     assert len(re.findall(r"<tr data-subscription=", page.text)) == 2
-    with storage.make_session_factory(engine)() as session:
+    with database.make_session_factory(engine)() as session:
         assert session.get(Subscription, stored["webhook"].id).active is False  # type: ignore[union-attr]
 
 
@@ -195,12 +195,12 @@ async def test_unknown_kommune_and_unknown_apprise_scheme_are_refused(
 
 async def test_the_form_seals_with_the_configured_key_not_a_key_file(engine: Engine, tmp_path: Path) -> None:
     key = Fernet.generate_key().decode("ascii")
-    sync(storage.make_session_factory(engine), NORDMYRA, KILDEBY)
+    sync(database.make_session_factory(engine), NORDMYRA, KILDEBY)
     async with _app(engine, tmp_path, secret_key=key) as client:
         csrf = await _sign_in(client)
         form = {"channel": "webhook", "target": HOOK, "secret": HOOK_SECRET, "csrf": csrf}
         assert (await client.post("/review/subscriptions", data=form)).status_code == 303
-    with storage.make_session_factory(engine)() as session:
+    with database.make_session_factory(engine)() as session:
         stored = session.scalars(select(Subscription)).one()
     assert SecretKeys(key, tmp_path / "unused.key").box().open(stored.sealed_target) == HOOK
     other_key = Fernet.generate_key().decode("ascii")  # e.g. the database's default key file: not what sealed it

@@ -21,7 +21,7 @@ from tests.receivers import ReceiverScript, running_receiver, running_smtp
 from tracker.config import Settings
 from tracker.notify import verify_signature
 from tracker.outbox import LEASE, DeliveryReport, digest_due_at, materialise, preview_due, send_due
-from tracker.store import alerts, storage
+from tracker.store import alerts, database
 from tracker.store.models import Delivery, Event, KommuneRow
 from tracker.subscriptions import SubscriptionRequest, subscribe, unsubscribe
 
@@ -83,7 +83,7 @@ class World:
 @pytest.fixture
 def world(engine: Engine) -> World:
     """Three kommuner: Oslo (Bokmål), Volda (Nynorsk), København (Danish)."""
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     rows = [
         KommuneRow(
             kommunenummer="0301", country="NO", name="Oslo", website="https://oslo.example", written_standard="Bokmål"

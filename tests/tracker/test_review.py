@@ -14,7 +14,7 @@ from tracker.domain import Category
 from tracker.errors import StorageError
 from tracker.export import FINDINGS_COLUMNS, finding_records, write_records
 from tracker.review import CaseDocument, KommuneCase, OverrideFact, detective_tasks, finding_override_in_force
-from tracker.store import acts, storage
+from tracker.store import acts, database, latest
 from tracker.store.reviews import (
     add_override,
     finding_reviews,
@@ -113,7 +113,7 @@ def test_an_override_stands_while_the_machine_says_the_same() -> None:
 
 
 def test_finding_override_is_kept_beside_the_machine_and_exported(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     finding_id = seed_check(factory, NORDMYRA, [SeedDoc("Nyheter fra Nordmyra", category=Category.OTHER)])
     with factory.begin() as session:
         first = add_override(
@@ -142,7 +142,7 @@ def test_finding_override_is_kept_beside_the_machine_and_exported(engine: Engine
         reviews = finding_reviews(session)
         review = review_kommune(session, kommune.id)
         out = io.StringIO()
-        write_records(finding_records(storage.iter_latest_findings(session), reviews), FINDINGS_COLUMNS, out, "csv")
+        write_records(finding_records(latest.iter_latest_findings(session), reviews), FINDINGS_COLUMNS, out, "csv")
     # history keeps both; the first one is withdrawn, not deleted
     assert [(o.id, o.value, o.withdrawn_at is not None) for o in history] == [
         (second.id, "abuse_specific_plan", False),
@@ -165,7 +165,7 @@ def test_finding_override_is_kept_beside_the_machine_and_exported(engine: Engine
 
 
 def test_classification_override_follows_the_document(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     seed_check(factory, FJELLVIK, [SeedDoc("Plan for trygt oppvekstmiljø", confidence=0.42)])
     with factory() as session:
         kommune = kommune_by_number(session, "3901")
@@ -195,7 +195,7 @@ def test_classification_override_follows_the_document(engine: Engine) -> None:
 
 
 def test_override_rejects_nonsense(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     finding_id = seed_check(factory, VIKOY, [])
     with factory.begin() as session:
         with pytest.raises(StorageError, match="not a status"):
@@ -219,7 +219,7 @@ def test_override_rejects_nonsense(engine: Engine) -> None:
 
 
 def test_letter_facts_use_the_kommune_language_and_the_plan(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     seed_check(
         factory,
         KILDEBY,
@@ -240,7 +240,7 @@ def test_letter_facts_use_the_kommune_language_and_the_plan(engine: Engine) -> N
 
 
 def test_status_override_lapses_when_the_machine_changes_its_mind(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     first = seed_check(factory, NORDMYRA, [], at=T)
     with factory.begin() as session:
         add_override(

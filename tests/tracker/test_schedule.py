@@ -49,8 +49,9 @@ from tracker.schedule import (
     sweep_job,
     sweep_trigger,
 )
-from tracker.store import storage, sweeps
+from tracker.store import database, sweeps
 from tracker.store.models import CrawlRun, Event, Finding, SiteCheck, SweepClaim, WatchedPlan
+from tracker.store.runs import start_run, sync_kommuner
 from tracker.subscriptions import SubscriptionRequest, subscribe
 
 PLAN_PATH = "/planer/handlingsplan-mot-seksuelle-overgrep.pdf"
@@ -104,7 +105,7 @@ def test_schedule_refuses_bad_options_before_it_starts(tmp_path: Path, arguments
     result = runner.invoke(app, ["schedule", "--db", db, "--run-for", "0.1", *arguments])
     assert result.exit_code == 2
     assert message in result.output
-    assert JOBS_TABLE not in inspect(storage.make_engine(db)).get_table_names(), "nothing was scheduled"
+    assert JOBS_TABLE not in inspect(database.make_engine(db)).get_table_names(), "nothing was scheduled"
 
 
 # -- claims -----------------------------------------------------------------------------------------------------
@@ -112,7 +113,7 @@ def test_schedule_refuses_bad_options_before_it_starts(tmp_path: Path, arguments
 
 def _claim(engine: Engine, slot: str, now: datetime, alive_for: timedelta = timedelta(hours=2)) -> sweeps.Claim:
     return sweeps.claim_slot(
-        storage.make_session_factory(engine),
+        database.make_session_factory(engine),
         slot,
         claimed_by="test",
         now=now,
@@ -124,7 +125,7 @@ def _claim(engine: Engine, slot: str, now: datetime, alive_for: timedelta = time
 
 
 def _count(engine: Engine, model: type[CrawlRun] | type[SweepClaim]) -> int:
-    with storage.make_session_factory(engine)() as session:
+    with database.make_session_factory(engine)() as session:
         return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
@@ -134,13 +135,13 @@ def test_a_slot_is_claimed_once_with_its_own_crawl_run(engine: Engine) -> None:
     assert first.outcome == "claimed" and first.run_id is not None
     assert second.outcome == "taken" and second.run_id is None
     assert _count(engine, CrawlRun) == 1, "the loser's crawl run is rolled back with its claim"
-    with storage.make_session_factory(engine)() as session:
+    with database.make_session_factory(engine)() as session:
         (claim,) = sweeps.claims(session, "sweep:")
         assert (claim.run_id, claim.finished_at) == (first.run_id, None)
 
 
 def test_a_running_sweep_blocks_the_next_until_released_or_dead(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     first = _claim(engine, "sweep:a", T0)
     busy = _claim(engine, "sweep:b", T0 + timedelta(minutes=30))
     assert (busy.outcome, busy.blocker) == ("busy", "sweep:a")
@@ -148,7 +149,7 @@ def test_a_running_sweep_blocks_the_next_until_released_or_dead(engine: Engine) 
 
     # A finished site check is the claim's heartbeat: still alive three hours on.
     with factory.begin() as session:
-        ids = storage.sync_kommuner(session, [Kommune("0301", "Oslo", Country.NO, "https://www.oslo.kommune.no/")])
+        ids = sync_kommuner(session, [Kommune("0301", "Oslo", Country.NO, "https://www.oslo.kommune.no/")])
         at = T0 + timedelta(hours=2, minutes=50)
         session.add(
             SiteCheck(
@@ -172,9 +173,9 @@ def test_a_running_sweep_blocks_the_next_until_released_or_dead(engine: Engine) 
 
 def test_racing_claims_of_different_slots_let_exactly_one_sweep_run(database_url: str) -> None:
     """Eight schedulers (own engines, own threads) claim eight slots at the same instant: one crawl, seven busy."""
-    setup = storage.make_engine(database_url)
-    storage.upgrade(setup)
-    engines = [storage.make_engine(database_url) for _ in range(8)]
+    setup = database.make_engine(database_url)
+    database.upgrade(setup)
+    engines = [database.make_engine(database_url) for _ in range(8)]
     barrier = threading.Barrier(len(engines))
     outcomes: list[str] = []
 
@@ -197,7 +198,7 @@ def test_racing_claims_of_different_slots_let_exactly_one_sweep_run(database_url
 
 def test_resume_picks_only_runs_no_live_process_is_running(engine: Engine) -> None:
     """`crawl --resume` must never pick up a sweep another scheduler is still running."""
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     alive_for = timedelta(hours=2)
 
     def resumable(at: datetime) -> int | None:
@@ -206,7 +207,7 @@ def test_resume_picks_only_runs_no_live_process_is_running(engine: Engine) -> No
             return run.id if run else None
 
     with factory.begin() as session:
-        killed = storage.start_run(session, {}, 1, T0 - timedelta(days=1)).id  # a `crawl` killed outright: no claim
+        killed = start_run(session, {}, 1, T0 - timedelta(days=1)).id  # a `crawl` killed outright: no claim
     live = _claim(engine, "sweep:a", T0)
     assert live.run_id is not None and live.claim_id is not None
     assert resumable(T0 + timedelta(minutes=30)) == killed, "the newer run is a sweep still running elsewhere"
@@ -247,22 +248,22 @@ def test_resume_picks_only_runs_no_live_process_is_running(engine: Engine) -> No
         for run in session.scalars(select(CrawlRun)):
             run.state = "finished"
     with factory.begin() as session:
-        interrupted = storage.start_run(session, {}, 1, T0)
+        interrupted = start_run(session, {}, 1, T0)
         interrupted.state = "interrupted"
         interrupted_id = interrupted.id
     assert resumable(T0 + timedelta(hours=1)) == interrupted_id
 
 
 def test_followups_are_due_for_suspected_vanishes_checked_long_enough_ago(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     kommuner = [
         Kommune("0301", "Oslo", Country.NO, "https://a.example/"),
         Kommune("4601", "Bergen", Country.NO, "https://b.example/"),
         Kommune("0101", "København", Country.DK, "https://c.example/"),
     ]
     with factory.begin() as session:
-        ids = storage.sync_kommuner(session, kommuner)
-        run = storage.start_run(session, {}, 3, T0)
+        ids = sync_kommuner(session, kommuner)
+        run = start_run(session, {}, 3, T0)
         for key, state, hours_ago in (
             (("NO", "0301"), "suspected_missing", 5),
             (("NO", "4601"), "suspected_missing", 1),
@@ -331,15 +332,15 @@ def test_job_table_is_left_out_of_alembic_check(engine: Engine) -> None:
     stop_scheduler(scheduler, wait=False)
     assert JOBS_TABLE in inspect(engine).get_table_names()
     config = Config()
-    config.set_main_option("script_location", str(storage.MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(database.MIGRATIONS_DIR))
     with engine.connect() as connection:
         config.attributes["connection"] = connection
         command.check(config)  # raises AutogenerateDiffsDetected if env.py compared APScheduler's table too
 
 
 def test_a_restart_keeps_an_unchanged_sweep_and_its_missed_run(database_url: str, tmp_path: Path) -> None:
-    engine = storage.make_engine(database_url)
-    storage.upgrade(engine)
+    engine = database.make_engine(database_url)
+    database.upgrade(engine)
     options = ScheduleOptions(sweep_cron="0 3 * * 1", crawl=sweep_crawl_options())
     missed = datetime.now(UTC) - timedelta(hours=1)
 
@@ -399,7 +400,7 @@ def test_followup_job_confirms_a_suspected_vanish_hours_later_not_a_week_later(e
     url = engine.url.render_as_string(hide_password=False)
     clock = [datetime.now(UTC)]
     runtime = _runtime(url, tmp_path, clock)
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     with _web("127.0.61.1") as (site, server):
         target = {
             "registry": str(_registry(tmp_path / "r.csv", server, site.host)),
@@ -459,13 +460,13 @@ def _wait_for(condition: object, process: subprocess.Popen[str], seconds: float,
 @pytest.mark.slow
 def test_schedule_sweeps_delivers_the_alert_and_stops_on_sigterm(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'planvakt.sqlite3'}"
-    engine = storage.make_engine(db)
-    storage.upgrade(engine)
-    factory = storage.make_session_factory(engine)
+    engine = database.make_engine(db)
+    database.upgrade(engine)
+    factory = database.make_session_factory(engine)
     with running_receiver() as receiver, _web("127.0.61.2") as (site, server):
         registry = _registry(tmp_path / "registry.csv", server, site.host)
         with factory.begin() as session:
-            storage.sync_kommuner(session, [Kommune("0301", "Testby", Country.NO, server.base_url(site.host) + "/")])
+            sync_kommuner(session, [Kommune("0301", "Testby", Country.NO, server.base_url(site.host) + "/")])
         subscribe(
             factory,
             SubscriptionRequest("webhook", receiver.url, secret="hemmelig"),
@@ -510,9 +511,9 @@ def test_sigterm_interrupts_a_running_sweep_which_crawl_resume_finishes(tmp_path
     from planvakt.cli import app
 
     db = f"sqlite:///{tmp_path / 'planvakt.sqlite3'}"
-    engine = storage.make_engine(db)
-    storage.upgrade(engine)
-    factory = storage.make_session_factory(engine)
+    engine = database.make_engine(db)
+    database.upgrade(engine)
+    factory = database.make_session_factory(engine)
 
     def running() -> bool:
         with factory() as session:
@@ -561,9 +562,9 @@ def test_sigterm_interrupts_a_running_sweep_which_crawl_resume_finishes(tmp_path
 @pytest.mark.slow
 @pytest.mark.postgres
 def test_two_schedulers_on_one_postgres_database_run_each_sweep_once(postgres_url: str, tmp_path: Path) -> None:
-    engine = storage.make_engine(postgres_url)
-    storage.upgrade(engine)
-    factory = storage.make_session_factory(engine)
+    engine = database.make_engine(postgres_url)
+    database.upgrade(engine)
+    factory = database.make_session_factory(engine)
 
     def released() -> int:
         with factory() as session:
@@ -622,9 +623,9 @@ def test_a_restarted_scheduler_resumes_the_sweep_sigterm_interrupted(tmp_path: P
     """SIGTERM mid-sweep, start the scheduler again: it resumes that sweep's run by itself, once, and every kommune
     ends up checked exactly once in it."""
     db = f"sqlite:///{tmp_path / 'planvakt.sqlite3'}"
-    engine = storage.make_engine(db)
-    storage.upgrade(engine)
-    factory = storage.make_session_factory(engine)
+    engine = database.make_engine(db)
+    database.upgrade(engine)
+    factory = database.make_session_factory(engine)
     body = pdf_bytes(abuse_plan("nb", "Testby", 2025, 2028))
     sites = [ChangingSite(f"127.0.62.{i + 1}", f"Testby {i}") for i in range(3)]
     for site in sites:

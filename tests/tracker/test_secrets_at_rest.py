@@ -28,7 +28,8 @@ from tracker.errors import SecretError
 from tracker.notify import verify_signature
 from tracker.outbox import DeliveryReport, send_due
 from tracker.secretbox import SecretBox, SecretKeys, is_sealed
-from tracker.store import alerts, storage
+from tracker.store import alerts
+from tracker.store.database import MIGRATIONS_DIR, check_migrated, make_engine, make_session_factory, upgrade
 from tracker.store.models import Delivery, Event, KommuneRow
 from tracker.subscriptions import SubscriptionRequest, subscribe
 
@@ -46,7 +47,7 @@ def fernet_key() -> str:
 
 @pytest.fixture
 def factory(engine: Engine) -> sessionmaker[Session]:
-    factory = storage.make_session_factory(engine)
+    factory = make_session_factory(engine)
     with factory.begin() as session:
         session.add(KommuneRow(kommunenummer="0301", country="NO", name="Oslo", website="https://oslo.example"))
     return factory
@@ -133,9 +134,9 @@ def test_a_wrong_key_blocks_only_its_subscriptions_and_loses_nothing(
 
 def test_without_a_key_the_first_subscription_makes_a_0600_key_file_beside_the_database(tmp_path: Path) -> None:
     database = tmp_path / "var" / "planvakt.sqlite3"
-    engine = storage.make_engine(f"sqlite:///{database}")
-    storage.upgrade(engine)
-    factory = storage.make_session_factory(engine)
+    engine = make_engine(f"sqlite:///{database}")
+    upgrade(engine)
+    factory = make_session_factory(engine)
     settings = Settings(database_url=f"sqlite:///{database}")  # no PLANVAKT_SECRET_KEY
     key_file = database.with_name("planvakt.sqlite3.key")
     assert settings.resolved_secret_key_file == key_file and not key_file.exists()
@@ -195,14 +196,14 @@ def test_alerts_list_and_subscriptions_list_show_no_secret(
 
 def _alembic(connection: object, keys: SecretKeys) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(storage.MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
     config.attributes["secret_keys"] = keys
     return config
 
 
 def test_migration_0004_seals_the_plain_secrets_of_an_older_database(database_url: str) -> None:
-    engine = storage.make_engine(database_url)
+    engine = make_engine(database_url)
     keys = SecretKeys(fernet_key(), Path("unused"))
     with engine.begin() as connection:
         command.upgrade(_alembic(connection, keys), "0003")
@@ -220,9 +221,9 @@ def test_migration_0004_seals_the_plain_secrets_of_an_older_database(database_ur
     dump = repr(raw_rows(engine))
     for secret in (HMAC_KEY, "apprise-passord-91", "apprise-token-55", HOOK_TOKEN):
         assert secret not in dump
-    storage.check_migrated(engine)
+    check_migrated(engine)
     box = keys.box()
-    with storage.make_session_factory(engine)() as session:
+    with make_session_factory(engine)() as session:
         webhook, apprise = alerts.subscriptions(session)
     assert webhook.secret is not None and box.open(webhook.secret) == HMAC_KEY
     assert box.open(webhook.sealed_target) == f"https://hooks.example.org/p?token={HOOK_TOKEN}"

@@ -18,7 +18,7 @@ from tracker import tips
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
 from tracker.domain import Category
-from tracker.store import acts, reviews, storage, volunteer_tips
+from tracker.store import acts, database, reviews, volunteer_tips
 from tracker.store.models import CrawlRun, Finding, Sighting, SiteCheck, Tip
 
 T = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -73,7 +73,7 @@ def test_client_key_hides_the_address_and_depends_on_the_secret() -> None:
 
 
 def test_rate_limit_counts_the_last_hour_in_the_database(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     seed_check(factory, NORDMYRA, [])
     with factory() as session:
         kommune = reviews.kommune_by_number(session, "1899")
@@ -131,7 +131,7 @@ def tip_site() -> Iterator[MultiHostServer]:
 def _deps(engine: Engine, tmp_path: Path) -> tips.TipDependencies:
     settings = Settings(var_dir=tmp_path / "var", per_host_delay=0.0)
     return tips.TipDependencies(
-        session_factory=storage.make_session_factory(engine),
+        session_factory=database.make_session_factory(engine),
         evidence=EvidenceStore(tmp_path / "evidence"),
         settings=settings,
         now=lambda: T,

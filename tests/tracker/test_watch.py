@@ -42,7 +42,7 @@ from tracker.domain import Country, Kommune
 from tracker.export import EVENTS_COLUMNS
 from tracker.pipeline import run_crawl
 from tracker.site_check import CrawlDependencies
-from tracker.store import storage, watch
+from tracker.store import database, watch
 from tracker.store.models import KommuneRow, SiteCheck, WatchedPlan
 
 pytestmark = pytest.mark.slow
@@ -301,7 +301,7 @@ async def test_a_changing_web_gives_exactly_the_expected_events(
         story.site = ChangingSite(f"127.79.4.{index + 1}", f"Testvik {story.number}")
         story.site.publish(PT, TRAFFIC, "Trafikksikkerhetsplan 2024-2028")
         story.setup(story.site)
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     clock = Clock()
     runs: list[int] = []
     with MultiHostServer([s.site.site for s in plot if s.site]) as server:
@@ -421,9 +421,9 @@ def _check_export(database_url: str, rows: list[watch.EventRow]) -> None:
 
 
 def _checks_and_events(db: str) -> tuple[dict[str, int], dict[str, list[Ev]]]:
-    engine = storage.make_engine(db)
+    engine = database.make_engine(db)
     try:
-        with storage.make_session_factory(engine)() as session:
+        with database.make_session_factory(engine)() as session:
             checks = dict(
                 session.execute(
                     select(KommuneRow.kommunenummer, func.count(SiteCheck.id))

@@ -22,7 +22,7 @@ from tracker.blobs import EvidenceStore
 from tracker.domain import Country, Kommune, Status
 from tracker.pipeline import RECHECK_RETRIES, STORE_AHEAD, run_crawl
 from tracker.site_check import CrawlDependencies
-from tracker.store import storage, watch
+from tracker.store import database, watch
 from tracker.store.models import KommuneRow
 
 pytestmark = pytest.mark.slow
@@ -53,9 +53,9 @@ class Recorder:
 
 
 async def test_a_timing_out_plan_url_does_not_delay_storing_other_sites(tmp_path: Path) -> None:
-    engine = storage.make_engine(f"sqlite:///{tmp_path / 'planvakt.sqlite3'}")
-    storage.upgrade(engine)
-    factory = storage.make_session_factory(engine)
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'planvakt.sqlite3'}")
+    database.upgrade(engine)
+    factory = database.make_session_factory(engine)
     slow_sites = [ChangingSite(f"127.79.6.{i + 1}", f"Tregvik {9801 + i}") for i in range(STORE_AHEAD + 1)]
     quick_sites = [ChangingSite(f"127.79.7.{i + 1}", f"Snøggvik {9851 + i}") for i in range(6)]
     for site in [*slow_sites, *quick_sites]:

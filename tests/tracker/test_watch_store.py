@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 
 from tracker.changes import ChangeEvent, KnownPlan, PlanState, WatchState, text_sketch
 from tracker.domain import Category, Country, EventKind, Kommune
-from tracker.store import storage, watch
+from tracker.store import database, runs, watch
 
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
 PAGES = ["Handlingsplan mot seksuelle overgrep mot barn 2025-2028. Alle ansatte skal kjenne tegnene og rutinene."]
@@ -23,7 +23,7 @@ def _kommuner() -> list[Kommune]:
 
 
 def test_state_round_trip_and_suspected_missing(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     sketch = text_sketch(PAGES)
     assert max(sketch) > 2**62  # 64-bit hashes must survive JSON on both backends
     plan = KnownPlan(
@@ -52,7 +52,7 @@ def test_state_round_trip_and_suspected_missing(engine: Engine) -> None:
     )
     state = WatchState(plans=(plan, other), unreachable_checks=1, blocked_checks=2, checks=9)
     with factory.begin() as session:
-        ids = storage.sync_kommuner(session, _kommuner())
+        ids = runs.sync_kommuner(session, _kommuner())
         bergen = ids[("NO", "4601")]
         assert watch.load_state(session, bergen) == WatchState()
         watch.save_state(session, bergen, state, check_id=None, now=NOW)
@@ -72,9 +72,9 @@ def test_state_round_trip_and_suspected_missing(engine: Engine) -> None:
 
 
 def test_events_are_read_back_filtered_and_in_order(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     with factory.begin() as session:
-        ids = storage.sync_kommuner(session, _kommuner())
+        ids = runs.sync_kommuner(session, _kommuner())
         for day, (number, kind) in enumerate(
             [
                 ("4601", EventKind.PLAN_APPEARED),

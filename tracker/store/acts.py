@@ -16,10 +16,10 @@ from tracker.domain import DRAFT_KINDS, PLAN_CATEGORIES, Category, Language, Sta
 from tracker.findings import current_label
 from tracker.letters import LetterFacts, PlanFact, plan_facts_criteria
 from tracker.review import CaseDocument, KommuneCase, finding_override_in_force
+from tracker.store.documents import newest_readings
 from tracker.store.latest import is_latest_finding, latest_finding
 from tracker.store.models import ClassificationRow, Document, Finding, KommuneRow, Sighting, SiteCheck
 from tracker.store.reviews import check_documents, document_overrides, finding_override_facts
-from tracker.store.storage import newest_readings
 from tracker.store.volunteer_tips import get_tip_row, kommune_tips, missed_plan_tips
 
 

@@ -2,7 +2,7 @@
 
 A reviewer's verdict is stored beside the machine's, never over it: a new override on the same target withdraws
 the previous one (kept for the history). Which finding override is in force is `tracker.review`'s rule. Reads of
-findings, sightings and classifications that only the write side's pages need live here, so `tracker/store/storage.py`
+findings, sightings and classifications that only the write side's pages need live here, so `tracker/store/runs.py`
 stays the crawl's store. Tips live in `tracker/store/volunteer_tips.py`, the letter's and queue's reads in
 `tracker/store/acts.py`. Functions take a Session from the caller; they flush, the caller commits.
 """
@@ -20,9 +20,9 @@ from tracker.domain import CATEGORIES, STATUSES
 from tracker.errors import StorageError
 from tracker.findings import current_label
 from tracker.review import OverrideFact, finding_override_in_force
+from tracker.store.documents import newest_readings
 from tracker.store.latest import is_latest_finding, latest_finding
 from tracker.store.models import ClassificationRow, Document, Finding, KommuneRow, ReviewOverride, Sighting, SiteCheck
-from tracker.store.storage import newest_readings
 from tracker.store.volunteer_tips import TipView, kommune_tips, missed_plan_tips
 
 __all__ = [

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tracker import sweep_queue
 from tracker.changes import PlanState
-from tracker.store import storage
+from tracker.store import runs
 from tracker.store.latest import latest_check_ids
 from tracker.store.models import CrawlRun, KommuneRow, SiteCheck, SweepClaim, WatchedPlan
 
@@ -80,7 +80,7 @@ def claim_slot(
                 # Two processes claiming different slots at once must not both see "nothing running".
                 session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK_KEY})
             if resume_run_id is None:
-                run = storage.start_run(session, run_options, planned, now)
+                run = runs.start_run(session, run_options, planned, now)
             else:
                 resumed = session.get(CrawlRun, resume_run_id)
                 if resumed is None:

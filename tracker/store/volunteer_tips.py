@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session, aliased
 
 from tracker.domain import PLAN_CATEGORIES, FoundVia
 from tracker.errors import StorageError
+from tracker.store.documents import newest_readings
 from tracker.store.models import ClassificationRow, CrawlRun, Document, KommuneRow, Sighting, SiteCheck, Tip
-from tracker.store.storage import newest_readings
 
 TIP_FOUND_VIA = FoundVia.TIP.value
 
