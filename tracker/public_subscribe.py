@@ -26,7 +26,6 @@ from datetime import datetime, timedelta
 from typing import Final
 
 import httpx
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawlers.errors import RefusedAddress
@@ -34,7 +33,6 @@ from tracker.errors import ConfigError
 from tracker.notify import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, DeliveryFailed, EmailChannel, sign
 from tracker.secretbox import SecretKeys
 from tracker.store import alerts, public_subscriptions
-from tracker.store.models import KommuneRow
 from tracker.subscribe_messages import TEST_EVENT_KIND, confirmation_email, webhook_test_body
 from tracker.subscription_links import CONFIRM_FOR, BadToken, LinkSigner, parse, unsubscribe_url
 from tracker.subscriptions import SubscriptionRequest, refused_target, shown_target, validate
@@ -129,8 +127,7 @@ def _check_scope(session: Session, kommuner: tuple[str, ...], regions: tuple[str
     if missing:
         raise ConfigError(f"no kommune {', '.join(missing)} in Planvakt's registry")
     if regions:
-        known = set(session.scalars(select(KommuneRow.region_code).where(KommuneRow.region_code.in_(regions))))
-        unknown = sorted(set(regions) - known)
+        unknown = sorted(set(regions) - public_subscriptions.known_region_codes(session, regions))
         if unknown:
             raise ConfigError(f"no fylke or region {', '.join(unknown)} in Planvakt's registry")
 

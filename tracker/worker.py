@@ -34,7 +34,8 @@ from tracker.pipeline import RecheckFetcher, recheck_with
 from tracker.progress import LogProgress
 from tracker.site_check import CrawlDependencies, FailedOnOurSide, count_failure, store_site
 from tracker.store import runs
-from tracker.store.models import CrawlRun, KommuneRow
+from tracker.store.models import KommuneRow
+from tracker.store.sweep_jobs import CHECK_TASK
 from tracker.watching import Recheck
 
 logger = logging.getLogger(__name__)
@@ -89,8 +90,8 @@ class SiteChecker:
         attempt), `already` (checked by an earlier attempt) or `gone` (no such run). Raises `FailedOnOurSide`
         when the job should be tried again."""
         with self.deps.session_factory() as session:
-            run = session.get(CrawlRun, run_id)
-            row = session.get(KommuneRow, kommune_id)
+            run = runs.find_run(session, run_id)
+            row = runs.find_kommune(session, kommune_id)
             if run is None or row is None:
                 logger.warning("job %d: no crawl run %d or kommune %d; nothing to do", job_id, run_id, kommune_id)
                 return "gone"
@@ -166,10 +167,10 @@ async def _wait_out_delay(fetcher: Fetcher, kommune: Kommune) -> None:
 
 
 def register_check_task(app: App, checker: SiteChecker) -> None:
-    """Make `checker` the worker of `sweep_queue.CHECK_TASK` jobs on `app`."""
+    """Make `checker` the worker of `CHECK_TASK` jobs on `app`."""
 
     @app.task(
-        name=sweep_queue.CHECK_TASK,
+        name=CHECK_TASK,
         queue=sweep_queue.QUEUE,
         pass_context=True,
         retry=RetryStrategy(max_attempts=CHECK_RETRIES, wait=RETRY_WAIT),

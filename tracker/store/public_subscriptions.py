@@ -66,5 +66,10 @@ def region_choices(session: Session) -> list[tuple[str, str, str]]:
     return sorted(choices, key=lambda choice: (choice[0] != "NO", choice[2]))
 
 
+def known_region_codes(session: Session, codes: tuple[str, ...]) -> set[str]:
+    """Those of `codes` that some kommune in the registry has as its fylke/region code."""
+    return set(session.scalars(select(KommuneRow.region_code).where(KommuneRow.region_code.in_(codes))))
+
+
 def region_name(session: Session, code: str) -> str | None:
     return session.scalars(select(KommuneRow.region).where(KommuneRow.region_code == code).limit(1)).first()

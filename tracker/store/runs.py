@@ -52,6 +52,12 @@ def count_kommuner(session: Session) -> dict[str, int]:
     return {country: count for country, count in rows}
 
 
+def kommune_websites(session: Session) -> list[tuple[str, str, str]]:
+    """(kommunenummer, name, website) of every kommune stored."""
+    rows = session.execute(select(KommuneRow.kommunenummer, KommuneRow.name, KommuneRow.website))
+    return [(number, name, website) for number, name, website in rows]
+
+
 def start_run(session: Session, options: dict[str, Any], planned: int, now: datetime) -> CrawlRun:
     run = CrawlRun(started_at=now, options=options, kommuner_planned=planned, state="running")
     session.add(run)
@@ -108,6 +114,27 @@ def add_finding(
     run.errors = CrawlRun.errors + len(check.issues) + (0 if check.reachable else 1)
     session.flush()
     return finding
+
+
+def find_run(session: Session, run_id: int, *, lock: bool = False) -> CrawlRun | None:
+    """The run, or None; `lock`: its row locked for the transaction (`FOR UPDATE`), so two finishers never race."""
+    return session.get(CrawlRun, run_id, with_for_update=True if lock else None)
+
+
+def find_kommune(session: Session, kommune_id: int) -> KommuneRow | None:
+    return session.get(KommuneRow, kommune_id)
+
+
+def count_documents_fetched(session: Session, run_id: int, fetched: int) -> None:
+    """Add a check's documents to its run's count, in SQL (`SET n = n + k`): see `add_finding`."""
+    run = get_run(session, run_id)
+    run.documents_fetched = CrawlRun.documents_fetched + fetched
+
+
+def count_our_failure(session: Session, run_id: int) -> None:
+    """Count a check that failed on our side in its run's `errors`, in SQL: other workers count into the same run."""
+    run = get_run(session, run_id)
+    run.errors = CrawlRun.errors + 1
 
 
 def get_run(session: Session, run_id: int) -> CrawlRun:

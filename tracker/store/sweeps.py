@@ -20,11 +20,11 @@ from sqlalchemy import ColumnElement, Engine, and_, exists, func, or_, select, t
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker import sweep_queue
 from tracker.changes import PlanState
 from tracker.store import runs
 from tracker.store.latest import latest_check_ids
 from tracker.store.models import CrawlRun, KommuneRow, SiteCheck, SweepClaim, WatchedPlan
+from tracker.store.sweep_jobs import NO_OPEN_JOBS_OF_CRAWL_RUN
 
 #: PostgreSQL advisory lock key that serialises "is anything running? then claim" between processes
 CLAIM_LOCK_KEY = 0x706C616E  # "plan"
@@ -149,7 +149,7 @@ def resumable_run(session: Session, alive_since: datetime) -> CrawlRun | None:
     live = exists().where(SweepClaim.run_id == CrawlRun.id, _alive(alive_since))
     stmt = select(CrawlRun).where(or_(CrawlRun.state == "interrupted", and_(CrawlRun.state == "running", ~live)))
     if session.get_bind().dialect.name == "postgresql":  # nor a sweep the job queue's workers are still doing
-        stmt = stmt.where(text(sweep_queue.NO_OPEN_JOBS_OF_CRAWL_RUN))
+        stmt = stmt.where(text(NO_OPEN_JOBS_OF_CRAWL_RUN))
     return session.scalars(stmt.order_by(CrawlRun.id.desc()).limit(1)).first()
 
 
