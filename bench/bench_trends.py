@@ -27,10 +27,10 @@ sys.path.insert(0, str(ROOT))
 from bench.bench_dashboard import fill  # noqa: E402
 from dashboards.app import create_app  # noqa: E402
 from dashboards.dot_map import layout, load_geodata  # noqa: E402
-from dashboards.read_model import kommune_statuses  # noqa: E402
 from tests.dashboards.serving import serve_in_thread  # noqa: E402
 from tracker.config import Settings  # noqa: E402
 from tracker.store import database  # noqa: E402
+from tracker.store.statuses import kommune_statuses  # noqa: E402
 from tracker.store.trends import kommune_history, status_trend  # noqa: E402
 
 

@@ -15,12 +15,13 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from dashboards.overview_query import STATUSES, apply_filter, parse_filter
-from dashboards.read_model import KommuneStatus, kommune_detail, kommune_statuses
 from tracker.domain import COUNTRIES, EVENT_KINDS
 from tracker.errors import FilterError
 from tracker.export import current_flag, plan_years
 from tracker.filters import CATEGORIES, check_values
+from tracker.store.kommune_detail import kommune_detail
 from tracker.store.latest import iter_latest_plans
+from tracker.store.statuses import KommuneStatus, kommune_statuses
 from tracker.store.trails import VERDICTS, CheckTrail, check_trail
 from tracker.store.watch import latest_events
 

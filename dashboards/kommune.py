@@ -10,13 +10,13 @@ from fastapi.responses import HTMLResponse
 
 from dashboards.changes import short_url
 from dashboards.i18n import translate
-from dashboards.read_model import KommuneDetail, kommune_detail
 from dashboards.rendering import page_language, render
 from dashboards.timeline import timeline
 from dashboards.trends import history_strip
 from tracker.accessibility import CHECKS
 from tracker.criteria import CRITERIA
 from tracker.store import reviews, trails, trends
+from tracker.store.kommune_detail import KommuneDetail, kommune_detail
 
 router = APIRouter()
 

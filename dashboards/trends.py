@@ -16,9 +16,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from dashboards.overview_query import STANDINGS, standing
-from dashboards.read_model import region_names
 from dashboards.rendering import render
 from tracker.domain import COUNTRIES
+from tracker.store.statuses import region_names
 from tracker.store.trends import HistoryPoint, StatusKey, SweepCounts, status_trend
 
 router = APIRouter()

@@ -10,12 +10,12 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
-from dashboards import read_model
 from tests.dashboards.act_seed import FJELLVIK, KILDEBY, NORDMYRA, T0, VIKOY, SeedDoc, seed_check
 from tracker.domain import NOT_CHECKED, Category
-from tracker.store import acts, database, latest, reviews, runs, sweeps, trends
+from tracker.store import acts, crawler_health, database, kommune_detail, latest, reviews, runs, sweeps, trends
 from tracker.store.latest import iter_latest_findings, iter_latest_plans
 from tracker.store.models import Finding, KommuneRow, SiteCheck, WatchedPlan
+from tracker.store.statuses import kommune_statuses
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = SeedDoc("Handlingsplan mot seksuelle overgrep mot barn 2024–2027")
@@ -60,17 +60,17 @@ def test_every_reader_agrees_on_each_kommunes_latest_finding(engine: Engine) -> 
         exported = {row.kommunenummer: row.status for row in iter_latest_findings(session)}
         assert exported == statuses
         assert {row.kommunenummer for row in iter_latest_plans(session)} == {"0799"}
-        shown = {row.kommunenummer: row.status for row in read_model.kommune_statuses(session)}
+        shown = {row.kommunenummer: row.status for row in kommune_statuses(session)}
         assert shown == {**statuses, NORDMYRA.kommunenummer: NOT_CHECKED}
         for number, check_id in checks.items():
-            detail = read_model.kommune_detail(session, number)
+            detail = kommune_detail.kommune_detail(session, number)
             assert detail is not None and detail.latest_check is not None
             assert detail.latest_check.check_id == check_id
             assert detail.status.status == statuses[number]
             assert reviews.review_kommune(session, by_number[number]).check.id == check_id  # type: ignore[union-attr]
             history = trends.kommune_history(session, by_number[number])
             assert history[-1].status == statuses[number]
-        health = {row.kommunenummer: row.status for row in read_model.crawler_health(session)}
+        health = {row.kommunenummer: row.status for row in crawler_health.crawler_health(session)}
         assert health == {**statuses, NORDMYRA.kommunenummer: NOT_CHECKED}
         cases = {case.kommunenummer: case.status for case in acts.kommune_cases(session)}
         assert cases == statuses

@@ -10,11 +10,13 @@ from sqlalchemy import func, select
 
 from bench.bench_dashboard import fill
 from dashboards.app import create_app
-from dashboards.read_model import crawler_health, kommune_detail, kommune_statuses, recent_runs
 from tests.dashboards.serving import serve_in_thread
 from tracker.config import Settings
 from tracker.store import database
+from tracker.store.crawler_health import crawler_health, recent_runs
+from tracker.store.kommune_detail import kommune_detail
 from tracker.store.models import Finding, KommuneRow
+from tracker.store.statuses import kommune_statuses
 
 WEEKS = 3
 
