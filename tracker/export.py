@@ -366,7 +366,7 @@ def plan_record(row: PlanRow, override_category: str = "") -> Record:
 
 
 def plan_records(rows: Iterable[PlanRow], reviews: Mapping[str, str] | None = None) -> Iterator[Record]:
-    """Export rows; `reviews` maps a document's SHA-256 to a reviewer's category (`review_store.plan_reviews`)."""
+    """Export rows; `reviews` maps a SHA-256 to a reviewer's category (`tracker.store.reviews.plan_reviews`)."""
     reviews = reviews or {}
     return (plan_record(row, reviews.get(row.sha256, "")) for row in rows)
 

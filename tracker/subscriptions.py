@@ -229,7 +229,7 @@ def unsubscribe(session_factory: sessionmaker[Session], subscription_id: int, *,
 def shown_target(channel: str, target: str) -> str:
     """The target as it may be printed and logged: tokens in webhook queries and Apprise URLs masked.
 
-    A stored subscription's target is already masked (`alert_store.Shown`) and is returned as it is.
+    A stored subscription's target is already masked (`tracker.store.alerts.Shown`) and is returned as it is.
     """
     if isinstance(target, Shown):
         return target
