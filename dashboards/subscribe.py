@@ -31,10 +31,10 @@ from dashboards.rendering import page_language, render
 from dashboards.reviewer import SignInLimiter, client_key
 from dashboards.subscribe_text import scope_words
 from tracker import public_subscribe as flow
+from tracker.alert_channels import Channels
 from tracker.domain import LANGUAGES, PLAN_EVENT_KINDS
 from tracker.errors import ConfigError, SecretError
 from tracker.notify import DeliveryFailed, EmailChannel
-from tracker.outbox import Channels
 from tracker.secretbox import SecretKeys
 from tracker.store import public_subscriptions
 from tracker.subscription_links import WEBHOOK_CODE_FOR, BadToken, LinkSigner

@@ -23,7 +23,6 @@ LARGE_MODULES = {
     "tracker/changes.py": 620,
     "tracker/genre.py": 549,
     "tracker/store/models.py": 433,
-    "tracker/outbox.py": 498,
     "tracker/schedule.py": 541,
 }
 #: module::function -> its lines (signature, docstring and body) when this list was made

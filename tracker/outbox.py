@@ -18,11 +18,12 @@ period's end: every day at 06:00 UTC, or every Tuesday at 06:00 UTC (so the week
 which the default `PLANVAKT_SWEEP_CRON` starts at 03:00 UTC). Webhooks have no digest: one POST per event.
 
 Before every delivery a webhook or Apprise target goes through the crawler's address guard again
-(`subscriptions.guard_target`): a target that now resolves to a loopback or private address is dead-lettered with
-a permanent error, unless the pass runs with `allow_private_networks` (tests and the demo web only). Webhooks are
-then posted through the guard's own connections (`crawlers.netguard.SyncGuardedBackend`), which resolve again and
-connect only to the address they checked: a name that answers the guard publicly and the connection privately (DNS
-rebinding) is dead-lettered the same way and nothing is sent; a name that no longer resolves is retried.
+(`subscriptions.guard_target`, when `tracker.alert_channels` builds its channel): a target that now resolves to a
+loopback or private address is dead-lettered with a permanent error, unless the pass runs with
+`allow_private_networks` (tests and the demo web only). Webhooks are then posted through the guard's own connections
+(`crawlers.netguard.SyncGuardedBackend`), which resolve again and connect only to the address they checked: a name
+that answers the guard publicly and the connection privately (DNS rebinding) is dead-lettered the same way and
+nothing is sent; a name that no longer resolves is retried.
 (Apprise posts with its own HTTP stack, so only its guard check applies.)
 
 Targets and webhook secrets are stored sealed (`tracker.secretbox`) and opened with the settings' key just before
@@ -35,42 +36,27 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
-import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawlers.errors import RefusedAddress
-from crawlers.netguard import SyncGuardedBackend, SyncResolver, resolve_sync, sync_transport
-from tracker.catalogue import LOCALES, Locale
+from tracker.alert_channels import Channels, Opened, Opener
 from tracker.config import Settings
 from tracker.errors import ConfigError, SecretError
 from tracker.messages import AlertEvent
-from tracker.notify import (
-    USER_AGENT,
-    AppriseChannel,
-    Channel,
-    DeliveryFailed,
-    EmailChannel,
-    EmailRecipient,
-    WebhookChannel,
-    next_attempt_at,
-)
-from tracker.secretbox import SecretBox, SecretKeys
+from tracker.notify import DeliveryFailed, next_attempt_at
+from tracker.secretbox import SecretKeys
 from tracker.store import alerts
 from tracker.store.alerts import SubscriptionView
-from tracker.subscription_links import UnsubscribeLinks
-from tracker.subscriptions import guard_target, refused_target
+from tracker.subscriptions import refused_target
 
 __all__ = [
     "LEASE",
-    "Channels",
     "DeliveryReport",
-    "Opened",
     "PlannedMessage",
     "digest_due_at",
     "preview_due",
@@ -81,9 +67,6 @@ logger = logging.getLogger(__name__)
 
 #: how long a claimed delivery is a sender's own; longer than any channel may take (webhook 10 s, SMTP 30 s)
 LEASE: Final = timedelta(minutes=5)
-WEBHOOK_TIMEOUT: Final = 10.0
-#: httpx's default limits, which the webhook client had before it connected through the guard
-WEBHOOK_LIMITS: Final = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 DIGEST_HOUR_UTC: Final = 6
 WEEKLY_DIGEST_WEEKDAY: Final = 1  # Tuesday (Monday is 0)
 
@@ -116,129 +99,6 @@ def digest_due_at(digest: str, detected_at: datetime, now: datetime) -> datetime
     if digest == "weekly":
         boundary += timedelta(days=(WEEKLY_DIGEST_WEEKDAY - boundary.weekday()) % 7)
     return boundary
-
-
-# -- channels ---------------------------------------------------------------------------------------------------
-
-
-class Channels:
-    """Builds the channel of a subscription from shared parts (one HTTP client, one SMTP configuration).
-
-    `resolver` is what the address guard looks target names up with; `from_settings` gives the same one to the
-    client's guarded connections, so a webhook is posted only to an address the guard checked.
-    """
-
-    def __init__(
-        self,
-        http: httpx.Client,
-        email: EmailChannel,
-        *,
-        allow_private_networks: bool = False,
-        resolver: SyncResolver = resolve_sync,
-        unsubscribe: UnsubscribeLinks | None = None,
-    ) -> None:
-        self.http = http
-        self.email = email
-        self.allow_private_networks = allow_private_networks
-        self.resolver = resolver
-        #: every message carries its subscription's one-click unsubscribe link (None: no links, as in some tests)
-        self.unsubscribe = unsubscribe
-
-    @classmethod
-    @contextmanager
-    def from_settings(
-        cls, settings: Settings, *, allow_private_networks: bool = False, resolver: SyncResolver = resolve_sync
-    ) -> Iterator[Channels]:
-        """Channels configured from settings; the HTTP client is closed on exit.
-
-        The client connects through `crawlers.netguard.SyncGuardedBackend`: the name is resolved once per
-        connection, refused (`RefusedAddress`, a permanent failure) if any address is not public unless
-        `allow_private_networks`, and the checked address is the one connected to. A name that does not resolve is
-        a connection error, so the delivery is retried, never sent elsewhere.
-        """
-        email = EmailChannel(
-            settings.smtp_host,
-            settings.smtp_port,
-            settings.smtp_sender,
-            username=settings.smtp_username or None,
-            password=settings.smtp_password or None,
-            starttls=settings.smtp_starttls,
-        )
-        headers = {"User-Agent": USER_AGENT}
-        backend = SyncGuardedBackend(allow_private_networks=allow_private_networks, resolver=resolver)
-        transport = sync_transport(backend, WEBHOOK_LIMITS)
-        with httpx.Client(
-            timeout=WEBHOOK_TIMEOUT, headers=headers, follow_redirects=False, trust_env=False, transport=transport
-        ) as http:
-            links = UnsubscribeLinks(settings.public_url, SecretKeys.from_settings(settings))
-            yield cls(http, email, allow_private_networks=allow_private_networks, resolver=resolver, unsubscribe=links)
-
-    def for_subscription(self, subscription: SubscriptionView, opened: Opened) -> Channel:
-        """The subscription's channel to its `opened` target; ConfigError when that no longer makes sense or is
-        refused by the address guard (checked here, before every delivery, since a name may resolve elsewhere)."""
-        language = _language(subscription.language)
-        guard_target(
-            subscription.channel,
-            opened.target,
-            allow_private_networks=self.allow_private_networks,
-            resolver=self.resolver,
-        )
-        stop = self.unsubscribe(subscription.id, subscription.created_at) if self.unsubscribe else None
-        if subscription.channel == "webhook":
-            return WebhookChannel(self.http, opened.target, opened.secret, unsubscribe_url=stop)
-        if subscription.channel == "email":
-            return EmailRecipient(self.email, opened.target, language, unsubscribe_url=stop)
-        if subscription.channel == "apprise":
-            return _LocalisedApprise(AppriseChannel(opened.target), language, stop)
-        raise ConfigError(f"unknown channel {subscription.channel!r}")
-
-
-@dataclass(frozen=True)
-class Opened:
-    """A subscription's target and secret opened for one delivery (in memory only; the repr hides them)."""
-
-    target: str = field(repr=False)
-    secret: str | None = field(repr=False)
-
-
-class _Opener:
-    """Opens subscriptions with the settings' key, read once per pass and only when a message is due."""
-
-    def __init__(self, keys: SecretKeys) -> None:
-        self.keys = keys
-        self._box: SecretBox | SecretError | None = None
-
-    def open(self, subscription: SubscriptionView) -> Opened:
-        """The opened target and secret; SecretError when the key is missing or does not fit."""
-        if self._box is None:
-            try:
-                self._box = self.keys.box()
-            except SecretError as exc:
-                self._box = exc
-        if isinstance(self._box, SecretError):
-            raise self._box
-        box = self._box
-        secret = box.open(subscription.secret) if subscription.secret is not None else None
-        return Opened(box.open(subscription.sealed_target), secret)
-
-
-def _language(value: str | None) -> Locale | None:
-    for language in LOCALES:
-        if value == language:
-            return language
-    return None
-
-
-class _LocalisedApprise:
-    """An Apprise channel speaking the subscription's language (default: the events' own)."""
-
-    def __init__(self, channel: AppriseChannel, language: Locale | None, unsubscribe_url: str | None) -> None:
-        self.channel = channel
-        self.language = language
-        self.unsubscribe_url = unsubscribe_url
-
-    def deliver(self, events: Sequence[AlertEvent]) -> None:
-        self.channel.send(events, self.language, self.unsubscribe_url)
 
 
 # -- one pass ---------------------------------------------------------------------------------------------------
@@ -276,7 +136,7 @@ def send_due(
         with Channels.from_settings(settings, allow_private_networks=allow_private_networks) as built:
             return send_due(session_factory, settings, now=now, channels=built, lease=lease, rng=rng)
     created = materialise(session_factory, now=now())
-    opener = _Opener(SecretKeys.from_settings(settings))
+    opener = Opener(SecretKeys.from_settings(settings))
     sent = retried = dead = messages = blocked = 0
     # Rows leave the due set by themselves (sent, dead, leased, or retried 15 s or more later), so a pass ends;
     # only rows lost to another sender's race are skipped explicitly, which keeps this set tiny.
@@ -339,7 +199,7 @@ def _claim_next(
     lease: timedelta,
     skip: set[int],
     max_attempts: int,
-    opener: _Opener,
+    opener: Opener,
 ) -> _Batch | _Worn | _Blocked | None:
     """Claim the next due message's rows in one committed transaction; None when nothing is due.
 
