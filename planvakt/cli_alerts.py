@@ -18,7 +18,7 @@ from tracker.config import Settings
 from tracker.errors import TrackerError
 from tracker.outbox import preview_due, send_due
 from tracker.secretbox import SecretKeys
-from tracker.store import alerts, database
+from tracker.store import alerts, database, deliveries
 from tracker.subscriptions import SubscriptionRequest, parse_kinds, subscribe, unsubscribe
 
 subscribe_app = typer.Typer(help="Subscribe to alerts: webhook, e-mail or any Apprise URL.", no_args_is_help=True)
@@ -209,19 +209,19 @@ def alerts_list(
     db: DbOption = None,
 ) -> None:
     """Deliveries, newest first: event, kommune, subscriber (secret hidden), state, attempts, next attempt, error."""
-    if state is not None and state not in alerts.DELIVERY_STATES:
-        raise fail(ValueError(f"--state must be one of {', '.join(alerts.DELIVERY_STATES)}"))
+    if state is not None and state not in deliveries.DELIVERY_STATES:
+        raise fail(ValueError(f"--state must be one of {', '.join(deliveries.DELIVERY_STATES)}"))
     try:
         _, factory = _factory(db, read_only=True)
         with factory() as session:
-            rows = alerts.list_deliveries(session, state=state, limit=limit)
+            rows = deliveries.list_deliveries(session, state=state, limit=limit)
     except TrackerError as exc:
         raise fail(exc) from exc
     table = Table(title="Deliveries")
     for column in ("id", "event", "kind", "kommune", "subscriber", "state", "attempts", "next attempt", "last error"):
         table.add_column(column)
     for row in rows:
-        waiting = row.state in alerts.WAITING_STATES
+        waiting = row.state in deliveries.WAITING_STATES
         table.add_row(
             str(row.id),
             row.event_uuid[:8],

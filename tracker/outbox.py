@@ -50,7 +50,7 @@ from tracker.errors import ConfigError, SecretError
 from tracker.messages import AlertEvent
 from tracker.notify import DeliveryFailed, next_attempt_at
 from tracker.secretbox import SecretKeys
-from tracker.store import alerts
+from tracker.store import alerts, deliveries
 from tracker.store.alerts import SubscriptionView
 from tracker.subscriptions import refused_target
 
@@ -160,7 +160,7 @@ def send_due(
         sent, retried, dead = sent + outcome[0], retried + outcome[1], dead + outcome[2]
         messages += 1
     with session_factory() as session:
-        pending = alerts.count_waiting(session)
+        pending = deliveries.count_waiting(session)
     report = DeliveryReport(
         sent=sent, retried=retried, dead=dead, pending=pending, created=created, messages=messages, blocked=blocked
     )
@@ -177,7 +177,7 @@ def materialise(session_factory: sessionmaker[Session], *, now: datetime) -> int
     for subscription in subscriptions:
         while True:
             with session_factory.begin() as session:
-                candidates = alerts.undelivered_events(session, subscription, limit=2000)
+                candidates = deliveries.undelivered_events(session, subscription, limit=2000)
                 rows = [
                     {
                         "subscription_id": subscription.id,
@@ -187,7 +187,7 @@ def materialise(session_factory: sessionmaker[Session], *, now: datetime) -> int
                     }
                     for candidate in candidates
                 ]
-                created += alerts.insert_deliveries(session, rows)
+                created += deliveries.insert_deliveries(session, rows)
             if len(candidates) < 2000:
                 break
     return created
@@ -206,7 +206,7 @@ def _claim_next(
     A subscription whose secrets cannot be opened has its due rows noted and returned as `_Blocked`, unclaimed.
     """
     with session_factory.begin() as session:
-        first = alerts.next_due(session, now, skip)
+        first = deliveries.next_due(session, now, skip)
         if first is None:
             return None
         subscription = alerts.get_subscription(session, first.subscription_id)
@@ -214,9 +214,9 @@ def _claim_next(
         try:
             opened = opener.open(subscription)
         except SecretError as exc:
-            ids = [row.id for row in alerts.due_of_subscription(session, subscription.id, now, skip)]
+            ids = [row.id for row in deliveries.due_of_subscription(session, subscription.id, now, skip)]
             ids = ids or [first.id]
-            alerts.note_error(session, ids, f"not attempted: {exc}")
+            deliveries.note_error(session, ids, f"not attempted: {exc}")
             logger.error(
                 "subscription %d (%s): %d due deliveries wait, not attempted: %s",
                 subscription.id,
@@ -226,20 +226,20 @@ def _claim_next(
             )
             return _Blocked(tuple(ids))
         if subscription.digest != "none" and subscription.channel != "webhook":
-            rows = alerts.due_of_subscription(session, subscription.id, now, skip)
+            rows = deliveries.due_of_subscription(session, subscription.id, now, skip)
         else:
             rows = [first]
         # A row whose attempts are used up while still due was claimed by senders that died before recording an
         # outcome (a poison message that kills the sender): give up on it rather than crash forever.
         worn = [row.id for row in rows if row.attempts >= max_attempts]
         if worn:
-            alerts.mark_failed(
+            deliveries.mark_failed(
                 session, worn, None, None, f"gave up after {max_attempts} attempts (senders died mid-delivery)"
             )
             return _Worn(len(worn))
-        claimed = {row.id: row.attempts + 1 for row in rows if alerts.claim(session, row, now, now + lease)}
+        claimed = {row.id: row.attempts + 1 for row in rows if deliveries.claim(session, row, now, now + lease)}
         event_ids = [row.event_id for row in rows if row.id in claimed]
-        events = alerts.alert_events(session, event_ids) if claimed else []
+        events = deliveries.alert_events(session, event_ids) if claimed else []
     lost = [row.id for row in rows if row.id not in claimed]
     return _Batch(subscription, opened, claimed, events, lost)
 
@@ -277,7 +277,7 @@ def _attempt(
         failure = exc
     else:
         with session_factory.begin() as session:
-            alerts.mark_sent(session, ids, now(), None)
+            deliveries.mark_sent(session, ids, now(), None)
         logger.info("delivered %d event(s) to subscription %d (%s)", len(ids), subscription.id, shown)
         return len(ids), 0, 0
     moment = now()
@@ -288,11 +288,15 @@ def _attempt(
         live = [i for i in ids if batch.attempts[i] < max_attempts]
     with session_factory.begin() as session:
         if dead_ids:
-            alerts.mark_failed(session, {i: batch.attempts[i] for i in dead_ids}, None, failure.status, failure.detail)
+            deliveries.mark_failed(
+                session, {i: batch.attempts[i] for i in dead_ids}, None, failure.status, failure.detail
+            )
         if live:
             attempts = max(batch.attempts[i] for i in live)
             retry_at = next_attempt_at(attempts, failure, moment, rng=rng, max_attempts=max_attempts)
-            alerts.mark_failed(session, {i: batch.attempts[i] for i in live}, retry_at, failure.status, failure.detail)
+            deliveries.mark_failed(
+                session, {i: batch.attempts[i] for i in live}, retry_at, failure.status, failure.detail
+            )
     logger.warning(
         "delivery to subscription %d (%s) failed: %s (%d retried, %d dead)",
         subscription.id,
@@ -322,7 +326,7 @@ def preview_due(session_factory: sessionmaker[Session], *, now: datetime) -> lis
     """What `send_due` would send at `now`, without writing anything (`planvakt alerts send --dry-run`)."""
     planned: list[PlannedMessage] = []
     with session_factory() as session:
-        due = alerts.due_without_claiming(session, now)
+        due = deliveries.due_without_claiming(session, now)
         by_subscription: dict[int, list[int]] = {}
         for row in due:
             by_subscription.setdefault(row.subscription_id, []).append(row.event_id)
@@ -330,12 +334,12 @@ def preview_due(session_factory: sessionmaker[Session], *, now: datetime) -> lis
             event_ids = by_subscription.get(subscription.id, [])
             event_ids += [
                 candidate.event_id
-                for candidate in alerts.undelivered_events(session, subscription)
+                for candidate in deliveries.undelivered_events(session, subscription)
                 if digest_due_at(subscription.digest, candidate.detected_at, now) <= now
             ]
             if not event_ids:
                 continue
-            events = alerts.alert_events(session, event_ids)
+            events = deliveries.alert_events(session, event_ids)
             groups = (
                 [events]
                 if subscription.digest != "none" and subscription.channel != "webhook"

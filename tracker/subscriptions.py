@@ -37,7 +37,7 @@ from tracker.domain import EVENT_KINDS
 from tracker.errors import ConfigError, StorageError
 from tracker.notify import AppriseChannel
 from tracker.secretbox import SecretKeys
-from tracker.store import alerts
+from tracker.store import alerts, deliveries
 from tracker.store.alerts import Shown, SubscriptionView
 
 CHANNELS: Final = ("webhook", "email", "apprise")
@@ -221,7 +221,7 @@ def unsubscribe(session_factory: sessionmaker[Session], subscription_id: int, *,
     """Stop a subscription; returns how many waiting deliveries were dropped. ConfigError when there is none."""
     try:
         with session_factory.begin() as session:
-            return alerts.deactivate_subscription(session, subscription_id, now)
+            return deliveries.deactivate_subscription(session, subscription_id, now)
     except StorageError as exc:
         raise ConfigError(str(exc)) from exc
 

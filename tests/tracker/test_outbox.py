@@ -21,7 +21,8 @@ from tests.receivers import ReceiverScript, running_receiver, running_smtp
 from tracker.config import Settings
 from tracker.notify import verify_signature
 from tracker.outbox import LEASE, DeliveryReport, digest_due_at, materialise, preview_due, send_due
-from tracker.store import alerts, database
+from tracker.store import database
+from tracker.store.deliveries import claim, next_due
 from tracker.store.models import Delivery, Event, KommuneRow
 from tracker.subscriptions import SubscriptionRequest, subscribe, unsubscribe
 
@@ -258,9 +259,9 @@ def test_a_delivery_that_keeps_killing_its_sender_is_given_up(world: World, sett
         materialise(world.factory, now=clock())
         for _ in range(settings.alert_max_attempts):  # each time: claimed, then the sender died before the outcome
             with world.factory.begin() as session:
-                row = alerts.next_due(session, clock(), ())
+                row = next_due(session, clock(), ())
                 assert row is not None
-                assert alerts.claim(session, row, clock(), clock() + LEASE)
+                assert claim(session, row, clock(), clock() + LEASE)
             clock.advance(seconds=LEASE.total_seconds() + 1)
         report = run(world, settings, clock)
     assert (report.dead, report.sent, receiver.requests) == (1, 0, [])

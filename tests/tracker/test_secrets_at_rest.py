@@ -28,7 +28,7 @@ from tracker.errors import SecretError
 from tracker.notify import verify_signature
 from tracker.outbox import DeliveryReport, send_due
 from tracker.secretbox import SecretBox, SecretKeys, is_sealed
-from tracker.store import alerts
+from tracker.store import alerts, deliveries
 from tracker.store.database import MIGRATIONS_DIR, check_migrated, make_engine, make_session_factory, upgrade
 from tracker.store.models import Delivery, Event, KommuneRow
 from tracker.subscriptions import SubscriptionRequest, subscribe
@@ -181,8 +181,8 @@ def test_alerts_list_and_subscriptions_list_show_no_secret(
     add_event(factory, at=datetime.now(UTC) + timedelta(minutes=1))  # after the CLI's subscription
     with factory.begin() as session:  # a delivery row, as a pass makes it
         subscription = alerts.subscriptions(session)[0]
-        [candidate] = alerts.undelivered_events(session, subscription)
-        alerts.insert_deliveries(session, [{"subscription_id": subscription.id, "event_id": candidate.event_id,
+        [candidate] = deliveries.undelivered_events(session, subscription)
+        deliveries.insert_deliveries(session, [{"subscription_id": subscription.id, "event_id": candidate.event_id,
                                                  "next_attempt_at": NOW, "created_at": NOW}])  # fmt: skip
     outputs = [
         runner.invoke(app, ["subscriptions", "list", "--db", database_url]).output,

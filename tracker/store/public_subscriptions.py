@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from tracker.store.alerts import deactivate_subscription
+from tracker.store.deliveries import deactivate_subscription
 from tracker.store.models import KommuneRow, Subscription
 
 
