@@ -23,12 +23,12 @@ from sqlalchemy import func, select
 
 from crawlers.extract import Extractor
 from crawlers.types import CrawlOptions
-from tracker import storage
 from tracker.blobs import EvidenceStore
-from tracker.models import CrawlRun, Document, Finding, Sighting
 from tracker.pipeline import run_crawl
 from tracker.registry import load_registry_csv
 from tracker.site_check import CrawlDependencies
+from tracker.store import database, latest
+from tracker.store.models import CrawlRun, Document, Finding, Sighting
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: make `bench` importable
 
@@ -45,8 +45,8 @@ def _peak_rss_mb(pid: int) -> float:
 async def _crawl(
     registry: Path, db: str, evidence: Path, concurrency: int, delay: float, render: str
 ) -> dict[str, Any]:
-    engine = storage.make_engine(db)
-    storage.upgrade(engine)
+    engine = database.make_engine(db)
+    database.upgrade(engine)
     options = CrawlOptions(
         per_host_delay=delay,
         concurrency=concurrency,
@@ -58,11 +58,11 @@ async def _crawl(
     kommuner = load_registry_csv(registry)
     started = time.monotonic()
     async with Extractor() as extractor:
-        deps = CrawlDependencies(storage.make_session_factory(engine), EvidenceStore(evidence), extractor)
+        deps = CrawlDependencies(database.make_session_factory(engine), EvidenceStore(evidence), extractor)
         await run_crawl(kommuner, options, deps)
         worker_peak = max((_peak_rss_mb(pid) for pid in extractor.worker_pids()), default=0.0)
     elapsed = time.monotonic() - started
-    with storage.make_session_factory(engine)() as session:
+    with database.make_session_factory(engine)() as session:
         pages = session.scalar(select(func.sum(Document.page_count)).where(Document.format == "pdf")) or 0
         documents = session.scalar(select(func.count(Document.id))) or 0
         findings = session.scalar(select(func.count(Finding.id))) or 0
@@ -124,9 +124,9 @@ def main() -> None:
 
 
 def _matches(db_path: Path, wanted: dict[str, str]) -> int:
-    engine = storage.make_engine(f"sqlite:///{db_path}")
-    with storage.make_session_factory(engine)() as session:
-        found = {row.kommunenummer: row.status for row in storage.iter_latest_findings(session)}
+    engine = database.make_engine(f"sqlite:///{db_path}")
+    with database.make_session_factory(engine)() as session:
+        found = {row.kommunenummer: row.status for row in latest.iter_latest_findings(session)}
     return sum(1 for number, status in wanted.items() if found.get(number) == status)
 
 

@@ -41,9 +41,10 @@ from sqlalchemy import Engine, func, insert, select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tracker import storage  # noqa: E402
 from tracker.criteria import criteria_for  # noqa: E402
-from tracker.models import (  # noqa: E402
+from tracker.registry import builtin_registry  # noqa: E402
+from tracker.store import database  # noqa: E402
+from tracker.store.models import (  # noqa: E402
     ClassificationRow,
     CrawlRun,
     Document,
@@ -53,7 +54,7 @@ from tracker.models import (  # noqa: E402
     Sighting,
     SiteCheck,
 )
-from tracker.registry import builtin_registry  # noqa: E402
+from tracker.store.runs import sync_kommuner  # noqa: E402
 
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -77,13 +78,13 @@ def _status(rng: random.Random) -> str:
 
 def fill(url: str, weeks: int, seed: int = 1) -> dict[str, int]:
     """Bulk-insert `weeks` weekly checks of every kommune; return row counts."""
-    engine = storage.make_engine(url)
-    storage.upgrade(engine)
-    factory = storage.make_session_factory(engine)
+    engine = database.make_engine(url)
+    database.upgrade(engine)
+    factory = database.make_session_factory(engine)
     rng = random.Random(seed)
     start = datetime(2024, 1, 1, 3, tzinfo=UTC)
     with factory.begin() as session:
-        storage.sync_kommuner(session, builtin_registry())
+        sync_kommuner(session, builtin_registry())
         kommuner = [(row.id, row.country, row.website) for row in session.scalars(select(KommuneRow))]
         base = {name: (session.scalar(select(func.max(model.id))) or 0) for name, model in _MODELS.items()}
     plan: dict[int, tuple[str, int, int, int]] = {}  # kommune id -> (status, document id, classification id, year)
@@ -431,7 +432,7 @@ def run(url: str, args: argparse.Namespace) -> None:
     port = _free_port()
     server = subprocess.Popen([sys.executable, __file__, "--serve", url, str(port)], cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
-    engine = storage.make_engine(url)
+    engine = database.make_engine(url)
     try:
         deadline = time.monotonic() + 30
         while True:

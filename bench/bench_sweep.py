@@ -40,8 +40,8 @@ from typing import Any
 from sqlalchemy import select
 
 from crawlers.testweb import LoggedRequest, Reply, Request, Site, build_large_web
-from tracker import storage
-from tracker.models import CrawlRun
+from tracker.store import database, latest
+from tracker.store.models import CrawlRun
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -174,9 +174,9 @@ def _crawl(registry: Path, db: str, var: Path, delay: float, out: Path, profile:
 
 def _statuses(db: str, expected: Path) -> tuple[int, list[str]]:
     wanted = dict(csv.reader(expected.open(encoding="utf-8")))
-    engine = storage.make_engine(db)
-    with storage.make_session_factory(engine)() as session:
-        found = {row.kommunenummer: row.status for row in storage.iter_latest_findings(session)}
+    engine = database.make_engine(db)
+    with database.make_session_factory(engine)() as session:
+        found = {row.kommunenummer: row.status for row in latest.iter_latest_findings(session)}
         run = session.scalars(select(CrawlRun)).one()
         failed = run.kommuner_planned - run.kommuner_checked
     wrong = [f"{n}: expected {s}, stored {found.get(n, 'nothing')}" for n, s in wanted.items() if found.get(n) != s]

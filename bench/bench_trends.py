@@ -1,7 +1,7 @@
 """Trend and map costs over a full-size history: 455 kommuner, two years of weekly sweeps (47,320 findings).
 
 Fills a fresh database with bench_dashboard's synthetic history, then times, in this process: the trend read
-(`tracker.trend_store.status_trend`, nationally and for one fylke), one kommune's history, the map layout over the
+(`tracker.store.trends.status_trend`, nationally and for one fylke), one kommune's history, the map layout over the
 vendored geodata, and the `/trends`, `/trends?region=Vestland` and `/` pages served by uvicorn on 127.0.0.1 (one
 request at a time, so these are service times, not queueing). Prints the median and the slowest of `--repeat` runs.
 
@@ -27,11 +27,11 @@ sys.path.insert(0, str(ROOT))
 from bench.bench_dashboard import fill  # noqa: E402
 from dashboards.app import create_app  # noqa: E402
 from dashboards.dot_map import layout, load_geodata  # noqa: E402
-from dashboards.read_model import kommune_statuses  # noqa: E402
 from tests.dashboards.serving import serve_in_thread  # noqa: E402
-from tracker import storage  # noqa: E402
 from tracker.config import Settings  # noqa: E402
-from tracker.trend_store import kommune_history, status_trend  # noqa: E402
+from tracker.store import database  # noqa: E402
+from tracker.store.statuses import kommune_statuses  # noqa: E402
+from tracker.store.trends import kommune_history, status_trend  # noqa: E402
 
 
 def timed(label: str, repeat: int, work: Callable[[], Any]) -> None:
@@ -54,8 +54,8 @@ def main() -> None:
         started = time.perf_counter()
         counts = fill(url, args.weeks)
         print(f"filled {counts} in {time.perf_counter() - started:.1f} s")
-        engine = storage.make_engine(url)
-        factory = storage.make_session_factory(engine)
+        engine = database.make_engine(url)
+        factory = database.make_session_factory(engine)
         with factory() as session:
             sweeps = status_trend(session)
             print(f"{len(sweeps)} sweeps, {sweeps[-1].total} kommuner in the last")

@@ -28,8 +28,8 @@ from typing import Any
 import psycopg
 from sqlalchemy import func, select, text
 
-from tracker import storage
-from tracker.models import CrawlRun, SiteCheck
+from tracker.store import database
+from tracker.store.models import CrawlRun, SiteCheck
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: make `bench` importable
 
@@ -52,8 +52,8 @@ def _scratch_database() -> Iterator[str]:
 
 
 def _sweep(db: str, registry: Path, workers: int, args: argparse.Namespace, var: Path) -> dict[str, float]:
-    engine = storage.make_engine(db)
-    storage.upgrade(engine)
+    engine = database.make_engine(db)
+    database.upgrade(engine)
     env = {**os.environ, "PLANVAKT_VAR_DIR": str(var), "PLANVAKT_EXTRACT_WORKERS": "1"}
     planvakt = [sys.executable, "-m", "planvakt"]
     worker = [*planvakt, "worker", "--db", db, "--concurrency", str(args.concurrency), "--maintenance-every", "1"]
@@ -69,7 +69,7 @@ def _sweep(db: str, registry: Path, workers: int, args: argparse.Namespace, var:
         started = time.monotonic()
         queued = subprocess.run(enqueue, env=env, capture_output=True, text=True, check=True).stdout
         run_id = int(re.search(r"crawl run (\d+)", queued).group(1))  # type: ignore[union-attr]
-        factory = storage.make_session_factory(engine)
+        factory = database.make_session_factory(engine)
         while True:
             with factory() as session:
                 run = session.get(CrawlRun, run_id)

@@ -10,7 +10,7 @@ robots.txt decisions (documented choice, close to Google's):
 
 The gate stamps a host's delay from when the previous response ENDED (body read), not from when the next
 request was queued, so the server never sees a gap shorter than the delay. With `SharedSlots` (the queue's
-workers: `tracker.host_leases`) a host's slot is also taken across processes, for every host a request goes to.
+workers: `tracker.store.host_leases`) a host's slot is also taken across processes, for every host a request goes to.
 """
 
 from __future__ import annotations

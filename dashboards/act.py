@@ -6,7 +6,7 @@
     GET  /act/{nr}             the letter in the kommune's language, and the tip form
     POST /act/{nr}/tips        submit a tip: CSRF-checked, URL-validated, rate-limited; processed after responding
 
-The letter is written by `tracker.letters` from what `tracker.act_store` reads; the tip is processed by
+The letter is written by `tracker.letters` from what `tracker.store.acts` reads; the tip is processed by
 `tracker.tips` in a background task after the answer went out (the page refreshes itself until it is done).
 
 Tip ids are sequential and every kommune's Act page lists its tips, so a tip page is public by design and shows
@@ -25,12 +25,13 @@ from dashboards import csrf
 from dashboards.rendering import page_language, render
 from dashboards.reviewer import current_reviewer
 from dashboards.signing import app_secret
-from tracker import act_store, review_store, tip_store, tips
+from tracker import tips
 from tracker.domain import Country, Kommune, Language
 from tracker.letters import write_letter
 from tracker.messages import kommune_language
-from tracker.models import KommuneRow
 from tracker.review import TASK_KINDS, detective_tasks
+from tracker.store import acts, reviews, volunteer_tips
+from tracker.store.models import KommuneRow
 
 router = APIRouter()
 
@@ -40,7 +41,7 @@ TOP_TASKS = 12
 
 def _kommune(kommunenummer: str, request: Request) -> KommuneRow:
     with request.app.state.session_factory() as session:
-        kommune = review_store.kommune_by_number(session, kommunenummer)
+        kommune = reviews.kommune_by_number(session, kommunenummer)
     if kommune is None:
         raise HTTPException(status_code=404, detail="no such kommune")
     return kommune
@@ -75,8 +76,8 @@ def _act_page(
     language = _language(kommune)
     evidence_url = f"{settings.public_url.rstrip('/')}/kommune/{kommune.kommunenummer}"
     with request.app.state.session_factory() as session:
-        facts = act_store.letter_facts(session, kommune.id, language, evidence_url=evidence_url)
-        tip_views = tip_store.kommune_tips(session, kommune.id)
+        facts = acts.letter_facts(session, kommune.id, language, evidence_url=evidence_url)
+        tip_views = volunteer_tips.kommune_tips(session, kommune.id)
     letter = write_letter(facts) if facts is not None else None
     # a reader who chose English sees what the letter says, beside the letter in the kommune's own language (the
     # letter itself is always in the kommune's: nb, nn or da)
@@ -109,8 +110,8 @@ def act_index(request: Request, nr: str = "") -> Response:
     if nr:
         return RedirectResponse(f"/act/{nr.strip()}", status_code=303)
     with request.app.state.session_factory() as session:
-        kommuner = review_store.all_kommuner(session)
-        tasks = detective_tasks(act_store.kommune_cases(session))
+        kommuner = reviews.all_kommuner(session)
+        tasks = detective_tasks(acts.kommune_cases(session))
     return render(request, "act_index.html", {"kommuner": kommuner, "tasks": tasks[:TOP_TASKS], "total": len(tasks)})
 
 
@@ -118,14 +119,14 @@ def act_index(request: Request, nr: str = "") -> Response:
 def act_tasks(request: Request, kind: str = "") -> HTMLResponse:
     kinds = [kind] if kind in TASK_KINDS else []
     with request.app.state.session_factory() as session:
-        tasks = detective_tasks(act_store.kommune_cases(session), kinds=kinds)
+        tasks = detective_tasks(acts.kommune_cases(session), kinds=kinds)
     return render(request, "act_tasks.html", {"tasks": tasks, "kind": kind if kinds else "", "kinds": TASK_KINDS})
 
 
 @router.get("/act/tips/{tip_id}", response_class=HTMLResponse, include_in_schema=False)
 def tip_page(request: Request, tip_id: int) -> HTMLResponse:
     with request.app.state.session_factory() as session:
-        tip = tip_store.get_tip(session, tip_id)
+        tip = volunteer_tips.get_tip(session, tip_id)
     if tip is None:
         raise HTTPException(status_code=404, detail="no such tip")
     context = {"tip": tip, "show_note": current_reviewer(request) is not None}

@@ -15,14 +15,15 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from dashboards.overview_query import STATUSES, apply_filter, parse_filter
-from dashboards.read_model import KommuneStatus, PlanEvidence, kommune_detail, kommune_statuses
-from tracker import storage
 from tracker.domain import COUNTRIES, EVENT_KINDS
 from tracker.errors import FilterError
 from tracker.export import current_flag, plan_years
 from tracker.filters import CATEGORIES, check_values
-from tracker.trail_store import VERDICTS, CheckTrail, check_trail
-from tracker.watch_store import latest_events
+from tracker.store.kommune_detail import PlanEvidence, kommune_detail
+from tracker.store.latest import iter_latest_plans
+from tracker.store.statuses import KommuneStatus, kommune_statuses
+from tracker.store.trails import VERDICTS, CheckTrail, check_trail
+from tracker.store.watch import latest_events
 
 router = APIRouter(prefix="/api", tags=["read-only API"])
 
@@ -367,7 +368,7 @@ def api_plans(
     plans: list[PlanOut] = []
     with request.app.state.session_factory() as session:
         _reject_unknown("kommune", kommune or [], [r.kommunenummer for r in kommune_statuses(session)])
-        for row in storage.iter_latest_plans(session):
+        for row in iter_latest_plans(session):
             if (wanted and row.kommunenummer not in wanted) or (category and row.category != category):
                 continue
             plans.append(

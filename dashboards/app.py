@@ -44,10 +44,11 @@ from dashboards.rendering import build_environment, render
 from dashboards.response_cache import ResponseCache
 from dashboards.reviewer import SignInLimiter
 from dashboards.security import SecurityHeadersMiddleware
-from tracker import storage, tips
+from tracker import tips
 from tracker.blobs import EvidenceStore
 from tracker.clock import utc_now
 from tracker.config import Settings
+from tracker.store import database
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 #: page modules each exposing `router`, in navigation order
@@ -105,7 +106,7 @@ def create_app(
         openapi_url="/api/openapi.json",
     )
     if session_factory is None:
-        session_factory = storage.make_session_factory(storage.make_engine(settings.resolved_database_url))
+        session_factory = database.make_session_factory(database.make_engine(settings.resolved_database_url))
     app.state.settings = settings
     app.state.session_factory = session_factory
     app.state.evidence = evidence or EvidenceStore(settings.resolved_evidence_dir)
@@ -141,9 +142,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 def _add_middleware(app: FastAPI, factory: sessionmaker[Session], now: Callable[[], datetime]) -> None:
     """The shared pages' cache and conditional GETs (keyed on the data version), inside the security headers."""
 
-    def read_version() -> storage.DataVersionStamp:
+    def read_version() -> database.DataVersionStamp:
         with factory() as session:
-            return storage.data_version(session)
+            return database.data_version(session)
 
     # added before the security headers, so it runs inside them: cached responses and 304s get them too
     app.add_middleware(

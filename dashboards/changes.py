@@ -16,10 +16,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from dashboards.atom import MEDIA_TYPE, Feed, FeedEntry, atom_feed
 from dashboards.i18n import translate
-from dashboards.read_model import region_names
 from dashboards.rendering import chosen_language, page_language, render
 from tracker.domain import EVENT_KINDS
-from tracker.watch_store import EventRow, latest_events
+from tracker.store.statuses import region_names
+from tracker.store.watch import EventRow, latest_events
 
 router = APIRouter()
 

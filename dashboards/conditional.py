@@ -3,7 +3,7 @@
 - HEAD is answered on every GET route: the route runs as a GET and the body is dropped, so the headers are the
   GET's (FastAPI's routes answer only the methods they declare; HEAD would be 405).
 - The shared pages and downloads (the routes `create_app` passes as `versioned`: overview, kommune, changes,
-  health, data, the API) get a strong ETag from the data version (`tracker.storage.data_version`, bumped by
+  health, data, the API) get a strong ETag from the data version (`tracker.store.database.data_version`, bumped by
   database triggers on every write), the UTC day, the app instance and the request's host, path, query and chosen
   language; `Last-Modified` is when the data last changed (or the day began, or the app started, whichever is
   latest); `Cache-Control: no-cache` so browsers revalidate every time and get `304 Not Modified` while nothing
@@ -32,7 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from dashboards.i18n import UI_LANGUAGES
 from dashboards.rendering import LANG_COOKIE
 from dashboards.response_cache import CachedResponse, CacheKey, ResponseCache
-from tracker.storage import DataVersionStamp
+from tracker.store.database import DataVersionStamp
 
 #: headers a 304 repeats from the 200 it stands for (RFC 9110, 15.4.5)
 _NOT_MODIFIED_KEEPS = frozenset({b"etag", b"last-modified", b"cache-control", b"vary", b"expires", b"content-location"})

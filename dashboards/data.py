@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 
 from dashboards.dictionary import DATASETS, dictionary
 from dashboards.rendering import page_language, render
-from tracker import review_store, storage
 from tracker.export import ExportFormat, Record, event_records, finding_records, plan_records, write_records
-from tracker.watch_store import iter_events
+from tracker.store import latest, reviews
+from tracker.store.watch import iter_events
 
 router = APIRouter()
 
@@ -42,10 +42,8 @@ SUFFIXES: dict[str, tuple[ExportFormat, str]] = {
 }
 
 _RECORDS: dict[str, Callable[[Session], Iterable[Record]]] = {
-    "findings": lambda session: finding_records(
-        storage.iter_latest_findings(session), review_store.finding_reviews(session)
-    ),
-    "plans": lambda session: plan_records(storage.iter_latest_plans(session), review_store.plan_reviews(session)),
+    "findings": lambda session: finding_records(latest.iter_latest_findings(session), reviews.finding_reviews(session)),
+    "plans": lambda session: plan_records(latest.iter_latest_plans(session), reviews.plan_reviews(session)),
     "events": lambda session: event_records(iter_events(session)),
 }
 

@@ -21,7 +21,7 @@ from importlib import resources
 from typing import Any
 
 from dashboards.overview_query import standing
-from dashboards.read_model import KommuneStatus
+from tracker.store.statuses import KommuneStatus
 
 GEODATA = "nordic.json"
 #: dot radius in viewBox units (each panel is 400 wide: about 3 px on a phone, 4 on a desktop)

@@ -27,7 +27,7 @@ from fastapi.responses import Response
 
 from crawlers.doctype import sniff_bytes
 from dashboards.conditional import http_date
-from dashboards.read_model import archived_document
+from tracker.store.kommune_detail import archived_document
 
 router = APIRouter()
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from dashboards.read_model import HealthRow, crawler_health, recent_runs
 from dashboards.rendering import render
+from tracker.store.crawler_health import HealthRow, crawler_health, recent_runs
 
 router = APIRouter()
 

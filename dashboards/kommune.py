@@ -10,13 +10,13 @@ from fastapi.responses import HTMLResponse
 
 from dashboards.changes import short_url
 from dashboards.i18n import translate
-from dashboards.read_model import KommuneDetail, kommune_detail
 from dashboards.rendering import page_language, render
 from dashboards.timeline import timeline
 from dashboards.trends import history_strip
-from tracker import review_store, trail_store, trend_store
 from tracker.accessibility import CHECKS
 from tracker.criteria import CRITERIA
+from tracker.store import reviews, trails, trends
+from tracker.store.kommune_detail import KommuneDetail, kommune_detail
 
 router = APIRouter()
 
@@ -39,15 +39,15 @@ def kommune_page(request: Request, kommunenummer: str) -> HTMLResponse:
         if detail is None:
             raise HTTPException(status_code=404, detail="no such kommune")
         # the write side's records: volunteers' tips and reviewers' overrides, shown beside the machine's verdict
-        tips = review_store.kommune_tips(session, detail.kommune_id)
-        overrides = review_store.override_history(session, detail.kommune_id)
+        tips = reviews.kommune_tips(session, detail.kommune_id)
+        overrides = reviews.override_history(session, detail.kommune_id)
         # an override of an older finding lapses once the machine's status changes: show only the one in force
-        status_override = review_store.status_override(session, detail.kommune_id)
+        status_override = reviews.status_override(session, detail.kommune_id)
         # its own history: the standing each check gave, oldest first (drawn as a strip of cells)
-        history = history_strip(trend_store.kommune_history(session, detail.kommune_id))
+        history = history_strip(trends.kommune_history(session, detail.kommune_id))
         # what the latest check searched and read: "no plan found" says where it was looked for
         latest = detail.latest_check
-        trail = trail_store.check_trail(session, latest.check_id) if latest else None
+        trail = trails.check_trail(session, latest.check_id) if latest else None
     page_lang = "da" if detail.status.country == "DK" else None
     lang = page_language(request, page_lang)
     evidence = request.app.state.evidence

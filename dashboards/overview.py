@@ -17,8 +17,8 @@ from dashboards.overview_query import (
     counts_by_region,
     parse_filter,
 )
-from dashboards.read_model import kommune_statuses
 from dashboards.rendering import render
+from tracker.store.statuses import kommune_statuses
 
 router = APIRouter()
 

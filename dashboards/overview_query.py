@@ -10,9 +10,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
-from dashboards.read_model import KommuneStatus
 from tracker import domain
 from tracker.domain import NOT_CHECKED
+from tracker.store.statuses import KommuneStatus
 
 STATUSES: Final[tuple[str, ...]] = (*domain.STATUSES, NOT_CHECKED)
 SORT_KEYS: Final[tuple[str, ...]] = (

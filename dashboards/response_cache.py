@@ -2,7 +2,7 @@
 once per visitor.
 
 A `ResponseCache` is built in `create_app` and lives in `app.state` (no module-level cache). It holds complete
-responses (status, headers, body) under a key that starts with the data version (`tracker.storage.data_version`),
+responses (status, headers, body) under a key that starts with the data version (`tracker.store.database.data_version`),
 so a new check, override or tip makes every old entry unreachable; entries of older versions are dropped as soon as
 a newer version is seen. It is bounded in entries and bytes (least recently used out first) and lets one request
 build a missing entry while the others asking for the same key wait for it (no stampede of 8 identical renders

@@ -30,12 +30,12 @@ from dashboards.reviewer import (
     start_session,
     token_matches,
 )
-from tracker import act_store, review_store, tip_store
 from tracker.domain import CATEGORIES, STATUSES
 from tracker.errors import StorageError
-from tracker.latest import latest_finding
-from tracker.models import KommuneRow
 from tracker.review import detective_tasks
+from tracker.store import acts, reviews, volunteer_tips
+from tracker.store.latest import latest_finding
+from tracker.store.models import KommuneRow
 
 router = APIRouter()
 
@@ -44,7 +44,7 @@ QUEUE_SIZE = 50
 
 def _kommune(request: Request, kommunenummer: str) -> KommuneRow:
     with request.app.state.session_factory() as session:
-        kommune = review_store.kommune_by_number(session, kommunenummer)
+        kommune = reviews.kommune_by_number(session, kommunenummer)
     if kommune is None:
         raise HTTPException(status_code=404, detail="no such kommune")
     return kommune
@@ -67,9 +67,9 @@ def review_index(request: Request, nr: str = "") -> Response:
     if nr:
         return RedirectResponse(f"/review/{nr.strip()}", status_code=303)
     with request.app.state.session_factory() as session:
-        tasks = detective_tasks(act_store.kommune_cases(session))
-        kommuner = review_store.all_kommuner(session)
-        tips = tip_store.recent_tips(session)
+        tasks = detective_tasks(acts.kommune_cases(session))
+        kommuner = reviews.all_kommuner(session)
+        tips = volunteer_tips.recent_tips(session)
     return _with_csrf(
         request,
         "review.html",
@@ -116,7 +116,7 @@ def review_logout(request: Request, csrf_token: str = Form("", alias=csrf.FIELD)
 
 def _kommune_page(request: Request, kommune: KommuneRow, reviewer: str, *, error: str = "") -> HTMLResponse:
     with request.app.state.session_factory() as session:
-        review = review_store.review_kommune(session, kommune.id)
+        review = reviews.review_kommune(session, kommune.id)
     return _with_csrf(
         request,
         "review_kommune.html",
@@ -152,7 +152,7 @@ def _override(
                 finding = latest_finding(session, kommune.id)
                 if finding is None or finding.id != target_id:
                     raise StorageError("that finding is not this kommune's latest; reload the page")
-            review_store.add_override(
+            reviews.add_override(
                 session,
                 target=target,
                 target_id=target_id,
@@ -200,7 +200,7 @@ def withdraw(
     kommune = _kommune(request, kommunenummer)
     try:
         with request.app.state.session_factory.begin() as session:
-            row = review_store.withdraw_override(session, override_id, request.app.state.now())
+            row = reviews.withdraw_override(session, override_id, request.app.state.now())
             if row.kommune_id != kommune.id:
                 raise StorageError("that override belongs to another kommune")
     except StorageError as exc:

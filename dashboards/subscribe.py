@@ -31,14 +31,14 @@ from dashboards.i18n import translate
 from dashboards.rendering import page_language, render
 from dashboards.reviewer import SignInLimiter, client_key
 from dashboards.subscribe_text import scope_words
-from tracker import public_store
 from tracker import public_subscribe as flow
+from tracker.alert_channels import Channels
 from tracker.catalogue.errors import say
 from tracker.domain import LANGUAGES, PLAN_EVENT_KINDS
 from tracker.errors import ConfigError, SecretError
 from tracker.notify import DeliveryFailed, EmailChannel, masked_address
-from tracker.outbox import Channels
 from tracker.secretbox import SecretKeys
+from tracker.store import public_subscriptions
 from tracker.subscription_links import WEBHOOK_CODE_FOR, BadToken, LinkSigner
 from tracker.subscriptions import DIGESTS
 
@@ -70,7 +70,7 @@ def _own_language(request: Request, numbers: Sequence[str]) -> str | None:
     if not numbers:
         return None
     with request.app.state.session_factory() as session:
-        countries = public_store.countries_of(session, numbers)
+        countries = public_subscriptions.countries_of(session, numbers)
     return "da" if countries == {"DK"} else None
 
 
@@ -78,7 +78,7 @@ def _form_page(
     request: Request, *, error: str = "", form: dict[str, object] | None = None, status: int = 200
 ) -> Response:
     with request.app.state.session_factory() as session:
-        regions = public_store.region_choices(session)
+        regions = public_subscriptions.region_choices(session)
     form = form or _defaults()
     numbers = str(form.get("kommuner") or "").split() if form.get("scope") == "kommuner" else []
     token = csrf.issue(request)
@@ -214,7 +214,7 @@ def _after_email(
             starttls=settings.smtp_starttls,
         )
         with state.session_factory() as session:
-            names = [public_store.region_name(session, code) or code for code in wanted.regions]
+            names = [public_subscriptions.region_name(session, code) or code for code in wanted.regions]
         scope = scope_words(wanted.kommuner, names, lang)
         try:
             flow.send_confirmation(email, pending, signer, settings.public_url, scope, lang, state.now())

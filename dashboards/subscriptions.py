@@ -28,13 +28,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from dashboards import csrf
 from dashboards.rendering import page_language, render
 from dashboards.reviewer import current_reviewer, require_reviewer, review_enabled
-from tracker import alert_store, public_store
 from tracker import public_subscribe as public
 from tracker.catalogue import LOCALES
 from tracker.catalogue.errors import say
 from tracker.domain import EVENT_KINDS
 from tracker.errors import ConfigError
 from tracker.secretbox import SecretKeys
+from tracker.store import alerts, public_subscriptions
 from tracker.subscriptions import (
     CHANNELS,
     DIGESTS,
@@ -68,9 +68,9 @@ def _page(
     status_code: int = 200,
 ) -> HTMLResponse:
     with request.app.state.session_factory() as session:
-        rows = [row for row in alert_store.subscriptions(session) if row.origin == "operator"]
-        public_rows = public_store.public_subscriptions(session)
-        public_counts = public_store.public_counts(session)
+        rows = [row for row in alerts.subscriptions(session) if row.origin == "operator"]
+        public_rows = public_subscriptions.public_subscriptions(session)
+        public_counts = public_subscriptions.public_counts(session)
     shown = [
         {
             "id": row.id,
@@ -95,7 +95,7 @@ def _page(
             "public": [(row, logged_target(row.channel, row.target_shown)) for row in public_rows],
             "public_counts": public_counts,
             "public_channels": public.PUBLIC_CHANNELS,
-            "public_states": public_store.PUBLIC_STATES,
+            "public_states": public_subscriptions.PUBLIC_STATES,
             "channels": CHANNELS,
             "digests": DIGESTS,
             "event_kinds": EVENT_KINDS,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from dashboards.read_model import CheckSummary, EventSummary, KommuneDetail
+from tracker.store.kommune_detail import CheckSummary, EventSummary, KommuneDetail
 
 
 @dataclass(frozen=True)

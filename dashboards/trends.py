@@ -1,7 +1,7 @@
 """Trends as server-rendered SVG: the share of kommuner per standing after each sweep (nationally, or for one
 country or fylke/region), and one kommune's own history of checks (drawn on its page).
 
-The counts come from `tracker.trend_store` (a kommune a sweep did not reach keeps its previous status); this module
+The counts come from `tracker.store.trends` (a kommune a sweep did not reach keeps its previous status); this module
 only turns them into geometry (100 % stacked bars, one per sweep) that the templates draw with classes, never inline
 styles. A table under each chart gives the same figures to screen readers and for copying. The axes speak the
 reader's language: shares and dates are formatted by Babel (`tracker.catalogue.formats`: "50 %" / "50%", "6. des."
@@ -18,11 +18,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from dashboards.overview_query import STANDINGS, standing
-from dashboards.read_model import region_names
 from dashboards.rendering import page_language, render
 from tracker.catalogue import formats
 from tracker.domain import COUNTRIES
-from tracker.trend_store import HistoryPoint, StatusKey, SweepCounts, status_trend
+from tracker.store.statuses import region_names
+from tracker.store.trends import HistoryPoint, StatusKey, SweepCounts, status_trend
 
 router = APIRouter()
 

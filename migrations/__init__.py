@@ -1,4 +1,4 @@
 """Planvakt's Alembic migrations, shipped inside the distribution so an installed `planvakt db upgrade` finds them.
 
-`tracker.storage` locates this folder through the package (`importlib.resources`), never relative to a checkout.
+`tracker.store.database` locates this folder through the package (`importlib.resources`), never relative to a checkout.
 """

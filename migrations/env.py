@@ -7,7 +7,7 @@ from sqlalchemy import create_engine
 
 from migrations.foreign import include_name as _include_name
 from tracker.config import load_settings
-from tracker.models import Base
+from tracker.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata

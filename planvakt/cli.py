@@ -15,10 +15,10 @@ import typer
 from planvakt import cli_alerts, cli_classifier, cli_crawl, cli_export, cli_schedule, cli_serve, cli_worker
 from planvakt.options import DbOption, RegistryOption
 from planvakt.wiring import console, engine_for, fail, kommuner_from, settings_for
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.errors import TrackerError
 from tracker.secretbox import SecretKeys
+from tracker.store import database, runs
 
 app = typer.Typer(
     help="Planvakt: finds, reads and watches kommuner's plans against sexual abuse of children.",
@@ -51,7 +51,7 @@ def db_upgrade(db: DbOption = None) -> None:
         engine = engine_for(settings, migrated=False)
     except TrackerError as exc:
         raise fail(exc) from exc
-    storage.upgrade(engine, SecretKeys.from_settings(settings))
+    database.upgrade(engine, SecretKeys.from_settings(settings))
     EvidenceStore.open(settings.resolved_evidence_dir)  # an older version's store gets owner-only modes here
     console.print(f"database ready: {settings.resolved_database_url}")
 
@@ -61,10 +61,10 @@ def registry_load(registry: RegistryOption = None, db: DbOption = None) -> None:
     """Load the registry into the database (all 357 Norwegian and 98 Danish kommuner by default)."""
     try:
         kommuner = kommuner_from(registry)
-        factory = storage.make_session_factory(engine_for(settings_for(db)))
+        factory = database.make_session_factory(engine_for(settings_for(db)))
         with factory.begin() as session:
-            storage.sync_kommuner(session, kommuner)
-            counts = storage.count_kommuner(session)
+            runs.sync_kommuner(session, kommuner)
+            counts = runs.count_kommuner(session)
     except TrackerError as exc:
         raise fail(exc) from exc
     typer.echo(

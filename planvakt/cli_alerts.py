@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from planvakt.options import AllowPrivateOption, DbOption
 from planvakt.wiring import console, engine_for, fail, settings_for
-from tracker import alert_store, storage
 from tracker.clock import utc_now
 from tracker.config import Settings
 from tracker.errors import ConfigError, TrackerError
 from tracker.outbox import preview_due, send_due
 from tracker.public_subscribe import expire_unconfirmed
 from tracker.secretbox import SecretKeys
+from tracker.store import alerts, database, deliveries
 from tracker.subscriptions import SubscriptionRequest, parse_kinds, subscribe, unsubscribe
 
 subscribe_app = typer.Typer(help="Subscribe to alerts: webhook, e-mail or any Apprise URL.", no_args_is_help=True)
@@ -50,7 +50,7 @@ LanguageOption = Annotated[
 def _factory(db: str | None, *, read_only: bool = False) -> tuple[Settings, sessionmaker[Session]]:
     """Settings and a session factory; `read_only` (the list commands) never creates a missing SQLite file."""
     settings = settings_for(db)
-    return settings, storage.make_session_factory(engine_for(settings, read_only=read_only))
+    return settings, database.make_session_factory(engine_for(settings, read_only=read_only))
 
 
 def _subscribe(request: SubscriptionRequest, db: str | None, allow_private_networks: bool = False) -> None:
@@ -130,7 +130,7 @@ def subscriptions_list(
     try:
         _, factory = _factory(db, read_only=True)
         with factory() as session:
-            rows = alert_store.subscriptions(session, include_inactive=all_)
+            rows = alerts.subscriptions(session, include_inactive=all_)
     except TrackerError as exc:
         raise fail(exc) from exc
     table = Table(title="Subscriptions")
@@ -208,19 +208,19 @@ def alerts_list(
     db: DbOption = None,
 ) -> None:
     """Deliveries, newest first: event, kommune, subscriber (secret hidden), state, attempts, next attempt, error."""
-    if state is not None and state not in alert_store.DELIVERY_STATES:
-        raise fail(ConfigError.said("cli_error.state", valid=", ".join(alert_store.DELIVERY_STATES)))
+    if state is not None and state not in deliveries.DELIVERY_STATES:
+        raise fail(ConfigError.said("cli_error.state", valid=", ".join(deliveries.DELIVERY_STATES)))
     try:
         _, factory = _factory(db, read_only=True)
         with factory() as session:
-            rows = alert_store.list_deliveries(session, state=state, limit=limit)
+            rows = deliveries.list_deliveries(session, state=state, limit=limit)
     except TrackerError as exc:
         raise fail(exc) from exc
     table = Table(title="Deliveries")
     for column in ("id", "event", "kind", "kommune", "subscriber", "state", "attempts", "next attempt", "last error"):
         table.add_column(column)
     for row in rows:
-        waiting = row.state in alert_store.WAITING_STATES
+        waiting = row.state in deliveries.WAITING_STATES
         table.add_row(
             str(row.id),
             row.event_uuid[:8],

@@ -10,9 +10,9 @@ import typer
 
 from planvakt.options import DbOption
 from planvakt.wiring import engine_for, fail, settings_for
-from tracker import storage
 from tracker.domain import DocumentText
 from tracker.errors import TrackerError
+from tracker.store import database
 
 
 def reclassify_command(db: DbOption = None) -> None:
@@ -21,7 +21,7 @@ def reclassify_command(db: DbOption = None) -> None:
     from tracker.reclassify import reclassify
 
     try:
-        factory = storage.make_session_factory(engine_for(settings_for(db)))
+        factory = database.make_session_factory(engine_for(settings_for(db)))
     except TrackerError as exc:
         raise fail(exc) from exc
     report = reclassify(factory, today=utc_now().date(), now=utc_now)

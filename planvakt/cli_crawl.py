@@ -27,7 +27,6 @@ from planvakt.options import (
     RenderOption,
 )
 from planvakt.wiring import console, crawl_inputs, crawl_options, engine_for, fail, settings_for
-from tracker import storage
 from tracker.config import Settings
 from tracker.domain import Kommune
 from tracker.errors import TrackerError
@@ -35,6 +34,7 @@ from tracker.export import csv_text, finding_records
 from tracker.registry import load_registry_csv
 from tracker.run_summary import RunSummary
 from tracker.secretbox import SecretKeys
+from tracker.store import database, latest, runs, sweeps
 
 #: exit code of a crawl that could reach none of its sites (2 is a usage or setup error, 130 an interruption)
 NOTHING_REACHED = 3
@@ -88,16 +88,14 @@ def _crawl(settings: Settings, engine: Any, kommuner: list[Kommune], options: Cr
     from tracker.pipeline import CrawlInterrupted, run_crawl
     from tracker.site_check import crawl_dependencies
 
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     resume_id = None
     if resume:
         from datetime import UTC
 
-        from tracker import schedule_store
-
         with factory() as session:
-            alive_since = datetime.now(UTC) - schedule_store.CLAIM_ALIVE_FOR
-            unfinished = schedule_store.resumable_run(session, alive_since)  # never a sweep still running elsewhere
+            alive_since = datetime.now(UTC) - sweeps.CLAIM_ALIVE_FOR
+            unfinished = sweeps.resumable_run(session, alive_since)  # never a sweep still running elsewhere
         resume_id = unfinished.id if unfinished else None
 
     async def go() -> int:
@@ -142,19 +140,19 @@ def _progress() -> Any:
 
 
 def _print_summary(engine: Any, run_id: int) -> RunSummary:
-    with storage.make_session_factory(engine)() as session:
-        summary = storage.run_summary(session, run_id)
+    with database.make_session_factory(engine)() as session:
+        summary = runs.run_summary(session, run_id)
     typer.echo(summary.paragraph())
     return summary
 
 
 def _print_findings(engine: Any) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     table = Table(title="Findings (latest check per kommune)")
     for column in ("kommune", "status", "category", "format", "years", "current", "via", "depth", "pages"):
         table.add_column(column)
     with factory() as session:
-        for record in finding_records(storage.iter_latest_findings(session)):
+        for record in finding_records(latest.iter_latest_findings(session)):
             text = {column: csv_text(column, value, record) for column, value in record.items()}
             table.add_row(
                 f"{text['kommunenummer']} {text['name']}",
@@ -185,7 +183,7 @@ def demo(
         engine = engine_for(settings, migrated=False)
     except TrackerError as exc:
         raise fail(exc) from exc
-    storage.upgrade(engine, SecretKeys.from_settings(settings))
+    database.upgrade(engine, SecretKeys.from_settings(settings))
     with build_demo_web(port=web_port) as web:
         registry = web.write_registry(settings.var_dir / "demo-registry.csv")
         kommuner = load_registry_csv(registry)

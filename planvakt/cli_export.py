@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from planvakt.options import DbOption
 from planvakt.wiring import console, engine_for, fail, settings_for
-from tracker import review_store, storage
 from tracker.errors import ConfigError, TrackerError
 from tracker.export import (
     EXPORT_FORMATS,
@@ -26,6 +25,7 @@ from tracker.export import (
     plan_records,
     write_records,
 )
+from tracker.store import database, latest, reviews, watch
 
 export_app = typer.Typer(help="Exports for journalists (CSV, Excel CSV or JSON).", no_args_is_help=True)
 
@@ -48,7 +48,7 @@ def export_findings(
     """One row per kommune, its latest check (columns in README's data dictionary)."""
     _export(
         FINDINGS_COLUMNS,
-        lambda session: finding_records(storage.iter_latest_findings(session), review_store.finding_reviews(session)),
+        lambda session: finding_records(latest.iter_latest_findings(session), reviews.finding_reviews(session)),
         format,
         out,
         db,
@@ -66,7 +66,7 @@ def _export(
     if fmt is None:
         raise fail(ConfigError.said("cli_error.format", valid=", ".join(EXPORT_FORMATS), value=repr(format)))
     try:
-        factory = storage.make_session_factory(engine_for(settings_for(db), read_only=True))
+        factory = database.make_session_factory(engine_for(settings_for(db), read_only=True))
     except TrackerError as exc:
         raise fail(exc) from exc
     with factory() as session:
@@ -89,7 +89,7 @@ def export_plans(
     """One row per plan document in each kommune's latest check: reading, checklist criteria, accessibility."""
     _export(
         PLANS_COLUMNS,
-        lambda session: plan_records(storage.iter_latest_plans(session), review_store.plan_reviews(session)),
+        lambda session: plan_records(latest.iter_latest_plans(session), reviews.plan_reviews(session)),
         format,
         out,
         db,
@@ -111,15 +111,14 @@ def export_events(
     """Every change event (plan_appeared ... crawler_blocked, check_failed), oldest first; details = the evidence."""
     from datetime import UTC
 
-    from tracker import watch_store
     from tracker.export import EVENTS_COLUMNS, event_records
     from tracker.filters import check_values
 
     start = since.replace(tzinfo=UTC) if since else None
 
     def records(session: Session) -> Iterable[Record]:
-        check_values("kommunenummer", kommune or [], watch_store.kommunenumre(session))
-        return event_records(watch_store.iter_events(session, since=start, kommuner=kommune or ()))
+        check_values("kommunenummer", kommune or [], watch.kommunenumre(session))
+        return event_records(watch.iter_events(session, since=start, kommuner=kommune or ()))
 
     _export(
         EVENTS_COLUMNS,

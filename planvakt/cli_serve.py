@@ -36,7 +36,7 @@ def serve(
     from crawlers.testweb import build_demo_web
     from dashboards.app import create_app
     from planvakt import demo_serve
-    from tracker import storage
+    from tracker.store import database
 
     settings = load_settings()
     settings = replace(
@@ -49,7 +49,7 @@ def serve(
         engine = engine_for(settings, read_only=True)  # a mistyped path is an error, not a new empty database
     except TrackerError as exc:
         raise fail(exc) from exc
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     base_url = f"http://{settings.serve_host}:{settings.serve_port}"
     if not demo:
         app = create_app(settings, session_factory=factory, allow_private_networks=allow_private_networks)

@@ -47,8 +47,8 @@ def enqueue(
     db: DbOption = None,
 ) -> None:
     """Start a crawl run and queue one check job per kommune; `planvakt worker` processes do the crawling."""
-    from tracker import storage
     from tracker.clock import utc_now
+    from tracker.store import database
     from tracker.sweep_queue import enqueue_sweep
 
     inputs = crawl_inputs(
@@ -65,7 +65,7 @@ def enqueue(
         app = queue_app(inputs.engine)
     except TrackerError as exc:
         raise fail(exc) from exc
-    factory = storage.make_session_factory(inputs.engine)
+    factory = database.make_session_factory(inputs.engine)
     run_id = enqueue_sweep(app, factory, inputs.kommuner, inputs.options.record(), utc_now())
     inputs.engine.dispose()
     typer.echo(f"crawl run {run_id}: {len(inputs.kommuner)} kommuner queued")
@@ -127,14 +127,14 @@ def worker(
 async def _work(
     settings: Settings, engine: Any, app: Any, options: dict[str, Any], every: float, stalled_after: float
 ) -> None:
-    from tracker import storage
     from tracker.clock import utc_now
-    from tracker.host_leases import HostLeases
     from tracker.site_check import crawl_dependencies
+    from tracker.store import database
+    from tracker.store.host_leases import HostLeases
     from tracker.sweep_queue import QUEUE, keep_sweeps_moving
     from tracker.worker import SiteChecker, register_check_task
 
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     async with app.open_async(), crawl_dependencies(settings, factory) as deps:
         async with SiteChecker(deps, host_slots=HostLeases(engine)) as checker:
             register_check_task(app, checker)

@@ -28,11 +28,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.errors import ConfigError
-from tracker.models import KommuneRow
+from tracker.store import runs
 
 #: the demo web's hosts (crawlers.testweb.scenarios.build_demo_web)
 DEMO_HOST_PREFIX = "127.77.0."
@@ -50,7 +49,7 @@ class DemoServing:
 
 def demo_web_port(session: Session) -> int:
     """The port every stored website uses, when every kommune is a demo kommune; ConfigError otherwise."""
-    websites = list(session.execute(select(KommuneRow.kommunenummer, KommuneRow.name, KommuneRow.website)))
+    websites = runs.kommune_websites(session)
     if not websites:
         raise ConfigError("--demo needs the demo crawl first: run `planvakt demo` (make demo does)")
     ports: set[int] = set()

@@ -13,13 +13,13 @@ from rich.console import Console
 from rich.markup import escape
 
 from crawlers.types import CrawlOptions, RenderMode
-from tracker import storage
 from tracker.catalogue import text
 from tracker.catalogue.errors import say
 from tracker.config import Settings, cli_language, load_settings
 from tracker.domain import Kommune
 from tracker.errors import ConfigError, TrackerError
 from tracker.registry import builtin_registry, read_registry_file, select
+from tracker.store import database
 
 console = Console(stderr=True, soft_wrap=True)
 
@@ -36,11 +36,11 @@ def engine_for(settings: Settings, *, migrated: bool = True, read_only: bool = F
     """The settings' engine, connected once; raises `TrackerError` when `--db` is no database URL, the database
     does not answer, or its schema is not current (`migrated=False` skips that check). `read_only` commands never
     create a SQLite file: a missing one is an error."""
-    engine = storage.make_engine(settings.resolved_database_url, create=not read_only)
+    engine = database.make_engine(settings.resolved_database_url, create=not read_only)
     if migrated:
-        storage.check_migrated(engine)
+        database.check_migrated(engine)
     else:
-        storage.check_connects(engine)
+        database.check_connects(engine)
     return engine
 
 

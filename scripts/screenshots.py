@@ -29,12 +29,12 @@ from crawlers.testweb import DemoWeb, build_demo_web  # noqa: E402
 from crawlers.types import CrawlOptions  # noqa: E402
 from dashboards.app import create_app  # noqa: E402
 from tests.dashboards.serving import serve_in_thread  # noqa: E402
-from tracker import storage  # noqa: E402
 from tracker.blobs import EvidenceStore  # noqa: E402
 from tracker.config import Settings  # noqa: E402
 from tracker.domain import Country, Kommune  # noqa: E402
 from tracker.pipeline import run_crawl  # noqa: E402
 from tracker.site_check import CrawlDependencies  # noqa: E402
+from tracker.store.database import make_engine, make_session_factory, upgrade  # noqa: E402
 
 DOCS = ROOT / "docs"
 #: scenarios whose site is switched off in sweeps 1 and 2 (sweep 3 reaches every site)
@@ -61,9 +61,9 @@ def registry(web: DemoWeb, off: tuple[str, ...]) -> list[Kommune]:
 
 
 def crawl(settings: Settings) -> None:
-    engine = storage.make_engine(settings.resolved_database_url)
-    storage.upgrade(engine)
-    factory = storage.make_session_factory(engine)
+    engine = make_engine(settings.resolved_database_url)
+    upgrade(engine)
+    factory = make_session_factory(engine)
     evidence = EvidenceStore(settings.resolved_evidence_dir)
     options = CrawlOptions(per_host_delay=0.02, concurrency=16, max_pages_per_site=120, allow_private_networks=True)
     with build_demo_web() as web:
@@ -80,8 +80,8 @@ def crawl(settings: Settings) -> None:
 
 
 def photograph(settings: Settings) -> None:
-    engine = storage.make_engine(settings.resolved_database_url)
-    app = create_app(settings, session_factory=storage.make_session_factory(engine))
+    engine = make_engine(settings.resolved_database_url)
+    app = create_app(settings, session_factory=make_session_factory(engine))
     with serve_in_thread(app) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=list(CHROMIUM_ARGS))
         desktop = browser.new_page(viewport={"width": 1100, "height": 900})

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from sqlalchemy import Engine
 
-from tracker import storage
+from tracker.store import database
 
 #: the command line's messages in English for the whole suite, whatever the machine's locale (tests of the other
 #: languages set PLANVAKT_LANG or LANG themselves); subprocesses of `planvakt` inherit it
@@ -53,7 +53,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
     """A migrated database (alembic upgrade head), on each backend."""
-    engine = storage.make_engine(database_url)
-    storage.upgrade(engine)
+    engine = database.make_engine(database_url)
+    database.upgrade(engine)
     yield engine
     engine.dispose()

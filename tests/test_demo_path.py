@@ -21,8 +21,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from tracker import storage
-from tracker.models import Finding, KommuneRow, Sighting
+from tracker.store import database
+from tracker.store.models import Finding, KommuneRow, Sighting
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]  # the demo crawl renders its JavaScript site with Chromium
 
@@ -126,8 +126,8 @@ def test_the_printed_token_signs_a_reviewer_in(demo: ServedDemo) -> None:
 
 
 def _a_plan_url_and_a_kommune_without(db_url: str) -> tuple[str, str]:
-    engine = storage.make_engine(db_url, create=False)
-    with storage.make_session_factory(engine)() as session:
+    engine = database.make_engine(db_url, create=False)
+    with database.make_session_factory(engine)() as session:
         plan_url = session.scalars(
             select(Sighting.url).join(Finding, Finding.plan_sighting_id == Sighting.id).limit(1)
         ).one()

@@ -22,10 +22,10 @@ from typer.testing import CliRunner
 
 from crawlers.testweb import DemoWeb, build_demo_web
 from planvakt.cli import app
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.export import CRITERIA_COLUMNS, FINDINGS_COLUMNS, PLANS_COLUMNS
-from tracker.models import CrawlRun, Document, Sighting, SiteCheck
+from tracker.store import database
+from tracker.store.models import CrawlRun, Document, Sighting, SiteCheck
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -168,7 +168,7 @@ def test_calendar_trap_does_not_eat_the_budget(crawled: CrawledDemo) -> None:
 
 def test_broken_pdf_is_a_recorded_error_and_the_plan_is_still_found(crawled: CrawledDemo) -> None:
     kommune = crawled.web.kommune("broken_pdf")
-    factory = storage.make_session_factory(storage.make_engine(crawled.db))
+    factory = database.make_session_factory(database.make_engine(crawled.db))
     with factory() as session:
         broken = session.execute(
             select(Document.extraction_error, Sighting.url).join(Sighting, Sighting.document_id == Document.id)
@@ -181,7 +181,7 @@ def test_broken_pdf_is_a_recorded_error_and_the_plan_is_still_found(crawled: Cra
 
 def test_evidence_is_archived_with_its_click_path(crawled: CrawledDemo) -> None:
     store = EvidenceStore(crawled.evidence)
-    factory = storage.make_session_factory(storage.make_engine(crawled.db))
+    factory = database.make_session_factory(database.make_engine(crawled.db))
     kommune = crawled.web.kommune("deep")
     with factory() as session:
         run = session.scalars(select(CrawlRun)).one()

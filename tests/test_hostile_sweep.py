@@ -29,12 +29,12 @@ from crawlers.testweb.plantexts import abuse_plan
 from crawlers.testweb.server import MultiHostServer, Reply, Site
 from crawlers.types import CrawlOptions
 from tests.crawlers.conftest import html_page
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.domain import Country, Kommune, Status
-from tracker.models import CrawlRun, KommuneRow, SiteCheck
 from tracker.pipeline import run_crawl
 from tracker.site_check import CrawlDependencies
+from tracker.store import database
+from tracker.store.models import CrawlRun, KommuneRow, SiteCheck
 
 pytestmark = pytest.mark.slow
 
@@ -153,9 +153,9 @@ def hostile_site(host: str) -> Site:
 
 
 async def test_a_hostile_site_delays_no_other_site_and_its_problems_are_issues_of_its_check(tmp_path: Path) -> None:
-    engine = storage.make_engine(f"sqlite:///{tmp_path / 'planvakt.sqlite3'}")
-    storage.upgrade(engine)
-    factory = storage.make_session_factory(engine)
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'planvakt.sqlite3'}")
+    database.upgrade(engine)
+    factory = database.make_session_factory(engine)
     hostile = hostile_site("127.94.1.1")
     ordinary = [plan_site("127.94.1.2", "Roligvik"), plan_site("127.94.1.3", "Stillevik")]
     gc.collect()

@@ -26,8 +26,8 @@ from crawlers.testweb.documents import pdf_bytes
 from crawlers.testweb.plantexts import abuse_plan
 from crawlers.testweb.server import MultiHostServer, Reply, Request, Site
 from planvakt.cli import app
-from tracker import storage
-from tracker.models import CrawlRun, Finding, SiteCheck
+from tracker.store import database, runs, sweeps
+from tracker.store.models import CrawlRun, Finding, SiteCheck
 
 DELAY = 0.25
 PLAN_PATH = "/planer/handlingsplan-overgrep.pdf"
@@ -136,7 +136,7 @@ def _enqueue(db: str, web: LoopbackWeb, tmp_path: Path) -> int:
 
 
 def _run_state(engine: Engine, run_id: int) -> str:
-    with storage.make_session_factory(engine)() as session:
+    with database.make_session_factory(engine)() as session:
         run = session.get(CrawlRun, run_id)
         assert run is not None
         return run.state
@@ -154,7 +154,7 @@ def _assert_polite(server: MultiHostServer, hosts: set[str]) -> None:
 
 
 def _assert_checked_once(engine: Engine, run_id: int, numbers: set[str]) -> None:
-    with storage.make_session_factory(engine)() as session:
+    with database.make_session_factory(engine)() as session:
         run = session.get(CrawlRun, run_id)
         assert run is not None and run.state == "finished" and run.finished_at is not None
         assert run.kommuner_planned == run.kommuner_checked == len(numbers)
@@ -172,8 +172,8 @@ def _assert_checked_once(engine: Engine, run_id: int, numbers: set[str]) -> None
 def test_workers_check_each_kommune_once_and_keep_one_request_per_host(
     count: int, postgres_url: str, tmp_path: Path
 ) -> None:
-    engine = storage.make_engine(postgres_url)
-    storage.upgrade(engine)
+    engine = database.make_engine(postgres_url)
+    database.upgrade(engine)
     with _test_web(tmp_path, 7, f"127.0.{72 + count}") as web:
         workers = _start_workers(postgres_url, tmp_path, count, concurrency=2)
         try:
@@ -194,8 +194,8 @@ def test_workers_check_each_kommune_once_and_keep_one_request_per_host(
 @pytest.mark.slow
 @pytest.mark.postgres
 def test_a_worker_killed_mid_site_has_its_kommune_finished_by_another(postgres_url: str, tmp_path: Path) -> None:
-    engine = storage.make_engine(postgres_url)
-    storage.upgrade(engine)
+    engine = database.make_engine(postgres_url)
+    database.upgrade(engine)
     with _test_web(tmp_path, 4, "127.0.76") as web:
         victim_number = "9102"
         victim_site = web.sites[victim_number]
@@ -244,13 +244,12 @@ def test_the_scheduler_queues_its_sweep_for_the_workers_with_a_lock_per_host_and
 
     from planvakt.cli_schedule import _enqueuer
     from planvakt.wiring import queue_app
-    from tracker import schedule_store
     from tracker.config import Settings
     from tracker.job_context import JobContext, Runtime
     from tracker.schedule import sweep_job
 
-    engine = storage.make_engine(postgres_url)
-    storage.upgrade(engine)
+    engine = database.make_engine(postgres_url)
+    database.upgrade(engine)
     runtime = Runtime(Settings(database_url=postgres_url, var_dir=tmp_path / "var"), instance="test")
     runtime.enqueue = _enqueuer(queue_app(engine), runtime)
     with _test_web(tmp_path, 2, "127.0.77") as web:
@@ -262,13 +261,13 @@ def test_the_scheduler_queues_its_sweep_for_the_workers_with_a_lock_per_host_and
         jobs = connection.execute(
             text("SELECT lock, queueing_lock, status, args FROM procrastinate_jobs ORDER BY id")
         ).all()
-    with storage.make_session_factory(engine)() as session:
-        (claim,) = schedule_store.claims(session, "sweep:")
+    with database.make_session_factory(engine)() as session:
+        (claim,) = sweeps.claims(session, "sweep:")
         run = session.get(CrawlRun, claim.run_id)
         assert run is not None and run.state == "running" and run.kommuner_planned == 3
         assert claim.finished_at is not None, "the claim is released once the sweep is queued"
         # released and still running, yet never for `crawl --resume` while its jobs wait: the workers have it
-        assert schedule_store.resumable_run(session, datetime.now(UTC)) is None
+        assert sweeps.resumable_run(session, datetime.now(UTC)) is None
     assert [status for *_, status, _ in jobs] == ["todo"] * 3
     assert sorted(lock for lock, *_ in jobs) == sorted(f"host:{host}" for host in hosts.values())
     assert len({queueing_lock for _, queueing_lock, *_ in jobs}) == 3
@@ -300,15 +299,15 @@ async def test_a_check_failed_on_our_side_is_retried_by_the_queue_then_counted_n
     from crawlers.extract import Extractor
     from planvakt.wiring import queue_app
     from tracker.blobs import EvidenceStore
-    from tracker.models import Event
     from tracker.registry import load_registry_csv
     from tracker.site_check import CrawlDependencies
+    from tracker.store.models import Event
     from tracker.sweep_queue import QUEUE, enqueue_sweep
     from tracker.worker import CHECK_RETRIES, SiteChecker, register_check_task
 
-    engine = storage.make_engine(postgres_url)
-    storage.upgrade(engine)
-    factory = storage.make_session_factory(engine)
+    engine = database.make_engine(postgres_url)
+    database.upgrade(engine)
+    factory = database.make_session_factory(engine)
     queue = queue_app(engine)
     with _test_web(tmp_path, 1, "127.0.78") as web:
         (kommune, _) = load_registry_csv(web.registry)  # the site's own kommune (the second shares its host)
@@ -332,7 +331,7 @@ async def test_a_check_failed_on_our_side_is_retried_by_the_queue_then_counted_n
         assert session.scalar(select(func.count()).select_from(SiteCheck)) == 0
         assert session.scalar(select(func.count()).select_from(Finding)) == 0
         assert session.scalar(select(func.count()).select_from(Event)) == 0
-        assert storage.run_summary(session, run_id).failed_on_our_side == 1
+        assert runs.run_summary(session, run_id).failed_on_our_side == 1
     engine.dispose()
 
 
@@ -353,8 +352,8 @@ def test_a_document_host_shared_by_two_kommuner_gets_one_request_at_a_time_from_
             body = pdf_bytes(abuse_plan("nb", site.name, 2025 + n, 2028 + n))
             shared.set(path, Reply(body=body, content_type="application/pdf", delay=0.15))
             site.publish(f"/planer/plan-{n}.pdf", body, f"Handlingsplan mot vold {n + 1}")
-    engine = storage.make_engine(postgres_url)
-    storage.upgrade(engine)
+    engine = database.make_engine(postgres_url)
+    database.upgrade(engine)
     with MultiHostServer([shared, *(s.site for s in sites.values())]) as server:
         for number, site in sites.items():
             for n in range(4):
@@ -392,10 +391,10 @@ def test_finished_jobs_older_than_the_kept_days_are_deleted_by_the_periodic_prun
     and the failed one go (with their events); a job finished an hour ago and an old one still waiting stay."""
     from planvakt.wiring import queue_app
 
-    engine = storage.make_engine(postgres_url)
-    storage.upgrade(engine)
+    engine = database.make_engine(postgres_url)
+    database.upgrade(engine)
     queue = queue_app(engine)
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     with factory.begin() as session:  # jobs of another queue, which the worker does not take
         jobs = [queue.configure_task("planvakt.archived", queue="archive").make_new_job(n=n) for n in range(4)]
         queue.job_manager.batch_defer_jobs(jobs, connection=session.connection().connection.driver_connection)

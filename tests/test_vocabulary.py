@@ -75,6 +75,4 @@ def test_no_two_classes_share_a_name() -> None:
             if isinstance(node, ast.ClassDef):
                 where[node.name].append(str(path.relative_to(ROOT)))
     shared = {name: paths for name, paths in where.items() if len(paths) > 1}
-    # dashboards.read_model.RunSummary (a run's row on the health page) vs tracker.run_summary.RunSummary: left
-    # for the page-reads move of issue 11
-    assert shared == {"RunSummary": ["tracker/run_summary.py", "dashboards/read_model.py"]}
+    assert shared == {}

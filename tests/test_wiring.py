@@ -8,7 +8,7 @@ import pytest
 import typer
 
 from planvakt.wiring import crawl_inputs
-from tracker import storage
+from tracker.store import database
 
 
 @pytest.fixture
@@ -17,8 +17,8 @@ def migrated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("PLANVAKT_PER_HOST_DELAY", "2.5")
     monkeypatch.setenv("PLANVAKT_MAX_PAGES_PER_SITE", "40")
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
-    engine = storage.make_engine(url)
-    storage.upgrade(engine)
+    engine = database.make_engine(url)
+    database.upgrade(engine)
     engine.dispose()
     return url
 

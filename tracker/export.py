@@ -21,9 +21,9 @@ from typing import Any, Literal, TextIO
 from tracker.accessibility import CHECKS
 from tracker.criteria import CRITERIA
 from tracker.findings import current_label
-from tracker.review_store import FindingReview
-from tracker.storage import FindingRow, PlanRow
-from tracker.watch_store import EventRow
+from tracker.store.latest import FindingRow, PlanRow
+from tracker.store.reviews import FindingReview
+from tracker.store.watch import EventRow
 
 ExportFormat = Literal["csv", "excel-csv", "json"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "excel-csv", "json")
@@ -234,7 +234,7 @@ def criteria_counts(criteria: list[Any] | None) -> tuple[int | None, int | None]
 def finding_record(row: FindingRow, review: FindingReview = NO_REVIEW) -> Record:
     """One export row with typed values (see COLUMN_TYPES), exactly FINDINGS_COLUMNS in order.
 
-    `review` (from `tracker.review_store.finding_reviews`) fills the override columns: the reviewer's status in
+    `review` (from `tracker.store.reviews.finding_reviews`) fills the override columns: the reviewer's status in
     force, why, who and when; and `missed_by_crawler` (true when a volunteer's tip found a plan the crawler never
     found on that site). `status` stays the machine's.
     """
@@ -317,7 +317,7 @@ def write_records(records: Iterable[Record], columns: tuple[str, ...], out: Text
 def finding_records(
     rows: Iterable[FindingRow], reviews: Mapping[tuple[str, str], FindingReview] | None = None
 ) -> Iterator[Record]:
-    """Export rows; `reviews` keyed by (country, kommunenummer), from `tracker.review_store.finding_reviews`."""
+    """Export rows; `reviews` keyed by (country, kommunenummer), from `tracker.store.reviews.finding_reviews`."""
     reviews = reviews or {}
     return (finding_record(row, reviews.get((row.country, row.kommunenummer), NO_REVIEW)) for row in rows)
 
@@ -366,7 +366,7 @@ def plan_record(row: PlanRow, override_category: str = "") -> Record:
 
 
 def plan_records(rows: Iterable[PlanRow], reviews: Mapping[str, str] | None = None) -> Iterator[Record]:
-    """Export rows; `reviews` maps a document's SHA-256 to a reviewer's category (`review_store.plan_reviews`)."""
+    """Export rows; `reviews` maps a SHA-256 to a reviewer's category (`tracker.store.reviews.plan_reviews`)."""
     reviews = reviews or {}
     return (plan_record(row, reviews.get(row.sha256, "")) for row in rows)
 

@@ -26,13 +26,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawlers.errors import ExtractionError
 from crawlers.types import ExtractedText, FetchedDocument
-from tracker import storage
 from tracker.accessibility import assess_accessibility
 from tracker.blobs import EvidenceStore
 from tracker.domain import Category, DocumentText
 from tracker.findings import ClassifiedSighting
-from tracker.models import ClassificationRow, Document, Sighting
 from tracker.reading import CLASSIFIER_VERSION, read_document
+from tracker.store import documents
+from tracker.store.models import ClassificationRow, Document, Sighting
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ async def extract_new(
     """
     shas = [evidence.put(doc.body) for doc in fetched]
     with session_factory() as session:
-        known = {sha for sha in set(shas) if storage.document_by_sha(session, sha) is not None}
+        known = {sha for sha in set(shas) if documents.document_by_sha(session, sha) is not None}
     new = {sha: doc for sha, doc in zip(shas, fetched, strict=True) if sha not in known}
     texts = await asyncio.gather(*(extract(extractor, doc) for doc in new.values()))
     return Extractions(shas, dict(zip(new, texts, strict=True)))
@@ -163,11 +163,11 @@ def ingest_document(
 ) -> Ingested:
     """The stored document with this SHA-256 (added from `doc` and its extracted `text` when new), and its reading
     by the current classifier (made now when missing). `text` may be None only for a document already stored."""
-    document = storage.document_by_sha(session, sha)
+    document = documents.document_by_sha(session, sha)
     if document is None:
         if text is None:
             raise ValueError(f"document {sha} is not stored and was not extracted")
-        document = storage.add_document(session, document_row(sha, doc, text, now))
+        document = documents.add_document(session, document_row(sha, doc, text, now))
     return Ingested(document, reading_of(session, document, url=doc.final_url, anchor_text=doc.anchor_text,
                                          today=today, now=now))  # fmt: skip
 
@@ -179,13 +179,13 @@ def reading_of(
     a document whose bytes could not be read."""
     if document.extraction_error is not None:
         return None
-    existing = storage.classification_for(session, document, CLASSIFIER_VERSION)
+    existing = documents.classification_for(session, document, CLASSIFIER_VERSION)
     if existing is not None:
         return existing
     text = DocumentText(
         url=url, title=document.title, pages=tuple(document.pages), anchor_text=anchor_text, format=document.format
     )
-    return storage.add_classification(session, document, read_document(text, today=today), now)
+    return documents.add_classification(session, document, read_document(text, today=today), now)
 
 
 def document_row(sha: str, doc: Fetched, text: ExtractedText | ExtractionError, now: datetime) -> Document:

@@ -15,10 +15,10 @@ from apscheduler.job import Job
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker import schedule_store, storage
 from tracker.clock import utc_now
 from tracker.config import Settings
 from tracker.domain import Kommune
+from tracker.store import database, sweeps
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Runtime:
     stopping: threading.Event = field(default_factory=threading.Event)
     now: Callable[[], datetime] = utc_now
     exit_after_sweeps: int | None = None
-    claim_alive_for: timedelta = schedule_store.CLAIM_ALIVE_FOR
+    claim_alive_for: timedelta = sweeps.CLAIM_ALIVE_FOR
     #: time between two sweep slots (set by `run_scheduler` from the cron); an interrupted sweep is resumed
     #: only while its slot is at most this old. None: never resumed by the scheduler
     sweep_period: timedelta | None = None
@@ -48,11 +48,11 @@ class Runtime:
     def engine(self) -> Engine:
         with self._lock:
             if self._engine is None:
-                self._engine = storage.make_engine(self.settings.resolved_database_url)
+                self._engine = database.make_engine(self.settings.resolved_database_url)
             return self._engine
 
     def session_factory(self) -> sessionmaker[Session]:
-        return storage.make_session_factory(self.engine)
+        return database.make_session_factory(self.engine)
 
     def sweep_finished(self) -> None:
         """Count a sweep this process ran; ask the process to stop once it has run `exit_after_sweeps`."""

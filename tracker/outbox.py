@@ -18,11 +18,12 @@ period's end: every day at 06:00 UTC, or every Tuesday at 06:00 UTC (so the week
 which the default `PLANVAKT_SWEEP_CRON` starts at 03:00 UTC). Webhooks have no digest: one POST per event.
 
 Before every delivery a webhook or Apprise target goes through the crawler's address guard again
-(`subscriptions.guard_target`): a target that now resolves to a loopback or private address is dead-lettered with
-a permanent error, unless the pass runs with `allow_private_networks` (tests and the demo web only). Webhooks are
-then posted through the guard's own connections (`crawlers.netguard.SyncGuardedBackend`), which resolve again and
-connect only to the address they checked: a name that answers the guard publicly and the connection privately (DNS
-rebinding) is dead-lettered the same way and nothing is sent; a name that no longer resolves is retried.
+(`subscriptions.guard_target`, when `tracker.alert_channels` builds its channel): a target that now resolves to a
+loopback or private address is dead-lettered with a permanent error, unless the pass runs with
+`allow_private_networks` (tests and the demo web only). Webhooks are then posted through the guard's own connections
+(`crawlers.netguard.SyncGuardedBackend`), which resolve again and connect only to the address they checked: a name
+that answers the guard publicly and the connection privately (DNS rebinding) is dead-lettered the same way and
+nothing is sent; a name that no longer resolves is retried.
 (Apprise posts with its own HTTP stack, so only its guard check applies.)
 
 Targets and webhook secrets are stored sealed (`tracker.secretbox`) and opened with the settings' key just before
@@ -35,42 +36,27 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
-import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawlers.errors import RefusedAddress
-from crawlers.netguard import SyncGuardedBackend, SyncResolver, resolve_sync, sync_transport
-from tracker import alert_store
-from tracker.alert_store import SubscriptionView
-from tracker.catalogue import LOCALES, Locale
+from tracker.alert_channels import Channels, Opened, Opener
 from tracker.config import Settings
 from tracker.errors import ConfigError, SecretError
 from tracker.messages import AlertEvent
-from tracker.notify import (
-    USER_AGENT,
-    AppriseChannel,
-    Channel,
-    DeliveryFailed,
-    EmailChannel,
-    EmailRecipient,
-    WebhookChannel,
-    next_attempt_at,
-)
-from tracker.secretbox import SecretBox, SecretKeys
-from tracker.subscription_links import UnsubscribeLinks
-from tracker.subscriptions import guard_target, logged_target, refused_target
+from tracker.notify import DeliveryFailed, next_attempt_at
+from tracker.secretbox import SecretKeys
+from tracker.store import alerts, deliveries
+from tracker.store.alerts import SubscriptionView
+from tracker.subscriptions import logged_target, refused_target
 
 __all__ = [
     "LEASE",
-    "Channels",
     "DeliveryReport",
-    "Opened",
     "PlannedMessage",
     "digest_due_at",
     "preview_due",
@@ -81,9 +67,6 @@ logger = logging.getLogger(__name__)
 
 #: how long a claimed delivery is a sender's own; longer than any channel may take (webhook 10 s, SMTP 30 s)
 LEASE: Final = timedelta(minutes=5)
-WEBHOOK_TIMEOUT: Final = 10.0
-#: httpx's default limits, which the webhook client had before it connected through the guard
-WEBHOOK_LIMITS: Final = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 DIGEST_HOUR_UTC: Final = 6
 WEEKLY_DIGEST_WEEKDAY: Final = 1  # Tuesday (Monday is 0)
 
@@ -116,129 +99,6 @@ def digest_due_at(digest: str, detected_at: datetime, now: datetime) -> datetime
     if digest == "weekly":
         boundary += timedelta(days=(WEEKLY_DIGEST_WEEKDAY - boundary.weekday()) % 7)
     return boundary
-
-
-# -- channels ---------------------------------------------------------------------------------------------------
-
-
-class Channels:
-    """Builds the channel of a subscription from shared parts (one HTTP client, one SMTP configuration).
-
-    `resolver` is what the address guard looks target names up with; `from_settings` gives the same one to the
-    client's guarded connections, so a webhook is posted only to an address the guard checked.
-    """
-
-    def __init__(
-        self,
-        http: httpx.Client,
-        email: EmailChannel,
-        *,
-        allow_private_networks: bool = False,
-        resolver: SyncResolver = resolve_sync,
-        unsubscribe: UnsubscribeLinks | None = None,
-    ) -> None:
-        self.http = http
-        self.email = email
-        self.allow_private_networks = allow_private_networks
-        self.resolver = resolver
-        #: every message carries its subscription's one-click unsubscribe link (None: no links, as in some tests)
-        self.unsubscribe = unsubscribe
-
-    @classmethod
-    @contextmanager
-    def from_settings(
-        cls, settings: Settings, *, allow_private_networks: bool = False, resolver: SyncResolver = resolve_sync
-    ) -> Iterator[Channels]:
-        """Channels configured from settings; the HTTP client is closed on exit.
-
-        The client connects through `crawlers.netguard.SyncGuardedBackend`: the name is resolved once per
-        connection, refused (`RefusedAddress`, a permanent failure) if any address is not public unless
-        `allow_private_networks`, and the checked address is the one connected to. A name that does not resolve is
-        a connection error, so the delivery is retried, never sent elsewhere.
-        """
-        email = EmailChannel(
-            settings.smtp_host,
-            settings.smtp_port,
-            settings.smtp_sender,
-            username=settings.smtp_username or None,
-            password=settings.smtp_password or None,
-            starttls=settings.smtp_starttls,
-        )
-        headers = {"User-Agent": USER_AGENT}
-        backend = SyncGuardedBackend(allow_private_networks=allow_private_networks, resolver=resolver)
-        transport = sync_transport(backend, WEBHOOK_LIMITS)
-        with httpx.Client(
-            timeout=WEBHOOK_TIMEOUT, headers=headers, follow_redirects=False, trust_env=False, transport=transport
-        ) as http:
-            links = UnsubscribeLinks(settings.public_url, SecretKeys.from_settings(settings))
-            yield cls(http, email, allow_private_networks=allow_private_networks, resolver=resolver, unsubscribe=links)
-
-    def for_subscription(self, subscription: SubscriptionView, opened: Opened) -> Channel:
-        """The subscription's channel to its `opened` target; ConfigError when that no longer makes sense or is
-        refused by the address guard (checked here, before every delivery, since a name may resolve elsewhere)."""
-        language = _language(subscription.language)
-        guard_target(
-            subscription.channel,
-            opened.target,
-            allow_private_networks=self.allow_private_networks,
-            resolver=self.resolver,
-        )
-        stop = self.unsubscribe(subscription.id, subscription.created_at) if self.unsubscribe else None
-        if subscription.channel == "webhook":
-            return WebhookChannel(self.http, opened.target, opened.secret, unsubscribe_url=stop)
-        if subscription.channel == "email":
-            return EmailRecipient(self.email, opened.target, language, unsubscribe_url=stop)
-        if subscription.channel == "apprise":
-            return _LocalisedApprise(AppriseChannel(opened.target), language, stop)
-        raise ConfigError(f"unknown channel {subscription.channel!r}")
-
-
-@dataclass(frozen=True)
-class Opened:
-    """A subscription's target and secret opened for one delivery (in memory only; the repr hides them)."""
-
-    target: str = field(repr=False)
-    secret: str | None = field(repr=False)
-
-
-class _Opener:
-    """Opens subscriptions with the settings' key, read once per pass and only when a message is due."""
-
-    def __init__(self, keys: SecretKeys) -> None:
-        self.keys = keys
-        self._box: SecretBox | SecretError | None = None
-
-    def open(self, subscription: SubscriptionView) -> Opened:
-        """The opened target and secret; SecretError when the key is missing or does not fit."""
-        if self._box is None:
-            try:
-                self._box = self.keys.box()
-            except SecretError as exc:
-                self._box = exc
-        if isinstance(self._box, SecretError):
-            raise self._box
-        box = self._box
-        secret = box.open(subscription.secret) if subscription.secret is not None else None
-        return Opened(box.open(subscription.sealed_target), secret)
-
-
-def _language(value: str | None) -> Locale | None:
-    for language in LOCALES:
-        if value == language:
-            return language
-    return None
-
-
-class _LocalisedApprise:
-    """An Apprise channel speaking the subscription's language (default: the events' own)."""
-
-    def __init__(self, channel: AppriseChannel, language: Locale | None, unsubscribe_url: str | None) -> None:
-        self.channel = channel
-        self.language = language
-        self.unsubscribe_url = unsubscribe_url
-
-    def deliver(self, events: Sequence[AlertEvent]) -> None:
-        self.channel.send(events, self.language, self.unsubscribe_url)
 
 
 # -- one pass ---------------------------------------------------------------------------------------------------
@@ -276,7 +136,7 @@ def send_due(
         with Channels.from_settings(settings, allow_private_networks=allow_private_networks) as built:
             return send_due(session_factory, settings, now=now, channels=built, lease=lease, rng=rng)
     created = materialise(session_factory, now=now())
-    opener = _Opener(SecretKeys.from_settings(settings))
+    opener = Opener(SecretKeys.from_settings(settings))
     sent = retried = dead = messages = blocked = 0
     # Rows leave the due set by themselves (sent, dead, leased, or retried 15 s or more later), so a pass ends;
     # only rows lost to another sender's race are skipped explicitly, which keeps this set tiny.
@@ -300,7 +160,7 @@ def send_due(
         sent, retried, dead = sent + outcome[0], retried + outcome[1], dead + outcome[2]
         messages += 1
     with session_factory() as session:
-        pending = alert_store.count_waiting(session)
+        pending = deliveries.count_waiting(session)
     report = DeliveryReport(
         sent=sent, retried=retried, dead=dead, pending=pending, created=created, messages=messages, blocked=blocked
     )
@@ -312,12 +172,12 @@ def send_due(
 def materialise(session_factory: sessionmaker[Session], *, now: datetime) -> int:
     """Give every (active subscription, matching event) pair without one a delivery row; returns how many."""
     with session_factory() as session:
-        subscriptions = alert_store.subscriptions(session)
+        subscriptions = alerts.subscriptions(session)
     created = 0
     for subscription in subscriptions:
         while True:
             with session_factory.begin() as session:
-                candidates = alert_store.undelivered_events(session, subscription, limit=2000)
+                candidates = deliveries.undelivered_events(session, subscription, limit=2000)
                 rows = [
                     {
                         "subscription_id": subscription.id,
@@ -327,7 +187,7 @@ def materialise(session_factory: sessionmaker[Session], *, now: datetime) -> int
                     }
                     for candidate in candidates
                 ]
-                created += alert_store.insert_deliveries(session, rows)
+                created += deliveries.insert_deliveries(session, rows)
             if len(candidates) < 2000:
                 break
     return created
@@ -339,24 +199,24 @@ def _claim_next(
     lease: timedelta,
     skip: set[int],
     max_attempts: int,
-    opener: _Opener,
+    opener: Opener,
 ) -> _Batch | _Worn | _Blocked | None:
     """Claim the next due message's rows in one committed transaction; None when nothing is due.
 
     A subscription whose secrets cannot be opened has its due rows noted and returned as `_Blocked`, unclaimed.
     """
     with session_factory.begin() as session:
-        first = alert_store.next_due(session, now, skip)
+        first = deliveries.next_due(session, now, skip)
         if first is None:
             return None
-        subscription = alert_store.get_subscription(session, first.subscription_id)
+        subscription = alerts.get_subscription(session, first.subscription_id)
         assert subscription is not None  # the foreign key guarantees it
         try:
             opened = opener.open(subscription)
         except SecretError as exc:
-            ids = [row.id for row in alert_store.due_of_subscription(session, subscription.id, now, skip)]
+            ids = [row.id for row in deliveries.due_of_subscription(session, subscription.id, now, skip)]
             ids = ids or [first.id]
-            alert_store.note_error(session, ids, f"not attempted: {exc}")
+            deliveries.note_error(session, ids, f"not attempted: {exc}")
             logger.error(
                 "subscription %d (%s): %d due deliveries wait, not attempted: %s",
                 subscription.id,
@@ -366,20 +226,20 @@ def _claim_next(
             )
             return _Blocked(tuple(ids))
         if subscription.digest != "none" and subscription.channel != "webhook":
-            rows = alert_store.due_of_subscription(session, subscription.id, now, skip)
+            rows = deliveries.due_of_subscription(session, subscription.id, now, skip)
         else:
             rows = [first]
         # A row whose attempts are used up while still due was claimed by senders that died before recording an
         # outcome (a poison message that kills the sender): give up on it rather than crash forever.
         worn = [row.id for row in rows if row.attempts >= max_attempts]
         if worn:
-            alert_store.mark_failed(
+            deliveries.mark_failed(
                 session, worn, None, None, f"gave up after {max_attempts} attempts (senders died mid-delivery)"
             )
             return _Worn(len(worn))
-        claimed = {row.id: row.attempts + 1 for row in rows if alert_store.claim(session, row, now, now + lease)}
+        claimed = {row.id: row.attempts + 1 for row in rows if deliveries.claim(session, row, now, now + lease)}
         event_ids = [row.event_id for row in rows if row.id in claimed]
-        events = alert_store.alert_events(session, event_ids) if claimed else []
+        events = deliveries.alert_events(session, event_ids) if claimed else []
     lost = [row.id for row in rows if row.id not in claimed]
     return _Batch(subscription, opened, claimed, events, lost)
 
@@ -417,7 +277,7 @@ def _attempt(
         failure = exc
     else:
         with session_factory.begin() as session:
-            alert_store.mark_sent(session, ids, now(), None)
+            deliveries.mark_sent(session, ids, now(), None)
         logger.info("delivered %d event(s) to subscription %d (%s)", len(ids), subscription.id, shown)
         return len(ids), 0, 0
     moment = now()
@@ -428,13 +288,13 @@ def _attempt(
         live = [i for i in ids if batch.attempts[i] < max_attempts]
     with session_factory.begin() as session:
         if dead_ids:
-            alert_store.mark_failed(
+            deliveries.mark_failed(
                 session, {i: batch.attempts[i] for i in dead_ids}, None, failure.status, failure.detail
             )
         if live:
             attempts = max(batch.attempts[i] for i in live)
             retry_at = next_attempt_at(attempts, failure, moment, rng=rng, max_attempts=max_attempts)
-            alert_store.mark_failed(
+            deliveries.mark_failed(
                 session, {i: batch.attempts[i] for i in live}, retry_at, failure.status, failure.detail
             )
     logger.warning(
@@ -466,20 +326,20 @@ def preview_due(session_factory: sessionmaker[Session], *, now: datetime) -> lis
     """What `send_due` would send at `now`, without writing anything (`planvakt alerts send --dry-run`)."""
     planned: list[PlannedMessage] = []
     with session_factory() as session:
-        due = alert_store.due_without_claiming(session, now)
+        due = deliveries.due_without_claiming(session, now)
         by_subscription: dict[int, list[int]] = {}
         for row in due:
             by_subscription.setdefault(row.subscription_id, []).append(row.event_id)
-        for subscription in alert_store.subscriptions(session):
+        for subscription in alerts.subscriptions(session):
             event_ids = by_subscription.get(subscription.id, [])
             event_ids += [
                 candidate.event_id
-                for candidate in alert_store.undelivered_events(session, subscription)
+                for candidate in deliveries.undelivered_events(session, subscription)
                 if digest_due_at(subscription.digest, candidate.detected_at, now) <= now
             ]
             if not event_ids:
                 continue
-            events = alert_store.alert_events(session, event_ids)
+            events = deliveries.alert_events(session, event_ids)
             groups = (
                 [events]
                 if subscription.digest != "none" and subscription.channel != "webhook"

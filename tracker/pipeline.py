@@ -26,12 +26,12 @@ from crawlers.recheck import recheck_urls
 from crawlers.render import Renderer
 from crawlers.sweep import SweepStatus, crawl_sites
 from crawlers.types import CrawlOptions
-from tracker import storage
 from tracker.domain import Kommune
 from tracker.finished_sites import FinishedSites
-from tracker.models import CrawlRun
 from tracker.progress import LogProgress, Progress
 from tracker.site_check import CrawlDependencies
+from tracker.store import runs
+from tracker.store.models import CrawlRun
 from tracker.watching import Recheck, UrlAnswer
 
 logger = logging.getLogger(__name__)
@@ -119,15 +119,15 @@ def _open_run(
     """Store the kommuner and start a run (or take up `resume_run_id` again): the run id, each kommune's id by
     (country, kommunenummer), and the kommuner still to check in it."""
     with deps.session_factory.begin() as session:
-        ids = storage.sync_kommuner(session, kommuner)
+        ids = runs.sync_kommuner(session, kommuner)
         if resume_run_id is not None:
             run = session.get(CrawlRun, resume_run_id)
             if run is None:
                 raise ValueError(f"no crawl run {resume_run_id}")
-            done = storage.checked_kommune_ids(session, run.id)
+            done = runs.checked_kommune_ids(session, run.id)
             run.state = "running"
         else:
-            run = storage.start_run(session, options.record(), len(kommuner), deps.now())
+            run = runs.start_run(session, options.record(), len(kommuner), deps.now())
             done = set()
         run_id = run.id
     return run_id, ids, [k for k in kommuner if ids[(k.country.value, k.kommunenummer)] not in done]
@@ -138,7 +138,7 @@ def _close_run(deps: CrawlDependencies, run_id: int, state: str) -> tuple[int, i
     with deps.session_factory.begin() as session:
         run = session.get(CrawlRun, run_id)
         assert run is not None
-        storage.finish_run(session, run, deps.now(), state=state)
+        runs.finish_run(session, run, deps.now(), state=state)
         return run.kommuner_checked, run.kommuner_planned
 
 

@@ -36,11 +36,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawlers.errors import RefusedAddress
-from tracker import alert_store, public_store
 from tracker.errors import ConfigError
-from tracker.models import KommuneRow
 from tracker.notify import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, DeliveryFailed, EmailChannel, sign
 from tracker.secretbox import SecretKeys
+from tracker.store import alerts, public_subscriptions
+from tracker.store.models import KommuneRow
 from tracker.subscribe_messages import TEST_EVENT_KIND, confirmation_email, webhook_test_body
 from tracker.subscription_links import (
     CONFIRM_FOR,
@@ -116,12 +116,15 @@ def request_subscription(
     with session_factory.begin() as session:
         _check_scope(session, checked.kommuner, wanted.regions)
         day_ago = now - timedelta(days=1)
-        if public_store.public_requests_since(session, checked.channel, shown, day_ago) >= MAX_CONFIRMATIONS_PER_DAY:
+        if (
+            public_subscriptions.public_requests_since(session, checked.channel, shown, day_ago)
+            >= MAX_CONFIRMATIONS_PER_DAY
+        ):
             return None
-        existing = alert_store.sealed_key_ids(session)
+        existing = alerts.sealed_key_ids(session)
         box = keys.box(create=not existing)
         box.check_fits(existing)
-        view = alert_store.add_subscription(
+        view = alerts.add_subscription(
             session,
             channel=checked.channel,
             sealed_target=box.seal(checked.target),
@@ -139,7 +142,7 @@ def request_subscription(
 
 
 def _check_scope(session: Session, kommuner: tuple[str, ...], regions: tuple[str, ...]) -> None:
-    missing = sorted(set(kommuner) - alert_store.known_kommunenumre(session, kommuner))
+    missing = sorted(set(kommuner) - alerts.known_kommunenumre(session, kommuner))
     if missing:
         raise ConfigError.said("pub_error.no_kommune", numbers=", ".join(missing))
     if regions:
@@ -184,7 +187,7 @@ def send_test_delivery(
 
 
 def _subscription_created(session: Session, subscription_id: int) -> datetime:
-    row = alert_store.get_subscription(session, subscription_id)
+    row = alerts.get_subscription(session, subscription_id)
     if row is None:
         raise BadToken("this link was not made by Planvakt for this subscription")
     return row.created_at
@@ -196,7 +199,7 @@ def confirm_by_link(session_factory: sessionmaker[Session], token: str, signer: 
     claim = parse(token)
     with session_factory.begin() as session:
         signer.check("confirm", claim, _subscription_created(session, claim.subscription_id), now)
-        return public_store.confirm_subscription(session, claim.subscription_id, now)
+        return public_subscriptions.confirm_subscription(session, claim.subscription_id, now)
 
 
 def pending_webhook_token(pending: Pending, signer: LinkSigner, now: datetime, valid_for: timedelta) -> str:
@@ -215,7 +218,7 @@ def confirm_by_code(
         signer.check("pending-webhook", claim, created, now)
         if not signer.code_matches(claim.subscription_id, created, code):
             return False
-        if not public_store.confirm_subscription(session, claim.subscription_id, now):
+        if not public_subscriptions.confirm_subscription(session, claim.subscription_id, now):
             raise ConfigError("this subscription is already confirmed or was stopped")
         return True
 
@@ -226,13 +229,13 @@ def unsubscribe_by_link(session_factory: sessionmaker[Session], token: str, sign
     claim = parse(token)
     with session_factory.begin() as session:
         signer.check("unsubscribe", claim, _subscription_created(session, claim.subscription_id), now)
-        return public_store.stop_subscription(session, claim.subscription_id, now)
+        return public_subscriptions.stop_subscription(session, claim.subscription_id, now)
 
 
 def abandon(session_factory: sessionmaker[Session], pending: Pending, now: datetime) -> None:
     """Stop a pending subscription whose test delivery failed: it can never be confirmed."""
     with session_factory.begin() as session:
-        public_store.stop_subscription(session, pending.subscription_id, now)
+        public_subscriptions.stop_subscription(session, pending.subscription_id, now)
 
 
 def expire_unconfirmed(session_factory: sessionmaker[Session], now: datetime) -> int:
@@ -240,7 +243,7 @@ def expire_unconfirmed(session_factory: sessionmaker[Session], now: datetime) ->
     expired = 0
     with session_factory.begin() as session:
         for channel, window in CONFIRM_WINDOWS.items():
-            expired += public_store.delete_pending(session, channel=channel, created_before=now - window)
+            expired += public_subscriptions.delete_pending(session, channel=channel, created_before=now - window)
     if expired:
         logger.info("deleted %d public subscription(s) not confirmed in time", expired)
     return expired
@@ -250,16 +253,16 @@ def withdraw(session_factory: sessionmaker[Session], subscription_id: int, now: 
     """A reviewer removes a public subscription: a pending one is deleted ("deleted"), a confirmed one stopped as
     its unsubscribe link would ("stopped"). ConfigError when there is no such public subscription or it is stopped."""
     with session_factory.begin() as session:
-        row = public_store.get_public(session, subscription_id)
+        row = public_subscriptions.get_public(session, subscription_id)
         if row is None:
             raise ConfigError.said("subs_error.no_public", id=subscription_id)
-        state, shown = public_store.state_of(row), logged_target(row.channel, row.target_shown)
+        state, shown = public_subscriptions.state_of(row), logged_target(row.channel, row.target_shown)
         if state == "unsubscribed":
             raise ConfigError.said("subs_error.unsubscribed", id=subscription_id)
         if state == "pending":
-            public_store.delete_pending(session, subscription_id=subscription_id)
+            public_subscriptions.delete_pending(session, subscription_id=subscription_id)
         else:
-            public_store.stop_subscription(session, subscription_id, now)
+            public_subscriptions.stop_subscription(session, subscription_id, now)
     done = "deleted" if state == "pending" else "stopped"
     logger.info("%s %s public subscription %d (%s %s)", by, done, subscription_id, row.channel, shown)
     return done

@@ -14,10 +14,11 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker import ingest, storage
+from tracker import ingest
 from tracker.findings import decide
-from tracker.models import ClassificationRow
 from tracker.reading import CLASSIFIER_VERSION
+from tracker.store import documents, runs
+from tracker.store.models import ClassificationRow
 
 logger = logging.getLogger(__name__)
 
@@ -37,13 +38,13 @@ def reclassify(
     read = 0
     while True:
         with session_factory.begin() as session:
-            batch = storage.documents_without_reading(session, CLASSIFIER_VERSION, limit=batch_size)
+            batch = documents.documents_without_reading(session, CLASSIFIER_VERSION, limit=batch_size)
             for document in batch:
                 ingest.reading_of(
                     session,
                     document,
-                    url=storage.any_url_of(session, document) or "",
-                    anchor_text=storage.any_anchor_text_of(session, document),
+                    url=documents.any_url_of(session, document) or "",
+                    anchor_text=documents.any_anchor_text_of(session, document),
                     today=today,
                     now=now(),
                 )
@@ -52,11 +53,11 @@ def reclassify(
             break
     redecided = changed = 0
     with session_factory.begin() as session:
-        for finding, check in storage.latest_findings_with_checks(session):
+        for finding, check in runs.latest_findings_with_checks(session):
             candidates = []
             readings: dict[int, ClassificationRow] = {}
             for index, sighting in enumerate(check.sightings):
-                reading = storage.classification_for(session, sighting.document, CLASSIFIER_VERSION)
+                reading = documents.classification_for(session, sighting.document, CLASSIFIER_VERSION)
                 if reading is None:
                     continue
                 readings[index] = reading
@@ -64,7 +65,7 @@ def reclassify(
             decision = decide(check.reachable, candidates, today, blocked=check.blocked, error=check.error)
             before = (finding.status, finding.plan_sighting_id)
             plan = check.sightings[decision.plan.sighting_key] if decision.plan else None
-            storage.redecide_finding(
+            runs.redecide_finding(
                 session,
                 finding,
                 decision,

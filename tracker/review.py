@@ -9,7 +9,7 @@ plan a volunteer found that the crawler missed. Tasks are sorted by priority (hi
 A reviewer's override of a finding stands while the machine keeps saying what it said when the reviewer judged it:
 once a later check reaches a different status, the override no longer applies (the situation changed and needs a
 new look). Overrides of a classification follow the document (its SHA-256), whatever classifier version read it.
-No I/O here: `tracker.review_store` reads the cases from the database.
+No I/O here: `tracker.store.reviews` reads the cases from the database.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ Jobs, persisted in the same database (table `apscheduler_jobs`) so a restart kee
     planvakt.alerts    every minute                       `public_subscribe.expire_unconfirmed`, `outbox.send_due`
 
 Every scheduler process on a database fires the same persisted jobs; a crawl first claims its slot
-(`sweep:<scheduled fire time>`) in `sweep_claim` (see `tracker.schedule_store`), so a sweep runs once however many
+(`sweep:<scheduled fire time>`) in `sweep_claim` (see `tracker.store.sweeps`), so a sweep runs once however many
 processes fire it, and never on top of a sweep still running.
 
 A sweep interrupted by a stop (SIGTERM: its run is `interrupted`) is resumed by the next scheduler to start, or by the
@@ -35,13 +35,13 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawlers.types import CrawlOptions
-from tracker import schedule_store, storage
 from tracker.domain import Kommune
 from tracker.job_context import JobContext, Runtime
-from tracker.models import CrawlRun
 from tracker.pipeline import run_crawl
 from tracker.registry import builtin_registry, load_registry_csv, select
 from tracker.site_check import crawl_dependencies
+from tracker.store import runs, sweeps
+from tracker.store.models import CrawlRun
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def sweep_job(
 
 
 #: claims that keep a sweep from starting: another sweep, or the resume of one
-SWEEP_BLOCKED_BY = ("sweep:", schedule_store.RESUME_PREFIX)
+SWEEP_BLOCKED_BY = ("sweep:", sweeps.RESUME_PREFIX)
 
 
 def resume_job(
@@ -83,14 +83,14 @@ def resume_job(
     if runtime.stopping.is_set() or runtime.sweep_period is None:
         return
     with runtime.session_factory()() as session:
-        latest = schedule_store.latest_sweep(session)
+        latest = sweeps.latest_sweep(session)
     if latest is None or latest.state != "interrupted" or latest.resume_claimed:
         return
     age = runtime.now() - latest.fire_time
     if age > runtime.sweep_period:
         logger.info("%s: interrupted %s ago, too long to resume (next sweep will crawl afresh)", latest.slot, age)
         return
-    slot = schedule_store.RESUME_PREFIX + latest.slot
+    slot = sweeps.RESUME_PREFIX + latest.slot
     todo = _registry(registry, kommuner)
     if _crawl_slot(context, slot, todo, crawl, blocked_by=SWEEP_BLOCKED_BY, resume_run_id=latest.run_id):
         runtime.sweep_finished()
@@ -106,7 +106,7 @@ def followup_job(
         return
     checked_before = runtime.now() - timedelta(hours=runtime.settings.followup_hours)
     with runtime.session_factory()() as session:
-        due = set(schedule_store.followup_due(session, checked_before))
+        due = set(sweeps.followup_due(session, checked_before))
     todo = [k for k in _registry(registry, kommuner) if (k.country.value, k.kommunenummer) in due]
     if not todo:
         return
@@ -157,7 +157,7 @@ def _crawl_slot(
     options = replace(CrawlOptions(), **crawl)
     factory = runtime.session_factory()
     now = runtime.now()
-    claim = schedule_store.claim_slot(
+    claim = sweeps.claim_slot(
         factory,
         slot,
         claimed_by=runtime.instance,
@@ -189,12 +189,12 @@ def _crawl_slot(
             if not finished:
                 run = session.get(CrawlRun, claim.run_id)
                 if run is not None and run.state != "finished":
-                    storage.finish_run(session, run, runtime.now(), state="interrupted")
-            schedule_store.release_claim(session, claim.claim_id, runtime.now())
+                    runs.finish_run(session, run, runtime.now(), state="interrupted")
+            sweeps.release_claim(session, claim.claim_id, runtime.now())
     logger.info("%s: crawl run %d %s", slot, claim.run_id, "finished" if finished else "interrupted")
     if finished:  # the paragraph `planvakt crawl` ends with, for the operator reading the scheduler's log
         with factory() as session:
-            logger.info("%s: %s", slot, storage.run_summary(session, claim.run_id).paragraph())
+            logger.info("%s: %s", slot, runs.run_summary(session, claim.run_id).paragraph())
     return finished
 
 
@@ -218,8 +218,8 @@ def _queue_slot(
         with factory.begin() as session:
             run = session.get(CrawlRun, run_id)
             if not queued and run is not None and run.state != "finished":
-                storage.finish_run(session, run, runtime.now(), state="interrupted")
-            schedule_store.release_claim(session, claim_id, runtime.now())
+                runs.finish_run(session, run, runtime.now(), state="interrupted")
+            sweeps.release_claim(session, claim_id, runtime.now())
     logger.info("%s: crawl run %d queued for the workers", slot, run_id)
     return True
 

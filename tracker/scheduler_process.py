@@ -18,10 +18,10 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from crawlers.types import CrawlOptions
-from tracker import schedule_store
 from tracker.cron import sweep_period, sweep_trigger
 from tracker.job_context import ContextExecutor, Runtime
 from tracker.schedule import alerts_job, followup_job, resume_job, sweep_job
+from tracker.store import sweeps
 
 logger = logging.getLogger(__name__)
 
@@ -148,13 +148,13 @@ def run_scheduler(runtime: Runtime, options: ScheduleOptions) -> int:
     runtime.sweep_period = sweep_period(specs[0].trigger, runtime.now())
     scheduler = build_scheduler(runtime)
     try:
-        with schedule_store.setup_lock(runtime.engine):
+        with sweeps.setup_lock(runtime.engine):
             scheduler.start(paused=True)  # creates the job table if it is missing
     except BaseException:
         runtime.close()
         raise
     try:
-        with schedule_store.setup_lock(runtime.engine):
+        with sweeps.setup_lock(runtime.engine):
             install_jobs(scheduler, specs)
         # A sweep interrupted by the last stop is resumed now, not at the next slot.
         scheduler.add_job(

@@ -19,14 +19,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from crawlers.doctype import served_format
 from crawlers.extract import Extractor
 from crawlers.types import SiteCrawl
-from tracker import ingest, storage, watching
+from tracker import ingest, watching
 from tracker.blobs import EvidenceStore
 from tracker.clock import utc_now
 from tracker.config import Settings
 from tracker.domain import Kommune, Status
 from tracker.findings import FindingDecision, decide
-from tracker.models import CrawlRun, Sighting, SiteCheck
 from tracker.progress import Progress
+from tracker.store import runs
+from tracker.store.models import Sighting, SiteCheck
 from tracker.watching import CheckSeen, UrlAnswer
 
 
@@ -163,10 +164,8 @@ def _store_check(
         if crawled.url not in seen_urls:
             seen_urls.add(crawled.url)
             sightings.append(ingest.sighting_row(stored[sha].document, ingest.seen_in_crawl(crawled)))
-    storage.add_check(session, check, sightings)
-    run = session.get(CrawlRun, run_id)
-    assert run is not None
-    run.documents_fetched = CrawlRun.documents_fetched + len(crawl.documents)  # in SQL: see add_finding
+    runs.add_check(session, check, sightings)
+    runs.count_documents_fetched(session, run_id, len(crawl.documents))
     return check, sightings
 
 
@@ -184,11 +183,9 @@ def _store_finding(
     candidates = [ingest.candidate(index, sightings[index], reading)
                   for index, reading in readings.items() if reading is not None]  # fmt: skip
     decision = decide(crawl.reachable, candidates, today, blocked=crawl.blocked, error=crawl.error)
-    run = session.get(CrawlRun, run_id)
-    assert run is not None
-    storage.add_finding(
+    runs.add_finding(
         session,
-        run=run,
+        run=runs.get_run(session, run_id),
         check=check,
         decision=decision,
         plan_sighting=sightings[decision.plan.sighting_key] if decision.plan else None,
@@ -200,9 +197,7 @@ def _store_finding(
 def count_failure(deps: CrawlDependencies, run_id: int) -> None:
     """Count a check that failed on our side in its run's `errors` (it stores nothing else)."""
     with deps.session_factory.begin() as session:
-        run = session.get(CrawlRun, run_id)
-        assert run is not None
-        run.errors = CrawlRun.errors + 1  # in SQL: other workers count into the same run
+        runs.count_our_failure(session, run_id)
 
 
 def _rechecked_document(answer: UrlAnswer) -> ingest.Fetched | None:

@@ -31,14 +31,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawlers.errors import RefusedAddress
 from crawlers.netguard import SyncResolver, check_host_sync, resolve_sync
-from tracker import alert_store
-from tracker.alert_store import Shown, SubscriptionView
 from tracker.catalogue import LOCALES
 from tracker.config import Settings
 from tracker.domain import EVENT_KINDS
 from tracker.errors import ConfigError, StorageError
 from tracker.notify import AppriseChannel, masked_address
 from tracker.secretbox import SecretKeys
+from tracker.store import alerts, deliveries
+from tracker.store.alerts import Shown, SubscriptionView
 
 CHANNELS: Final = ("webhook", "email", "apprise")
 DIGESTS: Final = ("none", "daily", "weekly")
@@ -189,16 +189,16 @@ def subscribe(
     """
     request = validate(request, allow_private_networks=allow_private_networks)
     with session_factory.begin() as session:
-        missing = sorted(set(request.kommuner) - alert_store.known_kommunenumre(session, request.kommuner))
+        missing = sorted(set(request.kommuner) - alerts.known_kommunenumre(session, request.kommuner))
         if missing:
             raise ConfigError.said("subs_error.no_kommune", numbers=", ".join(missing))
         if keys is None:
             url = session.get_bind().engine.url.render_as_string(hide_password=False)
             keys = SecretKeys.from_settings(Settings(database_url=url))
-        existing = alert_store.sealed_key_ids(session)
+        existing = alerts.sealed_key_ids(session)
         box = keys.box(create=not existing)  # a database with secrets needs their key, never a fresh one
         box.check_fits(existing)
-        return alert_store.add_subscription(
+        return alerts.add_subscription(
             session,
             channel=request.channel,
             sealed_target=box.seal(request.target),
@@ -216,7 +216,7 @@ def unsubscribe(session_factory: sessionmaker[Session], subscription_id: int, *,
     """Stop a subscription; returns how many waiting deliveries were dropped. ConfigError when there is none."""
     try:
         with session_factory.begin() as session:
-            return alert_store.deactivate_subscription(session, subscription_id, now)
+            return deliveries.deactivate_subscription(session, subscription_id, now)
     except StorageError as exc:
         error = ConfigError(str(exc))
         error.key, error.params = exc.key, exc.params  # said as the store said it
@@ -226,7 +226,7 @@ def unsubscribe(session_factory: sessionmaker[Session], subscription_id: int, *,
 def shown_target(channel: str, target: str) -> str:
     """The target as it may be printed and logged: tokens in webhook queries and Apprise URLs masked.
 
-    A stored subscription's target is already masked (`alert_store.Shown`) and is returned as it is.
+    A stored subscription's target is already masked (`tracker.store.alerts.Shown`) and is returned as it is.
     """
     if isinstance(target, Shown):
         return target

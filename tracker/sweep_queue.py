@@ -35,19 +35,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from procrastinate import App, JobContext, builtin_tasks
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker import storage
 from tracker.domain import Kommune
 from tracker.errors import StorageError
-from tracker.models import CrawlRun
+from tracker.store import database, runs, sweep_jobs
+from tracker.store.sweep_jobs import CHECK_TASK
 
 logger = logging.getLogger(__name__)
 
-#: the procrastinate queue of kommune checks, and the task name its jobs carry
+#: the procrastinate queue of kommune checks (its jobs carry the task name `CHECK_TASK`)
 QUEUE = "sweep"
-CHECK_TASK = "planvakt.check_kommune"
 #: the periodic task that deletes old finished jobs, and its default schedule (daily, 04:30 UTC)
 PRUNE_TASK = "planvakt.prune_jobs"
 PRUNE_CRON = "30 4 * * *"
@@ -55,22 +54,6 @@ PRUNE_CRON = "30 4 * * *"
 KEEP_JOBS_DAYS = 14
 #: PostgreSQL advisory lock key that lets one worker at a time hand stalled jobs back (0x706C61xx: "pla.")
 STALLED_LOCK_KEY = 0x706C6171
-
-_UNFINISHED_JOBS = """
-SELECT count(*) FROM procrastinate_jobs
- WHERE task_name = :task AND status IN ('todo', 'doing')
-   AND (args ->> 'run_id')::bigint = :run_id AND id <> :job_id
-"""
-#: a WHERE condition on `crawl_run`: no check job of the run waits or runs (constants only: safe as text)
-NO_OPEN_JOBS_OF_CRAWL_RUN = f"""NOT EXISTS (SELECT 1 FROM procrastinate_jobs j WHERE j.task_name = '{CHECK_TASK}'
-   AND j.status IN ('todo', 'doing') AND (j.args ->> 'run_id')::bigint = crawl_run.id)"""
-_DRAINED_RUNS = f"""
-SELECT crawl_run.id FROM crawl_run
- WHERE crawl_run.state = 'running'
-   AND EXISTS (SELECT 1 FROM procrastinate_jobs j
-                WHERE j.task_name = '{CHECK_TASK}' AND (j.args ->> 'run_id')::bigint = crawl_run.id)
-   AND {NO_OPEN_JOBS_OF_CRAWL_RUN}
-"""
 
 
 def host_lock(website: str) -> str:
@@ -98,7 +81,7 @@ def enqueue_sweep(
 ) -> int:
     """Start a crawl run and queue one check job per kommune, in one transaction; return the run id."""
     with session_factory.begin() as session:
-        run = storage.start_run(session, options_record, len(kommuner), now)
+        run = runs.start_run(session, options_record, len(kommuner), now)
         _defer_checks(app, session, run.id, kommuner)
         run_id = run.id
     logger.info("crawl run %d: %d kommuner queued", run_id, len(kommuner))
@@ -111,15 +94,15 @@ def queue_checks(
     """Queue check jobs into an existing run (the scheduler's claimed sweep) for the kommuner it has not checked
     yet; finish the run at once when there are none. Returns the number of jobs queued."""
     with session_factory.begin() as session:
-        ids = storage.sync_kommuner(session, kommuner)
-        done = storage.checked_kommune_ids(session, run_id)
+        ids = runs.sync_kommuner(session, kommuner)
+        done = runs.checked_kommune_ids(session, run_id)
         todo = [k for k in kommuner if ids[(k.country.value, k.kommunenummer)] not in done]
         if todo:
             _defer_checks(app, session, run_id, todo)
         else:
-            run = session.get(CrawlRun, run_id, with_for_update=True)
+            run = runs.find_run(session, run_id, lock=True)
             if run is not None and run.state == "running":
-                storage.finish_run(session, run, now)
+                runs.finish_run(session, run, now)
     logger.info("crawl run %d: %d kommuner queued", run_id, len(todo))
     return len(todo)
 
@@ -127,7 +110,7 @@ def queue_checks(
 def _defer_checks(app: App, session: Session, run_id: int, kommuner: Sequence[Kommune]) -> None:
     """Defer one check job per kommune on the session's own connection: they commit (or not) with the session."""
     require_postgres(session.get_bind())  # type: ignore[arg-type]
-    ids = storage.sync_kommuner(session, kommuner)
+    ids = runs.sync_kommuner(session, kommuner)
     jobs = []
     for kommune in kommuner:
         kommune_id = ids[(kommune.country.value, kommune.kommunenummer)]
@@ -135,8 +118,7 @@ def _defer_checks(app: App, session: Session, run_id: int, kommuner: Sequence[Ko
             CHECK_TASK, queue=QUEUE, lock=host_lock(kommune.website), queueing_lock=kommune_lock(run_id, kommune_id)
         )
         jobs.append(deferrer.make_new_job(run_id=run_id, kommune_id=kommune_id))
-    connection = session.connection().connection.driver_connection  # the transaction's psycopg connection
-    app.job_manager.batch_defer_jobs(jobs, connection=connection)
+    app.job_manager.batch_defer_jobs(jobs, connection=sweep_jobs.driver_connection(session))
 
 
 def finish_if_last(session_factory: sessionmaker[Session], run_id: int, job_id: int, now: datetime) -> bool:
@@ -145,15 +127,12 @@ def finish_if_last(session_factory: sessionmaker[Session], run_id: int, job_id: 
     The run's row is locked first, so two jobs ending together never both finish it.
     """
     with session_factory.begin() as session:
-        run = session.get(CrawlRun, run_id, with_for_update=True)
+        run = runs.find_run(session, run_id, lock=True)
         if run is None or run.state != "running":
             return False
-        others = session.execute(
-            text(_UNFINISHED_JOBS), {"task": CHECK_TASK, "run_id": run_id, "job_id": job_id}
-        ).scalar_one()
-        if others:
+        if sweep_jobs.other_open_jobs(session, run_id, job_id):
             return False
-        storage.finish_run(session, run, now)
+        runs.finish_run(session, run, now)
     logger.info("crawl run %d finished", run_id)
     return True
 
@@ -162,10 +141,10 @@ def finish_drained_runs(session_factory: sessionmaker[Session], now: datetime) -
     """Finish every queued run with no job left waiting or running; return their ids."""
     finished = []
     with session_factory.begin() as session:
-        for run_id in session.scalars(text(_DRAINED_RUNS)).all():
-            run = session.get(CrawlRun, run_id, with_for_update=True)
+        for run_id in sweep_jobs.drained_run_ids(session):
+            run = runs.find_run(session, run_id, lock=True)
             if run is not None and run.state == "running":
-                storage.finish_run(session, run, now)
+                runs.finish_run(session, run, now)
                 finished.append(run.id)
     for run_id in finished:
         logger.info("crawl run %d finished (its last jobs ended together)", run_id)
@@ -178,17 +157,13 @@ async def retry_stalled_jobs(app: App, engine: Engine, stalled_after: float) -> 
     One worker at a time does it (advisory lock): two listing the same stalled job, the second could otherwise put
     it back after a live worker had already taken it, and two workers would crawl one host.
     """
-    with engine.connect() as connection:
-        if not connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": STALLED_LOCK_KEY}).scalar():
+    with sweep_jobs.advisory_lock(engine, STALLED_LOCK_KEY) as held:
+        if not held:
             return 0
-        try:
-            stalled = list(await app.job_manager.get_stalled_jobs(queue=QUEUE, seconds_since_heartbeat=stalled_after))
-            for job in stalled:
-                logger.warning("job %s (%s) of a silent worker goes back to the queue", job.id, job.call_string)
-                await app.job_manager.retry_job(job)
-        finally:
-            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": STALLED_LOCK_KEY})
-            connection.commit()
+        stalled = list(await app.job_manager.get_stalled_jobs(queue=QUEUE, seconds_since_heartbeat=stalled_after))
+        for job in stalled:
+            logger.warning("job %s (%s) of a silent worker goes back to the queue", job.id, job.call_string)
+            await app.job_manager.retry_job(job)
     return len(stalled)
 
 
@@ -201,7 +176,7 @@ async def keep_sweeps_moving(
     now: Callable[[], datetime],
 ) -> None:
     """Until cancelled: retry stalled jobs and finish drained runs every `every` seconds (errors are logged)."""
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     while True:
         try:
             await retry_stalled_jobs(app, engine, stalled_after)

@@ -34,11 +34,12 @@ from crawlers.extract import Extractor
 from crawlers.fetch import Fetcher, Response
 from crawlers.netguard import check_host
 from crawlers.types import CrawlOptions, ExtractedText
-from tracker import ingest, storage, tip_store
+from tracker import ingest
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
 from tracker.errors import TrackerError
-from tracker.models import SiteCheck, Tip
+from tracker.store import runs, volunteer_tips
+from tracker.store.models import SiteCheck, Tip
 
 logger = logging.getLogger(__name__)
 
@@ -105,14 +106,14 @@ def client_key(secret: bytes, client_address: str) -> str:
 
 def check_rate(session: Session, key: str, limit: int, now: datetime) -> None:
     """Raise TipRejected (status 429) when this client already sent `limit` tips in the last hour."""
-    if tip_store.tips_since(session, key, now - RATE_WINDOW) >= limit:
+    if volunteer_tips.tips_since(session, key, now - RATE_WINDOW) >= limit:
         raise TipRejected(f"at most {limit} tips per hour; please try again later", status=429)
 
 
 def submit_tip(session: Session, *, kommune_id: int, url: str, note: str, key: str, limit: int, now: datetime) -> Tip:
     """Check the client's rate and record a pending tip (the URL was validated by `validate_tip_url`)."""
     check_rate(session, key, limit, now)
-    return tip_store.add_tip(
+    return volunteer_tips.add_tip(
         session, kommune_id=kommune_id, url=url, note=note.strip()[:MAX_NOTE_LENGTH], client_key=key, now=now
     )
 
@@ -197,7 +198,7 @@ async def process_tip(tip_id: int, deps: TipDependencies) -> str:
     volunteer sees why it failed.
     """
     with deps.session_factory() as session:
-        tip = tip_store.get_tip_row(session, tip_id)
+        tip = volunteer_tips.get_tip_row(session, tip_id)
         url, kommune_id = tip.url, tip.kommune_id
     started = deps.now()
     try:
@@ -205,7 +206,7 @@ async def process_tip(tip_id: int, deps: TipDependencies) -> str:
     except _TipFailed as exc:
         logger.info("tip %d failed: %s", tip_id, exc.reason)
         with deps.session_factory.begin() as session:
-            tip_store.mark_tip_failed(session, tip_id, exc.reason, deps.now())
+            volunteer_tips.mark_tip_failed(session, tip_id, exc.reason, deps.now())
         return "failed"
     _store(tip_id, kommune_id, url, response, fmt, extracted, started, deps)
     return "stored"
@@ -222,7 +223,7 @@ async def process_tip_in_background(tip_id: int, deps: TipDependencies) -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of a background task (see the docstring)
         logger.exception("processing tip %d failed", tip_id)
         with deps.session_factory.begin() as session:
-            tip_store.mark_tip_failed(session, tip_id, f"internal error: {type(exc).__name__}", deps.now())
+            volunteer_tips.mark_tip_failed(session, tip_id, f"internal error: {type(exc).__name__}", deps.now())
 
 
 class _TipFailed(Exception):
@@ -273,9 +274,9 @@ def _store(
     sha = deps.evidence.put(response.body)
     now = deps.now()
     with deps.session_factory.begin() as session:
-        tip = tip_store.get_tip_row(session, tip_id)
-        crawler_had_it = tip_store.crawler_had_document(session, kommune_id, sha)
-        run = storage.start_run(session, {"source": "tip", "tip_id": tip_id}, 1, started)
+        tip = volunteer_tips.get_tip_row(session, tip_id)
+        crawler_had_it = volunteer_tips.crawler_had_document(session, kommune_id, sha)
+        run = runs.start_run(session, {"source": "tip", "tip_id": tip_id}, 1, started)
         # the volunteer's note is read with the text, as a crawled link's words are
         fetched = ingest.Fetched(url, response.final_url, fmt, response.content_type, response.body, tip.note)
         document = ingest.ingest_document(session, sha, fetched, extracted, today=now.date(), now=now).document
@@ -283,7 +284,7 @@ def _store(
             url=url,
             final_url=response.final_url,
             http_status=response.status,
-            found_via=tip_store.TIP_FOUND_VIA,
+            found_via=volunteer_tips.TIP_FOUND_VIA,
             seen_at=now,
             redirects=tuple(response.redirects),
         )
@@ -304,10 +305,10 @@ def _store(
             started_at=started,
             finished_at=now,
         )
-        storage.add_check(session, check, [sighting])
+        runs.add_check(session, check, [sighting])
         run.documents_fetched = 1
         run.kommuner_checked = 1
-        storage.finish_run(session, run, now)
-        tip_store.mark_tip_stored(
+        runs.finish_run(session, run, now)
+        volunteer_tips.mark_tip_stored(
             session, tip, check_id=check.id, sighting_id=sighting.id, crawler_had_it=crawler_had_it, now=now
         )

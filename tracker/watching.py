@@ -20,12 +20,12 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker import watch_store
 from tracker.change_detector import detect_changes
 from tracker.changes import Check, SeenDocument, UrlOutcome, UrlRecheck
 from tracker.domain import Category, Kommune
 from tracker.findings import NOT_YET_A_PLAN
-from tracker.models import ClassificationRow, Document
+from tracker.store import watch
+from tracker.store.models import ClassificationRow, Document
 from tracker.text_identity import page_hashes, text_fingerprint, text_sketch
 
 logger = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ class CrawledAnswer:
 def known_urls(session_factory: sessionmaker[Session], kommune_id: int) -> list[str]:
     """Every URL where one of the kommune's known plans was seen (suspected-missing and vanished plans too)."""
     with session_factory() as session:
-        state = watch_store.load_state(session, kommune_id)
+        state = watch.load_state(session, kommune_id)
     return list(dict.fromkeys(url for plan in state.plans for url in plan.urls))
 
 
@@ -185,8 +185,8 @@ def detect_and_record(
     `kommune` (the row `kommune_id`) names it in log lines by kommunenummer and name, never by database id.
     The kommune's watch row is taken FOR UPDATE first, so two processes checking one kommune compare in turn.
     """
-    previous = watch_store.load_state(session, kommune_id, lock=True)
-    previous_check_id = watch_store.last_check_id(session, kommune_id)
+    previous = watch.load_state(session, kommune_id, lock=True)
+    previous_check_id = watch.last_check_id(session, kommune_id)
     result = detect_changes(
         previous,
         Check(
@@ -204,8 +204,8 @@ def detect_and_record(
         unreachable_alert_after=unreachable_alert_after,
     )
     context: dict[str, object] = {"run_id": seen.run_id, "previous_check_id": previous_check_id}
-    watch_store.add_events(session, kommune_id, seen.check_id, result.events, now=now, context=context)
-    watch_store.save_state(session, kommune_id, result.state, check_id=seen.check_id, now=now)
+    watch.add_events(session, kommune_id, seen.check_id, result.events, now=now, context=context)
+    watch.save_state(session, kommune_id, result.state, check_id=seen.check_id, now=now)
     for event in result.events:
         logger.info(
             "%s %s: %s%s",

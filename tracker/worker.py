@@ -28,12 +28,14 @@ from crawlers.politeness import SharedSlots
 from crawlers.render import Renderer
 from crawlers.sweep import crawl_sites
 from crawlers.types import CrawlOptions, SiteCrawl
-from tracker import storage, sweep_queue, watching
+from tracker import sweep_queue, watching
 from tracker.domain import Country, Kommune
-from tracker.models import CrawlRun, KommuneRow
 from tracker.pipeline import RecheckFetcher, recheck_with
 from tracker.progress import LogProgress
 from tracker.site_check import CrawlDependencies, FailedOnOurSide, count_failure, store_site
+from tracker.store import runs
+from tracker.store.models import KommuneRow
+from tracker.store.sweep_jobs import CHECK_TASK
 from tracker.watching import Recheck
 
 logger = logging.getLogger(__name__)
@@ -58,7 +60,7 @@ class SiteChecker:
     """
 
     def __init__(self, deps: CrawlDependencies, *, host_slots: SharedSlots | None = None) -> None:
-        """`host_slots`: every host's slot shared with the other workers (`tracker.host_leases.HostLeases`)."""
+        """`host_slots`: every host's slot shared with the other workers (`tracker.store.host_leases.HostLeases`)."""
         self.deps = deps
         self.host_slots = host_slots
         self.progress = deps.progress or LogProgress()
@@ -88,12 +90,12 @@ class SiteChecker:
         attempt), `already` (checked by an earlier attempt) or `gone` (no such run). Raises `FailedOnOurSide`
         when the job should be tried again."""
         with self.deps.session_factory() as session:
-            run = session.get(CrawlRun, run_id)
-            row = session.get(KommuneRow, kommune_id)
+            run = runs.find_run(session, run_id)
+            row = runs.find_kommune(session, kommune_id)
             if run is None or row is None:
                 logger.warning("job %d: no crawl run %d or kommune %d; nothing to do", job_id, run_id, kommune_id)
                 return "gone"
-            already = kommune_id in storage.checked_kommune_ids(session, run_id)
+            already = kommune_id in runs.checked_kommune_ids(session, run_id)
             options = run_options(run.options)
         kommune = kommune_of(row)
         outcome = "already"
@@ -165,10 +167,10 @@ async def _wait_out_delay(fetcher: Fetcher, kommune: Kommune) -> None:
 
 
 def register_check_task(app: App, checker: SiteChecker) -> None:
-    """Make `checker` the worker of `sweep_queue.CHECK_TASK` jobs on `app`."""
+    """Make `checker` the worker of `CHECK_TASK` jobs on `app`."""
 
     @app.task(
-        name=sweep_queue.CHECK_TASK,
+        name=CHECK_TASK,
         queue=sweep_queue.QUEUE,
         pass_context=True,
         retry=RetryStrategy(max_attempts=CHECK_RETRIES, wait=RETRY_WAIT),

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import tracker.models
+import tracker.store.models
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -25,8 +25,8 @@ def upgrade() -> None:
     op.create_table(
         "crawl_run",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("started_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("finished_at", tracker.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("started_at", tracker.store.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", tracker.store.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("state", sa.String(length=20), nullable=False),
         sa.Column("options", sa.JSON(), nullable=False),
         sa.Column("kommuner_planned", sa.Integer(), nullable=False),
@@ -43,7 +43,7 @@ def upgrade() -> None:
         sa.Column("format", sa.String(length=10), nullable=False),
         sa.Column("content_type", sa.String(length=200), nullable=False),
         sa.Column("size_bytes", sa.Integer(), nullable=False),
-        sa.Column("first_seen_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("first_seen_at", tracker.store.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("page_count", sa.Integer(), nullable=True),
         sa.Column("text_source", sa.String(length=20), nullable=True),
@@ -84,7 +84,7 @@ def upgrade() -> None:
         sa.Column("year_start", sa.Integer(), nullable=True),
         sa.Column("year_end", sa.Integer(), nullable=True),
         sa.Column("language", sa.String(length=5), nullable=True),
-        sa.Column("created_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", tracker.store.models.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["document_id"], ["document.id"], name=op.f("fk_classification_document_id_document")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_classification")),
         sa.UniqueConstraint("document_id", "classifier_version", name="uq_classification_document_version"),
@@ -106,8 +106,8 @@ def upgrade() -> None:
         sa.Column("robots_disallowed", sa.Integer(), nullable=False),
         sa.Column("rendered_pages", sa.Integer(), nullable=False),
         sa.Column("issues", sa.JSON(), nullable=False),
-        sa.Column("started_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("finished_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", tracker.store.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", tracker.store.models.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["kommune_id"], ["kommune.id"], name=op.f("fk_site_check_kommune_id_kommune")),
         sa.ForeignKeyConstraint(["run_id"], ["crawl_run.id"], name=op.f("fk_site_check_run_id_crawl_run")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_site_check")),
@@ -130,7 +130,7 @@ def upgrade() -> None:
         sa.Column("found_via", sa.String(length=20), nullable=False),
         sa.Column("click_depth", sa.Integer(), nullable=True),
         sa.Column("click_path", sa.JSON(), nullable=False),
-        sa.Column("seen_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("seen_at", tracker.store.models.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["check_id"], ["site_check.id"], name=op.f("fk_sighting_check_id_site_check")),
         sa.ForeignKeyConstraint(["document_id"], ["document.id"], name=op.f("fk_sighting_document_id_document")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sighting")),
@@ -153,7 +153,7 @@ def upgrade() -> None:
         sa.Column("plan_current", sa.String(length=10), nullable=True),
         sa.Column("found_via", sa.String(length=20), nullable=True),
         sa.Column("click_depth", sa.Integer(), nullable=True),
-        sa.Column("checked_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("checked_at", tracker.store.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(["check_id"], ["site_check.id"], name=op.f("fk_finding_check_id_site_check")),
         sa.ForeignKeyConstraint(["kommune_id"], ["kommune.id"], name=op.f("fk_finding_kommune_id_kommune")),

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import tracker.models
+import tracker.store.models
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -34,7 +34,7 @@ def upgrade() -> None:
         sa.Column("digest", sa.String(length=10), nullable=False),
         sa.Column("language", sa.String(length=5), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", tracker.store.models.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_subscription")),
     )
     op.create_table(
@@ -46,8 +46,8 @@ def upgrade() -> None:
         sa.Column("value", sa.String(length=40), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("reviewer", sa.String(length=200), nullable=False),
-        sa.Column("created_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("withdrawn_at", tracker.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", tracker.store.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("withdrawn_at", tracker.store.models.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["kommune_id"], ["kommune.id"], name=op.f("fk_review_override_kommune_id_kommune")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_review_override")),
     )
@@ -60,9 +60,9 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("slot", sa.String(length=100), nullable=False),
         sa.Column("claimed_by", sa.String(length=200), nullable=False),
-        sa.Column("claimed_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("claimed_at", tracker.store.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("run_id", sa.Integer(), nullable=True),
-        sa.Column("finished_at", tracker.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("finished_at", tracker.store.models.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["run_id"], ["crawl_run.id"], name=op.f("fk_sweep_claim_run_id_crawl_run")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sweep_claim")),
         sa.UniqueConstraint("slot", name=op.f("uq_sweep_claim_slot")),
@@ -84,8 +84,8 @@ def upgrade() -> None:
         sa.Column("missing_checks", sa.JSON(), nullable=False),
         sa.Column("page_hashes", sa.JSON(), nullable=False),
         sa.Column("sketch", sa.JSON(), nullable=False),
-        sa.Column("first_seen_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("first_seen_at", tracker.store.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", tracker.store.models.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["kommune_id"], ["kommune.id"], name=op.f("fk_watched_plan_kommune_id_kommune")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_watched_plan")),
         sa.UniqueConstraint("kommune_id", "key", name="uq_watched_plan_kommune_key"),
@@ -105,7 +105,7 @@ def upgrade() -> None:
         sa.Column("previous_url", sa.String(length=2000), nullable=True),
         sa.Column("sha256", sa.String(length=64), nullable=True),
         sa.Column("previous_sha256", sa.String(length=64), nullable=True),
-        sa.Column("detected_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("detected_at", tracker.store.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("evidence", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(["check_id"], ["site_check.id"], name=op.f("fk_event_check_id_site_check")),
         sa.ForeignKeyConstraint(["kommune_id"], ["kommune.id"], name=op.f("fk_event_kommune_id_kommune")),
@@ -125,7 +125,7 @@ def upgrade() -> None:
         sa.Column("unreachable_checks", sa.Integer(), nullable=False),
         sa.Column("blocked_checks", sa.Integer(), nullable=False),
         sa.Column("last_check_id", sa.Integer(), nullable=True),
-        sa.Column("updated_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", tracker.store.models.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["kommune_id"], ["kommune.id"], name=op.f("fk_kommune_watch_kommune_id_kommune")),
         sa.ForeignKeyConstraint(
             ["last_check_id"], ["site_check.id"], name=op.f("fk_kommune_watch_last_check_id_site_check")
@@ -139,11 +139,11 @@ def upgrade() -> None:
         sa.Column("event_id", sa.Integer(), nullable=False),
         sa.Column("state", sa.String(length=20), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("next_attempt_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("next_attempt_at", tracker.store.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("last_status", sa.Integer(), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column("created_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("sent_at", tracker.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", tracker.store.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", tracker.store.models.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["event_id"], ["event.id"], name=op.f("fk_delivery_event_id_event")),
         sa.ForeignKeyConstraint(
             ["subscription_id"], ["subscription.id"], name=op.f("fk_delivery_subscription_id_subscription")
@@ -163,13 +163,13 @@ def upgrade() -> None:
         sa.Column("url", sa.String(length=2000), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("client_key", sa.String(length=64), nullable=False),
-        sa.Column("submitted_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("submitted_at", tracker.store.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("state", sa.String(length=20), nullable=False),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("check_id", sa.Integer(), nullable=True),
         sa.Column("sighting_id", sa.Integer(), nullable=True),
         sa.Column("crawler_had_it", sa.Boolean(), nullable=True),
-        sa.Column("processed_at", tracker.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("processed_at", tracker.store.models.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["check_id"], ["site_check.id"], name=op.f("fk_tip_check_id_site_check")),
         sa.ForeignKeyConstraint(["kommune_id"], ["kommune.id"], name=op.f("fk_tip_kommune_id_kommune")),
         sa.ForeignKeyConstraint(["sighting_id"], ["sighting.id"], name=op.f("fk_tip_sighting_id_sighting")),

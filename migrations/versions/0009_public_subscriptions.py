@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from tracker.models import UTCDateTime
+from tracker.store.models import UTCDateTime
 
 revision: str = "0009"
 down_revision: str | None = "0008"

@@ -1,6 +1,6 @@
 """Seed a real database with crawl results the way the pipeline writes them, for the Act and Review tests.
 
-Rows go through `tracker.storage` (documents, readings, checks, sightings) and `tracker.findings.decide`, so the
+Rows go through `tracker.store` (documents, readings, checks, sightings) and `tracker.findings.decide`, so the
 data has the same shape as a crawl's; only the fetching is skipped.
 """
 
@@ -12,12 +12,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker import storage
 from tracker.criteria import CriterionHit
 from tracker.domain import Category, Classification, Country, Evidence, Kommune
 from tracker.findings import ClassifiedSighting, decide
-from tracker.models import Document, Sighting, SiteCheck
 from tracker.reading import CLASSIFIER_VERSION, Reading
+from tracker.store import documents, runs
+from tracker.store.models import Document, Sighting, SiteCheck
 
 T0 = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
 
@@ -52,12 +52,12 @@ class SeedDoc:
 
 def sync(factory: sessionmaker[Session], *kommuner: Kommune) -> dict[str, int]:
     with factory.begin() as session:
-        ids = storage.sync_kommuner(session, kommuner)
+        ids = runs.sync_kommuner(session, kommuner)
     return {number: kid for (_, number), kid in ids.items()}
 
 
 def _document(session: Session, doc: SeedDoc, at: datetime) -> tuple[Document, object]:
-    document = storage.document_by_sha(session, doc.sha256) or storage.add_document(
+    document = documents.document_by_sha(session, doc.sha256) or documents.add_document(
         session,
         Document(
             sha256=doc.sha256,
@@ -74,7 +74,7 @@ def _document(session: Session, doc: SeedDoc, at: datetime) -> tuple[Document, o
             facts={},
         ),
     )
-    reading = storage.classification_for(session, document, CLASSIFIER_VERSION) or storage.add_classification(
+    reading = documents.classification_for(session, document, CLASSIFIER_VERSION) or documents.add_classification(
         session,
         document,
         Reading(
@@ -110,9 +110,9 @@ def seed_check(
 ) -> int:
     """One crawl run with one check of `kommune` holding `docs`, and its finding; returns the finding id."""
     with factory.begin() as session:
-        ids = storage.sync_kommuner(session, [kommune])
+        ids = runs.sync_kommuner(session, [kommune])
         kommune_id = ids[(kommune.country.value, kommune.kommunenummer)]
-        run = storage.start_run(session, {"source": "seed"}, 1, at)
+        run = runs.start_run(session, {"source": "seed"}, 1, at)
         sightings: list[Sighting] = []
         readings = []
         for index, doc in enumerate(docs):
@@ -132,7 +132,7 @@ def seed_check(
                     seen_at=at,
                 )
             )
-        check = storage.add_check(
+        check = runs.add_check(
             session,
             SiteCheck(
                 run_id=run.id,
@@ -169,7 +169,7 @@ def seed_check(
         ]
         decision = decide(reachable, candidates, at.date())
         plan = sightings[decision.plan.sighting_key] if decision.plan else None
-        finding = storage.add_finding(
+        finding = runs.add_finding(
             session,
             run=run,
             check=check,
@@ -177,5 +177,5 @@ def seed_check(
             plan_sighting=plan,
             plan_classification=readings[decision.plan.sighting_key] if decision.plan else None,  # type: ignore[arg-type]
         )
-        storage.finish_run(session, run, at)
+        runs.finish_run(session, run, at)
         return finding.id

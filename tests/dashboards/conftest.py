@@ -26,13 +26,13 @@ from crawlers.testweb.sitebuilder import SiteBuilder
 from crawlers.types import CrawlOptions
 from dashboards.app import create_app
 from tests.dashboards.serving import serve_in_thread
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
 from tracker.domain import Country, Kommune
-from tracker.models import Event, KommuneRow
 from tracker.pipeline import run_crawl
 from tracker.site_check import CrawlDependencies
+from tracker.store import database
+from tracker.store.models import Event, KommuneRow
 
 LEFT_OUT = ("scanned", "slow")
 HOSTILE_HOST = "127.79.0.1"
@@ -108,9 +108,9 @@ def _add_events(factory: sessionmaker[Session], web: DemoWeb, now: datetime) -> 
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
     tmp = tmp_path_factory.mktemp("dashboard")
     settings = Settings(var_dir=tmp / "var", database_url=f"sqlite:///{tmp / 'planvakt.sqlite3'}")
-    engine = storage.make_engine(settings.resolved_database_url)
-    storage.upgrade(engine)
-    factory = storage.make_session_factory(engine)
+    engine = database.make_engine(settings.resolved_database_url)
+    database.upgrade(engine)
+    factory = database.make_session_factory(engine)
     evidence = EvidenceStore(settings.resolved_evidence_dir)
     hostile, hostile_title = _hostile_site(datetime.now(UTC).year)
     with build_demo_web() as web, MultiHostServer([hostile.build()]) as hostile_server:

@@ -17,11 +17,11 @@ from crawlers.testweb.server import MultiHostServer, Reply, Site
 from dashboards.app import create_app
 from tests.dashboards.act_seed import FJELLVIK, KILDEBY, NORDMYRA, VIKOY, SeedDoc, seed_check
 from tests.tracker.test_tips import PLAN
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
 from tracker.domain import Category
-from tracker.models import Sighting, Tip
+from tracker.store import database
+from tracker.store.models import Sighting, Tip
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 TIP_HOST = "127.81.0.2"
@@ -35,7 +35,7 @@ class Dashboard:
 
 
 async def _dashboard(engine: Engine, tmp_path: Path, **settings: object) -> AsyncIterator[Dashboard]:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     evidence = EvidenceStore(tmp_path / "evidence")
     config = Settings(var_dir=tmp_path / "var", per_host_delay=0.0, **settings)  # type: ignore[arg-type]
     app = create_app(config, session_factory=factory, evidence=evidence, now=lambda: NOW, allow_private_networks=True)
@@ -53,8 +53,8 @@ async def dash(engine: Engine, tmp_path: Path) -> AsyncIterator[Dashboard]:
 @pytest.fixture
 def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
     """One backend is enough for what the page does; the store functions run on both in tests/tracker."""
-    engine = storage.make_engine(f"sqlite:///{tmp_path / 'pages.sqlite3'}")
-    storage.upgrade(engine)
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'pages.sqlite3'}")
+    database.upgrade(engine)
     yield engine
     engine.dispose()
 
@@ -139,7 +139,7 @@ async def _csrf_refusals(dash: Dashboard) -> None:
     ],
 )
 async def test_tip_urls_are_validated(sqlite_engine: Engine, tmp_path: Path, url: str) -> None:
-    factory = storage.make_session_factory(sqlite_engine)
+    factory = database.make_session_factory(sqlite_engine)
     seed_check(factory, NORDMYRA, [])
     config = Settings(var_dir=tmp_path / "var")
     app = create_app(config, session_factory=factory, evidence=EvidenceStore(tmp_path / "e"), now=lambda: NOW)
@@ -155,7 +155,7 @@ async def test_tip_urls_are_validated(sqlite_engine: Engine, tmp_path: Path, url
 async def test_the_rate_limit_answers_429_and_survives_a_restart(
     engine: Engine, tmp_path: Path, refusing_site: MultiHostServer
 ) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     seed_check(factory, NORDMYRA, [])
     statuses = []
     for _restart in range(2):  # a new app over the same database and var folder: the count holds

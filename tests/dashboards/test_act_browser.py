@@ -18,10 +18,10 @@ from dashboards.app import create_app
 from tests.dashboards.act_seed import FJELLVIK, KILDEBY, NORDMYRA, SeedDoc, seed_check
 from tests.dashboards.serving import serve_in_thread
 from tests.tracker.test_tips import PLAN
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
 from tracker.domain import Category
+from tracker.store import database
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -42,9 +42,9 @@ class Served:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     tmp = tmp_path_factory.mktemp("act-browser")
     settings = Settings(var_dir=tmp / "var", database_url=f"sqlite:///{tmp / 'act.sqlite3'}", admin_token=TOKEN)
-    engine = storage.make_engine(settings.resolved_database_url)
-    storage.upgrade(engine)
-    factory = storage.make_session_factory(engine)
+    engine = database.make_engine(settings.resolved_database_url)
+    database.upgrade(engine)
+    factory = database.make_session_factory(engine)
     seed_check(factory, NORDMYRA, [SeedDoc("Nyheter fra Nordmyra", category=Category.OTHER)])
     seed_check(factory, FJELLVIK, [SeedDoc("Plan for oppvekst", confidence=0.35)])
     seed_check(factory, KILDEBY, [], reachable=False)

@@ -12,10 +12,10 @@ from sqlalchemy import Engine
 
 from dashboards.app import create_app
 from tests.dashboards.act_seed import KILDEBY, NORDMYRA, VIKOY, SeedDoc, seed_check, sync
-from tracker import review_store, storage
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
 from tracker.domain import Category
+from tracker.store import database, reviews
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -35,7 +35,7 @@ def _text(html: str) -> str:
 async def test_the_letter_speaks_of_the_plan_a_reviewer_found(
     engine: Engine, tmp_path: Path, kommune: object, no_plan: str, reviewed: str
 ) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     finding_id = seed_check(factory, kommune, [SeedDoc("Nyheter", category=Category.OTHER)])  # type: ignore[arg-type]
     number = kommune.kommunenummer  # type: ignore[attr-defined]
     app = create_app(
@@ -49,7 +49,7 @@ async def test_the_letter_speaks_of_the_plan_a_reviewer_found(
         assert no_plan in before and reviewed not in before
         kommune_id = sync(factory, kommune)[number]  # type: ignore[arg-type]
         with factory.begin() as session:
-            review_store.add_override(
+            reviews.add_override(
                 session,
                 target="finding",
                 target_id=finding_id,

@@ -17,10 +17,10 @@ from crawlers.testweb.server import MultiHostServer, Reply, Site
 from dashboards.app import create_app
 from tests.dashboards.act_seed import NORDMYRA, seed_check, sync
 from tests.tracker.test_tips import PLAN_PAGE
-from tracker import storage, tip_store
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
-from tracker.models import Tip
+from tracker.store import database, volunteer_tips
+from tracker.store.models import Tip
 from tracker.tips import SharedExtractor
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -31,8 +31,8 @@ NOTE = "Fant den via Oppvekst › Planer — hilsen Ola, nabo til rådmannen"
 
 @pytest.fixture
 def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = storage.make_engine(f"sqlite:///{tmp_path / 'tips.sqlite3'}")
-    storage.upgrade(engine)
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'tips.sqlite3'}")
+    database.upgrade(engine)
     yield engine
     engine.dispose()
 
@@ -41,7 +41,7 @@ def _app(engine: Engine, tmp_path: Path) -> FastAPI:
     settings = Settings(var_dir=tmp_path / "var", admin_token=TOKEN, per_host_delay=0.0)
     return create_app(
         settings,
-        session_factory=storage.make_session_factory(engine),
+        session_factory=database.make_session_factory(engine),
         evidence=EvidenceStore(tmp_path / "evidence"),
         now=lambda: NOW,
         allow_private_networks=True,
@@ -59,10 +59,10 @@ def _csrf(html: str) -> str:
 
 
 async def test_the_note_is_shown_only_to_a_signed_in_reviewer(sqlite_engine: Engine, tmp_path: Path) -> None:
-    factory = storage.make_session_factory(sqlite_engine)
+    factory = database.make_session_factory(sqlite_engine)
     ids = sync(factory, NORDMYRA)
     with factory.begin() as session:
-        tip_id = tip_store.add_tip(
+        tip_id = volunteer_tips.add_tip(
             session,
             kommune_id=ids["1899"],
             url="https://www.nordmyra.kommune.no/plan.pdf",
@@ -84,7 +84,7 @@ async def test_the_note_is_shown_only_to_a_signed_in_reviewer(sqlite_engine: Eng
 
 @pytest.mark.slow
 async def test_two_tips_share_one_extraction_worker_closed_with_the_app(sqlite_engine: Engine, tmp_path: Path) -> None:
-    factory = storage.make_session_factory(sqlite_engine)
+    factory = database.make_session_factory(sqlite_engine)
     seed_check(factory, NORDMYRA, [])
     site = Site(TIP_HOST, {f"/plan-{n}": Reply(body=PLAN_PAGE + f"<!-- {n} -->") for n in range(2)})
     app = _app(sqlite_engine, tmp_path)

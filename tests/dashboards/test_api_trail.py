@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 from tests.dashboards.conftest import Crawled
 from tests.json_types import assert_typed
 from tracker.export import EVENTS_COLUMNS, FINDINGS_COLUMNS
-from tracker.models import Finding, KommuneRow, Sighting, SiteCheck
-from tracker.watch_store import latest_events
+from tracker.store.models import Finding, KommuneRow, Sighting, SiteCheck
+from tracker.store.watch import latest_events
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.dashboards.conftest import HOSTILE_NUMBER, SCRIPT, Crawled
-from tracker.watch_store import EventRow, latest_events
+from tracker.store.watch import EventRow, latest_events
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]  # the crawl renders the JavaScript scenario with Chromium
 

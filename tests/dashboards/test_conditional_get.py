@@ -1,7 +1,7 @@
 """Conditional GET, HEAD, the favicon and the response cache, through a real uvicorn on SQLite and PostgreSQL.
 
 Every route of the app is enumerated (a new route cannot escape the HEAD test), the shared pages answer 304 to
-their own validators, a check stored through `tracker.storage` shows on the very next request, and forms with a
+their own validators, a check stored through `tracker.store` shows on the very next request, and forms with a
 CSRF token are never shared between two visitors.
 """
 
@@ -23,9 +23,9 @@ from starlette.routing import BaseRoute, Mount, Route
 from dashboards.app import create_app, shared_routes
 from tests.dashboards.act_seed import FJELLVIK, KILDEBY, T0, SeedDoc, seed_check, sync
 from tests.dashboards.serving import serve_in_thread
-from tracker import review_store, storage
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
+from tracker.store import database, reviews
 
 TOKEN = "correct horse battery staple"
 PLAN = SeedDoc("Handlingsplan mot seksuelle overgrep mot barn 2025–2028", body=b"%PDF-1.4\n% a plan\n%%EOF\n")
@@ -55,9 +55,9 @@ class Served:
 
 @pytest.fixture
 def served(database_url: str, tmp_path: Path) -> Iterator[Served]:
-    engine = storage.make_engine(database_url)
-    storage.upgrade(engine)
-    factory = storage.make_session_factory(engine)
+    engine = database.make_engine(database_url)
+    database.upgrade(engine)
+    factory = database.make_session_factory(engine)
     sync(factory, FJELLVIK, KILDEBY)
     seed_check(factory, KILDEBY, [PLAN], at=T0)  # a document with an archived copy
     evidence = EvidenceStore(tmp_path / "evidence")
@@ -188,9 +188,9 @@ def test_a_stored_check_shows_on_the_next_request(served: Served) -> None:
         assert http.get("/api/kommuner/3901").json()["status"] == "abuse_specific_plan"
         # a reviewer's override is a write like any other: the kommune page shows it at once
         with served.factory.begin() as session:
-            finding = review_store.latest_finding(session, review_store.kommune_by_number(session, "3901").id)  # type: ignore[union-attr]
+            finding = reviews.latest_finding(session, reviews.kommune_by_number(session, "3901").id)  # type: ignore[union-attr]
             assert finding is not None
-            review_store.add_override(
+            reviews.add_override(
                 session,
                 target="finding",
                 target_id=finding.id,

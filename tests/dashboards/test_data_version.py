@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, insert, text, update
 
-from tracker import storage
-from tracker.models import Base, CrawlRun
+from tracker.store import database
+from tracker.store.models import Base, CrawlRun
 
 #: tables no shared page reads (written often by the alert outbox, the scheduler and the workers' host leases), and
 #: the version itself
@@ -38,8 +38,8 @@ def _triggered(engine: Engine) -> set[tuple[str, str]]:
 
 
 def _version(engine: Engine) -> int:
-    with storage.make_session_factory(engine)() as session:
-        return storage.data_version(session).number
+    with database.make_session_factory(engine)() as session:
+        return database.data_version(session).number
 
 
 def test_every_table_the_pages_show_bumps_the_version(engine: Engine) -> None:
@@ -73,7 +73,7 @@ def test_a_write_bumps_the_version_when_it_commits(engine: Engine) -> None:
     assert _version(engine) == updated  # a rolled-back write changes nothing
     with engine.begin() as conn:
         conn.execute(CrawlRun.__table__.delete().where(CrawlRun.id == run_id))
-    with storage.make_session_factory(engine)() as session:
-        stamp = storage.data_version(session)
+    with database.make_session_factory(engine)() as session:
+        stamp = database.data_version(session)
     assert stamp.number > updated and stamp.changed_at.tzinfo == UTC
     assert abs((datetime.now(UTC) - stamp.changed_at).total_seconds()) < 60

@@ -17,10 +17,10 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashboards.app import create_app
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
-from tracker.models import Document
+from tracker.store import database
+from tracker.store.models import Document
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 HOSTILE_HTML = (
@@ -49,9 +49,9 @@ class Evidence:
 
 @pytest.fixture
 async def evidence(tmp_path: Path) -> AsyncIterator[Evidence]:
-    engine = storage.make_engine(f"sqlite:///{tmp_path / 'evidence.sqlite3'}")
-    storage.upgrade(engine)
-    factory = storage.make_session_factory(engine)
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'evidence.sqlite3'}")
+    database.upgrade(engine)
+    factory = database.make_session_factory(engine)
     store = EvidenceStore(tmp_path / "evidence")
     app = create_app(Settings(var_dir=tmp_path / "var"), session_factory=factory, evidence=store, now=lambda: NOW)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:

@@ -18,11 +18,11 @@ from sqlalchemy import Engine, select
 from dashboards.app import create_app
 from tests.dashboards.act_seed import FJELLVIK, KILDEBY, SeedDoc, seed_check
 from tests.receivers import SmtpSink, running_smtp
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.catalogue import CATALOGUE, LOCALES
 from tracker.config import Settings
-from tracker.models import Subscription
+from tracker.store import database
+from tracker.store.models import Subscription
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 #: (link id, catalogue key of its words, the id on the Act page it lands on)
@@ -31,15 +31,15 @@ ACT_LINKS = (("letter-link", "kommune.write_letter", "letter"), ("tip-link", "ko
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = storage.make_engine(f"sqlite:///{tmp_path / 'actions.sqlite3'}")
-    storage.upgrade(engine)
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'actions.sqlite3'}")
+    database.upgrade(engine)
     yield engine
     engine.dispose()
 
 
 @pytest.fixture
 async def http(engine: Engine, tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, SmtpSink]]:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     seed_check(factory, FJELLVIK, [SeedDoc("Handlingsplan mot seksuelle overgrep mot barn")])
     seed_check(factory, KILDEBY, [])
     with running_smtp() as smtp:
@@ -109,7 +109,7 @@ async def test_the_prefilled_form_subscribes_to_that_kommune_only(
     assert answer.status_code == 200 and 'data-step="check_mail"' in answer.text
     assert smtp.messages and list(smtp.messages[-1].rcpt_tos) == ["ngo@example.org"]
     assert "Bekræft" in str(smtp.messages[-1].parsed()["Subject"])  # a Danish kommune: the form and mail in Danish
-    with storage.make_session_factory(engine)() as session:
+    with database.make_session_factory(engine)() as session:
         row = session.scalars(select(Subscription)).one()
     assert row.kommuner == [KILDEBY.kommunenummer] and row.origin == "public" and not row.active
 

@@ -18,7 +18,7 @@ from crawlers.render import CHROMIUM_ARGS
 from crawlers.types import DEFAULT_SEARCH_QUERIES
 from tests.dashboards.conftest import Crawled
 from tracker.catalogue.reasons import localise
-from tracker.models import ClassificationRow, Document, Finding, KommuneRow, Sighting, SiteCheck
+from tracker.store.models import ClassificationRow, Document, Finding, KommuneRow, Sighting, SiteCheck
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

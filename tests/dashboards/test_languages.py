@@ -24,14 +24,14 @@ from sqlalchemy.orm import Session
 
 from dashboards.app import create_app
 from tests.dashboards.act_seed import FJELLVIK, KILDEBY, NORDMYRA, VIKOY, SeedDoc, seed_check
-from tracker import storage, tip_store
 from tracker.accessibility import assess_accessibility
 from tracker.blobs import EvidenceStore
 from tracker.catalogue import CATALOGUE, LOCALES
 from tracker.catalogue.vocabulary import RAW_WORDS, VOCABULARY
 from tracker.config import Settings
 from tracker.domain import EVENT_KINDS, Category
-from tracker.models import Event, KommuneRow, Sighting, Subscription
+from tracker.store import database, volunteer_tips
+from tracker.store.models import Event, KommuneRow, Sighting, Subscription
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 TOKEN = "correct horse battery staple"
@@ -52,14 +52,14 @@ PLAIN = {lang: _plain_words(lang) for lang in LOCALES}
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = storage.make_engine(f"sqlite:///{tmp_path / 'languages.sqlite3'}")
-    storage.upgrade(engine)
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'languages.sqlite3'}")
+    database.upgrade(engine)
     yield engine
     engine.dispose()
 
 
 def _seed(engine: Engine) -> dict[str, int]:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     criteria = {"children_knowledge": True, "staff_signs_knowledge": False, "routine_drills": True}
     ids = {
         "fjellvik": seed_check(factory, FJELLVIK, [SeedDoc("Handlingsplan mot overgrep", criteria=criteria)]),
@@ -88,12 +88,12 @@ def _seed(engine: Engine) -> dict[str, int]:
                     evidence={"first_check": kind == "plan_appeared"},
                 )
             )
-        tip = tip_store.add_tip(
+        tip = volunteer_tips.add_tip(
             session, kommune_id=kommuner[VIKOY.kommunenummer], url="https://www.vikoy.kommune.no/plan.pdf", note="",
             client_key="k", now=NOW,
         )  # fmt: skip
         session.flush()
-        tip_store.mark_tip_failed(session, tip.id, "the site answered HTTP 404", NOW)
+        volunteer_tips.mark_tip_failed(session, tip.id, "the site answered HTTP 404", NOW)
         ids["tip"] = tip.id
         for confirmed in (None, NOW):  # public ones, pending and unsubscribed (inactive: no key needed to list them)
             session.add(
@@ -123,7 +123,7 @@ async def client(engine: Engine, tmp_path: Path) -> AsyncIterator[tuple[httpx.As
     settings = Settings(var_dir=tmp_path / "var", admin_token=TOKEN)
     app = create_app(
         settings,
-        session_factory=storage.make_session_factory(engine),
+        session_factory=database.make_session_factory(engine),
         evidence=EvidenceStore(tmp_path / "evidence"),
         now=lambda: NOW,
     )

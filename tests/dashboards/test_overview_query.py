@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 from dashboards.dot_map import layout, load_geodata
 from dashboards.i18n import keys, translate
 from dashboards.overview_query import apply_filter, count_statuses, counts_by_region, parse_filter
-from dashboards.read_model import CheckSummary, EventSummary, KommuneDetail, KommuneStatus
 from dashboards.rendering import safe_href
 from dashboards.timeline import timeline
 from tracker.registry import builtin_registry
+from tracker.store.kommune_detail import CheckSummary, EventSummary, KommuneDetail
+from tracker.store.statuses import KommuneStatus
 
 T0 = datetime(2026, 1, 5, 3, tzinfo=UTC)
 

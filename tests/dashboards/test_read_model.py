@@ -10,11 +10,13 @@ from sqlalchemy import func, select
 
 from bench.bench_dashboard import fill
 from dashboards.app import create_app
-from dashboards.read_model import crawler_health, kommune_detail, kommune_statuses, recent_runs
 from tests.dashboards.serving import serve_in_thread
-from tracker import storage
 from tracker.config import Settings
-from tracker.models import Finding, KommuneRow
+from tracker.store import database
+from tracker.store.crawler_health import crawler_health, recent_runs
+from tracker.store.kommune_detail import kommune_detail
+from tracker.store.models import Finding, KommuneRow
+from tracker.store.statuses import kommune_statuses
 
 WEEKS = 3
 
@@ -26,8 +28,8 @@ def filled(database_url: str) -> str:
 
 
 def test_latest_finding_per_kommune(filled: str) -> None:
-    engine = storage.make_engine(filled)
-    factory = storage.make_session_factory(engine)
+    engine = database.make_engine(filled)
+    factory = database.make_session_factory(engine)
     with factory() as session:
         rows = kommune_statuses(session)
         latest = dict(

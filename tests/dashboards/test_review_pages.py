@@ -15,11 +15,11 @@ from sqlalchemy import Engine
 
 from dashboards.app import create_app
 from tests.dashboards.act_seed import FJELLVIK, NORDMYRA, SeedDoc, seed_check
-from tracker import review_store, storage
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
 from tracker.domain import Category
 from tracker.export import FINDINGS_COLUMNS, PLANS_COLUMNS, finding_records, plan_records, write_records
+from tracker.store import database, latest, reviews
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 TOKEN = "correct horse battery staple"
@@ -29,7 +29,7 @@ def _app(engine: Engine, tmp_path: Path, admin_token: str = TOKEN) -> httpx.Asyn
     settings = Settings(var_dir=tmp_path / "var", admin_token=admin_token)
     app = create_app(
         settings,
-        session_factory=storage.make_session_factory(engine),
+        session_factory=database.make_session_factory(engine),
         evidence=EvidenceStore(tmp_path / "evidence"),
         now=lambda: NOW,
     )
@@ -88,7 +88,7 @@ async def test_sign_in_needs_the_token_and_gives_a_strict_signed_cookie(client: 
 async def test_finding_override_is_shown_beside_the_verdict_kept_and_exported(
     client: httpx.AsyncClient, engine: Engine
 ) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     finding_id = seed_check(factory, NORDMYRA, [SeedDoc("Nyheter fra Nordmyra", category=Category.OTHER)])
     token = await _sign_in(client)
     url = f"/review/1899/findings/{finding_id}"
@@ -115,7 +115,7 @@ async def test_finding_override_is_shown_beside_the_verdict_kept_and_exported(
     with factory() as session:
         out = io.StringIO()
         write_records(
-            finding_records(storage.iter_latest_findings(session), review_store.finding_reviews(session)),
+            finding_records(latest.iter_latest_findings(session), reviews.finding_reviews(session)),
             FINDINGS_COLUMNS,
             out,
             "csv",
@@ -138,7 +138,7 @@ async def test_finding_override_is_shown_beside_the_verdict_kept_and_exported(
 
 
 async def test_category_override_and_withdrawal(client: httpx.AsyncClient, engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     seed_check(factory, FJELLVIK, [SeedDoc("Plan for trygt barnehagemiljø", confidence=0.41)])
     assert (await client.get("/review/3901")).status_code == 303  # not signed in: to the sign-in page
     token = await _sign_in(client)
@@ -157,7 +157,7 @@ async def test_category_override_and_withdrawal(client: httpx.AsyncClient, engin
     with factory() as session:
         out = io.StringIO()
         write_records(
-            plan_records(storage.iter_latest_plans(session), review_store.plan_reviews(session)),
+            plan_records(latest.iter_latest_plans(session), reviews.plan_reviews(session)),
             PLANS_COLUMNS,
             out,
             "csv",

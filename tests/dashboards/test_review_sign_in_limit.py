@@ -14,9 +14,9 @@ from sqlalchemy import Engine
 
 from dashboards.app import create_app
 from dashboards.reviewer import SIGN_IN_ATTEMPTS, SIGN_IN_WINDOW, SignInLimiter
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
+from tracker.store import database
 
 TOKEN = "correct horse battery staple"
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -32,8 +32,8 @@ class Clock:
 
 @pytest.fixture
 def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = storage.make_engine(f"sqlite:///{tmp_path / 'limit.sqlite3'}")
-    storage.upgrade(engine)
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'limit.sqlite3'}")
+    database.upgrade(engine)
     yield engine
     engine.dispose()
 
@@ -42,7 +42,7 @@ def _app(engine: Engine, tmp_path: Path, clock: Clock) -> FastAPI:
     settings = Settings(var_dir=tmp_path / "var", admin_token=TOKEN)
     return create_app(
         settings,
-        session_factory=storage.make_session_factory(engine),
+        session_factory=database.make_session_factory(engine),
         evidence=EvidenceStore(tmp_path / "e"),
         now=clock,
     )

@@ -23,12 +23,12 @@ from crawlers.render import CHROMIUM_ARGS
 from dashboards.app import create_app
 from tests.dashboards.serving import serve_in_thread
 from tests.receivers import Receiver, SmtpSink, running_receiver, running_smtp
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
-from tracker.models import Event, KommuneRow, Subscription
 from tracker.notify import verify_signature
 from tracker.outbox import send_due
+from tracker.store import database
+from tracker.store.models import Event, KommuneRow, Subscription
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -97,7 +97,7 @@ def _seed(factory: sessionmaker[Session]) -> dict[str, int]:
 
 @pytest.fixture
 def site(engine: Engine, tmp_path: Path) -> Iterator[Site]:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     kommuner = _seed(factory)
     clock = Clock()
     with running_smtp() as smtp:

@@ -17,10 +17,10 @@ from sqlalchemy import Engine, func, select
 from dashboards.app import create_app
 from dashboards.subscribe import SUBMISSIONS
 from tests.receivers import SmtpSink, running_smtp
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
-from tracker.models import KommuneRow, Subscription
+from tracker.store import database
+from tracker.store.models import KommuneRow, Subscription
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -45,7 +45,7 @@ def clock() -> Clock:
 
 
 def _client(engine: Engine, tmp_path: Path, smtp: SmtpSink, clock: Clock, *, private: bool) -> httpx.AsyncClient:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     with factory.begin() as session:
         if not session.scalar(select(func.count()).select_from(KommuneRow)):
             session.add(
@@ -87,7 +87,7 @@ def _email(csrf: str, address: str = "ngo@example.org") -> dict[str, str]:
 
 
 def _count(engine: Engine) -> int:
-    with storage.make_session_factory(engine)() as session:
+    with database.make_session_factory(engine)() as session:
         return int(session.scalar(select(func.count()).select_from(Subscription)) or 0)
 
 
@@ -153,7 +153,7 @@ async def test_links_cannot_be_forged_moved_or_used_late(
     clock.current += timedelta(hours=49)
     late = await client.post("/subscribe/confirm", data={"token": first, "csrf": csrf})
     assert late.status_code == 400
-    with storage.make_session_factory(engine)() as session:
+    with database.make_session_factory(engine)() as session:
         assert not any(row.active for row in session.scalars(select(Subscription)))
 
 
@@ -163,12 +163,12 @@ async def test_a_confirmation_link_works_once(client: httpx.AsyncClient, smtp: S
     token = _confirm_token(smtp)
     page = await client.get("/subscribe/confirm", params={"token": token})
     assert page.status_code == 200 and _count(engine) == 1
-    with storage.make_session_factory(engine)() as session:
+    with database.make_session_factory(engine)() as session:
         assert not session.scalars(select(Subscription)).one().active, "a GET confirms nothing"
     first = await client.post("/subscribe/confirm", data={"token": token, "csrf": csrf})
     again = await client.post("/subscribe/confirm", data={"token": token, "csrf": csrf})
     assert 'data-step="confirmed"' in first.text and 'data-step="already"' in again.text
-    with storage.make_session_factory(engine)() as session:
+    with database.make_session_factory(engine)() as session:
         row = session.scalars(select(Subscription)).one()
         assert row.active and row.origin == "public" and row.confirmed_at == START
 

@@ -14,15 +14,15 @@ from sqlalchemy import Engine, func, select
 
 from dashboards.app import create_app
 from tests.dashboards.act_seed import KILDEBY, NORDMYRA, sync
-from tracker import public_store, storage
 from tracker import public_subscribe as flow
 from tracker.blobs import EvidenceStore
 from tracker.catalogue import CATALOGUE
 from tracker.catalogue.errors import say
 from tracker.config import Settings
 from tracker.errors import ConfigError, SecretError
-from tracker.models import Subscription
 from tracker.secretbox import SecretKeys
+from tracker.store import database, public_subscriptions
+from tracker.store.models import Subscription
 from tracker.subscriptions import SubscriptionRequest, validate
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -42,7 +42,7 @@ def _app(engine: Engine, tmp_path: Path, admin_token: str = TOKEN, secret_key: s
             database_url=engine.url.render_as_string(hide_password=False),
             secret_key=secret_key,
         ),
-        session_factory=storage.make_session_factory(engine),
+        session_factory=database.make_session_factory(engine),
         evidence=EvidenceStore(tmp_path / "evidence"),
         now=lambda: NOW,
     )
@@ -51,7 +51,7 @@ def _app(engine: Engine, tmp_path: Path, admin_token: str = TOKEN, secret_key: s
 
 @pytest.fixture
 async def client(engine: Engine, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    sync(storage.make_session_factory(engine), NORDMYRA, KILDEBY)
+    sync(database.make_session_factory(engine), NORDMYRA, KILDEBY)
     async with _app(engine, tmp_path) as client:
         yield client
 
@@ -70,7 +70,7 @@ async def _sign_in(client: httpx.AsyncClient) -> str:
 
 
 def _count(engine: Engine) -> int:
-    with storage.make_session_factory(engine)() as session:
+    with database.make_session_factory(engine)() as session:
         return int(session.scalar(select(func.count()).select_from(Subscription)) or 0)
 
 
@@ -115,7 +115,7 @@ async def test_a_reviewer_adds_lists_and_removes_subscriptions_without_seeing_se
     for secret in ("hunter2-query-token", HOOK_SECRET, "TokenA1", "TokenB2", "TokenC3"):
         assert secret not in page.text
     assert "https://hooks.example.org/planvakt?…" in page.text and "varsel@redd-barna.example" in page.text
-    with storage.make_session_factory(engine)() as session:
+    with database.make_session_factory(engine)() as session:
         stored = {row.channel: row for row in session.scalars(select(Subscription))}
     # sealed at rest (tracker.secretbox), with the default key of the bound database
     box = SecretKeys.from_settings(Settings(database_url=engine.url.render_as_string(hide_password=False))).box()
@@ -133,7 +133,7 @@ async def test_a_reviewer_adds_lists_and_removes_subscriptions_without_seeing_se
     assert again.status_code == 400 and refusal in again.text
     page = await client.get("/review/subscriptions")
     assert len(re.findall(r"<tr data-subscription=", page.text)) == 2
-    with storage.make_session_factory(engine)() as session:
+    with database.make_session_factory(engine)() as session:
         assert session.get(Subscription, stored["webhook"].id).active is False  # type: ignore[union-attr]
 
 
@@ -199,12 +199,12 @@ async def test_unknown_kommune_and_unknown_apprise_scheme_are_refused(
 
 async def test_the_form_seals_with_the_configured_key_not_a_key_file(engine: Engine, tmp_path: Path) -> None:
     key = Fernet.generate_key().decode("ascii")
-    sync(storage.make_session_factory(engine), NORDMYRA, KILDEBY)
+    sync(database.make_session_factory(engine), NORDMYRA, KILDEBY)
     async with _app(engine, tmp_path, secret_key=key) as client:
         csrf = await _sign_in(client)
         form = {"channel": "webhook", "target": HOOK, "secret": HOOK_SECRET, "csrf": csrf}
         assert (await client.post("/review/subscriptions", data=form)).status_code == 303
-    with storage.make_session_factory(engine)() as session:
+    with database.make_session_factory(engine)() as session:
         stored = session.scalars(select(Subscription)).one()
     assert SecretKeys(key, tmp_path / "unused.key").box().open(stored.sealed_target) == HOOK
     other_key = Fernet.generate_key().decode("ascii")  # e.g. the database's default key file: not what sealed it
@@ -218,7 +218,7 @@ def _public(engine: Engine, channel: str, who: str) -> int:
     target = f"{who}@barnevakten.example" if channel == "email" else f"https://hooks.example.org/{who}?token=tok-{who}"
     wanted = flow.PublicRequest(channel, target, secret="s" * 20, kommuner=("1899",))
     keys = SecretKeys.from_settings(settings)
-    pending = flow.request_subscription(storage.make_session_factory(engine), wanted, now=NOW, keys=keys)
+    pending = flow.request_subscription(database.make_session_factory(engine), wanted, now=NOW, keys=keys)
     assert pending is not None
     return pending.subscription_id
 
@@ -228,11 +228,11 @@ async def test_a_reviewer_sees_public_subscriptions_by_state_and_removes_them(
 ) -> None:
     pending, confirmed, stopped = (_public(engine, "email", who) for who in ("venter", "aktiv", "avmeldt"))
     hook = _public(engine, "webhook", "krok")
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     with factory.begin() as session:
         for number in (confirmed, hook):
-            assert public_store.confirm_subscription(session, number, NOW)
-        assert public_store.stop_subscription(session, stopped, NOW)
+            assert public_subscriptions.confirm_subscription(session, number, NOW)
+        assert public_subscriptions.stop_subscription(session, stopped, NOW)
     csrf = await _sign_in(client)
     page = await client.get("/review/subscriptions", params={"lang": "en"})
     states = dict(re.findall(r'<tr data-public="(\d+)" data-state="(\w+)">', page.text))

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from dashboards.trends import CHAR_WIDTH, MAX_SLOT, chart, history_strip, standing_counts
-from tracker.trend_store import HistoryPoint, SweepCounts
+from tracker.store.trends import HistoryPoint, SweepCounts
 
 T0 = datetime(2026, 1, 5, 3, tzinfo=UTC)
 

@@ -14,9 +14,9 @@ import pytest
 from bench.bench_dashboard import fill
 from dashboards.app import create_app
 from tests.dashboards.serving import serve_in_thread
-from tracker import storage
 from tracker.catalogue import CATALOGUE, LOCALES, formats
 from tracker.config import Settings
+from tracker.store import database
 
 WEEKS = 3
 
@@ -24,9 +24,9 @@ WEEKS = 3
 @pytest.fixture
 def http(database_url: str, tmp_path) -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def]
     fill(database_url, WEEKS)
-    engine = storage.make_engine(database_url)
+    engine = database.make_engine(database_url)
     settings = Settings(var_dir=tmp_path / "var", database_url=database_url)
-    app = create_app(settings, session_factory=storage.make_session_factory(engine))
+    app = create_app(settings, session_factory=database.make_session_factory(engine))
     with serve_in_thread(app) as url, httpx.Client(base_url=url, timeout=30) as client:
         yield client
     engine.dispose()

@@ -20,10 +20,11 @@ from crawlers.errors import RefusedAddress
 from crawlers.netguard import IPAddress, SyncGuardedBackend, sync_transport
 from tests.receivers import Receiver, running_receiver
 from tests.tracker.test_outbox import START, Clock, World
-from tracker import storage
+from tracker.alert_channels import Channels
 from tracker.config import Settings
-from tracker.models import KommuneRow
-from tracker.outbox import Channels, DeliveryReport, send_due
+from tracker.outbox import DeliveryReport, send_due
+from tracker.store import database
+from tracker.store.models import KommuneRow
 
 pytestmark = pytest.mark.filterwarnings("ignore:.imghdr. is deprecated:DeprecationWarning")
 
@@ -51,7 +52,7 @@ class Rebinding:
 
 @pytest.fixture
 def world(engine: Engine) -> World:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     row = KommuneRow(kommunenummer="0301", country="NO", name="Oslo", website="https://oslo.example")
     with factory.begin() as session:
         session.add(row)

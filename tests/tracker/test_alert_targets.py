@@ -23,12 +23,12 @@ from typer.testing import CliRunner
 from planvakt.cli import app
 from tests.tracker.test_notify import event
 from tests.tracker.test_outbox import START, Clock, World
-from tracker import storage
 from tracker.config import Settings
 from tracker.errors import ConfigError
-from tracker.models import KommuneRow, Subscription
 from tracker.notify import DeliveryFailed, WebhookChannel
 from tracker.outbox import send_due
+from tracker.store import database
+from tracker.store.models import KommuneRow, Subscription
 from tracker.subscriptions import SubscriptionRequest, guard_target, subscribe
 
 pytestmark = pytest.mark.filterwarnings("ignore:.imghdr. is deprecated:DeprecationWarning")
@@ -70,8 +70,8 @@ def internal_service(status: int = 500) -> Iterator[tuple[str, list[bytes]]]:
 @pytest.fixture
 def sqlite(tmp_path: Path) -> Iterator[tuple[str, Engine]]:
     url = f"sqlite:///{tmp_path / 'alerts.sqlite3'}"
-    engine = storage.make_engine(url)
-    storage.upgrade(engine)
+    engine = database.make_engine(url)
+    database.upgrade(engine)
     yield url, engine
     engine.dispose()
 
@@ -79,7 +79,7 @@ def sqlite(tmp_path: Path) -> Iterator[tuple[str, Engine]]:
 @pytest.fixture
 def world(sqlite: tuple[str, Engine]) -> World:
     _, engine = sqlite
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     row = KommuneRow(kommunenummer="0301", country="NO", name="Oslo", website="https://oslo.example")
     with factory.begin() as session:
         session.add(row)

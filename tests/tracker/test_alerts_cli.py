@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 
 from planvakt.cli import app
 from tests.receivers import ReceiverScript, running_receiver
-from tracker import storage
 from tracker.config import Settings
-from tracker.models import Delivery, Event, KommuneRow, Subscription
 from tracker.secretbox import SecretKeys
+from tracker.store import database
+from tracker.store.models import Delivery, Event, KommuneRow, Subscription
 
 pytestmark = pytest.mark.filterwarnings("ignore:.imghdr. is deprecated:DeprecationWarning")
 
@@ -26,7 +26,7 @@ SECRET = "s3cret-do-not-print"
 @pytest.fixture
 def db(engine: Engine, database_url: str) -> str:
     """A migrated database holding Oslo and København."""
-    with storage.make_session_factory(engine).begin() as session:
+    with database.make_session_factory(engine).begin() as session:
         session.add_all(
             [
                 KommuneRow(kommunenummer="0301", country="NO", name="Oslo", website="https://oslo.example"),
@@ -38,7 +38,7 @@ def db(engine: Engine, database_url: str) -> str:
 
 def add_event(engine: Engine, number: str, kind: str = "plan_appeared") -> str:
     key = str(uuid.uuid4())
-    with storage.make_session_factory(engine).begin() as session:
+    with database.make_session_factory(engine).begin() as session:
         kommune = session.scalars(select(KommuneRow).where(KommuneRow.kommunenummer == number)).one()
         session.add(
             Event(
@@ -66,7 +66,7 @@ def test_subscribe_list_and_remove_never_print_secrets(db: str, engine: Engine) 
     assert code == 0, out
     assert SECRET not in out and "tok123" not in out
     assert "hooks.example" in out and "varsel@ngo.example" in out and "weekly" in out
-    with storage.make_session_factory(engine)() as session:
+    with database.make_session_factory(engine)() as session:
         webhook = session.get(Subscription, 1)
         assert webhook is not None
         assert (webhook.kommuner, webhook.kinds) == (["0301"], ["plan_vanished", "plan_moved"])
@@ -99,7 +99,7 @@ def test_subscribe_rejects_bad_input_and_writes_nothing(db: str, engine: Engine,
     code, out = invoke("subscribe", *args, "--db", db)
     assert code == 2
     assert message in out
-    with storage.make_session_factory(engine)() as session:
+    with database.make_session_factory(engine)() as session:
         assert session.scalars(select(Subscription)).all() == []
 
 
@@ -134,7 +134,7 @@ def test_alerts_send_dry_run_then_send_then_list(db: str, engine: Engine) -> Non
 
     assert len(good.requests) == 1 and len(gone.requests) == 1
     assert json.loads(good.requests[0].body)["id"] == key
-    with storage.make_session_factory(engine)() as session:
+    with database.make_session_factory(engine)() as session:
         states = sorted(session.scalars(select(Delivery.state)))
     assert states == ["dead", "pending"]
 

@@ -9,8 +9,8 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from planvakt.cli import app
-from tracker import storage
 from tracker.export import FINDINGS_COLUMNS
+from tracker.store import database, runs
 
 runner = CliRunner()
 
@@ -54,8 +54,8 @@ def test_malformed_registry_writes_nothing(tmp_path: Path) -> None:
     result = runner.invoke(app, ["registry", "load", "--registry", str(bad), "--db", db])
     assert result.exit_code == 2
     assert "line 3" in result.output
-    with storage.make_session_factory(storage.make_engine(db))() as session:
-        assert storage.count_kommuner(session) == {}
+    with database.make_session_factory(database.make_engine(db))() as session:
+        assert runs.count_kommuner(session) == {}
 
 
 def test_commands_refuse_an_unmigrated_database(tmp_path: Path) -> None:

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from tracker import storage
 from tracker.catalogue import CATALOGUE, LOCALES
 from tracker.catalogue.errors import say
 from tracker.config import cli_language
 from tracker.errors import ConfigError, FilterError, RegistryError, StorageError
 from tracker.registry import parse_registry
+from tracker.store import database
 
 
 def _planvakt(tmp_path: Path, *args: str, **env: str) -> str:
@@ -63,8 +63,8 @@ def test_a_norwegian_operator_reads_norwegian_errors(tmp_path: Path) -> None:
     missing = _planvakt(tmp_path, "registry", "load", "--registry", "mangler.csv", "--db", sqlite, **nb)
     assert missing == "feil: mangler.csv: filen finnes ikke"
     db = tmp_path / "planvakt.sqlite3"
-    engine = storage.make_engine(f"sqlite:///{db}")
-    storage.upgrade(engine)
+    engine = database.make_engine(f"sqlite:///{db}")
+    database.upgrade(engine)
     engine.dispose()
     unknown = _planvakt(tmp_path, "export", "events", "--kommune", "1234", "--db", f"sqlite:///{db}", **nb)
     assert unknown.startswith("feil: ukjent kommunenummer '1234'; gyldige: ")

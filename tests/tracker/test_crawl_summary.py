@@ -18,9 +18,9 @@ from crawlers.testweb.documents import pdf_bytes
 from crawlers.testweb.plantexts import abuse_plan
 from crawlers.testweb.server import MultiHostServer, Reply, Site
 from tests.crawlers.conftest import html_page
-from tracker import storage
-from tracker.models import Finding, SiteCheck
 from tracker.run_summary import summarize, unreachable_cause
+from tracker.store import database
+from tracker.store.models import Finding, SiteCheck
 
 
 def _planvakt(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -49,9 +49,9 @@ def _crawl(tmp_path: Path, sites: list[tuple[str, str]], *extra: str) -> tuple[s
 
 
 def _reasons(db: str) -> dict[str, tuple[str, str]]:
-    engine = storage.make_engine(db)
+    engine = database.make_engine(db)
     try:
-        with storage.make_session_factory(engine)() as session:
+        with database.make_session_factory(engine)() as session:
             rows = session.execute(
                 select(SiteCheck.start_url, Finding.reason, SiteCheck.error).join(
                     Finding, Finding.check_id == SiteCheck.id

@@ -13,9 +13,9 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from planvakt.cli import app
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.filemodes import tighten_tree
+from tracker.store.database import check_migrated, make_engine, upgrade
 
 runner = CliRunner()
 
@@ -45,7 +45,7 @@ def test_db_upgrade_makes_an_owner_only_database_and_evidence_folder(
     assert mode(database) == 0o600
     assert mode(var / "evidence") == 0o700
     # SQLite's write-ahead log and shared-memory files take the database's mode, not the umask
-    engine = storage.make_engine(f"sqlite:///{database}")
+    engine = make_engine(f"sqlite:///{database}")
     with engine.begin() as connection:
         connection.execute(text("CREATE TABLE scratch (x INTEGER)"))
         connection.execute(text("INSERT INTO scratch VALUES (1)"))
@@ -57,17 +57,17 @@ def test_db_upgrade_makes_an_owner_only_database_and_evidence_folder(
 
 def test_an_existing_loose_database_is_tightened_and_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     database = tmp_path / "old.sqlite3"
-    engine = storage.make_engine(f"sqlite:///{database}")
-    storage.upgrade(engine)
+    engine = make_engine(f"sqlite:///{database}")
+    upgrade(engine)
     engine.dispose()
     os.chmod(database, 0o644)  # as versions before this one left it
     wal = database.with_name(database.name + "-wal")
     wal.write_bytes(b"")
     os.chmod(wal, 0o664)
     with caplog.at_level(logging.WARNING, logger="tracker.filemodes"):
-        engine = storage.make_engine(f"sqlite:///{database}")
+        engine = make_engine(f"sqlite:///{database}")
     assert (mode(database), mode(wal)) == (0o600, 0o600)
-    storage.check_migrated(engine)  # still the same, readable database
+    check_migrated(engine)  # still the same, readable database
     engine.dispose()
     assert f"tightened {database} from mode 644 to 600" in caplog.text
     assert f"tightened {wal} from mode 664 to 600" in caplog.text
@@ -115,7 +115,7 @@ def test_a_shared_parent_folder_is_left_alone(tmp_path: Path) -> None:
     shared = tmp_path / "srv"
     shared.mkdir()
     os.chmod(shared, 0o755)
-    engine = storage.make_engine(f"sqlite:///{shared / 'data' / 'planvakt.sqlite3'}")
+    engine = make_engine(f"sqlite:///{shared / 'data' / 'planvakt.sqlite3'}")
     engine.dispose()
     assert mode(shared) == 0o755  # not ours: may hold other things
     assert mode(shared / "data") == 0o700 and mode(shared / "data" / "planvakt.sqlite3") == 0o600

@@ -12,20 +12,20 @@ from sqlalchemy import select
 from crawlers.extract import Extractor
 from crawlers.testweb.server import MultiHostServer
 from tests.tracker.test_our_failures import OPTIONS, Recorder, plan_site
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.domain import Country, Kommune, Status
-from tracker.models import KommuneRow, SiteCheck
 from tracker.pipeline import run_crawl
 from tracker.site_check import CrawlDependencies
+from tracker.store import database
+from tracker.store.models import KommuneRow, SiteCheck
 
 
 async def test_an_unreachable_site_is_tried_at_its_second_address_before_it_is_called_unreachable(
     tmp_path: Path,
 ) -> None:
-    engine = storage.make_engine(f"sqlite:///{tmp_path / 'planvakt.sqlite3'}")
-    storage.upgrade(engine)
-    factory = storage.make_session_factory(engine)
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'planvakt.sqlite3'}")
+    database.upgrade(engine)
+    factory = database.make_session_factory(engine)
     site = plan_site("127.79.18.1")
     with MultiHostServer([site]) as server:
         nowhere = f"http://127.79.18.2:{server.port_of(site.host)}"  # same port, a host nobody serves

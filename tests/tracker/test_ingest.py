@@ -14,12 +14,13 @@ from crawlers.extract import extract_document
 from crawlers.testweb.documents import broken_pdf_bytes, pdf_bytes
 from crawlers.testweb.plantexts import abuse_plan, budget
 from crawlers.types import ExtractedText
-from tracker import ingest, storage
+from tracker import ingest
 from tracker.accessibility import CHECKS
 from tracker.blobs import EvidenceStore
 from tracker.domain import Category, Country, Kommune
-from tracker.models import ClassificationRow, Document, SiteCheck
 from tracker.reading import CLASSIFIER_VERSION
+from tracker.store import database, documents, runs
+from tracker.store.models import ClassificationRow, Document, SiteCheck
 
 T = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 PLAN = pdf_bytes(abuse_plan("nb", "Lyngvik", 2025, 2028))
@@ -47,12 +48,12 @@ def _fetched(body: bytes, url: str = PLAN_URL, anchor: str = "") -> ingest.Fetch
 
 
 def _count(engine: Engine, model: type[Document] | type[ClassificationRow]) -> int:
-    with storage.make_session_factory(engine)() as session:
+    with database.make_session_factory(engine)() as session:
         return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 async def test_new_bytes_are_archived_extracted_stored_and_read_once(engine: Engine, tmp_path: Path) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     evidence = EvidenceStore(tmp_path / "evidence")
     extractor = InProcessExtractor()
     fetched = [_fetched(PLAN), _fetched(PLAN, url="https://lyngvik.kommune.no/kopi.pdf"), _fetched(BUDGET)]
@@ -82,7 +83,7 @@ async def test_new_bytes_are_archived_extracted_stored_and_read_once(engine: Eng
 
 
 async def test_a_failure_on_our_side_is_tried_again_then_handed_back(engine: Engine, tmp_path: Path) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     evidence = EvidenceStore(tmp_path / "evidence")
     once = await ingest.extract_new(factory, evidence, InProcessExtractor(fail_first=1), [_fetched(PLAN)])
     assert isinstance(once.texts[once.shas[0]], ExtractedText)
@@ -94,7 +95,7 @@ async def test_a_failure_on_our_side_is_tried_again_then_handed_back(engine: Eng
 
 
 async def test_a_broken_document_is_stored_with_its_error_and_never_read(engine: Engine, tmp_path: Path) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     broken = _fetched(broken_pdf_bytes())
     batch = await ingest.extract_new(factory, EvidenceStore(tmp_path / "ev"), InProcessExtractor(), [broken])
     text = batch.texts[batch.shas[0]]
@@ -108,15 +109,15 @@ async def test_a_broken_document_is_stored_with_its_error_and_never_read(engine:
 
 
 def test_unknown_bytes_without_their_text_are_refused(engine: Engine) -> None:
-    with storage.make_session_factory(engine).begin() as session, pytest.raises(ValueError, match="not stored"):
+    with database.make_session_factory(engine).begin() as session, pytest.raises(ValueError, match="not stored"):
         ingest.ingest_document(session, "0" * 64, _fetched(PLAN), None, today=T.date(), now=T)
 
 
 def test_a_document_without_a_reading_by_this_classifier_is_read_from_its_stored_text(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     text = extract_document(PLAN, "pdf", url=PLAN_URL)
     with factory.begin() as session:
-        document = storage.add_document(session, ingest.document_row("a" * 64, _fetched(PLAN), text, T))
+        document = documents.add_document(session, ingest.document_row("a" * 64, _fetched(PLAN), text, T))
         made = ingest.reading_of(session, document, url=PLAN_URL, anchor_text="", today=T.date(), now=T)
         kept = ingest.reading_of(session, document, url="elsewhere", anchor_text="x", today=T.date(), now=T)
         assert made is not None and kept is not None and made.id == kept.id
@@ -125,7 +126,7 @@ def test_a_document_without_a_reading_by_this_classifier_is_read_from_its_stored
 
 
 def test_a_sighting_records_where_and_how_with_the_documents_accessibility(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     text = extract_document(PLAN, "pdf", url=PLAN_URL)
     seen = ingest.Seen(
         url=PLAN_URL,
@@ -141,14 +142,14 @@ def test_a_sighting_records_where_and_how_with_the_documents_accessibility(engin
         search_rank=1,
     )
     with factory.begin() as session:
-        ids = storage.sync_kommuner(session, [Kommune("9999", "Lyngvik", Country.NO, "https://lyngvik.kommune.no")])
-        run = storage.start_run(session, {}, 1, T)
+        ids = runs.sync_kommuner(session, [Kommune("9999", "Lyngvik", Country.NO, "https://lyngvik.kommune.no")])
+        run = runs.start_run(session, {}, 1, T)
         ingested = ingest.ingest_document(session, "b" * 64, _fetched(PLAN), text, today=T.date(), now=T)
         sighting = ingest.sighting_row(ingested.document, seen)
         check = SiteCheck(run_id=run.id, kommune_id=ids[("NO", "9999")], start_url=PLAN_URL, reachable=True,
                           blocked=False, pages_fetched=3, robots_disallowed=0, rendered_pages=0, issues=[],
                           started_at=T, finished_at=T)  # fmt: skip
-        storage.add_check(session, check, [sighting])
+        runs.add_check(session, check, [sighting])
         assert ingested.reading is not None
         decided = ingest.candidate(7, sighting, ingested.reading)
     assert sighting.id is not None and sighting.check_id == check.id

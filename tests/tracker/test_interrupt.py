@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 
 from crawlers.testweb.server import MultiHostServer, Reply, Site
 from tests.crawlers.conftest import html_page
-from tracker import storage
-from tracker.models import CrawlRun, Finding
+from tracker.store import database
+from tracker.store.models import CrawlRun, Finding
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -48,9 +48,9 @@ def _planvakt(*args: str, env: dict[str, str], **kwargs: object) -> subprocess.C
 
 
 def _runs(db: str) -> list[tuple[str, int, int]]:
-    engine = storage.make_engine(db)
+    engine = database.make_engine(db)
     try:
-        with storage.make_session_factory(engine)() as session:
+        with database.make_session_factory(engine)() as session:
             rows = session.scalars(select(CrawlRun).order_by(CrawlRun.id))
             return [(run.state, run.kommuner_checked, run.kommuner_planned) for run in rows]
     finally:
@@ -58,9 +58,9 @@ def _runs(db: str) -> list[tuple[str, int, int]]:
 
 
 def _findings(db: str) -> int:
-    engine = storage.make_engine(db)
+    engine = database.make_engine(db)
     try:
-        with storage.make_session_factory(engine)() as session:
+        with database.make_session_factory(engine)() as session:
             return session.scalar(select(func.count()).select_from(Finding)) or 0
     finally:
         engine.dispose()

@@ -23,12 +23,12 @@ from crawlers.testweb.plantexts import abuse_plan
 from crawlers.testweb.server import MultiHostServer, Reply, Site
 from crawlers.types import CrawlOptions, SiteCrawl
 from tests.crawlers.conftest import html_page
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.domain import Country, Kommune, Status
-from tracker.models import CrawlRun, Finding, SiteCheck
 from tracker.pipeline import run_crawl
 from tracker.site_check import CrawlDependencies
+from tracker.store import database
+from tracker.store.models import CrawlRun, Finding, SiteCheck
 
 PLAN = pdf_bytes(abuse_plan("nb", "Feilvik", 2025, 2028))
 OPTIONS = CrawlOptions(
@@ -71,9 +71,9 @@ def plan_site(host: str) -> Site:
 
 
 async def test_a_parser_that_times_out_is_our_failure_not_no_plan(tmp_path: Path) -> None:
-    engine = storage.make_engine(f"sqlite:///{tmp_path / 'planvakt.sqlite3'}")
-    storage.upgrade(engine)
-    factory = storage.make_session_factory(engine)
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'planvakt.sqlite3'}")
+    database.upgrade(engine)
+    factory = database.make_session_factory(engine)
     site = plan_site("127.79.9.1")
     with MultiHostServer([site]) as server:
         kommuner = [Kommune("9901", "Feilvik", Country.NO, server.base_url(site.host))]
@@ -136,9 +136,9 @@ async def test_a_crashing_crawl_is_retried_then_delivered_as_our_failure() -> No
 async def test_a_render_cut_by_our_cap_is_our_failure_not_a_finding(tmp_path: Path) -> None:
     """A front page whose script never lets its DOM rest is cut by our per-page cap on every try: the check fails on
     our side and nothing about the kommune is stored (no "no plan" from half a page)."""
-    engine = storage.make_engine(f"sqlite:///{tmp_path / 'planvakt.sqlite3'}")
-    storage.upgrade(engine)
-    factory = storage.make_session_factory(engine)
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'planvakt.sqlite3'}")
+    database.upgrade(engine)
+    factory = database.make_session_factory(engine)
     ticker = (
         '<a href="/plan.pdf">Handlingsplan mot seksuelle overgrep</a><p id="klokke">0</p><script>let n = 0; '
         'setInterval(() => { document.getElementById("klokke").textContent = String(++n); }, 100);</script>'

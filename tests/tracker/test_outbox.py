@@ -18,11 +18,12 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.receivers import ReceiverScript, running_receiver, running_smtp
-from tracker import alert_store, storage
 from tracker.config import Settings
-from tracker.models import Delivery, Event, KommuneRow
 from tracker.notify import verify_signature
 from tracker.outbox import LEASE, DeliveryReport, digest_due_at, materialise, preview_due, send_due
+from tracker.store import database
+from tracker.store.deliveries import claim, next_due
+from tracker.store.models import Delivery, Event, KommuneRow
 from tracker.subscriptions import SubscriptionRequest, subscribe, unsubscribe
 
 pytestmark = pytest.mark.filterwarnings("ignore:.imghdr. is deprecated:DeprecationWarning")
@@ -83,7 +84,7 @@ class World:
 @pytest.fixture
 def world(engine: Engine) -> World:
     """Three kommuner: Oslo (Bokmål), Volda (Nynorsk), København (Danish)."""
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     rows = [
         KommuneRow(
             kommunenummer="0301", country="NO", name="Oslo", website="https://oslo.example", written_standard="Bokmål"
@@ -258,9 +259,9 @@ def test_a_delivery_that_keeps_killing_its_sender_is_given_up(world: World, sett
         materialise(world.factory, now=clock())
         for _ in range(settings.alert_max_attempts):  # each time: claimed, then the sender died before the outcome
             with world.factory.begin() as session:
-                row = alert_store.next_due(session, clock(), ())
+                row = next_due(session, clock(), ())
                 assert row is not None
-                assert alert_store.claim(session, row, clock(), clock() + LEASE)
+                assert claim(session, row, clock(), clock() + LEASE)
             clock.advance(seconds=LEASE.total_seconds() + 1)
         report = run(world, settings, clock)
     assert (report.dead, report.sent, receiver.requests) == (1, 0, [])

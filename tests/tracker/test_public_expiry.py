@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from planvakt.cli import app
-from tracker import public_store, storage
 from tracker import public_subscribe as flow
 from tracker.config import Settings
-from tracker.models import KommuneRow, Subscription
 from tracker.schedule import JobContext, Runtime, alerts_job
 from tracker.secretbox import SecretKeys
+from tracker.store import database, public_subscriptions
+from tracker.store.models import KommuneRow, Subscription
 from tracker.subscription_links import CONFIRM_FOR, WEBHOOK_CODE_FOR, BadToken, LinkSigner
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -41,12 +41,12 @@ def _request(
 
 def _states(factory: sessionmaker[Session]) -> dict[int, str]:
     with factory() as session:
-        return {row.id: public_store.state_of(row) for row in session.scalars(select(Subscription))}
+        return {row.id: public_subscriptions.state_of(row) for row in session.scalars(select(Subscription))}
 
 
 @pytest.fixture
 def factory(engine: Engine) -> sessionmaker[Session]:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     with factory.begin() as session:
         session.add(KommuneRow(kommunenummer="4601", country="NO", name="Bergen", website="https://bergen.example"))
     return factory
@@ -63,8 +63,8 @@ def test_the_minute_job_deletes_pending_subscriptions_past_their_window(
     young_mail = _request(factory, settings, T0 + CONFIRM_FOR - timedelta(hours=1), who="young")
     young_hook = _request(factory, settings, T0 + CONFIRM_FOR, channel="webhook", who="young")
     with factory.begin() as session:
-        assert public_store.confirm_subscription(session, confirmed.subscription_id, T0 + timedelta(hours=1))
-        assert public_store.stop_subscription(session, stopped.subscription_id, T0 + timedelta(hours=1))
+        assert public_subscriptions.confirm_subscription(session, confirmed.subscription_id, T0 + timedelta(hours=1))
+        assert public_subscriptions.stop_subscription(session, stopped.subscription_id, T0 + timedelta(hours=1))
     signer = LinkSigner.from_box(SecretKeys.from_settings(settings).box())
     link = signer.token("confirm", old_mail.subscription_id, old_mail.created_at, T0 + CONFIRM_FOR)
 

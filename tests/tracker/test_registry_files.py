@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 from crawlers.testweb.server import MultiHostServer, Reply, Site
 from planvakt.cli import app
 from tests.crawlers.conftest import html_page
-from tracker import storage
-from tracker.models import Finding, KommuneRow
+from tracker.store import database
+from tracker.store.models import Finding, KommuneRow
 
 runner = CliRunner()
 
@@ -42,9 +42,9 @@ def _db(tmp_path: Path) -> str:
 
 
 def _kommuner(db: str) -> dict[str, str]:
-    engine = storage.make_engine(db)
+    engine = database.make_engine(db)
     try:
-        with storage.make_session_factory(engine)() as session:
+        with database.make_session_factory(engine)() as session:
             return {row.kommunenummer: row.name for row in session.scalars(select(KommuneRow))}
     finally:
         engine.dispose()
@@ -137,9 +137,9 @@ def test_crawl_reads_an_excel_registry_and_stores_the_padded_number(tmp_path: Pa
             )
             assert result.returncode == 0, result.stdout + result.stderr
     assert "registry excel.csv: read as cp1252, ';'-separated; 1 kommunenummer re-padded to 4 digits" in result.stderr
-    engine = storage.make_engine(db)
+    engine = database.make_engine(db)
     try:
-        with storage.make_session_factory(engine)() as session:
+        with database.make_session_factory(engine)() as session:
             stored = session.execute(
                 select(KommuneRow.kommunenummer, KommuneRow.name, Finding.status).join(
                     Finding, Finding.kommune_id == KommuneRow.id

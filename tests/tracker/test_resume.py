@@ -15,16 +15,16 @@ from typer.testing import CliRunner
 
 from crawlers.testweb import build_demo_web
 from planvakt.cli import app
-from tracker import storage
-from tracker.models import CrawlRun, Finding
+from tracker.store import database
+from tracker.store.models import CrawlRun, Finding
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def _finding_ids(db: str) -> list[int]:
-    engine = storage.make_engine(db)
+    engine = database.make_engine(db)
     try:
-        with storage.make_session_factory(engine)() as session:
+        with database.make_session_factory(engine)() as session:
             return list(session.scalars(select(Finding.id).order_by(Finding.id)))
     finally:
         engine.dispose()
@@ -62,8 +62,8 @@ def test_killed_crawl_loses_nothing_and_resumes(tmp_path: Path) -> None:
 
     after = _finding_ids(db)
     assert after[: len(before)] == before, "findings stored before the kill are kept as they were"
-    engine = storage.make_engine(db)
-    with storage.make_session_factory(engine)() as session:
+    engine = database.make_engine(db)
+    with database.make_session_factory(engine)() as session:
         run = session.scalars(select(CrawlRun)).one()
         assert run.state == "finished"
         assert run.kommuner_checked == len(web.kommuner)

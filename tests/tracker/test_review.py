@@ -10,11 +10,21 @@ import pytest
 from sqlalchemy import Engine
 
 from tests.dashboards.act_seed import FJELLVIK, KILDEBY, NORDMYRA, VIKOY, SeedDoc, seed_check
-from tracker import act_store, review_store, storage
 from tracker.domain import Category
 from tracker.errors import StorageError
 from tracker.export import FINDINGS_COLUMNS, finding_records, write_records
 from tracker.review import CaseDocument, KommuneCase, OverrideFact, detective_tasks, finding_override_in_force
+from tracker.store import acts, database, latest
+from tracker.store.reviews import (
+    add_override,
+    finding_reviews,
+    kommune_by_number,
+    override_history,
+    plan_reviews,
+    review_kommune,
+    status_override,
+    withdraw_override,
+)
 
 T = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
 
@@ -103,10 +113,10 @@ def test_an_override_stands_while_the_machine_says_the_same() -> None:
 
 
 def test_finding_override_is_kept_beside_the_machine_and_exported(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     finding_id = seed_check(factory, NORDMYRA, [SeedDoc("Nyheter fra Nordmyra", category=Category.OTHER)])
     with factory.begin() as session:
-        first = review_store.add_override(
+        first = add_override(
             session,
             target="finding",
             target_id=finding_id,
@@ -116,7 +126,7 @@ def test_finding_override_is_kept_beside_the_machine_and_exported(engine: Engine
             now=T,
         )
     with factory.begin() as session:
-        second = review_store.add_override(
+        second = add_override(
             session,
             target="finding",
             target_id=finding_id,
@@ -126,13 +136,13 @@ def test_finding_override_is_kept_beside_the_machine_and_exported(engine: Engine
             now=T + timedelta(hours=1),
         )
     with factory() as session:
-        kommune = review_store.kommune_by_number(session, "1899")
+        kommune = kommune_by_number(session, "1899")
         assert kommune is not None
-        history = review_store.override_history(session, kommune.id)
-        reviews = review_store.finding_reviews(session)
-        review = review_store.review_kommune(session, kommune.id)
+        history = override_history(session, kommune.id)
+        reviews = finding_reviews(session)
+        review = review_kommune(session, kommune.id)
         out = io.StringIO()
-        write_records(finding_records(storage.iter_latest_findings(session), reviews), FINDINGS_COLUMNS, out, "csv")
+        write_records(finding_records(latest.iter_latest_findings(session), reviews), FINDINGS_COLUMNS, out, "csv")
     # history keeps both; the first one is withdrawn, not deleted
     assert [(o.id, o.value, o.withdrawn_at is not None) for o in history] == [
         (second.id, "abuse_specific_plan", False),
@@ -149,24 +159,24 @@ def test_finding_override_is_kept_beside_the_machine_and_exported(engine: Engine
 
     # withdrawing it brings back the machine's verdict alone
     with factory.begin() as session:
-        review_store.withdraw_override(session, second.id, T + timedelta(hours=2))
+        withdraw_override(session, second.id, T + timedelta(hours=2))
     with factory() as session:
-        assert review_store.finding_reviews(session) == {}
+        assert finding_reviews(session) == {}
 
 
 def test_classification_override_follows_the_document(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     seed_check(factory, FJELLVIK, [SeedDoc("Plan for trygt oppvekstmiljø", confidence=0.42)])
     with factory() as session:
-        kommune = review_store.kommune_by_number(session, "3901")
+        kommune = kommune_by_number(session, "3901")
         assert kommune is not None
-        review = review_store.review_kommune(session, kommune.id)
-        tasks = detective_tasks(act_store.kommune_cases(session))
+        review = review_kommune(session, kommune.id)
+        tasks = detective_tasks(acts.kommune_cases(session))
     assert [t.kind for t in tasks] == ["low_confidence"]
     document = review.documents[0]
     assert (document.category, document.is_plan) == ("abuse_specific", True)
     with factory.begin() as session:
-        review_store.add_override(
+        add_override(
             session,
             target="classification",
             target_id=document.classification_id,
@@ -177,23 +187,23 @@ def test_classification_override_follows_the_document(engine: Engine) -> None:
             kommune_id=kommune.id,
         )
     with factory() as session:
-        after = review_store.review_kommune(session, kommune.id)
-        assert review_store.plan_reviews(session) == {document.sha256: "other"}
-        assert detective_tasks(act_store.kommune_cases(session)) == []
+        after = review_kommune(session, kommune.id)
+        assert plan_reviews(session) == {document.sha256: "other"}
+        assert detective_tasks(acts.kommune_cases(session)) == []
     assert after.documents[0].category == "abuse_specific"  # the machine's reading is untouched
     assert after.documents[0].override is not None and after.documents[0].override.value == "other"
 
 
 def test_override_rejects_nonsense(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     finding_id = seed_check(factory, VIKOY, [])
     with factory.begin() as session:
         with pytest.raises(StorageError, match="not a status"):
-            review_store.add_override(
+            add_override(
                 session, target="finding", target_id=finding_id, value="great", reason="x", reviewer="K", now=T
             )
         with pytest.raises(StorageError, match="needs a reason"):
-            review_store.add_override(
+            add_override(
                 session,
                 target="finding",
                 target_id=finding_id,
@@ -203,13 +213,13 @@ def test_override_rejects_nonsense(engine: Engine) -> None:
                 now=T,
             )
         with pytest.raises(StorageError, match="no finding"):
-            review_store.add_override(
+            add_override(
                 session, target="finding", target_id=999999, value="no_plan_found", reason="x", reviewer="K", now=T
             )
 
 
 def test_letter_facts_use_the_kommune_language_and_the_plan(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     seed_check(
         factory,
         KILDEBY,
@@ -220,9 +230,9 @@ def test_letter_facts_use_the_kommune_language_and_the_plan(engine: Engine) -> N
         ],
     )
     with factory() as session:
-        kommune = review_store.kommune_by_number(session, "0799", "DK")
+        kommune = kommune_by_number(session, "0799", "DK")
         assert kommune is not None
-        facts = act_store.letter_facts(session, kommune.id, "da", evidence_url="http://x/kommune/0799")
+        facts = acts.letter_facts(session, kommune.id, "da", evidence_url="http://x/kommune/0799")
     assert facts is not None
     assert (facts.language, facts.status, facts.country) == ("da", "abuse_specific_plan", "DK")
     assert facts.plan is not None and facts.plan.criteria == (("handleveje", True),)
@@ -230,10 +240,10 @@ def test_letter_facts_use_the_kommune_language_and_the_plan(engine: Engine) -> N
 
 
 def test_status_override_lapses_when_the_machine_changes_its_mind(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     first = seed_check(factory, NORDMYRA, [], at=T)
     with factory.begin() as session:
-        review_store.add_override(
+        add_override(
             session,
             target="finding",
             target_id=first,
@@ -244,11 +254,11 @@ def test_status_override_lapses_when_the_machine_changes_its_mind(engine: Engine
         )
     seed_check(factory, NORDMYRA, [], at=T + timedelta(days=7))  # same machine verdict a week later
     with factory() as session:
-        kommune = review_store.kommune_by_number(session, "1899")
+        kommune = kommune_by_number(session, "1899")
         assert kommune is not None
-        in_force = review_store.status_override(session, kommune.id)
+        in_force = status_override(session, kommune.id)
         assert in_force is not None and in_force.value == "general_violence_plan_only"
     seed_check(factory, NORDMYRA, [SeedDoc("Handlingsplan mot seksuelle overgrep mot barn")], at=T + timedelta(days=14))
     with factory() as session:
-        assert review_store.status_override(session, kommune.id) is None
-        assert review_store.finding_reviews(session) == {}
+        assert status_override(session, kommune.id) is None
+        assert finding_reviews(session) == {}

@@ -31,12 +31,10 @@ from crawlers.testweb.plantexts import abuse_plan
 from crawlers.testweb.server import MultiHostServer
 from crawlers.types import CrawlOptions
 from tests.receivers import running_receiver
-from tracker import schedule_store, storage
 from tracker.config import Settings
 from tracker.cron import sweep_trigger
 from tracker.domain import Country, Kommune
 from tracker.job_context import JobContext, Runtime
-from tracker.models import CrawlRun, Event, Finding, SiteCheck, SweepClaim, WatchedPlan
 from tracker.notify import verify_signature
 from tracker.schedule import SWEEP_BLOCKED_BY, followup_job, sweep_job
 from tracker.scheduler_process import (
@@ -48,6 +46,8 @@ from tracker.scheduler_process import (
     job_specs,
     stop_scheduler,
 )
+from tracker.store import database, runs, sweeps
+from tracker.store.models import CrawlRun, Event, Finding, SiteCheck, SweepClaim, WatchedPlan
 from tracker.subscriptions import SubscriptionRequest, subscribe
 
 PLAN_PATH = "/planer/handlingsplan-mot-seksuelle-overgrep.pdf"
@@ -101,15 +101,15 @@ def test_schedule_refuses_bad_options_before_it_starts(tmp_path: Path, arguments
     result = runner.invoke(app, ["schedule", "--db", db, "--run-for", "0.1", *arguments])
     assert result.exit_code == 2
     assert message in result.output
-    assert JOBS_TABLE not in inspect(storage.make_engine(db)).get_table_names(), "nothing was scheduled"
+    assert JOBS_TABLE not in inspect(database.make_engine(db)).get_table_names(), "nothing was scheduled"
 
 
 # -- claims -----------------------------------------------------------------------------------------------------
 
 
-def _claim(engine: Engine, slot: str, now: datetime, alive_for: timedelta = timedelta(hours=2)) -> schedule_store.Claim:
-    return schedule_store.claim_slot(
-        storage.make_session_factory(engine),
+def _claim(engine: Engine, slot: str, now: datetime, alive_for: timedelta = timedelta(hours=2)) -> sweeps.Claim:
+    return sweeps.claim_slot(
+        database.make_session_factory(engine),
         slot,
         claimed_by="test",
         now=now,
@@ -121,7 +121,7 @@ def _claim(engine: Engine, slot: str, now: datetime, alive_for: timedelta = time
 
 
 def _count(engine: Engine, model: type[CrawlRun] | type[SweepClaim]) -> int:
-    with storage.make_session_factory(engine)() as session:
+    with database.make_session_factory(engine)() as session:
         return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
@@ -131,13 +131,13 @@ def test_a_slot_is_claimed_once_with_its_own_crawl_run(engine: Engine) -> None:
     assert first.outcome == "claimed" and first.run_id is not None
     assert second.outcome == "taken" and second.run_id is None
     assert _count(engine, CrawlRun) == 1, "the loser's crawl run is rolled back with its claim"
-    with storage.make_session_factory(engine)() as session:
-        (claim,) = schedule_store.claims(session, "sweep:")
+    with database.make_session_factory(engine)() as session:
+        (claim,) = sweeps.claims(session, "sweep:")
         assert (claim.run_id, claim.finished_at) == (first.run_id, None)
 
 
 def test_a_running_sweep_blocks_the_next_until_released_or_dead(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     first = _claim(engine, "sweep:a", T0)
     busy = _claim(engine, "sweep:b", T0 + timedelta(minutes=30))
     assert (busy.outcome, busy.blocker) == ("busy", "sweep:a")
@@ -145,7 +145,7 @@ def test_a_running_sweep_blocks_the_next_until_released_or_dead(engine: Engine) 
 
     # A finished site check is the claim's heartbeat: still alive three hours on.
     with factory.begin() as session:
-        ids = storage.sync_kommuner(session, [Kommune("0301", "Oslo", Country.NO, "https://www.oslo.kommune.no/")])
+        ids = runs.sync_kommuner(session, [Kommune("0301", "Oslo", Country.NO, "https://www.oslo.kommune.no/")])
         at = T0 + timedelta(hours=2, minutes=50)
         session.add(
             SiteCheck(
@@ -163,15 +163,15 @@ def test_a_running_sweep_blocks_the_next_until_released_or_dead(engine: Engine) 
     assert dead_later.outcome == "claimed"
     with factory.begin() as session:
         assert dead_later.claim_id is not None
-        schedule_store.release_claim(session, dead_later.claim_id, T0 + timedelta(hours=5, minutes=10))
+        sweeps.release_claim(session, dead_later.claim_id, T0 + timedelta(hours=5, minutes=10))
     assert _claim(engine, "sweep:e", T0 + timedelta(hours=5, minutes=20)).outcome == "claimed"
 
 
 def test_racing_claims_of_different_slots_let_exactly_one_sweep_run(database_url: str) -> None:
     """Eight schedulers (own engines, own threads) claim eight slots at the same instant: one crawl, seven busy."""
-    setup = storage.make_engine(database_url)
-    storage.upgrade(setup)
-    engines = [storage.make_engine(database_url) for _ in range(8)]
+    setup = database.make_engine(database_url)
+    database.upgrade(setup)
+    engines = [database.make_engine(database_url) for _ in range(8)]
     barrier = threading.Barrier(len(engines))
     outcomes: list[str] = []
 
@@ -194,27 +194,27 @@ def test_racing_claims_of_different_slots_let_exactly_one_sweep_run(database_url
 
 def test_resume_picks_only_runs_no_live_process_is_running(engine: Engine) -> None:
     """`crawl --resume` must never pick up a sweep another scheduler is still running."""
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     alive_for = timedelta(hours=2)
 
     def resumable(at: datetime) -> int | None:
         with factory() as session:
-            run = schedule_store.resumable_run(session, at - alive_for)
+            run = sweeps.resumable_run(session, at - alive_for)
             return run.id if run else None
 
     with factory.begin() as session:
-        killed = storage.start_run(session, {}, 1, T0 - timedelta(days=1)).id  # a `crawl` killed outright: no claim
+        killed = runs.start_run(session, {}, 1, T0 - timedelta(days=1)).id  # a `crawl` killed outright: no claim
     live = _claim(engine, "sweep:a", T0)
     assert live.run_id is not None and live.claim_id is not None
     assert resumable(T0 + timedelta(minutes=30)) == killed, "the newer run is a sweep still running elsewhere"
     assert resumable(T0 + timedelta(hours=3)) == live.run_id, "a claim silent longer than the timeout is dead"
 
     with factory.begin() as session:
-        schedule_store.release_claim(session, live.claim_id, T0 + timedelta(minutes=40))
+        sweeps.release_claim(session, live.claim_id, T0 + timedelta(minutes=40))
     assert resumable(T0 + timedelta(minutes=45)) == live.run_id, "a released claim no longer runs its crawl"
 
     # A scheduler resuming that run claims it again: running, live, not resumable a second time.
-    again = schedule_store.claim_slot(
+    again = sweeps.claim_slot(
         factory,
         "resume:sweep:a",
         claimed_by="test",
@@ -228,7 +228,7 @@ def test_resume_picks_only_runs_no_live_process_is_running(engine: Engine) -> No
     assert (again.outcome, again.run_id) == ("claimed", live.run_id)
     assert _count(engine, CrawlRun) == 2, "a resume claim starts no new run"
     assert resumable(T0 + timedelta(hours=1, minutes=5)) == killed
-    blocked = schedule_store.claim_slot(
+    blocked = sweeps.claim_slot(
         factory,
         "sweep:b",
         claimed_by="test",
@@ -244,22 +244,22 @@ def test_resume_picks_only_runs_no_live_process_is_running(engine: Engine) -> No
         for run in session.scalars(select(CrawlRun)):
             run.state = "finished"
     with factory.begin() as session:
-        interrupted = storage.start_run(session, {}, 1, T0)
+        interrupted = runs.start_run(session, {}, 1, T0)
         interrupted.state = "interrupted"
         interrupted_id = interrupted.id
     assert resumable(T0 + timedelta(hours=1)) == interrupted_id
 
 
 def test_followups_are_due_for_suspected_vanishes_checked_long_enough_ago(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     kommuner = [
         Kommune("0301", "Oslo", Country.NO, "https://a.example/"),
         Kommune("4601", "Bergen", Country.NO, "https://b.example/"),
         Kommune("0101", "København", Country.DK, "https://c.example/"),
     ]
     with factory.begin() as session:
-        ids = storage.sync_kommuner(session, kommuner)
-        run = storage.start_run(session, {}, 3, T0)
+        ids = runs.sync_kommuner(session, kommuner)
+        run = runs.start_run(session, {}, 3, T0)
         for key, state, hours_ago in (
             (("NO", "0301"), "suspected_missing", 5),
             (("NO", "4601"), "suspected_missing", 1),
@@ -299,8 +299,8 @@ def test_followups_are_due_for_suspected_vanishes_checked_long_enough_ago(engine
                 )
             )
     with factory() as session:
-        assert schedule_store.followup_due(session, T0 - timedelta(hours=4)) == [("NO", "0301")]
-        assert schedule_store.followup_due(session, T0) == [("NO", "0301"), ("NO", "4601")]
+        assert sweeps.followup_due(session, T0 - timedelta(hours=4)) == [("NO", "0301")]
+        assert sweeps.followup_due(session, T0) == [("NO", "0301"), ("NO", "4601")]
 
 
 # -- the job store ----------------------------------------------------------------------------------------------
@@ -328,15 +328,15 @@ def test_job_table_is_left_out_of_alembic_check(engine: Engine) -> None:
     stop_scheduler(scheduler, wait=False)
     assert JOBS_TABLE in inspect(engine).get_table_names()
     config = Config()
-    config.set_main_option("script_location", str(storage.MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(database.MIGRATIONS_DIR))
     with engine.connect() as connection:
         config.attributes["connection"] = connection
         command.check(config)  # raises AutogenerateDiffsDetected if env.py compared APScheduler's table too
 
 
 def test_a_restart_keeps_an_unchanged_sweep_and_its_missed_run(database_url: str, tmp_path: Path) -> None:
-    engine = storage.make_engine(database_url)
-    storage.upgrade(engine)
+    engine = database.make_engine(database_url)
+    database.upgrade(engine)
     options = ScheduleOptions(sweep_cron="0 3 * * 1", crawl=sweep_crawl_options())
     missed = datetime.now(UTC) - timedelta(hours=1)
 
@@ -396,7 +396,7 @@ def test_followup_job_confirms_a_suspected_vanish_hours_later_not_a_week_later(e
     url = engine.url.render_as_string(hide_password=False)
     clock = [datetime.now(UTC)]
     runtime = _runtime(url, tmp_path, clock)
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     with _web("127.0.61.1") as (site, server):
         target = {
             "registry": str(_registry(tmp_path / "r.csv", server, site.host)),
@@ -417,10 +417,10 @@ def test_followup_job_confirms_a_suspected_vanish_hours_later_not_a_week_later(e
 
         followup_job(**target, context=at(1))  # too early: PLANVAKT_FOLLOWUP_HOURS is 4
         with factory() as session:
-            assert schedule_store.claims(session, "followup:") == []
+            assert sweeps.claims(session, "followup:") == []
         followup_job(**target, context=at(4))
     with factory() as session:
-        (claim,) = schedule_store.claims(session, "followup:")
+        (claim,) = sweeps.claims(session, "followup:")
         assert claim.finished_at is not None
         run = session.get(CrawlRun, claim.run_id)
         assert run is not None and run.state == "finished" and run.kommuner_planned == 1
@@ -456,13 +456,13 @@ def _wait_for(condition: object, process: subprocess.Popen[str], seconds: float,
 @pytest.mark.slow
 def test_schedule_sweeps_delivers_the_alert_and_stops_on_sigterm(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'planvakt.sqlite3'}"
-    engine = storage.make_engine(db)
-    storage.upgrade(engine)
-    factory = storage.make_session_factory(engine)
+    engine = database.make_engine(db)
+    database.upgrade(engine)
+    factory = database.make_session_factory(engine)
     with running_receiver() as receiver, _web("127.0.61.2") as (site, server):
         registry = _registry(tmp_path / "registry.csv", server, site.host)
         with factory.begin() as session:
-            storage.sync_kommuner(session, [Kommune("0301", "Testby", Country.NO, server.base_url(site.host) + "/")])
+            runs.sync_kommuner(session, [Kommune("0301", "Testby", Country.NO, server.base_url(site.host) + "/")])
         subscribe(
             factory,
             SubscriptionRequest("webhook", receiver.url, secret="hemmelig"),
@@ -493,10 +493,10 @@ def test_schedule_sweeps_delivers_the_alert_and_stops_on_sigterm(tmp_path: Path)
     assert payload["url"].endswith(PLAN_PATH)
     assert verify_signature(request.body, request.headers["X-Planvakt-Signature"], "hemmelig")
     with factory() as session:
-        claims = schedule_store.claims(session, "sweep:")
-        runs = session.scalars(select(CrawlRun).order_by(CrawlRun.id)).all()
+        claims = sweeps.claims(session, "sweep:")
+        crawl_runs = session.scalars(select(CrawlRun).order_by(CrawlRun.id)).all()
     assert claims and all(c.finished_at is not None for c in claims)
-    assert sorted(c.run_id for c in claims) == [r.id for r in runs], "one crawl run per claimed slot, no other"
+    assert sorted(c.run_id for c in claims) == [r.id for r in crawl_runs], "one crawl run per claimed slot, no other"
     engine.dispose()
 
 
@@ -507,13 +507,13 @@ def test_sigterm_interrupts_a_running_sweep_which_crawl_resume_finishes(tmp_path
     from planvakt.cli import app
 
     db = f"sqlite:///{tmp_path / 'planvakt.sqlite3'}"
-    engine = storage.make_engine(db)
-    storage.upgrade(engine)
-    factory = storage.make_session_factory(engine)
+    engine = database.make_engine(db)
+    database.upgrade(engine)
+    factory = database.make_session_factory(engine)
 
     def running() -> bool:
         with factory() as session:
-            return any(c.finished_at is None for c in schedule_store.claims(session, "sweep:"))
+            return any(c.finished_at is None for c in sweeps.claims(session, "sweep:"))
 
     with _web("127.0.61.3", plan_delay=15) as (site, server):
         registry = _registry(tmp_path / "registry.csv", server, site.host)
@@ -538,7 +538,7 @@ def test_sigterm_interrupts_a_running_sweep_which_crawl_resume_finishes(tmp_path
         assert process.returncode == 0, err[-3000:]
         assert took < 10, f"stopping took {took:.1f} s: the crawl was waited for, not interrupted"
         with factory() as session:
-            (claim,) = schedule_store.claims(session, "sweep:")
+            (claim,) = sweeps.claims(session, "sweep:")
             run = session.get(CrawlRun, claim.run_id)
             assert claim.finished_at is not None and run is not None and run.state == "interrupted"
 
@@ -558,13 +558,13 @@ def test_sigterm_interrupts_a_running_sweep_which_crawl_resume_finishes(tmp_path
 @pytest.mark.slow
 @pytest.mark.postgres
 def test_two_schedulers_on_one_postgres_database_run_each_sweep_once(postgres_url: str, tmp_path: Path) -> None:
-    engine = storage.make_engine(postgres_url)
-    storage.upgrade(engine)
-    factory = storage.make_session_factory(engine)
+    engine = database.make_engine(postgres_url)
+    database.upgrade(engine)
+    factory = database.make_session_factory(engine)
 
     def released() -> int:
         with factory() as session:
-            return sum(c.finished_at is not None for c in schedule_store.claims(session, "sweep:"))
+            return sum(c.finished_at is not None for c in sweeps.claims(session, "sweep:"))
 
     with _web("127.0.61.4") as (site, server):
         registry = _registry(tmp_path / "registry.csv", server, site.host)
@@ -588,15 +588,15 @@ def test_two_schedulers_on_one_postgres_database_run_each_sweep_once(postgres_ur
                     process.wait()
     assert [p.returncode for p in processes] == [0, 0], [err[-2000:] for _, err in outputs]
     with factory() as session:
-        claims = schedule_store.claims(session, "sweep:")
-        runs = {r.id: r for r in session.scalars(select(CrawlRun))}
+        claims = sweeps.claims(session, "sweep:")
+        crawl_runs = {r.id: r for r in session.scalars(select(CrawlRun))}
         counted = session.execute(select(SiteCheck.run_id, func.count()).group_by(SiteCheck.run_id))
         per_run = {run_id: count for run_id, count in counted}
-    assert sorted(c.run_id for c in claims) == sorted(runs), "exactly one crawl run per claimed slot, no other"
+    assert sorted(c.run_id for c in claims) == sorted(crawl_runs), "exactly one crawl run per claimed slot, no other"
     assert all(c.finished_at is not None for c in claims)
     # The last sweep may have been interrupted by SIGTERM; every other one crawled the site once.
-    assert [runs[c.run_id].state for c in claims[:-1]] == ["finished"] * (len(claims) - 1)
-    assert all(per_run.get(run.id) == 1 for run in runs.values() if run.state == "finished")
+    assert [crawl_runs[c.run_id].state for c in claims[:-1]] == ["finished"] * (len(claims) - 1)
+    assert all(per_run.get(run.id) == 1 for run in crawl_runs.values() if run.state == "finished")
     logs = [err for _, err in outputs]
     for claim in claims:
         assert sum(log.count(f"{claim.slot}: claimed, crawl run") for log in logs) == 1, claim.slot
@@ -619,9 +619,9 @@ def test_a_restarted_scheduler_resumes_the_sweep_sigterm_interrupted(tmp_path: P
     """SIGTERM mid-sweep, start the scheduler again: it resumes that sweep's run by itself, once, and every kommune
     ends up checked exactly once in it."""
     db = f"sqlite:///{tmp_path / 'planvakt.sqlite3'}"
-    engine = storage.make_engine(db)
-    storage.upgrade(engine)
-    factory = storage.make_session_factory(engine)
+    engine = database.make_engine(db)
+    database.upgrade(engine)
+    factory = database.make_session_factory(engine)
     body = pdf_bytes(abuse_plan("nb", "Testby", 2025, 2028))
     sites = [ChangingSite(f"127.0.62.{i + 1}", f"Testby {i}") for i in range(3)]
     for site in sites:
@@ -654,7 +654,7 @@ def test_a_restarted_scheduler_resumes_the_sweep_sigterm_interrupted(tmp_path: P
                 first.kill()
                 first.wait()
         with factory() as session:
-            (claim,) = schedule_store.claims(session, "sweep:")
+            (claim,) = sweeps.claims(session, "sweep:")
             run = session.get(CrawlRun, claim.run_id)
             assert run is not None and run.state == "interrupted"
         assert checks() == {claim.run_id: 2}
@@ -679,7 +679,7 @@ def test_a_restarted_scheduler_resumes_the_sweep_sigterm_interrupted(tmp_path: P
     with factory() as session:
         run = session.get(CrawlRun, claim.run_id)
         assert run is not None and run.state == "finished" and run.kommuner_checked == 3
-        (resume,) = schedule_store.claims(session, "resume:")
+        (resume,) = sweeps.claims(session, "resume:")
         assert (resume.slot, resume.run_id) == (f"resume:{claim.slot}", claim.run_id)
         assert resume.finished_at is not None
         per_kommune = session.execute(

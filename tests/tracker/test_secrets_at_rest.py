@@ -23,13 +23,14 @@ from typer.testing import CliRunner
 
 from planvakt.cli import app
 from tests.receivers import running_receiver
-from tracker import alert_store, storage
 from tracker.config import Settings, load_settings
 from tracker.errors import SecretError
-from tracker.models import Delivery, Event, KommuneRow
 from tracker.notify import verify_signature
 from tracker.outbox import DeliveryReport, send_due
 from tracker.secretbox import SecretBox, SecretKeys, is_sealed
+from tracker.store import alerts, deliveries
+from tracker.store.database import MIGRATIONS_DIR, check_migrated, make_engine, make_session_factory, upgrade
+from tracker.store.models import Delivery, Event, KommuneRow
 from tracker.subscriptions import SubscriptionRequest, subscribe
 
 pytestmark = pytest.mark.filterwarnings("ignore:.imghdr. is deprecated:DeprecationWarning")
@@ -46,7 +47,7 @@ def fernet_key() -> str:
 
 @pytest.fixture
 def factory(engine: Engine) -> sessionmaker[Session]:
-    factory = storage.make_session_factory(engine)
+    factory = make_session_factory(engine)
     with factory.begin() as session:
         session.add(KommuneRow(kommunenummer="0301", country="NO", name="Oslo", website="https://oslo.example"))
     return factory
@@ -92,7 +93,7 @@ def test_the_raw_rows_hold_no_secret_and_the_webhook_still_arrives_signed(
         assert sum(is_sealed(value) for row in rows for value in row if isinstance(value, str)) == 3
         # the listings show the masked form only, and need no key
         with factory() as session:
-            shown = [view.target for view in alert_store.subscriptions(session)]
+            shown = [view.target for view in alerts.subscriptions(session)]
         assert shown == [f"{receiver.url}?…", "json://planvakt:****@hooks.example.org/varsel"]
         key = add_event(factory)
         report = send_due(factory, settings, now=lambda: NOW, allow_private_networks=True)
@@ -133,16 +134,16 @@ def test_a_wrong_key_blocks_only_its_subscriptions_and_loses_nothing(
 
 def test_without_a_key_the_first_subscription_makes_a_0600_key_file_beside_the_database(tmp_path: Path) -> None:
     database = tmp_path / "var" / "planvakt.sqlite3"
-    engine = storage.make_engine(f"sqlite:///{database}")
-    storage.upgrade(engine)
-    factory = storage.make_session_factory(engine)
+    engine = make_engine(f"sqlite:///{database}")
+    upgrade(engine)
+    factory = make_session_factory(engine)
     settings = Settings(database_url=f"sqlite:///{database}")  # no PLANVAKT_SECRET_KEY
     key_file = database.with_name("planvakt.sqlite3.key")
     assert settings.resolved_secret_key_file == key_file and not key_file.exists()
     subscribe(factory, SubscriptionRequest("email", "varsel@ngo.example"), now=NOW)  # default keys: the same file
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     with factory() as session:
-        [view] = alert_store.subscriptions(session)
+        [view] = alerts.subscriptions(session)
     assert SecretKeys.from_settings(settings).box().open(view.sealed_target) == "varsel@ngo.example"
     key_file.unlink()  # lost key: opening reports it, and never makes a new one
     with pytest.raises(SecretError, match="does not exist"):
@@ -179,9 +180,9 @@ def test_alerts_list_and_subscriptions_list_show_no_secret(
     assert result.exit_code == 0, result.output
     add_event(factory, at=datetime.now(UTC) + timedelta(minutes=1))  # after the CLI's subscription
     with factory.begin() as session:  # a delivery row, as a pass makes it
-        subscription = alert_store.subscriptions(session)[0]
-        [candidate] = alert_store.undelivered_events(session, subscription)
-        alert_store.insert_deliveries(session, [{"subscription_id": subscription.id, "event_id": candidate.event_id,
+        subscription = alerts.subscriptions(session)[0]
+        [candidate] = deliveries.undelivered_events(session, subscription)
+        deliveries.insert_deliveries(session, [{"subscription_id": subscription.id, "event_id": candidate.event_id,
                                                  "next_attempt_at": NOW, "created_at": NOW}])  # fmt: skip
     outputs = [
         runner.invoke(app, ["subscriptions", "list", "--db", database_url]).output,
@@ -195,14 +196,14 @@ def test_alerts_list_and_subscriptions_list_show_no_secret(
 
 def _alembic(connection: object, keys: SecretKeys) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(storage.MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
     config.attributes["secret_keys"] = keys
     return config
 
 
 def test_migration_0004_seals_the_plain_secrets_of_an_older_database(database_url: str) -> None:
-    engine = storage.make_engine(database_url)
+    engine = make_engine(database_url)
     keys = SecretKeys(fernet_key(), Path("unused"))
     with engine.begin() as connection:
         command.upgrade(_alembic(connection, keys), "0003")
@@ -220,10 +221,10 @@ def test_migration_0004_seals_the_plain_secrets_of_an_older_database(database_ur
     dump = repr(raw_rows(engine))
     for secret in (HMAC_KEY, "apprise-passord-91", "apprise-token-55", HOOK_TOKEN):
         assert secret not in dump
-    storage.check_migrated(engine)
+    check_migrated(engine)
     box = keys.box()
-    with storage.make_session_factory(engine)() as session:
-        webhook, apprise = alert_store.subscriptions(session)
+    with make_session_factory(engine)() as session:
+        webhook, apprise = alerts.subscriptions(session)
     assert webhook.secret is not None and box.open(webhook.secret) == HMAC_KEY
     assert box.open(webhook.sealed_target) == f"https://hooks.example.org/p?token={HOOK_TOKEN}"
     assert (webhook.target, apprise.target) == (

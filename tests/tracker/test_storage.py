@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import Engine, inspect
 
 from tests.json_types import assert_typed
-from tracker import storage
 from tracker.criteria import CriterionHit
 from tracker.domain import Category, Classification, Country, Evidence, Kommune
 from tracker.errors import StorageError
@@ -25,8 +24,9 @@ from tracker.export import (
     write_records,
 )
 from tracker.findings import ClassifiedSighting, decide
-from tracker.models import Document, Sighting, SiteCheck
 from tracker.reading import Reading
+from tracker.store import database, documents, latest, runs
+from tracker.store.models import Document, Sighting, SiteCheck
 
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 OSLO = Kommune("0301", "Oslo", Country.NO, "https://www.oslo.kommune.no", region="Oslo")
@@ -36,13 +36,13 @@ BERGEN = Kommune("4601", "Bergen", Country.NO, "https://www.bergen.kommune.no", 
 def _store_check(
     engine: Engine, run_id: int, kommune_id: int, *, reachable: bool, with_plan: bool, at: datetime
 ) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     with factory.begin() as session:
-        run = storage.get_run(session, run_id)
+        run = runs.get_run(session, run_id)
         sightings = []
         classification = None
         if with_plan:
-            document = storage.document_by_sha(session, "f" * 64) or storage.add_document(
+            document = documents.document_by_sha(session, "f" * 64) or documents.add_document(
                 session,
                 Document(
                     sha256="f" * 64,
@@ -59,7 +59,7 @@ def _store_check(
                     facts={},
                 ),
             )
-            classification = storage.classification_for(session, document, "test-1") or storage.add_classification(
+            classification = documents.classification_for(session, document, "test-1") or documents.add_classification(
                 session,
                 document,
                 Reading(
@@ -93,7 +93,7 @@ def _store_check(
                     seen_at=at,
                 )
             )
-        check = storage.add_check(
+        check = runs.add_check(
             session,
             SiteCheck(
                 run_id=run_id,
@@ -127,7 +127,7 @@ def _store_check(
             for s in sightings
         ]
         decision = decide(reachable, candidates, at.date())
-        storage.add_finding(
+        runs.add_finding(
             session,
             run=run,
             check=check,
@@ -138,7 +138,7 @@ def _store_check(
 
 
 def test_schema_matches_models_and_is_checked(engine: Engine) -> None:
-    storage.check_migrated(engine)
+    database.check_migrated(engine)
     tables = set(inspect(engine).get_table_names())
     assert {
         "kommune",
@@ -152,20 +152,20 @@ def test_schema_matches_models_and_is_checked(engine: Engine) -> None:
 
 
 def test_unmigrated_database_is_refused(tmp_path: object) -> None:
-    engine = storage.make_engine(f"sqlite:///{tmp_path}/empty.sqlite3")
+    engine = database.make_engine(f"sqlite:///{tmp_path}/empty.sqlite3")
     with pytest.raises(StorageError, match="planvakt db upgrade"):
-        storage.check_migrated(engine)
+        database.check_migrated(engine)
 
 
 def test_latest_finding_per_kommune_is_exported(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     with factory.begin() as session:
-        ids = storage.sync_kommuner(session, [OSLO, BERGEN])
-        first = storage.start_run(session, {}, 2, T0).id
+        ids = runs.sync_kommuner(session, [OSLO, BERGEN])
+        first = runs.start_run(session, {}, 2, T0).id
     _store_check(engine, first, ids[("NO", "0301")], reachable=True, with_plan=False, at=T0)
     _store_check(engine, first, ids[("NO", "4601")], reachable=True, with_plan=True, at=T0)
     with factory.begin() as session:
-        second = storage.start_run(session, {}, 2, T0 + timedelta(days=7)).id
+        second = runs.start_run(session, {}, 2, T0 + timedelta(days=7)).id
     later = T0 + timedelta(days=7)
     _store_check(engine, second, ids[("NO", "0301")], reachable=True, with_plan=True, at=later)
     _store_check(engine, second, ids[("NO", "4601")], reachable=False, with_plan=False, at=later)
@@ -173,7 +173,7 @@ def test_latest_finding_per_kommune_is_exported(engine: Engine) -> None:
     out = io.StringIO()
     with factory() as session:
         count = write_records(
-            finding_records(storage.iter_latest_findings(session, batch_size=1)), FINDINGS_COLUMNS, out, "csv"
+            finding_records(latest.iter_latest_findings(session, batch_size=1)), FINDINGS_COLUMNS, out, "csv"
         )
     assert count == 2
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
@@ -219,7 +219,7 @@ def test_latest_finding_per_kommune_is_exported(engine: Engine) -> None:
 
     as_json = io.StringIO()
     with factory() as session:
-        write_records(finding_records(storage.iter_latest_findings(session)), FINDINGS_COLUMNS, as_json, "json")
+        write_records(finding_records(latest.iter_latest_findings(session)), FINDINGS_COLUMNS, as_json, "json")
     records = json.loads(as_json.getvalue())
     assert [r["kommunenummer"] for r in records] == ["0301", "4601"]
     assert list(records[0]) == list(FINDINGS_COLUMNS)
@@ -251,26 +251,26 @@ def test_latest_finding_per_kommune_is_exported(engine: Engine) -> None:
 
 
 def test_sync_kommuner_updates_in_place(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     with factory.begin() as session:
-        first = storage.sync_kommuner(session, [OSLO])
+        first = runs.sync_kommuner(session, [OSLO])
     moved = Kommune("0301", "Oslo", Country.NO, "https://oslo.kommune.no")
     with factory.begin() as session:
-        second = storage.sync_kommuner(session, [moved, BERGEN])
-        assert storage.count_kommuner(session) == {"NO": 2}
+        second = runs.sync_kommuner(session, [moved, BERGEN])
+        assert runs.count_kommuner(session) == {"NO": 2}
     assert first[("NO", "0301")] == second[("NO", "0301")]
 
 
 def test_plans_export_recognises_a_plan_shared_by_two_kommuner(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     with factory.begin() as session:
-        ids = storage.sync_kommuner(session, [OSLO, BERGEN])
-        run = storage.start_run(session, {}, 2, T0).id
+        ids = runs.sync_kommuner(session, [OSLO, BERGEN])
+        run = runs.start_run(session, {}, 2, T0).id
     _store_check(engine, run, ids[("NO", "0301")], reachable=True, with_plan=True, at=T0)
     _store_check(engine, run, ids[("NO", "4601")], reachable=True, with_plan=True, at=T0)
     out = io.StringIO()
     with factory() as session:
-        write_records(plan_records(storage.iter_latest_plans(session, batch_size=1)), PLANS_COLUMNS, out, "csv")
+        write_records(plan_records(latest.iter_latest_plans(session, batch_size=1)), PLANS_COLUMNS, out, "csv")
     rows = {r["kommunenummer"]: r for r in csv.DictReader(io.StringIO(out.getvalue()))}
     assert rows["0301"]["shared_with"] == "4601"
     assert rows["4601"]["shared_with"] == "0301"
@@ -283,7 +283,7 @@ def test_plans_export_recognises_a_plan_shared_by_two_kommuner(engine: Engine) -
     )
     as_json = io.StringIO()
     with factory() as session:
-        write_records(plan_records(storage.iter_latest_plans(session)), PLANS_COLUMNS, as_json, "json")
+        write_records(plan_records(latest.iter_latest_plans(session)), PLANS_COLUMNS, as_json, "json")
     typed = {r["kommunenummer"]: r for r in json.loads(as_json.getvalue())}
     assert_typed(typed.values(), PLANS_COLUMNS)
     oslo = typed["0301"]
@@ -304,7 +304,7 @@ def test_migrations_and_models_agree(engine: Engine) -> None:
     from alembic.runtime.migration import MigrationContext
 
     from migrations.foreign import include_name
-    from tracker.models import Base
+    from tracker.store.models import Base
 
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"include_name": include_name})
@@ -315,22 +315,22 @@ def test_reclassify_rereads_stored_text_and_redecides_the_latest_finding(engine:
     from tracker.reading import CLASSIFIER_VERSION
     from tracker.reclassify import reclassify
 
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     with factory.begin() as session:
-        ids = storage.sync_kommuner(session, [OSLO])
-        run = storage.start_run(session, {}, 1, T0).id
+        ids = runs.sync_kommuner(session, [OSLO])
+        run = runs.start_run(session, {}, 1, T0).id
     _store_check(engine, run, ids[("NO", "0301")], reachable=True, with_plan=True, at=T0)
     with factory.begin() as session:  # the stored text is really a budget: the old reading ("test-1") was wrong
-        document = storage.document_by_sha(session, "f" * 64)
+        document = documents.document_by_sha(session, "f" * 64)
         assert document is not None
         document.title = "Budsjett 2027 og økonomiplan 2027–2030"
         document.pages = ["Rådmannens forslag til budsjett. Driftsrammer for oppvekst, helse og teknisk drift."]
     report = reclassify(factory, today=T0.date(), now=lambda: T0)
     assert (report.version, report.documents_read, report.findings_changed) == (CLASSIFIER_VERSION, 1, 1)
     with factory() as session:
-        (row,) = list(storage.iter_latest_findings(session))
+        (row,) = list(latest.iter_latest_findings(session))
         assert row.status == "no_plan_found"
-        document = storage.document_by_sha(session, "f" * 64)
+        document = documents.document_by_sha(session, "f" * 64)
         assert document is not None
         versions = sorted(c.classifier_version for c in document.classifications)
     assert versions == sorted(["test-1", CLASSIFIER_VERSION]), "old readings are kept beside the new one"
@@ -346,10 +346,10 @@ def test_excel_csv_has_a_bom_semicolons_and_round_trips_aeoeaa(engine: Engine, d
 
     baerum = Kommune("3201", "Bærum", Country.NO, "https://www.baerum.kommune.no", region="Akershus")
     aeroe = Kommune("0492", "Ærø; Søby", Country.DK, "https://www.aeroekommune.dk", region="Region Syddanmark")
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     with factory.begin() as session:
-        ids = storage.sync_kommuner(session, [baerum, aeroe])
-        run = storage.start_run(session, {}, 2, T0).id
+        ids = runs.sync_kommuner(session, [baerum, aeroe])
+        run = runs.start_run(session, {}, 2, T0).id
     _store_check(engine, run, ids[("NO", "3201")], reachable=True, with_plan=True, at=T0)
     _store_check(engine, run, ids[("DK", "0492")], reachable=True, with_plan=False, at=T0)
     runner = CliRunner()

@@ -18,11 +18,11 @@ from crawlers.testweb.server import MultiHostServer, Reply, Site
 from crawlers.types import CrawlOptions
 from planvakt.crawl_progress import RichProgress
 from tests.crawlers.conftest import html_page
-from tracker import storage
 from tracker.blobs import EvidenceStore
 from tracker.domain import Country, Kommune, Status
 from tracker.pipeline import run_crawl
 from tracker.site_check import CrawlDependencies
+from tracker.store import database
 
 OPTIONS = CrawlOptions(
     per_host_delay=0.1,
@@ -62,8 +62,8 @@ class Recorder:
 
 
 async def test_progress_counts_every_request_and_the_sites_in_flight(tmp_path: Path) -> None:
-    engine = storage.make_engine(f"sqlite:///{tmp_path / 'planvakt.sqlite3'}")
-    storage.upgrade(engine)
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'planvakt.sqlite3'}")
+    database.upgrade(engine)
     sites = [site(f"127.79.10.{n}", 4) for n in range(1, 4)]
     recorder = Recorder()
     with MultiHostServer(sites) as server:
@@ -72,7 +72,10 @@ async def test_progress_counts_every_request_and_the_sites_in_flight(tmp_path: P
         ]
         async with Extractor(workers=1) as extractor:
             deps = CrawlDependencies(
-                storage.make_session_factory(engine), EvidenceStore(tmp_path / "evidence"), extractor, progress=recorder
+                database.make_session_factory(engine),
+                EvidenceStore(tmp_path / "evidence"),
+                extractor,
+                progress=recorder,
             )
             await run_crawl(kommuner, OPTIONS, deps)
         served = len(server.wait_for_requests(len(server.request_log)))

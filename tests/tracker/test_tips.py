@@ -14,11 +14,12 @@ from crawlers.testweb.pages import article_html
 from crawlers.testweb.plantexts import abuse_plan
 from crawlers.testweb.server import MultiHostServer, Reply, Site
 from tests.dashboards.act_seed import NORDMYRA, SeedDoc, seed_check
-from tracker import act_store, review_store, storage, tip_store, tips
+from tracker import tips
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
 from tracker.domain import Category
-from tracker.models import CrawlRun, Finding, Sighting, SiteCheck, Tip
+from tracker.store import acts, database, reviews, volunteer_tips
+from tracker.store.models import CrawlRun, Finding, Sighting, SiteCheck, Tip
 
 T = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 HOST = "127.81.0.1"
@@ -72,10 +73,10 @@ def test_client_key_hides_the_address_and_depends_on_the_secret() -> None:
 
 
 def test_rate_limit_counts_the_last_hour_in_the_database(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     seed_check(factory, NORDMYRA, [])
     with factory() as session:
-        kommune = review_store.kommune_by_number(session, "1899")
+        kommune = reviews.kommune_by_number(session, "1899")
         assert kommune is not None
     for minute in range(3):
         with factory.begin() as session:
@@ -130,7 +131,7 @@ def tip_site() -> Iterator[MultiHostServer]:
 def _deps(engine: Engine, tmp_path: Path) -> tips.TipDependencies:
     settings = Settings(var_dir=tmp_path / "var", per_host_delay=0.0)
     return tips.TipDependencies(
-        session_factory=storage.make_session_factory(engine),
+        session_factory=database.make_session_factory(engine),
         evidence=EvidenceStore(tmp_path / "evidence"),
         settings=settings,
         now=lambda: T,
@@ -140,7 +141,7 @@ def _deps(engine: Engine, tmp_path: Path) -> tips.TipDependencies:
 
 def _tip(deps: tips.TipDependencies, url: str) -> int:
     with deps.session_factory() as session:
-        kommune = review_store.kommune_by_number(session, "1899")
+        kommune = reviews.kommune_by_number(session, "1899")
         assert kommune is not None
     with deps.session_factory.begin() as session:
         return tips.submit_tip(
@@ -167,15 +168,15 @@ async def test_a_tip_the_crawler_missed_is_stored_as_a_tip_sighting(
         assert check is not None
         run = session.get(CrawlRun, check.run_id)
         assert run is not None and run.options == {"source": "tip", "tip_id": tip_id} and run.state == "finished"
-        assert tip_store.is_tip_run(run)
+        assert volunteer_tips.is_tip_run(run)
         # a tip writes no finding: the crawl's status stands, the catch is shown beside it
         assert session.scalar(select(Finding.id).where(Finding.run_id == run.id)) is None
-        view = tip_store.get_tip(session, tip_id)
+        view = volunteer_tips.get_tip(session, tip_id)
         assert view is not None
         assert (view.category, view.missed_by_crawler) == ("abuse_specific", True)
-        assert tip_store.missed_plan_tips(session) == {tip.kommune_id: 1}
-        assert review_store.finding_reviews(session)[("NO", "1899")].missed_by_crawler is True
-        facts = act_store.letter_facts(session, tip.kommune_id, "nb")
+        assert volunteer_tips.missed_plan_tips(session) == {tip.kommune_id: 1}
+        assert reviews.finding_reviews(session)[("NO", "1899")].missed_by_crawler is True
+        facts = acts.letter_facts(session, tip.kommune_id, "nb")
         assert facts is not None and facts.found_by_volunteer and facts.status == "abuse_specific_plan"
     assert tip.sighting_id is not None and view.sha256 in deps.evidence
 
@@ -189,9 +190,9 @@ async def test_a_tip_of_what_the_crawler_had_is_not_a_miss(
     tip_id = _tip(deps, tip_site.url(HOST, "/dokumenter/plan-overgrep.pdf"))
     assert await tips.process_tip(tip_id, deps) == "stored"
     with deps.session_factory() as session:
-        view = tip_store.get_tip(session, tip_id)
+        view = volunteer_tips.get_tip(session, tip_id)
         assert view is not None and view.crawler_had_it is True and view.missed_by_crawler is False
-        assert tip_store.missed_plan_tips(session) == {}
+        assert volunteer_tips.missed_plan_tips(session) == {}
 
 
 @pytest.mark.slow
@@ -203,7 +204,7 @@ async def test_a_plan_published_as_a_web_page_is_read_as_html(
     tip_id = _tip(deps, tip_site.url(HOST, "/tenester/plan-mot-overgrep"))
     assert await tips.process_tip(tip_id, deps) == "stored"
     with deps.session_factory() as session:
-        view = tip_store.get_tip(session, tip_id)
+        view = volunteer_tips.get_tip(session, tip_id)
         assert view is not None and view.category == "abuse_specific" and view.missed_by_crawler
         sighting = session.get(Sighting, session.get(Tip, tip_id).sighting_id)  # type: ignore[union-attr]
         assert sighting is not None and sighting.document.format == "html"
@@ -225,7 +226,7 @@ async def test_failed_tips_say_why(
     tip_id = _tip(deps, tip_site.url(HOST, path))
     assert await tips.process_tip(tip_id, deps) == "failed"
     with deps.session_factory() as session:
-        view = tip_store.get_tip(session, tip_id)
+        view = volunteer_tips.get_tip(session, tip_id)
         assert view is not None and view.state == "failed" and error in (view.error or "")
         assert session.scalar(select(CrawlRun.id)) is not None  # the seeded crawl only: a failed tip leaves no run
         assert session.scalar(select(CrawlRun.id).where(CrawlRun.id > 1)) is None

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, select
 
-from tracker import storage
 from tracker.domain import Country, Kommune, Status
 from tracker.findings import FindingDecision
-from tracker.models import CrawlRun, KommuneRow, SiteCheck
-from tracker.trend_store import kommune_history, status_trend
+from tracker.store import database, runs
+from tracker.store.models import CrawlRun, KommuneRow, SiteCheck
+from tracker.store.trends import kommune_history, status_trend
 
 T0 = datetime(2026, 1, 5, 3, tzinfo=UTC)
 KOMMUNER = [
@@ -25,14 +25,14 @@ PLAN = (Status.ABUSE_SPECIFIC_PLAN, "true")
 
 def _run(engine: Engine, week: int, statuses: dict[str, tuple[Status, str]], source: str = "crawl") -> int:
     """One crawl run (a sweep, or a volunteer's tip) that checked the kommuner in `statuses`."""
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     at = T0 + timedelta(weeks=week)
     with factory.begin() as session:
-        ids = storage.sync_kommuner(session, KOMMUNER)
-        run = storage.start_run(session, {"source": source}, len(statuses), at)
+        ids = runs.sync_kommuner(session, KOMMUNER)
+        run = runs.start_run(session, {"source": source}, len(statuses), at)
         for number, (status, current) in statuses.items():
             country = "DK" if number == "0101" else "NO"
-            check = storage.add_check(
+            check = runs.add_check(
                 session,
                 SiteCheck(
                     run_id=run.id,
@@ -47,10 +47,10 @@ def _run(engine: Engine, week: int, statuses: dict[str, tuple[Status, str]], sou
                 [],
             )
             decision = FindingDecision(status, None, current, "test")
-            storage.add_finding(
+            runs.add_finding(
                 session, run=run, check=check, decision=decision, plan_sighting=None, plan_classification=None
             )
-        storage.finish_run(session, run, at, "interrupted" if len(statuses) < len(KOMMUNER) else "finished")
+        runs.finish_run(session, run, at, "interrupted" if len(statuses) < len(KOMMUNER) else "finished")
         return run.id
 
 
@@ -70,7 +70,7 @@ def test_sweeps_carry_statuses_forward_and_tips_are_no_points(engine: Engine) ->
     second = _run(engine, 2, {"4602": (Status.ABUSE_SPECIFIC_PLAN, "false"), "0101": PLAN})
     third = _run(engine, 3, {k.kommunenummer: PLAN for k in KOMMUNER})
 
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     with factory() as session:
         sweeps = status_trend(session)
         assert [s.run_id for s in sweeps] == [first, second, third]
@@ -116,7 +116,7 @@ def test_sweeps_carry_statuses_forward_and_tips_are_no_points(engine: Engine) ->
 
 
 def test_no_runs_no_trend(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     with factory() as session:
         assert status_trend(session) == []
         assert session.scalars(select(CrawlRun)).first() is None

@@ -37,13 +37,13 @@ from crawlers.testweb.server import MultiHostServer, Reply
 from crawlers.types import CrawlOptions
 from planvakt.cli import app
 from tests.json_types import assert_typed
-from tracker import storage, watch_store
 from tracker.blobs import EvidenceStore
 from tracker.domain import Country, Kommune
 from tracker.export import EVENTS_COLUMNS
-from tracker.models import KommuneRow, SiteCheck, WatchedPlan
 from tracker.pipeline import run_crawl
 from tracker.site_check import CrawlDependencies
+from tracker.store import database, watch
+from tracker.store.models import KommuneRow, SiteCheck, WatchedPlan
 
 pytestmark = pytest.mark.slow
 
@@ -271,7 +271,7 @@ class Clock:
         return self.at
 
 
-def _as_ev(row: watch_store.EventRow) -> Ev:
+def _as_ev(row: watch.EventRow) -> Ev:
     def path(url: str | None) -> str | None:
         return urlsplit(url).path if url else None
 
@@ -301,7 +301,7 @@ async def test_a_changing_web_gives_exactly_the_expected_events(
         story.site = ChangingSite(f"127.79.4.{index + 1}", f"Testvik {story.number}")
         story.site.publish(PT, TRAFFIC, "Trafikksikkerhetsplan 2024-2028")
         story.setup(story.site)
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     clock = Clock()
     runs: list[int] = []
     with MultiHostServer([s.site.site for s in plot if s.site]) as server:
@@ -312,7 +312,7 @@ async def test_a_changing_web_gives_exactly_the_expected_events(
             deps = CrawlDependencies(factory, EvidenceStore(tmp_path / "evidence"), extractor, now=clock)
             runs.append(await run_crawl(kommuner, options, deps))
             with factory() as session:
-                assert watch_store.suspected_missing_kommuner(session) == []
+                assert watch.suspected_missing_kommuner(session) == []
             for step in range(len(plot[0].steps)):
                 for story in plot:
                     assert story.site is not None
@@ -321,11 +321,11 @@ async def test_a_changing_web_gives_exactly_the_expected_events(
                 runs.append(await run_crawl(kommuner, options, deps))
                 if step == 0:
                     with factory() as session:
-                        suspected = watch_store.suspected_missing_kommuner(session)
+                        suspected = watch.suspected_missing_kommuner(session)
                     assert suspected == [("NO", "9901"), ("NO", "9903"), ("NO", "9910"), ("NO", "9914")]
 
     with factory() as session:
-        rows = list(watch_store.iter_events(session))
+        rows = list(watch.iter_events(session))
     got: dict[str, list[list[Ev]]] = {s.number: [[] for _ in runs] for s in plot}
     for row in rows:
         got[row.kommunenummer][runs.index(int(str(row.evidence["run_id"])))].append(_as_ev(row))
@@ -369,16 +369,16 @@ async def test_a_changing_web_gives_exactly_the_expected_events(
 
     # the dashboard's read: newest first, filtered
     with factory() as session:
-        latest = watch_store.latest_events(session, kinds=["plan_vanished"], limit=3)
+        latest = watch.latest_events(session, kinds=["plan_vanished"], limit=3)
         assert [r.kind for r in latest] == ["plan_vanished"] * 3
         assert latest[0].detected_at >= latest[-1].detected_at
-        only = watch_store.latest_events(session, kommuner=["9907"], since=clock.at - timedelta(days=3))
+        only = watch.latest_events(session, kommuner=["9907"], since=clock.at - timedelta(days=3))
         assert [r.kind for r in only] == ["plan_moved"]
 
     _check_export(database_url, rows)
 
 
-def _check_export(database_url: str, rows: list[watch_store.EventRow]) -> None:
+def _check_export(database_url: str, rows: list[watch.EventRow]) -> None:
     """`planvakt export events`: exact columns, filters by kommune and date, details are the evidence."""
     runner = CliRunner()
     result = runner.invoke(app, ["export", "events", "--format", "csv", "--kommune", "9907", "--db", database_url])
@@ -421,9 +421,9 @@ def _check_export(database_url: str, rows: list[watch_store.EventRow]) -> None:
 
 
 def _checks_and_events(db: str) -> tuple[dict[str, int], dict[str, list[Ev]]]:
-    engine = storage.make_engine(db)
+    engine = database.make_engine(db)
     try:
-        with storage.make_session_factory(engine)() as session:
+        with database.make_session_factory(engine)() as session:
             checks = dict(
                 session.execute(
                     select(KommuneRow.kommunenummer, func.count(SiteCheck.id))
@@ -432,7 +432,7 @@ def _checks_and_events(db: str) -> tuple[dict[str, int], dict[str, list[Ev]]]:
                 ).all()
             )
             events: dict[str, list[Ev]] = {}
-            for row in watch_store.iter_events(session):
+            for row in watch.iter_events(session):
                 events.setdefault(row.kommunenummer, []).append(_as_ev(row))
     finally:
         engine.dispose()

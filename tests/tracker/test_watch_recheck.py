@@ -18,13 +18,13 @@ from crawlers.testweb.documents import pdf_bytes
 from crawlers.testweb.plantexts import abuse_plan
 from crawlers.testweb.server import MultiHostServer
 from crawlers.types import CrawlOptions
-from tracker import storage, watch_store
 from tracker.blobs import EvidenceStore
 from tracker.domain import Country, Kommune, Status
 from tracker.finished_sites import STORE_AHEAD
-from tracker.models import KommuneRow
 from tracker.pipeline import RECHECK_RETRIES, run_crawl
 from tracker.site_check import CrawlDependencies
+from tracker.store import database, watch
+from tracker.store.models import KommuneRow
 
 pytestmark = pytest.mark.slow
 
@@ -54,9 +54,9 @@ class Recorder:
 
 
 async def test_a_timing_out_plan_url_does_not_delay_storing_other_sites(tmp_path: Path) -> None:
-    engine = storage.make_engine(f"sqlite:///{tmp_path / 'planvakt.sqlite3'}")
-    storage.upgrade(engine)
-    factory = storage.make_session_factory(engine)
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'planvakt.sqlite3'}")
+    database.upgrade(engine)
+    factory = database.make_session_factory(engine)
     slow_sites = [ChangingSite(f"127.79.6.{i + 1}", f"Tregvik {9801 + i}") for i in range(STORE_AHEAD + 1)]
     quick_sites = [ChangingSite(f"127.79.7.{i + 1}", f"Snøggvik {9851 + i}") for i in range(6)]
     for site in [*slow_sites, *quick_sites]:
@@ -110,10 +110,10 @@ async def test_a_timing_out_plan_url_does_not_delay_storing_other_sites(tmp_path
     with factory() as session:
         ids = dict(session.query(KommuneRow.kommunenummer, KommuneRow.id).all())
         kinds = {
-            n: [e.kind for e in watch_store.iter_events(session, kommuner=[n]) if e.kind != "plan_appeared"]
+            n: [e.kind for e in watch.iter_events(session, kommuner=[n]) if e.kind != "plan_appeared"]
             for n in [*slow_numbers, *quick_numbers]
         }
-        states = {n: [p.state for p in watch_store.watched_plans(session, ids[n])] for n in slow_numbers}
+        states = {n: [p.state for p in watch.watched_plans(session, ids[n])] for n in slow_numbers}
     assert kinds == {**{n: ["check_failed"] for n in slow_numbers}, **{n: [] for n in quick_numbers}}
     assert states == {n: ["active"] for n in slow_numbers}, "a timeout never makes a plan suspected"
     engine.dispose()

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
-from tracker import storage, watch_store
 from tracker.changes import ChangeEvent, KnownPlan, PlanState, WatchState
 from tracker.domain import Category, Country, EventKind, Kommune
+from tracker.store import database, runs, watch
 from tracker.text_identity import text_sketch
 
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
@@ -24,7 +24,7 @@ def _kommuner() -> list[Kommune]:
 
 
 def test_state_round_trip_and_suspected_missing(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     sketch = text_sketch(PAGES)
     assert max(sketch) > 2**62  # 64-bit hashes must survive JSON on both backends
     plan = KnownPlan(
@@ -53,29 +53,29 @@ def test_state_round_trip_and_suspected_missing(engine: Engine) -> None:
     )
     state = WatchState(plans=(plan, other), unreachable_checks=1, blocked_checks=2, checks=9)
     with factory.begin() as session:
-        ids = storage.sync_kommuner(session, _kommuner())
+        ids = runs.sync_kommuner(session, _kommuner())
         bergen = ids[("NO", "4601")]
-        assert watch_store.load_state(session, bergen) == WatchState()
-        watch_store.save_state(session, bergen, state, check_id=None, now=NOW)
+        assert watch.load_state(session, bergen) == WatchState()
+        watch.save_state(session, bergen, state, check_id=None, now=NOW)
     with factory() as session:
-        assert watch_store.load_state(session, bergen, lock=True) == WatchState(
+        assert watch.load_state(session, bergen, lock=True) == WatchState(
             plans=tuple(sorted((plan, other), key=lambda p: p.key)),
             unreachable_checks=1,
             blocked_checks=2,
             checks=9,
         )
-        assert watch_store.suspected_missing_kommuner(session) == [("NO", "4601")]
+        assert watch.suspected_missing_kommuner(session) == [("NO", "4601")]
     with factory.begin() as session:
-        watch_store.save_state(session, bergen, WatchState(plans=(other,), checks=10), check_id=None, now=NOW)
+        watch.save_state(session, bergen, WatchState(plans=(other,), checks=10), check_id=None, now=NOW)
     with factory() as session:
-        assert [p.key for p in watch_store.load_state(session, bergen).plans] == [other.key]
-        assert watch_store.suspected_missing_kommuner(session) == []
+        assert [p.key for p in watch.load_state(session, bergen).plans] == [other.key]
+        assert watch.suspected_missing_kommuner(session) == []
 
 
 def test_events_are_read_back_filtered_and_in_order(engine: Engine) -> None:
-    factory = storage.make_session_factory(engine)
+    factory = database.make_session_factory(engine)
     with factory.begin() as session:
-        ids = storage.sync_kommuner(session, _kommuner())
+        ids = runs.sync_kommuner(session, _kommuner())
         for day, (number, kind) in enumerate(
             [
                 ("4601", EventKind.PLAN_APPEARED),
@@ -86,12 +86,12 @@ def test_events_are_read_back_filtered_and_in_order(engine: Engine) -> None:
         ):
             kommune_id = ids[("DK" if number == "0101" else "NO", number)]
             change = ChangeEvent(kind, "k", url=f"https://example.org/{number}.pdf", evidence={"check_id": str(day)})
-            rows = watch_store.add_events(
+            rows = watch.add_events(
                 session, kommune_id, None, [change], now=NOW + timedelta(days=day), context={"run_id": day}
             )
             assert len(rows[0].uuid) == 36 and rows[0].evidence == {"check_id": str(day), "run_id": day}
     with factory() as session:
-        everything = list(watch_store.iter_events(session))
+        everything = list(watch.iter_events(session))
         assert [(e.kommunenummer, e.kind) for e in everything] == [
             ("4601", "plan_appeared"),
             ("0301", "plan_appeared"),
@@ -99,12 +99,10 @@ def test_events_are_read_back_filtered_and_in_order(engine: Engine) -> None:
             ("4601", "plan_vanished"),
         ]
         assert len({e.event_id for e in everything}) == 4
-        since = list(watch_store.iter_events(session, since=NOW + timedelta(days=1), kommuner=["4601", "0301"]))
+        since = list(watch.iter_events(session, since=NOW + timedelta(days=1), kommuner=["4601", "0301"]))
         assert [(e.kommunenummer, e.kind) for e in since] == [("0301", "plan_appeared"), ("4601", "plan_vanished")]
-        newest = watch_store.latest_events(session, limit=2)
+        newest = watch.latest_events(session, limit=2)
         assert [e.kind for e in newest] == ["plan_vanished", "crawler_blocked"]
-        assert [e.name for e in watch_store.latest_events(session, region="Vestland")] == ["Bergen", "Bergen"]
-        assert [e.kind for e in watch_store.latest_events(session, region="46", kinds=["plan_appeared"])] == [
-            "plan_appeared"
-        ]
-        assert [e.country for e in watch_store.latest_events(session, kinds=["crawler_blocked"])] == ["DK"]
+        assert [e.name for e in watch.latest_events(session, region="Vestland")] == ["Bergen", "Bergen"]
+        assert [e.kind for e in watch.latest_events(session, region="46", kinds=["plan_appeared"])] == ["plan_appeared"]
+        assert [e.country for e in watch.latest_events(session, kinds=["crawler_blocked"])] == ["DK"]

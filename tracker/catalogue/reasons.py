@@ -31,7 +31,7 @@ STORED: Final[Mapping[str, str]] = {
     "reason.blocked": "the site turned the crawler away (robots.txt or HTTP 401/403/429)",
     "reason.only_unfinished": "only a {kinds} of a plan was found, no adopted plan",
     "reason.none": "{count} candidate document(s) read; none is a plan against violence",
-    # tracker/storage.py redecide_finding, with the note tracker/reclassify.py gives
+    # tracker/store/runs.py redecide_finding, with the note tracker/reclassify.py gives
     "reason.redecided": "{reason} (re-decided with classifier {version})",
     # tracker/accessibility.py
     "access_detail.not_pdf": "not a PDF ({format})",

@@ -14,10 +14,10 @@ from tracker.accessibility import CHECKS
 from tracker.criteria import CRITERIA
 from tracker.domain import EVENT_KINDS, LOCALES, NOT_CHECKED, STANDINGS, STATUSES, Category, Country, DocumentKind
 from tracker.findings import FOUND_VIA_PRECEDENCE
-from tracker.public_store import PUBLIC_STATES
 from tracker.review import TASK_KINDS
+from tracker.store.public_subscriptions import PUBLIC_STATES
+from tracker.store.volunteer_tips import TIP_FOUND_VIA
 from tracker.subscriptions import CHANNELS, DIGESTS
-from tracker.tip_store import TIP_FOUND_VIA
 
 __all__ = ["RAW_WORDS", "VOCABULARY"]
 

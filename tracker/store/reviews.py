@@ -2,9 +2,9 @@
 
 A reviewer's verdict is stored beside the machine's, never over it: a new override on the same target withdraws
 the previous one (kept for the history). Which finding override is in force is `tracker.review`'s rule. Reads of
-findings, sightings and classifications that only the write side's pages need live here, so `tracker/storage.py`
-stays the crawl's store. Tips live in `tracker/tip_store.py`, the letter's and queue's reads in
-`tracker/act_store.py`. Functions take a Session from the caller; they flush, the caller commits.
+findings, sightings and classifications that only the write side's pages need live here, so `tracker/store/runs.py`
+stays the crawl's store. Tips live in `tracker/store/volunteer_tips.py`, the letter's and queue's reads in
+`tracker/store/acts.py`. Functions take a Session from the caller; they flush, the caller commits.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 from tracker.domain import CATEGORIES, STATUSES
 from tracker.errors import StorageError
 from tracker.findings import current_label
-from tracker.latest import is_latest_finding, latest_finding
-from tracker.models import ClassificationRow, Document, Finding, KommuneRow, ReviewOverride, Sighting, SiteCheck
 from tracker.review import OverrideFact, finding_override_in_force
-from tracker.storage import newest_readings
-from tracker.tip_store import TipView, kommune_tips, missed_plan_tips
+from tracker.store.documents import newest_readings
+from tracker.store.latest import is_latest_finding, latest_finding
+from tracker.store.models import ClassificationRow, Document, Finding, KommuneRow, ReviewOverride, Sighting, SiteCheck
+from tracker.store.volunteer_tips import TipView, kommune_tips, missed_plan_tips
 
 __all__ = [
     "FindingReview",
@@ -37,7 +37,7 @@ __all__ = [
     "finding_override_facts",
     "finding_reviews",
     "kommune_by_number",
-    "kommune_tips",  # the kommune page's tips, from tracker.tip_store
+    "kommune_tips",  # the kommune page's tips, from tracker.store.volunteer_tips
     "override_history",
     "plan_reviews",
     "review_kommune",

@@ -16,8 +16,8 @@ from typing import Final
 from sqlalchemy import ColumnElement, delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
-from tracker.alert_store import deactivate_subscription
-from tracker.models import Delivery, KommuneRow, Subscription
+from tracker.store.deliveries import deactivate_subscription
+from tracker.store.models import Delivery, KommuneRow, Subscription
 
 PUBLIC_STATES: Final = ("pending", "confirmed", "unsubscribed")
 
@@ -101,6 +101,11 @@ def region_choices(session: Session) -> list[tuple[str, str, str]]:
     )
     choices = [(country, code, name) for country, code, name in rows if code and name]
     return sorted(choices, key=lambda choice: (choice[0] != "NO", choice[2]))
+
+
+def known_region_codes(session: Session, codes: tuple[str, ...]) -> set[str]:
+    """Those of `codes` that some kommune in the registry has as its fylke/region code."""
+    return set(session.scalars(select(KommuneRow.region_code).where(KommuneRow.region_code.in_(codes))))
 
 
 def region_name(session: Session, code: str) -> str | None:

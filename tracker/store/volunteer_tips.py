@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session, aliased
 
 from tracker.domain import PLAN_CATEGORIES, FoundVia
 from tracker.errors import StorageError
-from tracker.models import ClassificationRow, CrawlRun, Document, KommuneRow, Sighting, SiteCheck, Tip
-from tracker.storage import newest_readings
+from tracker.store.documents import newest_readings
+from tracker.store.models import ClassificationRow, CrawlRun, Document, KommuneRow, Sighting, SiteCheck, Tip
 
 TIP_FOUND_VIA = FoundVia.TIP.value
 

@@ -1,4 +1,5 @@
-"""Every read and write of the alert tables: subscriptions, the delivery outbox, and the events they point at.
+"""The delivery outbox's rows: one event for one subscription, materialised, claimed, sent or retried, then dead;
+the events as the channels see them; and removing a subscription, which dead-letters its waiting rows.
 
 Functions take a Session from the caller, who owns the transaction (the outbox commits per delivery). Claims are
 compare-and-set updates guarded by `attempts`, so two senders never both claim a row: on PostgreSQL the candidate
@@ -19,120 +20,14 @@ from sqlalchemy.orm import Session
 from tracker.domain import PLAN_EVENT_KINDS, Country, Kommune, Language
 from tracker.errors import StorageError
 from tracker.messages import AlertEvent, kommune_language
-from tracker.models import Delivery, Event, KommuneRow, Subscription
-from tracker.secretbox import Sealed, key_id_of
+from tracker.store.alerts import Shown, SubscriptionView
+from tracker.store.models import Delivery, Event, KommuneRow, Subscription
 
 DELIVERY_STATES = ("pending", "sending", "sent", "dead")
+
+
 #: a sender's claim on a row: `sending` until the lease (`next_attempt_at`) expires, then it is due again
 WAITING_STATES = ("pending", "sending")
-
-
-# -- subscriptions ----------------------------------------------------------------------------------------------
-
-
-def add_subscription(
-    session: Session,
-    *,
-    channel: str,
-    sealed_target: Sealed,
-    target_shown: str,
-    sealed_secret: Sealed | None,
-    kommuner: Sequence[str],
-    kinds: Sequence[str],
-    digest: str,
-    language: str | None,
-    now: datetime,
-    regions: Sequence[str] = (),
-    pending: bool = False,
-) -> SubscriptionView:
-    """Store a subscription whose target and secret the caller has sealed (`subscriptions.subscribe`).
-
-    `pending` stores one made on the public form: inactive (nothing is delivered) until `confirm_subscription`.
-    """
-    row = Subscription(
-        channel=channel,
-        sealed_target=sealed_target.stored,
-        target_shown=target_shown,
-        sealed_secret=sealed_secret.stored if sealed_secret is not None else None,
-        kommuner=list(kommuner),
-        kinds=list(kinds),
-        digest=digest,
-        language=language,
-        active=not pending,
-        created_at=now,
-        origin="public" if pending else "operator",
-        confirmed_at=None if pending else now,
-        regions=list(regions),
-    )
-    session.add(row)
-    session.flush()
-    return _view(row)
-
-
-class Shown(str):
-    """A target already masked for printing (`subscriptions.shown_target` returns it as it is)."""
-
-    __slots__ = ()
-
-
-@dataclass(frozen=True)
-class SubscriptionView:
-    """A subscription detached from the session (the outbox holds it across commits).
-
-    `target` is the masked form, safe to print; the real target and the secret stay sealed until the outbox opens
-    them for a delivery (`tracker.secretbox`).
-    """
-
-    id: int
-    channel: str
-    target: Shown
-    sealed_target: Sealed
-    secret: Sealed | None
-    kommuner: tuple[str, ...]
-    kinds: tuple[str, ...]
-    digest: str
-    language: str | None
-    active: bool
-    created_at: datetime
-    origin: str = "operator"
-    confirmed_at: datetime | None = None
-    regions: tuple[str, ...] = ()
-
-    @property
-    def since(self) -> datetime:
-        """Events detected from this moment on are delivered: when it was confirmed (made, for older rows)."""
-        return self.confirmed_at or self.created_at
-
-
-def _view(row: Subscription) -> SubscriptionView:
-    return SubscriptionView(
-        id=row.id,
-        channel=row.channel,
-        target=Shown(row.target_shown),
-        sealed_target=Sealed(row.sealed_target),
-        secret=Sealed(row.sealed_secret) if row.sealed_secret is not None else None,
-        kommuner=tuple(row.kommuner or ()),
-        kinds=tuple(row.kinds or ()),
-        digest=row.digest,
-        language=row.language,
-        active=row.active,
-        created_at=row.created_at,
-        origin=row.origin,
-        confirmed_at=row.confirmed_at,
-        regions=tuple(row.regions or ()),
-    )
-
-
-def subscriptions(session: Session, *, include_inactive: bool = False) -> list[SubscriptionView]:
-    stmt = select(Subscription).order_by(Subscription.id)
-    if not include_inactive:
-        stmt = stmt.where(Subscription.active.is_(True))
-    return [_view(row) for row in session.scalars(stmt)]
-
-
-def get_subscription(session: Session, subscription_id: int) -> SubscriptionView | None:
-    row = session.get(Subscription, subscription_id)
-    return _view(row) if row is not None else None
 
 
 def deactivate_subscription(session: Session, subscription_id: int, now: datetime) -> int:
@@ -151,28 +46,6 @@ def deactivate_subscription(session: Session, subscription_id: int, now: datetim
     )
     session.flush()
     return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-def sealed_key_ids(session: Session) -> set[str | None]:
-    """The key ids the active subscriptions' sealed values name (None for a value that is not sealed)."""
-    ids: set[str | None] = set()
-    for target, secret in session.execute(
-        select(Subscription.sealed_target, Subscription.sealed_secret).where(Subscription.active.is_(True))
-    ):
-        ids.add(key_id_of(target))
-        if secret is not None:
-            ids.add(key_id_of(secret))
-    return ids
-
-
-def known_kommunenumre(session: Session, numbers: Collection[str]) -> set[str]:
-    """Which of `numbers` are kommuner in the database (Norwegian or Danish)."""
-    if not numbers:
-        return set()
-    return set(session.scalars(select(KommuneRow.kommunenummer).where(KommuneRow.kommunenummer.in_(list(numbers)))))
-
-
-# -- materialising the outbox -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -227,9 +100,6 @@ def insert_deliveries(session: Session, rows: Sequence[dict[str, Any]]) -> int:
         .returning(Delivery.id)
     )
     return len(session.execute(stmt).all())
-
-
-# -- claiming and finishing -------------------------------------------------------------------------------------
 
 
 def _due(now: datetime) -> Any:
@@ -356,9 +226,6 @@ def due_without_claiming(session: Session, now: datetime) -> list[Delivery]:
     return list(session.scalars(stmt))
 
 
-# -- events as channels see them --------------------------------------------------------------------------------
-
-
 def _kommune(row: KommuneRow) -> Kommune:
     return Kommune(
         kommunenummer=row.kommunenummer,
@@ -392,9 +259,6 @@ def alert_events(session: Session, event_ids: Sequence[int]) -> list[AlertEvent]
             language=language,
         )
     return [by_id[event_id] for event_id in event_ids if event_id in by_id]
-
-
-# -- listing ----------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -364,7 +364,7 @@ class SweepClaim(Base):
 
 class HostLease(Base):
     """One row per host the queue's workers have fetched from: which worker holds its one request slot, until when,
-    and when the last request to it ended (the database's clock). See `tracker.host_leases`."""
+    and when the last request to it ended (the database's clock). See `tracker.store.host_leases`."""
 
     __tablename__ = "host_lease"
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from tracker.changes import ChangeEvent, KnownPlan, PlanState, WatchState
 from tracker.domain import Category
-from tracker.models import Document, Event, KommuneRow, KommuneWatch, WatchedPlan
+from tracker.store.models import Document, Event, KommuneRow, KommuneWatch, WatchedPlan
 
 
 def _known_plan(row: WatchedPlan) -> KnownPlan:

@@ -20,8 +20,8 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from tracker.latest import NEWEST_FIRST
-from tracker.models import CrawlRun, Finding, KommuneRow
+from tracker.store.latest import NEWEST_FIRST
+from tracker.store.models import CrawlRun, Finding, KommuneRow
 
 #: a status with the finding's plan_current ("true" | "false" | "unknown" | None without a plan)
 StatusKey = tuple[str, str | None]

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from tracker.domain import PLAN_CATEGORIES
 from tracker.findings import NOT_YET_A_PLAN
-from tracker.models import ClassificationRow, Document, Finding, Sighting, SiteCheck
-from tracker.storage import newest_readings
+from tracker.store.documents import newest_readings
+from tracker.store.models import ClassificationRow, Document, Finding, Sighting, SiteCheck
 
 #: why a candidate was or was not the plan, in the order a page lists them
 VERDICTS = ("plan", "ranked_lower", "not_final", "not_a_plan", "unreadable")

@@ -20,10 +20,11 @@ from sqlalchemy import ColumnElement, Engine, and_, exists, func, or_, select, t
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker import storage, sweep_queue
 from tracker.changes import PlanState
-from tracker.latest import latest_check_ids
-from tracker.models import CrawlRun, KommuneRow, SiteCheck, SweepClaim, WatchedPlan
+from tracker.store import runs
+from tracker.store.latest import latest_check_ids
+from tracker.store.models import CrawlRun, KommuneRow, SiteCheck, SweepClaim, WatchedPlan
+from tracker.store.sweep_jobs import NO_OPEN_JOBS_OF_CRAWL_RUN
 
 #: PostgreSQL advisory lock key that serialises "is anything running? then claim" between processes
 CLAIM_LOCK_KEY = 0x706C616E  # "plan"
@@ -79,7 +80,7 @@ def claim_slot(
                 # Two processes claiming different slots at once must not both see "nothing running".
                 session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK_KEY})
             if resume_run_id is None:
-                run = storage.start_run(session, run_options, planned, now)
+                run = runs.start_run(session, run_options, planned, now)
             else:
                 resumed = session.get(CrawlRun, resume_run_id)
                 if resumed is None:
@@ -148,7 +149,7 @@ def resumable_run(session: Session, alive_since: datetime) -> CrawlRun | None:
     live = exists().where(SweepClaim.run_id == CrawlRun.id, _alive(alive_since))
     stmt = select(CrawlRun).where(or_(CrawlRun.state == "interrupted", and_(CrawlRun.state == "running", ~live)))
     if session.get_bind().dialect.name == "postgresql":  # nor a sweep the job queue's workers are still doing
-        stmt = stmt.where(text(sweep_queue.NO_OPEN_JOBS_OF_CRAWL_RUN))
+        stmt = stmt.where(text(NO_OPEN_JOBS_OF_CRAWL_RUN))
     return session.scalars(stmt.order_by(CrawlRun.id.desc()).limit(1)).first()
 
 
@@ -195,7 +196,7 @@ def claims(session: Session, prefix: str = "") -> list[SweepClaim]:
 def followup_due(session: Session, checked_before: datetime) -> list[tuple[str, str]]:
     """(country, kommunenummer) of kommuner with a plan suspected missing whose latest check ended before
     `checked_before`: the ones a follow-up crawl should look at now rather than at the next sweep. (A volunteer's
-    tip is no check of the site: `tracker.latest`.)"""
+    tip is no check of the site: `tracker.store.latest`.)"""
     latest = latest_check_ids()
     rows = session.execute(
         select(KommuneRow.country, KommuneRow.kommunenummer)

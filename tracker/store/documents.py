@@ -1,0 +1,95 @@
+"""Documents (by SHA-256) and their classifications: one row per document, one reading per classifier version.
+
+Functions take a Session passed in by the caller; they flush, the caller commits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Subquery, func, select
+from sqlalchemy.orm import Session
+
+from tracker.reading import Reading
+from tracker.store.models import (
+    ClassificationRow,
+    Document,
+    Sighting,
+)
+
+
+def document_by_sha(session: Session, sha256: str) -> Document | None:
+    return session.scalars(select(Document).where(Document.sha256 == sha256)).first()
+
+
+def add_document(session: Session, document: Document) -> Document:
+    session.add(document)
+    session.flush()
+    return document
+
+
+def classification_for(session: Session, document: Document, version: str) -> ClassificationRow | None:
+    return session.scalars(
+        select(ClassificationRow).where(
+            ClassificationRow.document_id == document.id, ClassificationRow.classifier_version == version
+        )
+    ).first()
+
+
+def add_classification(session: Session, document: Document, reading: Reading, now: datetime) -> ClassificationRow:
+    result = reading.classification
+    row = ClassificationRow(
+        document_id=document.id,
+        classifier_version=result.classifier_version,
+        category=result.category.value,
+        confidence=result.confidence,
+        reason=result.reason,
+        evidence=[{"phrase": e.phrase, "page": e.page, "signal": e.signal} for e in result.evidence],
+        year_start=result.year_start,
+        year_end=result.year_end,
+        language=result.language,
+        document_kind=reading.kind,
+        kind_evidence=[{"phrase": e.phrase, "page": e.page, "signal": e.signal} for e in reading.kind_evidence],
+        criteria=[
+            {"criterion": hit.criterion, "met": hit.met, "sentences": [list(pair) for pair in hit.sentences]}
+            for hit in reading.criteria
+        ],
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def documents_without_reading(session: Session, version: str, limit: int) -> list[Document]:
+    """Documents with no classification by `version` (broken ones too: the caller counts them)."""
+    has_reading = select(ClassificationRow.document_id).where(ClassificationRow.classifier_version == version)
+    done_broken = select(Document.id).where(Document.extraction_error.is_not(None))
+    return list(
+        session.scalars(
+            select(Document)
+            .where(Document.id.not_in(has_reading), Document.id.not_in(done_broken))
+            .order_by(Document.id)
+            .limit(limit)
+        )
+    )
+
+
+def any_url_of(session: Session, document: Document) -> str | None:
+    return session.scalars(select(Sighting.final_url).where(Sighting.document_id == document.id).limit(1)).first()
+
+
+def any_anchor_text_of(session: Session, document: Document) -> str:
+    texts = session.scalars(
+        select(Sighting.anchor_text).where(Sighting.document_id == document.id, Sighting.anchor_text != "").limit(1)
+    ).first()
+    return texts or ""
+
+
+def newest_readings() -> Subquery:
+    """Per document, the id of its newest classification (columns `document_id`, `id`)."""
+    return (
+        select(ClassificationRow.document_id, func.max(ClassificationRow.id).label("id"))
+        .group_by(ClassificationRow.document_id)
+        .subquery()
+    )
