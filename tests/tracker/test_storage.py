@@ -25,7 +25,7 @@ from tracker.export import (
 )
 from tracker.findings import ClassifiedSighting, decide
 from tracker.reading import Reading
-from tracker.store import database, documents, latest, runs
+from tracker.store import database, documents, latest, public_subscriptions, runs
 from tracker.store.models import Document, Sighting, SiteCheck
 
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -259,6 +259,35 @@ def test_sync_kommuner_updates_in_place(engine: Engine) -> None:
         second = runs.sync_kommuner(session, [moved, BERGEN])
         assert runs.count_kommuner(session) == {"NO": 2}
     assert first[("NO", "0301")] == second[("NO", "0301")]
+
+
+def test_the_runs_lookups_and_in_sql_counters_that_left_the_pipelines(engine: Engine) -> None:
+    """What site_check, worker, sweep_queue, demo_serve and /subscribe asked the session for themselves before the
+    store took it (issue 11): a run (locked or not), a kommune, the websites, known region codes, and the counters."""
+    factory = database.make_session_factory(engine)
+    vestland = Kommune("4601", "Bergen", Country.NO, "https://www.bergen.kommune.no", region_code="46")
+    with factory.begin() as session:
+        ids = runs.sync_kommuner(session, [OSLO, vestland])
+        run = runs.start_run(session, {}, 2, datetime(2026, 1, 5, tzinfo=UTC))
+        run_id, bergen_id = run.id, ids[("NO", "4601")]
+    with factory.begin() as session:
+        runs.count_documents_fetched(session, run_id, 3)
+        runs.count_documents_fetched(session, run_id, 2)  # in one transaction: both count
+        runs.count_our_failure(session, run_id)
+        runs.count_our_failure(session, run_id)
+    with factory.begin() as session:
+        locked = runs.find_run(session, run_id, lock=True)
+        assert locked is not None and (locked.documents_fetched, locked.errors) == (5, 2)
+        assert runs.find_run(session, run_id + 1) is None
+        assert runs.find_kommune(session, bergen_id).name == "Bergen"  # type: ignore[union-attr]
+        assert runs.find_kommune(session, bergen_id + 100) is None
+        assert sorted(runs.kommune_websites(session)) == [
+            ("0301", "Oslo", "https://www.oslo.kommune.no"),
+            ("4601", "Bergen", "https://www.bergen.kommune.no"),
+        ]
+        assert public_subscriptions.known_region_codes(session, ("46", "03", "99")) == {"46"}
+        with pytest.raises(StorageError):
+            runs.count_our_failure(session, run_id + 1)
 
 
 def test_plans_export_recognises_a_plan_shared_by_two_kommuner(engine: Engine) -> None:

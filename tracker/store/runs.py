@@ -126,15 +126,19 @@ def find_kommune(session: Session, kommune_id: int) -> KommuneRow | None:
 
 
 def count_documents_fetched(session: Session, run_id: int, fetched: int) -> None:
-    """Add a check's documents to its run's count, in SQL (`SET n = n + k`): see `add_finding`."""
+    """Add a check's documents to its run's count, in SQL (`SET n = n + k`: see `add_finding`), flushed at once so
+    that a second count in the same transaction adds to this one instead of replacing it."""
     run = get_run(session, run_id)
     run.documents_fetched = CrawlRun.documents_fetched + fetched
+    session.flush()
 
 
 def count_our_failure(session: Session, run_id: int) -> None:
-    """Count a check that failed on our side in its run's `errors`, in SQL: other workers count into the same run."""
+    """Count a check that failed on our side in its run's `errors`, in SQL: other workers count into the same run.
+    Flushed at once, as `count_documents_fetched`."""
     run = get_run(session, run_id)
     run.errors = CrawlRun.errors + 1
+    session.flush()
 
 
 def get_run(session: Session, run_id: int) -> CrawlRun:
