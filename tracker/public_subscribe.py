@@ -32,7 +32,6 @@ from datetime import datetime, timedelta
 from typing import Final
 
 import httpx
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawlers.errors import RefusedAddress
@@ -40,7 +39,6 @@ from tracker.errors import ConfigError
 from tracker.notify import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, DeliveryFailed, EmailChannel, sign
 from tracker.secretbox import SecretKeys
 from tracker.store import alerts, public_subscriptions
-from tracker.store.models import KommuneRow
 from tracker.subscribe_messages import TEST_EVENT_KIND, confirmation_email, webhook_test_body
 from tracker.subscription_links import (
     CONFIRM_FOR,
@@ -146,8 +144,7 @@ def _check_scope(session: Session, kommuner: tuple[str, ...], regions: tuple[str
     if missing:
         raise ConfigError.said("pub_error.no_kommune", numbers=", ".join(missing))
     if regions:
-        known = set(session.scalars(select(KommuneRow.region_code).where(KommuneRow.region_code.in_(regions))))
-        unknown = sorted(set(regions) - known)
+        unknown = sorted(set(regions) - public_subscriptions.known_region_codes(session, regions))
         if unknown:
             raise ConfigError.said("pub_error.no_region", regions=", ".join(unknown))
 
