@@ -5,6 +5,7 @@ scenarios.py    build_demo_web() / build_large_web(): kommune sites with their e
 sitebuilder.py  one kommune site from pages, documents, robots.txt, sitemaps and site search
 pages.py        HTML layouts (ACOS-like NO, Danish kommune DK) and filler pages
 documents.py    PDF / DOCX / broken-PDF bytes;  plantexts.py  the words of plans, budgets and minutes
+abusetexts.py   the section templates of the abuse-specific plans (nb, nn, da)
 """
 
 from __future__ import annotations
