@@ -88,6 +88,8 @@ class DocumentKind(StrEnum):
 
 #: a plan not adopted yet: a draft or the version put out for hearing
 DRAFT_KINDS: Final[tuple[str, ...]] = (DocumentKind.DRAFT.value, DocumentKind.HEARING_DRAFT.value)
+#: kinds that do not give a kommune "a plan": a draft or a case document about a plan is not the plan
+NOT_YET_A_PLAN: Final[frozenset[str]] = frozenset({*DRAFT_KINDS, DocumentKind.CASE_DOCUMENT.value})
 
 
 class FoundVia(StrEnum):
@@ -102,6 +104,9 @@ class FoundVia(StrEnum):
 
 #: ways of finding a document that are no path of links from the front page
 NOT_BY_LINKS: Final[tuple[str, ...]] = (FoundVia.SITE_SEARCH.value, FoundVia.SITEMAP.value)
+#: the crawler's ways of finding a document, the one easiest for a person first (a finding prefers a plan reached
+#: by a link to one reached only by the site's search or sitemap)
+FOUND_VIA_PRECEDENCE: Final[tuple[str, ...]] = (FoundVia.LINK.value, FoundVia.RENDERED.value, *NOT_BY_LINKS)
 
 Language = Literal["nb", "nn", "da"]
 #: the languages kommuner write in (Norwegian bokmål and nynorsk, Danish)

@@ -13,10 +13,9 @@ from datetime import date
 from enum import IntEnum
 
 from tracker.catalogue.reasons import stored
-from tracker.domain import PLAN_CATEGORIES, Category, Status
-from tracker.plan_years import is_current
 
-FOUND_VIA_PRECEDENCE = ("link", "rendered", "site_search", "sitemap")
+from tracker.domain import FOUND_VIA_PRECEDENCE, NOT_YET_A_PLAN, PLAN_CATEGORIES, Category, Status
+from tracker.plan_years import is_current
 
 
 @dataclass(frozen=True)
@@ -37,10 +36,6 @@ class ClassifiedSighting:
     year_end: int | None
     #: adopted_plan | draft | hearing_draft | case_document | not_a_plan (tracker/document_kind.py)
     kind: str = "adopted_plan"
-
-
-#: kinds that do not give a kommune "a plan": a draft or a case document about a plan is not the plan
-NOT_YET_A_PLAN = frozenset({"draft", "hearing_draft", "case_document"})
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ __all__ = ["Letter", "LetterFacts", "PlanFact", "missing_criteria", "plan_facts_
 
 #: a plan more clicks than this from the front page is "hard to find" (the campaigners' rule of thumb)
 EASY_CLICKS: Final = 2
-DRAFT_KINDS: Final = frozenset({"draft", "hearing_draft"})
 
 
 @dataclass(frozen=True)

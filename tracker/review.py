@@ -20,8 +20,7 @@ from datetime import datetime
 from typing import Final
 
 from tracker.catalogue import text
-from tracker.domain import DRAFT_KINDS, NOT_BY_LINKS, PLAN_CATEGORIES
-from tracker.findings import NOT_YET_A_PLAN
+from tracker.domain import DRAFT_KINDS, NOT_BY_LINKS, NOT_YET_A_PLAN, PLAN_CATEGORIES
 
 __all__ = [
     "LOW_CONFIDENCE",

@@ -22,8 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tracker.change_detector import detect_changes
 from tracker.changes import Check, SeenDocument, UrlOutcome, UrlRecheck
-from tracker.domain import Category, Kommune
-from tracker.findings import NOT_YET_A_PLAN
+from tracker.domain import NOT_YET_A_PLAN, Category, Kommune
 from tracker.store import watch
 from tracker.store.models import ClassificationRow, Document
 from tracker.text_identity import page_hashes, text_fingerprint, text_sketch

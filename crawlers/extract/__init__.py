@@ -7,12 +7,14 @@ from the internet; `extract_document` runs the same parsers in the calling proce
     ocr.py      scanned PDFs: pypdfium2 rendering + Tesseract (nor+dan)
     html.py     selectolax: main content, title, headings, chunked pages
     docx.py     python-docx: paragraphs, tables, headings, title
-    sandbox.py  the worker pool (Extractor), extract_sync, extract_document
+    sandbox.py  the worker pool (Extractor), extract_sync: the parent's side
+    worker.py   a worker process: limits, job loop, frame protocol; extract_document
 """
 
 from __future__ import annotations
 
 from crawlers.extract.ocr import OcrOptions
-from crawlers.extract.sandbox import Extractor, extract_document, extract_sync
+from crawlers.extract.sandbox import Extractor, extract_sync
+from crawlers.extract.worker import extract_document
 
 __all__ = ["Extractor", "OcrOptions", "extract_document", "extract_sync"]

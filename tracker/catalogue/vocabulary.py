@@ -12,8 +12,17 @@ from typing import Final
 
 from tracker.accessibility import CHECKS
 from tracker.criteria import CRITERIA
-from tracker.domain import EVENT_KINDS, LOCALES, NOT_CHECKED, STANDINGS, STATUSES, Category, Country, DocumentKind
-from tracker.findings import FOUND_VIA_PRECEDENCE
+from tracker.domain import (
+    EVENT_KINDS,
+    FOUND_VIA_PRECEDENCE,
+    LOCALES,
+    NOT_CHECKED,
+    STANDINGS,
+    STATUSES,
+    Category,
+    Country,
+    DocumentKind,
+)
 from tracker.review import TASK_KINDS
 from tracker.store.public_subscriptions import PUBLIC_STATES
 from tracker.store.volunteer_tips import TIP_FOUND_VIA

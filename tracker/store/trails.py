@@ -12,8 +12,7 @@ from urllib.parse import urljoin
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.domain import PLAN_CATEGORIES
-from tracker.findings import NOT_YET_A_PLAN
+from tracker.domain import NOT_YET_A_PLAN, PLAN_CATEGORIES
 from tracker.store.documents import newest_readings
 from tracker.store.models import ClassificationRow, Document, Finding, Sighting, SiteCheck
 
