@@ -13,7 +13,6 @@ from datetime import date
 from enum import IntEnum
 
 from tracker.catalogue.reasons import stored
-
 from tracker.domain import FOUND_VIA_PRECEDENCE, NOT_YET_A_PLAN, PLAN_CATEGORIES, Category, Status
 from tracker.plan_years import is_current
 
