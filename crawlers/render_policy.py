@@ -6,7 +6,8 @@ the scripts they run (the text of each inline script, the src of each external o
 script may fill, with all their attributes (`<nav data-node="p17">`: what a script reads to know what to build).
 Two pages with the same signature run the same code on the same inputs, unless the script reads the URL.
 
-A render is *productive* when it built a link no earlier render of the site built (and the page's HTML lacked).
+A render is *productive* when it built a link its page's HTML lacked and no earlier rendered page of the site held
+(a menu link that the front page's HTML already had is not news when another page's script builds it).
 When a signature's renders were unproductive `MENU_ONLY_AFTER` times in a row, it is "menu-only": its script
 builds the menu every render has already shown, so its pages are not rendered again. A site that repeats one
 inline menu script on every page (an empty <nav> on each) then costs three renders, not one per page, while a page
@@ -77,8 +78,8 @@ class SiteRenders:
     attempts: int = 0
     #: True once a rendered page had links its static HTML lacks (the site builds its links by script)
     scripted_links: bool = False
-    #: links (normalised URLs) that earlier renders built
-    built: set[str] = field(default_factory=set)
+    #: links (normalised URLs) that earlier rendered pages held
+    seen: set[str] = field(default_factory=set)
     #: script signature -> its unproductive renders since its last productive one
     unproductive: dict[str, int] = field(default_factory=dict)
 
@@ -106,11 +107,11 @@ class SiteRenders:
         """The site's rendering time is spent: no more renders."""
         self.attempts = max_pages
 
-    def learn(self, signature: str, built: Iterable[str]) -> None:
-        """Record a render of `signature` that built the links `built` (those its page's HTML lacked)."""
-        links = set(built)
-        if links:
+    def learn(self, signature: str, links: Iterable[str], built: Iterable[str]) -> None:
+        """Record a render of `signature`: the rendered page's `links`, of which it `built` those its HTML lacked."""
+        new = set(built)
+        if new:
             self.scripted_links = True
-        new = links - self.built
-        self.built |= new
+        new -= self.seen
+        self.seen.update(links)
         self.unproductive[signature] = 0 if new else self.unproductive.get(signature, 0) + 1

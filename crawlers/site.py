@@ -237,12 +237,12 @@ class _SiteCrawler:
         kind: EdgeKind,
         page_heading: str = "",
     ) -> list[str]:
-        """Add a page's links to the graph, the frontier and the document candidates; returns the links added.
+        """Add a page's links to the graph, the frontier and the document candidates; returns its links on the site.
 
         `page_heading` (the page's title and h1) counts as context for its document links: on a page headed
         "Handlingsplan mot vold og overgrep" a link that only says "Last ned (PDF)" is a candidate.
         """
-        added: list[str] = []
+        taken: list[str] = []
         productive = False
         links = extract_links(tree, base_url)
         state.session_params |= session_like_params(link.url for link in links)
@@ -251,10 +251,10 @@ class _SiteCrawler:
                 link = replace(link, url=without_params(link.url, state.session_params))
             if not same_site(link.url, state.site_keys) or is_skippable(link.url):
                 continue
+            taken.append(link.url)
             if kind == "rendered" and state.graph.has_edge(node, link.url, "static"):
                 continue
             state.graph.add(node, link.url, link.text, kind)
-            added.append(link.url)
             score = score_link(link.text, link.url, link.context, linked_from=base_url)
             fmt = document_format_of(link.url)
             if fmt is not None:
@@ -282,7 +282,7 @@ class _SiteCrawler:
             )
         if productive and node != state.front_key:
             state.hubs.add(section_of(node))  # this site files plan material here: explore its section first
-        return added
+        return taken
 
     async def _visit_page(self, state: _State, node: str, response: Response, entry: FrontierEntry) -> None:
         guarded = guard_html(response.text())
@@ -326,8 +326,8 @@ class _SiteCrawler:
             state.issues.append(CrawlIssue(url, "render_error", str(exc), getattr(exc, "status", None)))
             return
         state.rendered_pages += 1
-        built = self._take_links(state, node, parse_html(page.html), page.final_url, entry, "rendered")
-        state.renders.learn(signature, built)
+        links = self._take_links(state, node, parse_html(page.html), page.final_url, entry, "rendered")
+        state.renders.learn(signature, links, [url for url in links if not state.graph.has_edge(node, url, "static")])
 
     async def _crawl_pages(self, state: _State, budget: int) -> None:
         """Best-first discovery until `budget` page attempts are spent or the frontier is empty."""
