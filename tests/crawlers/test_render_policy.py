@@ -137,5 +137,7 @@ def test_a_signature_is_menu_only_after_unproductive_renders_in_a_row() -> None:
     assert renders.signature_to_render(tree, "http://127.0.0.1/x", "auto", 60) is None
     assert renders.signature_to_render(tree, "http://127.0.0.1/x", "always", 60) == ""  # "always" renders all
     assert renders.signature_to_render(tree, "http://127.0.0.1/x", "never", 60) is None
+    plain = LexborHTMLParser(html_page("Side", '<nav><a href="/a">A</a></nav>'))  # no script: nothing to render
+    assert SiteRenders().signature_to_render(plain, "http://127.0.0.1/", "auto", 60) is None
     renders.spent(60)
     assert renders.signature_to_render(tree, "http://127.0.0.1/x", "always", 60) is None
