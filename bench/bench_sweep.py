@@ -189,7 +189,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=120, help="ordinary pages per site (documents come on top)")
     parser.add_argument("--latency", type=float, default=0.08, help="seconds each answer takes")
     parser.add_argument("--delay", type=float, default=1.0, help="per-host delay in seconds")
-    parser.add_argument("--keep", type=Path, help="copy the crawl's log and the server's request log here")
+    parser.add_argument("--keep", type=Path, help="copy the crawl's log and database and the server's request log here")
     parser.add_argument("--profile", type=Path, help="record the crawler's stacks with py-spy to this file")
     args = parser.parse_args()
 
@@ -219,6 +219,9 @@ def main() -> None:
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
             (args.keep / "crawl.log").write_bytes((tmp / "crawl.log").read_bytes())
+            for name in ("sweep.sqlite3", "sweep.sqlite3-wal"):  # the checks and their issues
+                if (tmp / name).exists():
+                    shutil.copy(tmp / name, args.keep / name)
             with (args.keep / "requests.csv").open("w", encoding="utf-8", newline="") as handle:
                 csv.writer(handle).writerows(dataclasses.astuple(r) for r in log)
     _report(args, {**crawl, "server_cpu": server_cpu}, log, right, wrong, tail)

@@ -26,8 +26,9 @@ from crawlers.fetch import Fetcher, Response
 from crawlers.frontier import Frontier, FrontierEntry
 from crawlers.graph import EdgeKind, LinkGraph, PathStep
 from crawlers.htmlguard import guard_html, parse_html
-from crawlers.links import extract_links, links_built_by_script, page_h1, page_title
+from crawlers.links import extract_links, page_h1, page_title
 from crawlers.render import RenderBudget, Renderer
+from crawlers.render_policy import SiteRenders
 from crawlers.scoring import is_candidate_document, looks_like_plan, may_be_plan_page, score_link, url_words
 from crawlers.site_search import search_site
 from crawlers.sitemap import read_sitemaps
@@ -44,7 +45,6 @@ from crawlers.types import (
 from crawlers.urls import (
     document_format_of,
     host_of,
-    is_news_item,
     is_skippable,
     may_be_download,
     normalize_url,
@@ -58,11 +58,6 @@ from crawlers.urls import (
 
 logger = logging.getLogger(__name__)
 
-#: in render="auto", at most this many pages of a site are rendered (a browser page costs ~50 plain fetches) ...
-MAX_AUTO_RENDERS = 5
-#: ... unless rendering proved to build links the HTML lacks: a site whose every page builds its menu and lists by
-#: script gets this many, within its rendering time budget (`CrawlOptions.render_budget_per_site`)
-MAX_SCRIPTED_RENDERS = 60
 #: fetches the site search may spend (form/probes plus one per query)
 MAX_SEARCH_PAGES = 10
 #: share of a parent's score a child link inherits, so the subtree of a promising page is explored first
@@ -123,11 +118,10 @@ class _State:
     pages_fetched: int = 0
     page_attempts: int = 0
     rendered_pages: int = 0
-    render_attempts: int = 0
+    #: which pages are worth a render (`crawlers.render_policy`)
+    renders: SiteRenders = field(default_factory=SiteRenders)
     html_documents: int = 0
     render_budget: RenderBudget | None = None
-    #: True once a rendered page had links its static HTML lacks (the site builds its links by script)
-    scripted_links: bool = False
     #: site sections (`urls.section_of`) whose pages linked a candidate document or a plan-like page
     hubs: set[str] = field(default_factory=set)
     #: query parameters learned to carry a session on this site (`urls.session_like_params`), dropped from links
@@ -242,13 +236,14 @@ class _SiteCrawler:
         parent: FrontierEntry,
         kind: EdgeKind,
         page_heading: str = "",
-    ) -> int:
-        """Add a page's links to the graph, the frontier and the document candidates; returns links added.
+    ) -> list[str]:
+        """Add a page's links to the graph, the frontier and the document candidates; returns its links on the site.
 
         `page_heading` (the page's title and h1) counts as context for its document links: on a page headed
         "Handlingsplan mot vold og overgrep" a link that only says "Last ned (PDF)" is a candidate.
         """
-        added, productive = 0, False
+        taken: list[str] = []
+        productive = False
         links = extract_links(tree, base_url)
         state.session_params |= session_like_params(link.url for link in links)
         for link in links:
@@ -256,10 +251,10 @@ class _SiteCrawler:
                 link = replace(link, url=without_params(link.url, state.session_params))
             if not same_site(link.url, state.site_keys) or is_skippable(link.url):
                 continue
+            taken.append(link.url)
             if kind == "rendered" and state.graph.has_edge(node, link.url, "static"):
                 continue
             state.graph.add(node, link.url, link.text, kind)
-            added += 1
             score = score_link(link.text, link.url, link.context, linked_from=base_url)
             fmt = document_format_of(link.url)
             if fmt is not None:
@@ -287,7 +282,7 @@ class _SiteCrawler:
             )
         if productive and node != state.front_key:
             state.hubs.add(section_of(node))  # this site files plan material here: explore its section first
-        return added
+        return taken
 
     async def _visit_page(self, state: _State, node: str, response: Response, entry: FrontierEntry) -> None:
         guarded = guard_html(response.text())
@@ -303,26 +298,17 @@ class _SiteCrawler:
                 state.html_documents += 1
                 self._keep(state, node, self._document(response, "html", entry.anchor_text or h1, entry.score))
         self._take_links(state, node, tree, response.final_url, entry, "static", f"{title} {h1}")
-        if self._should_render(state, tree, response.final_url):
-            await self._render(state, node, response.final_url, entry)
-
-    def _should_render(self, state: _State, tree: LexborHTMLParser, url: str) -> bool:
-        mode = self.options.render
-        if self.renderer is None or mode == "never":
-            return False
-        if mode == "always":
-            return True
-        if state.scripted_links and is_news_item(url):
-            # the site's script-built menu is known by now, and a news article or a facet of the archive builds
-            # nothing else: its render (seconds, and the site's rendering budget) is spent where plans are filed
-            return False
-        return links_built_by_script(tree, url)
-
-    async def _render(self, state: _State, node: str, url: str, entry: FrontierEntry) -> None:
-        cap = self._render_cap(state)
-        if self.renderer is None or state.render_attempts >= cap:
+        if self.renderer is None:
             return
-        state.render_attempts += 1
+        max_pages = self.options.max_pages_per_site
+        signature = state.renders.signature_to_render(tree, response.final_url, self.options.render, max_pages)
+        if signature is not None:
+            await self._render(state, node, response.final_url, entry, signature)
+
+    async def _render(self, state: _State, node: str, url: str, entry: FrontierEntry, signature: str) -> None:
+        if self.renderer is None:
+            return
+        state.renders.attempts += 1
         if state.render_budget is None:
             state.render_budget = self.renderer.new_budget()  # one per crawl: a retried site starts afresh
         try:
@@ -331,7 +317,7 @@ class _SiteCrawler:
             self._record(state, url, exc)
             return
         except RenderBudgetSpent as exc:
-            state.render_attempts = self.options.max_pages_per_site  # the site's rendering time is spent
+            state.renders.spent(self.options.max_pages_per_site)
             state.issues.append(CrawlIssue(url, "render_budget", str(exc)))
             return
         except CrawlError as exc:
@@ -340,13 +326,8 @@ class _SiteCrawler:
             state.issues.append(CrawlIssue(url, "render_error", str(exc), getattr(exc, "status", None)))
             return
         state.rendered_pages += 1
-        if self._take_links(state, node, parse_html(page.html), page.final_url, entry, "rendered"):
-            state.scripted_links = True
-
-    def _render_cap(self, state: _State) -> int:
-        if self.options.render == "always":
-            return self.options.max_pages_per_site
-        return MAX_SCRIPTED_RENDERS if state.scripted_links else MAX_AUTO_RENDERS
+        links = self._take_links(state, node, parse_html(page.html), page.final_url, entry, "rendered")
+        state.renders.learn(signature, links, [url for url in links if not state.graph.has_edge(node, url, "static")])
 
     async def _crawl_pages(self, state: _State, budget: int) -> None:
         """Best-first discovery until `budget` page attempts are spent or the frontier is empty."""
