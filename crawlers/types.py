@@ -149,6 +149,14 @@ class SiteCrawl:
     our_failure: str | None = None
     trail: SearchTrail = SearchTrail()
 
+    @property
+    def discovery_cut(self) -> str | None:
+        """Why part of the site went unread for a limit of ours, or None: the site's rendering budget (browser time
+        we grant it) ran out with script-built pages left unrendered. Their links may lead to the plan, so a
+        verdict that the plan is absent cannot rest on this crawl (a slow site gets its pages, not a guess)."""
+        cut = next((issue for issue in self.issues if issue.kind == "render_budget"), None)
+        return None if cut is None else f"rendering budget spent before {cut.url} was rendered ({cut.detail})"
+
 
 @dataclass(frozen=True)
 class ExtractedText:

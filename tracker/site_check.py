@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from typing import Final
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,6 +30,9 @@ from tracker.progress import Progress
 from tracker.store import runs
 from tracker.store.models import Sighting, SiteCheck
 from tracker.watching import CheckSeen, UrlAnswer
+
+#: statuses that say the abuse-specific plan is absent: only a crawl that read the whole site may give them
+ABSENCE_VERDICTS: Final = frozenset({Status.NO_PLAN_FOUND, Status.GENERAL_VIOLENCE_PLAN_ONLY})
 
 
 class FailedOnOurSide(Exception):
@@ -89,8 +93,9 @@ async def store_site(
     """Extract and classify every document (crawled, or served to a re-check: `answers`), then write check,
     sightings, finding, change events and the kommune's watch state in one transaction.
 
-    Raises `FailedOnOurSide` (nothing written) when the crawl itself failed on our side or a document could not be
-    read because of us: a verdict built on our own failure would be a false "no plan"."""
+    Raises `FailedOnOurSide` (nothing written) when the crawl itself failed on our side, a document could not be
+    read because of us, or the plan was not found while our rendering budget left script-built pages unread: a
+    verdict built on our own failure would be a false "no plan"."""
     if crawl.our_failure is not None:
         raise FailedOnOurSide(crawl.our_failure)
     fetched = [ingest.fetched_from_crawl(doc) for doc in crawl.documents]
@@ -109,6 +114,9 @@ async def store_site(
                 )
         check, sightings = _store_check(session, run_id, kommune_id, crawl, extractions.shas, stored)
         decision = _store_finding(session, run_id, check, sightings, stored, crawl, today)
+        if decision.status in ABSENCE_VERDICTS and crawl.discovery_cut:
+            # leaving the block with the exception rolls the check back: nothing about the kommune is written
+            raise FailedOnOurSide(f"no abuse-specific plan among the pages read, but the {crawl.discovery_cut}")
         seen = CheckSeen(
             check_id=check.id,
             run_id=run_id,

@@ -161,3 +161,38 @@ async def test_a_render_cut_by_our_cap_is_our_failure_not_a_finding(tmp_path: Pa
         assert run is not None and run.errors == 1
     # each site attempt rendered the page twice (tried once more when cut), plus one plain fetch per attempt
     assert len(front_page_renders) == SITE_ATTEMPTS * 3
+
+
+async def test_no_plan_is_never_a_verdict_when_our_rendering_budget_left_script_pages_unread(tmp_path: Path) -> None:
+    """A site whose menu is built by script, crawled with no rendering time left: "no plan" would be a guess about
+    the pages behind the menu, so the check fails on our side. The same budget on a site that links its plan in
+    plain HTML still gives its verdict: the cut only matters when the plan was not found."""
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'planvakt.sqlite3'}")
+    database.upgrade(engine)
+    factory = database.make_session_factory(engine)
+    menu_script = (
+        '<nav id="meny"></nav><script>const a = document.createElement("a"); a.href = "/planer"; '
+        'a.textContent = "Planer"; document.getElementById("meny").appendChild(a);</script>'
+    )
+    scripted = plan_site("127.79.9.4")
+    scripted.set("/", Reply(body=html_page("Forside", menu_script)))
+    scripted.set("/planer", Reply(body=html_page("Planer", '<a href="/plan.pdf">Handlingsplan</a>')))
+    plain = plan_site("127.79.9.5")
+    plain.set("/", Reply(body=html_page("Forside", '<a href="/plan.pdf">Handlingsplan</a>' + menu_script)))
+    no_time = replace(OPTIONS, render="auto", render_budget_per_site=0.1, max_pages_per_site=5)
+    with MultiHostServer([scripted, plain]) as server:
+        kommuner = [
+            Kommune("9904", "Skriptvik", Country.NO, server.base_url(scripted.host)),
+            Kommune("9905", "Lenkevik", Country.NO, server.base_url(plain.host)),
+        ]
+        recorder = Recorder()
+        async with Extractor(workers=1) as extractor:
+            deps = CrawlDependencies(factory, EvidenceStore(tmp_path / "evidence"), extractor, progress=recorder)
+            run_id = await run_crawl(kommuner, no_time, deps)
+    assert set(recorder.failed) == {"9904"} and "rendering budget spent before" in recorder.failed["9904"]
+    assert recorder.done == {"9905": Status.ABUSE_SPECIFIC_PLAN}
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(Finding)) == 1
+        assert session.scalar(select(func.count()).select_from(SiteCheck)) == 1  # the failed one wrote nothing
+        run = session.get(CrawlRun, run_id)
+        assert run is not None and run.kommuner_checked == 1
