@@ -115,6 +115,27 @@ def page_h1(html: str | LexborHTMLParser) -> str:
     return _clean(node.text(separator=" ")) if node is not None else ""
 
 
+#: landmarks whose headings are the site's, not the page's ("Snarveier" in a menu, "Kontakt oss" in a footer)
+_CHROME = frozenset({"nav", "header", "footer", "aside"})
+
+
+def section_headings(html: str | LexborHTMLParser, limit: int = 40) -> tuple[str, ...]:
+    """The page's own chapter headings (<h2>, <h3>; those inside <nav>, <header>, <footer> or <aside> belong to the
+    site), at most `limit`: a plan page with a vague title ("Veileder", "Trygge barn") names its subject there."""
+    tree = html if isinstance(html, LexborHTMLParser) else parse_html(html)
+    found: list[str] = []
+    for node in tree.css("h2, h3"):
+        if len(found) >= limit:
+            break
+        parent = node.parent
+        while parent is not None and parent.tag not in _CHROME:
+            parent = parent.parent
+        text = _clean_head(node.text(separator=" "), 200)
+        if parent is None and text:
+            found.append(text)
+    return tuple(found)
+
+
 def _is_inside(node: LexborNode, ancestor: LexborNode) -> bool:
     """Whether `node` is a descendant of `ancestor` (walks up from `node`: cost its depth, at most MAX_DEPTH)."""
     parent = node.parent

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -200,6 +201,18 @@ def may_be_plan_page(text: str) -> bool:
     topic ("Beredskab", "Handleguide", "Vejledning ved mistanke om overgreb"). The classifier reads it and decides."""
     lowered = text.lower()
     return looks_like_plan(lowered) or mentions_topic(lowered) or bool(_BEREDSKAB.search(lowered))
+
+
+def page_may_be_plan(title: str, h1: str, url: str, headings: Sequence[str]) -> bool:
+    """Whether a fetched HTML page is read by the classifier as a possible plan: its title or h1 may head a plan
+    (`may_be_plan_page`); its address names one (a WordPress-style slug keeps a plan's full name when its title is
+    vague: "Trygge barn"); or its own chapter headings (`crawlers.links.section_headings`) give the subject its title
+    leaves out: one of them when the title names a kind of plan ("Veileder" over "4. Hva er seksuelle overgrep?" at a
+    WordPress `/?page_id=N` address, which says nothing), two of them when the title names neither kind nor subject."""
+    if may_be_plan_page(h1) or may_be_plan_page(title) or looks_like_plan(url_words(url)):
+        return True
+    on_topic = sum(1 for heading in headings if mentions_topic(heading))
+    return on_topic >= 2 or (on_topic == 1 and bool(_PLAN_KIND.search(f"{title} {h1}".lower())))
 
 
 def mentions_topic(text: str) -> bool:

@@ -26,10 +26,10 @@ from crawlers.fetch import Fetcher, Response
 from crawlers.frontier import Frontier, FrontierEntry
 from crawlers.graph import EdgeKind, LinkGraph, PathStep
 from crawlers.htmlguard import guard_html, parse_html
-from crawlers.links import extract_links, page_h1, page_title
+from crawlers.links import extract_links, page_h1, page_title, section_headings
 from crawlers.render import RenderBudget, Renderer
 from crawlers.render_policy import SiteRenders
-from crawlers.scoring import is_candidate_document, looks_like_plan, may_be_plan_page, score_link, url_words
+from crawlers.scoring import is_candidate_document, looks_like_plan, page_may_be_plan, score_link
 from crawlers.site_search import search_site
 from crawlers.sitemap import read_sitemaps
 from crawlers.types import (
@@ -290,8 +290,8 @@ class _SiteCrawler:
             state.issues.append(CrawlIssue(response.final_url, "html_guarded", guarded.cut))
         tree = LexborHTMLParser(guarded.html)
         title, h1 = page_title(tree), page_h1(tree)
-        # a WordPress-style slug keeps a plan's full name when its title is vague ("Trygge barn")
-        plan_like = may_be_plan_page(h1) or may_be_plan_page(title) or looks_like_plan(url_words(response.final_url))
+        # a vague title ("Veileder", "Trygge barn"): the address or the chapter headings may name the subject
+        plan_like = page_may_be_plan(title, h1, response.final_url, section_headings(tree))
         if node != state.front_key and plan_like:
             # read by the classifier, which tells a plan page from a news item or a landing page that mentions one
             if state.html_documents < MAX_HTML_DOCUMENTS and len(state.documents) < self.options.max_documents_per_site:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from crawlers.links import extract_links, links_built_by_script, page_h1, page_title
+from crawlers.links import extract_links, links_built_by_script, page_h1, page_title, section_headings
 
 
 def test_links_resolve_against_base_with_text_and_heading_context() -> None:
@@ -34,3 +34,13 @@ def test_script_built_menus_are_recognised() -> None:
     assert links_built_by_script(spa, "https://x.no/")
     # few links but no scripts: nothing a browser would add
     assert not links_built_by_script('<html><body><a href="/a">A</a></body></html>', "https://x.no/")
+
+
+def test_section_headings_are_the_pages_own_not_the_sites_menus_and_footer() -> None:
+    html = """<html><body><header><h2>Vold og overgrep – få hjelp</h2></header>
+    <nav><h3>Snarveier</h3></nav><main><h1>Veileder</h1><h2>1.  Innledning</h2><p>Tekst</p>
+    <h3>4. Hva er seksuelle overgrep?</h3><h4>Detalj</h4><aside><h2>Les også</h2></aside></main>
+    <footer><h2>Kontakt oss</h2></footer></body></html>"""
+    assert section_headings(html) == ("1. Innledning", "4. Hva er seksuelle overgrep?")
+    many = "<main>" + "".join(f"<h2>Kapittel {i}</h2>" for i in range(60)) + "</main>"
+    assert len(section_headings(many)) == 40 and section_headings(many, limit=3)[-1] == "Kapittel 2"

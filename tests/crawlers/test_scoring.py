@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from crawlers.scoring import is_candidate_document, looks_like_plan, score_link
+from crawlers.scoring import is_candidate_document, looks_like_plan, page_may_be_plan, score_link
 
 
 def test_plan_links_outscore_menus_and_menus_outscore_traps() -> None:
@@ -56,3 +56,20 @@ def test_the_linking_pages_own_path_is_not_scored_again() -> None:
     assert "url:vold+2.0" in plan.reasons and not any("barn" in r for r in plan.reasons)
     other = score_link("Side", "https://x.no/tjenester/familie-og-barnevern", linked_from=section)
     assert any(r.startswith("url:barn") for r in other.reasons)
+
+
+def test_a_page_with_a_vague_title_is_read_when_its_chapters_name_the_subject() -> None:
+    wordpress = "https://x.no/?page_id=3463"
+    chapters = ("1. Innledning", "4. Hva er seksuelle overgrep?", "5. Forebygging", "Tiltak")
+    # a kind of plan in the title, the subject in one chapter: read (the classifier decides what it is)
+    assert page_may_be_plan("Veileder - X kommune", "Veileder", wordpress, chapters)
+    assert page_may_be_plan("Handlingsplan", "", wordpress, ("Vold i nære relasjoner",))
+    # neither kind nor subject in the title: two chapters on the subject are needed
+    assert page_may_be_plan("Trygge barn", "Trygge barn", wordpress, (*chapters, "Ved mistanke om vold"))
+    assert not page_may_be_plan("Helsestasjon", "Helsestasjon", wordpress, ("Vold i nære relasjoner", "Åpningstider"))
+    # a kind of plan with chapters on something else, or no chapters at all: not read
+    assert not page_may_be_plan("Veileder", "Veileder", wordpress, ("1. Innledning", "2. Søknad om barnehageplass"))
+    assert not page_may_be_plan("Veileder", "Veileder", wordpress, ())
+    # the title, h1 or the address alone still suffice, as before
+    assert page_may_be_plan("Beredskab", "", "https://x.dk/a", ())
+    assert page_may_be_plan("Trygge barn", "", "https://x.no/plan-mot-seksuelle-overgrep/", ())

@@ -9,7 +9,7 @@ from crawlers.fetch import Fetcher
 from crawlers.render import RenderBudget, RenderedPage
 from crawlers.site import crawl_site
 from crawlers.sweep import crawl_sites
-from crawlers.testweb.server import Reply, Request, Site, redirect
+from crawlers.testweb.server import Reply, Request, Route, Site, redirect
 from crawlers.types import CrawlOptions, SiteCrawl
 from tests.crawlers.conftest import FIXED_NOW, fixed_now, html_page, pdf_bytes, serving, with_options
 
@@ -265,6 +265,28 @@ async def test_a_plan_page_with_a_vague_title_is_read_when_its_address_names_the
         result = await crawl(base, options)
     assert [d.url.removeprefix(base) for d in result.documents] == [slug]
     assert result.documents[0].click_depth == 2
+
+
+async def test_a_plan_page_with_a_vague_title_and_address_is_read_when_its_chapters_name_the_subject(
+    options: CrawlOptions,
+) -> None:
+    # WordPress: "/?page_id=N" says nothing and the title only "Veileder"; the chapters give the subject. A page that
+    # names the subject only in the site's footer, on every page, is not read.
+    footer = "<footer><h2>Vold og overgrep – få hjelp</h2></footer>"
+    chapters = "<h2>1. Innledning</h2><h2>4. Hva er seksuelle overgrep?</h2><h2>5. Forebygging</h2>"
+    pages = {
+        "": page("Forside", f'<a href="/?page_id=20">Helse og omsorg</a><a href="/?page_id=30">Kontakt</a>{footer}'),
+        "20": page("Helse og omsorg", f'<a href="/?page_id=21">Veileder</a>{footer}'),
+        "21": page("Veileder", f"<h1>Veileder</h1>{chapters}{footer}"),
+        "30": page("Veileder for søknader", f"<h1>Veileder for søknader</h1><h2>Frister</h2>{footer}"),
+    }
+    routes: dict[str, Route] = {"/": lambda request: pages.get((request.query.get("page_id") or [""])[0], Reply(404))}
+    site = Site("127.66.6.10", routes)
+    with serving(site) as server:
+        base = server.base_url(site.host)
+        result = await crawl(base, options)
+    assert [d.url.removeprefix(base) for d in result.documents] == ["/?page_id=21"]
+    assert (result.documents[0].found_via, result.documents[0].click_depth) == ("link", 2)
 
 
 async def test_sweep_delivers_every_site_and_never_stops_on_one(options: CrawlOptions) -> None:
