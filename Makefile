@@ -37,9 +37,10 @@ axe: $(AXE)
 $(AXE):
 	npm install --silent --no-audit --no-fund --prefix .axe axe-core@4
 
-# the suite, after the checks that cost seconds: ruff (lint and format) and mypy --strict on the packages
+# the suite, after the checks that cost seconds: ruff (lint and format) and mypy --strict on the packages; two
+# workers (pytest-xdist, a test file stays in one worker): the suite mostly waits on servers and delays, not the CPU
 test: install system-deps postgres axe lint typecheck
-	$(BIN)/pytest -q --cov --cov-report=term:skip-covered
+	$(BIN)/pytest -q -n 2 --dist loadfile --cov --cov-report=term:skip-covered
 
 LINTED := planvakt tracker crawlers dashboards migrations tests bench
 
