@@ -55,12 +55,7 @@ def confirm_subscription(session: Session, subscription_id: int, now: datetime) 
     """Activate a pending public subscription; False when there is none waiting (confirmed, removed, unknown)."""
     result = session.execute(
         update(Subscription)
-        .where(
-            Subscription.id == subscription_id,
-            Subscription.origin == "public",
-            Subscription.confirmed_at.is_(None),
-            Subscription.active.is_(False),
-        )
+        .where(Subscription.id == subscription_id, *_pending())
         .values(active=True, confirmed_at=now)
         .execution_options(synchronize_session=False)
     )
