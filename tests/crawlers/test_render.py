@@ -142,16 +142,23 @@ CHAIN = ("/api/menu.json", "/api/menu/7.json", "/api/menu/7/undermeny.json", "/a
 PLAN_LINK = ("Handlingsplan mot vold i nære relasjoner 2024-2028", "/planer/handlingsplan-vold.pdf")
 
 
-def chain_site(host: str, *, delay: float, robots: str = "User-agent: *\nDisallow: /privat/\n") -> Site:
-    """A front page whose menu and plan list come from 4 JSON requests made one after another."""
+def chain_site(
+    host: str,
+    *,
+    delay: float,
+    robots: str = "User-agent: *\nDisallow: /privat/\n",
+    script: str = CHAIN_SCRIPT,
+    plan_link: tuple[str, str] = PLAN_LINK,
+) -> Site:
+    """A front page whose menu and plan list come from 4 JSON requests made one after another (by `script`)."""
     routes: dict[str, Reply] = {
         "/robots.txt": Reply(body=robots, content_type="text/plain"),
         "/": Reply(body=html_page("Forside", '<nav id="menu"></nav><script src="/js/meny.js"></script>')),
-        "/js/meny.js": Reply(body=CHAIN_SCRIPT, content_type="text/javascript"),
+        "/js/meny.js": Reply(body=script, content_type="text/javascript"),
     }
     for n, path in enumerate(CHAIN):
         last = n == len(CHAIN) - 1
-        links = [list(PLAN_LINK)] if last else [[f"Meny {n}", f"/meny-{n}"]]
+        links = [list(plan_link)] if last else [[f"Meny {n}", f"/meny-{n}"]]
         routes[path] = Reply(
             body=json.dumps({"links": links, "next": None if last else CHAIN[n + 1]}),
             content_type="application/json",

@@ -10,7 +10,6 @@ throughout, as other sites' work does in a sweep.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,9 +19,10 @@ import pytest
 
 from crawlers.fetch import Fetcher
 from crawlers.render import Renderer
-from crawlers.testweb.server import Reply, Site
+from crawlers.testweb.server import Site
 from crawlers.types import CrawlOptions
-from tests.crawlers.conftest import html_page, serving
+from tests.crawlers.conftest import serving
+from tests.crawlers.test_render import CHAIN, chain_site
 
 #: how long the page's script works on each answer before it asks for the next (longer than the quiet window)
 WORK_MS = 900
@@ -40,25 +40,13 @@ SLOW_CHAIN_SCRIPT = """(async () => {
     next = data.next;
   }
 })();""".replace("WORK_MS", str(WORK_MS))
-CHAIN = ("/api/menu.json", "/api/menu/7.json", "/api/menu/7/undermeny.json", "/api/planer.json")
 PLAN_LINK = ("Handlingsplan mot seksuelle overgrep mot barn 2025-2028", "/planer/handlingsplan-overgrep.pdf")
 
 
 def slow_chain_site(host: str, *, delay: float) -> Site:
-    routes: dict[str, Reply | object] = {
-        "/robots.txt": Reply(body="User-agent: *\nAllow: /\n", content_type="text/plain"),
-        "/": Reply(body=html_page("Forside", '<nav id="menu"></nav><script src="/js/meny.js"></script>')),
-        "/js/meny.js": Reply(body=SLOW_CHAIN_SCRIPT, content_type="text/javascript"),
-    }
-    for n, path in enumerate(CHAIN):
-        last = n == len(CHAIN) - 1
-        links = [list(PLAN_LINK)] if last else [[f"Meny {n}", f"/meny-{n}"]]
-        routes[path] = Reply(
-            body=json.dumps({"links": links, "next": None if last else CHAIN[n + 1]}),
-            content_type="application/json",
-            delay=delay,
-        )
-    return Site(host, routes)  # type: ignore[arg-type]
+    return chain_site(
+        host, delay=delay, robots="User-agent: *\nAllow: /\n", script=SLOW_CHAIN_SCRIPT, plan_link=PLAN_LINK
+    )
 
 
 @contextmanager
