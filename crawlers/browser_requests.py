@@ -33,6 +33,7 @@ from playwright.async_api import Request, Route
 from crawlers.errors import CrawlError, FetchError, RefusedAddress, RobotsDisallowed
 from crawlers.fetch import MAX_REDIRECTS, REDIRECT_STATUSES, Fetcher, Response
 from crawlers.netguard import check_host
+from crawlers.render_cache import RenderCache
 from crawlers.types import CrawlOptions
 from crawlers.urls import host_of
 
@@ -85,6 +86,8 @@ class PageVisit:
     at_gate: int = 0
     at_gate_since: float = 0.0
     excused: float = 0.0
+    #: the site's answers to earlier renders, None to ask the site for everything
+    cache: RenderCache | None = None
 
     def started(self, request: Request) -> None:
         if request.redirected_from is not None:
@@ -191,8 +194,11 @@ class BrowserRequests:
                 return
             is_document = request.is_navigation_request() and request.frame.parent_frame is None
             response: Response | None
+            cached = visit.cache.get(request.method, request.url) if visit.cache is not None else None
             if is_document and visit.navigating and visit.prefetched is not None:
                 response, visit.prefetched = visit.prefetched, None  # the target of a redirect we followed
+            elif cached is not None:
+                response = cached
             else:
                 response = await self._gated_fetch(route, visit, is_document)
                 if response is None:
@@ -203,6 +209,8 @@ class BrowserRequests:
                     visit.prefetched, visit.redirected_to = response, response.final_url
                     await route.abort("aborted")
                     return
+                if visit.cache is not None:
+                    visit.cache.keep(request.method, request.url, response)
             await route.fulfill(status=response.status, headers=_for_browser(response.headers), body=response.body)
         except PlaywrightError:
             # the page or context closed while the request was on its way: nothing to answer

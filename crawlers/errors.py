@@ -5,6 +5,7 @@
      │    ├── TooLarge         the body passed the byte cap
      │    ├── RefusedAddress   the host resolves to a private/loopback/link-local address
      │    └── RenderError      our browser failed (would not launch, crashed twice, protocol error): ours=True
+     │         └── RenderCut    our cap on a page's own time hit before it loaded or settled
      ├── RenderBudgetSpent     the site's rendering time is used up; the page was not rendered
      ├── RobotsDisallowed      robots.txt forbids the URL; it was not fetched
      └── ExtractionError       a document's bytes could not be turned into text (broken, encrypted, too big, too slow)
@@ -46,6 +47,11 @@ class RenderError(FetchError):
     """Our browser failed while rendering `url`: a failed check on our side, not a finding about the site."""
 
     ours = True
+
+
+class RenderCut(RenderError):
+    """Our cap on one page's own time hit before the page loaded or settled: ours, and worth one more try (the
+    cap is hit when our machine is starved, at a sweep's start, far more often than a page is endless)."""
 
 
 class RenderBudgetSpent(CrawlError):

@@ -8,9 +8,10 @@ Settling (`crawlers.settle`). Menus on independently built sites come from JSON 
 the issue 9 trial timed out waiting for the load event). Navigation only waits for the response to commit; the page
 is settled when its requests have been answered and acted on by its script, its DOM (child lists, text, href/src) has
 not changed and nothing was on the wire for a quiet window (`render_quiet_seconds`, longer under measured lag), and
-`document.readyState` is "complete". A page that does not settle by its cap (`render_page_seconds`) is rendered once
-more, and if it is cut again the render fails on our side (`RenderError`): our cap says nothing about the site, and
-half a menu must not become a "no plan". A page cut because the site's budget ran out raises `RenderBudgetSpent`.
+`document.readyState` is "complete". A page that does not load or settle by its cap (`render_page_seconds`) is
+rendered once more, and if it is cut again the render fails on our side (`RenderCut`): our cap says nothing about the
+site, and half a menu must not become a "no plan". A page cut because the site's budget ran out raises
+`RenderBudgetSpent`.
 
 Budget. Rendering is budgeted per site (`render_budget_per_site` seconds over all its rendered pages, a
 `RenderBudget`), not by a navigation timeout. Both the page's cap and the site's budget are charged the browser's
@@ -51,8 +52,9 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Response as PlaywrightResponse
 
 from crawlers.browser_requests import BrowserRequests, PageVisit, refuse_web_socket
-from crawlers.errors import FetchError, RenderBudgetSpent, RenderError
+from crawlers.errors import FetchError, RenderBudgetSpent, RenderCut, RenderError
 from crawlers.fetch import Fetcher
+from crawlers.render_cache import RenderCache
 from crawlers.settle import WATCH_PAGE, BrowserCrashed, settle
 from crawlers.types import CrawlOptions
 from crawlers.urls import host_of
@@ -205,10 +207,13 @@ class Renderer:
         """The rendered DOM of `url` as HTML (see `render_page`)."""
         return (await self.render_page(url, budget=budget)).html
 
-    async def render_page(self, url: str, *, budget: RenderBudget | None = None) -> RenderedPage:
+    async def render_page(
+        self, url: str, *, budget: RenderBudget | None = None, cache: RenderCache | None = None
+    ) -> RenderedPage:
         """Render `url` until its requests and DOM settle, or its cap hits (then the DOM as it is, `complete=False`).
 
-        `budget` is the site's (see `new_budget`); None uses one per host of `url` kept by the Renderer. Raises
+        `budget` is the site's (see `new_budget`); None uses one per host of `url` kept by the Renderer. `cache` is
+        the site's answers to earlier renders (`crawlers.render_cache`); None asks the site for everything. Raises
         `RobotsDisallowed` (not loaded), `RefusedAddress`, `RenderBudgetSpent` (nothing requested), `FetchError` when
         the site fails (no answer, network error, HTTP >= 400 for the page itself), and `RenderError` when our
         browser fails (after one relaunch if it crashed).
@@ -228,7 +233,7 @@ class Renderer:
                 if cap < MIN_PAGE_SECONDS:
                     raise RenderBudgetSpent(url, budget.seconds)
                 browser = await self._ensure_browser(url)
-                visit = PageVisit(url, allowance=cap)
+                visit = PageVisit(url, allowance=cap, cache=cache)
                 try:
                     page = await self._render_once(browser, visit)
                 except BrowserCrashed as exc:
@@ -238,24 +243,29 @@ class Renderer:
                         raise RenderError(url, f"the browser crashed twice: {exc}") from exc
                     logger.warning("the browser crashed rendering %s (%s); relaunching it once", url, exc)
                     continue
+                except RenderCut as exc:
+                    self._cut(url, cap, budget, attempt, f"before it loaded: {exc.detail}")
+                    continue
                 finally:
                     budget.spent += visit.own_elapsed()
                 self.rendered += 1
                 if page.complete:
                     return page
-                self.partial += 1
-                if cap < self.options.render_page_seconds:
-                    raise RenderBudgetSpent(url, budget.seconds)  # the site's budget ran out before the page settled
-                logger.warning(
-                    "render of %s cut by our cap of %.1fs before it settled (attempt %d of 2, %d requests)",
-                    url,
-                    cap,
-                    attempt,
-                    page.requests,
-                )
-        # A page cut by our cap is our failure, never a DOM to take links from (a finding built on half a menu would
-        # be a false "no plan"): the check fails on our side and the kommune's last finding stands.
-        raise RenderError(url, f"the page did not settle within our cap of {self.options.render_page_seconds:g}s")
+                self._cut(url, cap, budget, attempt, f"before it settled ({page.requests} requests)")
+        raise AssertionError("the second attempt returns or raises")  # pragma: no cover
+
+    def _cut(self, url: str, cap: float, budget: RenderBudget, attempt: int, how: str) -> None:
+        """A render cut by `cap`: the site's budget is spent when the cap was its rest, else the page is tried once
+        more (a cut is most often our machine being starved, as at a sweep's start) and then fails on our side.
+
+        A page cut twice is never a DOM to take links from (a finding built on half a menu would be a false "no
+        plan"): the check fails on our side and the kommune's last finding stands."""
+        self.partial += 1
+        if cap < self.options.render_page_seconds:
+            raise RenderBudgetSpent(url, budget.seconds)  # the site's budget ran out before the page was done
+        logger.warning("render of %s cut by our cap of %.1fs %s (attempt %d of 2)", url, cap, how, attempt)
+        if attempt == 2:
+            raise RenderCut(url, f"the page was cut by our cap of {cap:g}s twice, the last time {how}")
 
     async def _drop_browser(self, browser: Browser) -> None:
         async with self._launch_lock:
@@ -336,7 +346,7 @@ class Renderer:
                 if left <= 0 and visit.inflight:
                     raise FetchError(visit.url, f"render got no answer within {visit.allowance:.1f}s")
                 if left <= 0:
-                    raise RenderError(visit.url, f"the browser did not load the page within {visit.allowance:.1f}s")
+                    raise RenderCut(visit.url, f"the browser did not load the page within {visit.allowance:.1f}s")
                 await asyncio.wait({navigation}, timeout=left)
             return navigation.result()
         finally:
