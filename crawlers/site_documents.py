@@ -2,9 +2,9 @@
 
 A document is kept as it is met (a plan-like page, a file behind an extension-less link) or downloaded from the
 candidates after discovery, best first, until `max_documents_per_site`. The site's bytes are bounded by
-`max_document_bytes_per_site`: a document that does not fit makes way for nothing better, and one let go for the
-budget is a counted "document_budget" issue, never a silent loss. Its found_via and click path are left for
-`site_paths.attach_paths`, when the whole link graph is known.
+`max_document_bytes_per_site`: a document that does not fit may push out held documents of a lower score, never a
+better one, and each one let go for the budget is a counted "document_budget" issue, never a silent loss. A
+document's found_via and click path are left for `site_paths.attach_paths`, when the whole link graph is known.
 """
 
 from __future__ import annotations
