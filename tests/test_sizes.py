@@ -14,13 +14,11 @@ MAX_FUNCTION_LINES = 60
 
 #: module -> its lines when this list was made (issue 11)
 LARGE_MODULES = {
-    "crawlers/site.py": 678,
     "tracker/genre.py": 549,
     "tracker/store/models.py": 433,
 }
 #: module::function -> its lines (signature, docstring and body) when this list was made
 LONG_FUNCTIONS = {
-    "crawlers/site.py::crawl": 88,
     "tracker/store/acts.py::kommune_cases": 68,
     "tracker/classify.py::_decide": 84,
     "tracker/store/reviews.py::add_override": 63,

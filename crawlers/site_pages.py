@@ -1,0 +1,192 @@
+"""The page walk of one site crawl: best-first discovery through the site's pages and their links.
+
+`crawl_pages` pops the frontier (`frontier.py`) until a page budget is spent; `fetch_entry` fetches one URL and
+takes what it holds: a document behind an extension-less link is kept, a page is read (`visit_page`): kept when it
+is headed like a plan, its links added to the link graph, the frontier and the document candidates, and rendered
+when the render policy (`render_policy.py`) says its script may build links its HTML lacks. A link's score
+inherits part of its page's, and links into a section that already led to plan material (a hub) get a bonus, so
+the frontier learns where this site files its plans.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from selectolax.lexbor import LexborHTMLParser
+
+from crawlers.errors import CrawlError, RenderBudgetSpent, RobotsDisallowed
+from crawlers.fetch import Response
+from crawlers.frontier import FrontierEntry
+from crawlers.graph import EdgeKind
+from crawlers.htmlguard import guard_html, parse_html
+from crawlers.links import extract_links, page_h1, page_title, section_headings
+from crawlers.scoring import is_candidate_document, looks_like_plan, page_may_be_plan, score_link
+from crawlers.site_documents import keep, new_document
+from crawlers.site_state import MAX_TRAIL_PAGES, PLAN_BONUS, SiteCrawler, SiteState, add_candidate, record
+from crawlers.types import CrawlIssue
+from crawlers.urls import (
+    document_format_of,
+    is_skippable,
+    normalize_url,
+    same_site,
+    section_of,
+    session_like_params,
+    without_params,
+)
+
+#: share of a parent's score a child link inherits, so the subtree of a promising page is explored first
+INHERIT = 0.5
+#: bonus for links into a section of this site that already led to plan material (the frontier learns the site)
+HUB_BONUS = 1.5
+#: HTML pages per site kept as candidate plan documents (pages headed like a plan or about the topic)
+MAX_HTML_DOCUMENTS = 25
+
+
+def take_links(
+    state: SiteState,
+    node: str,
+    tree: LexborHTMLParser,
+    base_url: str,
+    parent: FrontierEntry,
+    kind: EdgeKind,
+    page_heading: str = "",
+) -> list[str]:
+    """Add a page's links to the graph, the frontier and the document candidates; returns its links on the site.
+
+    `page_heading` (the page's title and h1) counts as context for its document links: on a page headed
+    "Handlingsplan mot vold og overgrep" a link that only says "Last ned (PDF)" is a candidate.
+    """
+    taken: list[str] = []
+    productive = False
+    links = extract_links(tree, base_url)
+    state.session_params |= session_like_params(link.url for link in links)
+    for link in links:
+        if state.session_params:
+            link = replace(link, url=without_params(link.url, state.session_params))
+        if not same_site(link.url, state.site_keys) or is_skippable(link.url):
+            continue
+        taken.append(link.url)
+        if kind == "rendered" and state.graph.has_edge(node, link.url, "static"):
+            continue
+        state.graph.add(node, link.url, link.text, kind)
+        score = score_link(link.text, link.url, link.context, linked_from=base_url)
+        fmt = document_format_of(link.url)
+        if fmt is not None:
+            if is_candidate_document(link.text, link.url, f"{link.context} {page_heading}"):
+                bonus = PLAN_BONUS if looks_like_plan(f"{link.text} {link.url}") else 0.0
+                add_candidate(state, link.url, score.value + bonus, link.text)
+                productive = True
+            continue
+        value = score.value + INHERIT * max(parent.score, 0.0)
+        if looks_like_plan(link.text):
+            value += PLAN_BONUS
+            productive = True
+        if section_of(link.url) in state.hubs:
+            value += HUB_BONUS
+        state.frontier.push(
+            FrontierEntry(
+                url=link.url,
+                score=round(value, 3),
+                depth=parent.depth + 1,
+                found_via="rendered" if kind == "rendered" else "link",
+                anchor_text=link.text,
+                context=link.context,
+                reasons=score.reasons,
+            )
+        )
+    if productive and node != state.front_key:
+        state.hubs.add(section_of(node))  # this site files plan material here: explore its section first
+    return taken
+
+
+async def visit_page(
+    crawler: SiteCrawler, state: SiteState, node: str, response: Response, entry: FrontierEntry
+) -> None:
+    """Read a fetched HTML page: keep it when it may be a plan, take its links, render it when that may pay."""
+    guarded = guard_html(response.text())
+    if guarded.cut:  # a page built to make parsing slow (issue 12, item 9): what was cut is the site's problem
+        state.issues.append(CrawlIssue(response.final_url, "html_guarded", guarded.cut))
+    tree = LexborHTMLParser(guarded.html)
+    title, h1 = page_title(tree), page_h1(tree)
+    # a vague title ("Veileder", "Trygge barn"): the address or the chapter headings may name the subject
+    plan_like = page_may_be_plan(title, h1, response.final_url, section_headings(tree))
+    if node != state.front_key and plan_like:
+        # read by the classifier, which tells a plan page from a news item or a landing page that mentions one
+        if state.html_documents < MAX_HTML_DOCUMENTS and len(state.documents) < crawler.options.max_documents_per_site:
+            state.html_documents += 1
+            keep(crawler, state, node, new_document(crawler, response, "html", entry.anchor_text or h1, entry.score))
+    take_links(state, node, tree, response.final_url, entry, "static", f"{title} {h1}")
+    if crawler.renderer is None:
+        return
+    max_pages = crawler.options.max_pages_per_site
+    signature = state.renders.signature_to_render(tree, response.final_url, crawler.options.render, max_pages)
+    if signature is not None:
+        await _render(crawler, state, node, response.final_url, entry, signature)
+
+
+async def _render(
+    crawler: SiteCrawler, state: SiteState, node: str, url: str, entry: FrontierEntry, signature: str
+) -> None:
+    if crawler.renderer is None:
+        return
+    state.renders.attempts += 1
+    if state.render_budget is None:
+        state.render_budget = crawler.renderer.new_budget()  # one per crawl: a retried site starts afresh
+    try:
+        page = await crawler.renderer.render_page(url, budget=state.render_budget)
+    except RobotsDisallowed as exc:
+        record(state, url, exc)
+        return
+    except RenderBudgetSpent as exc:
+        state.renders.spent(crawler.options.max_pages_per_site)
+        state.issues.append(CrawlIssue(url, "render_budget", str(exc)))
+        return
+    except CrawlError as exc:
+        if exc.ours:
+            raise  # our browser failed: the sweep tries the site again, then records our failure
+        state.issues.append(CrawlIssue(url, "render_error", str(exc), getattr(exc, "status", None)))
+        return
+    state.rendered_pages += 1
+    links = take_links(state, node, parse_html(page.html), page.final_url, entry, "rendered")
+    state.renders.learn(signature, links, [url for url in links if not state.graph.has_edge(node, url, "static")])
+
+
+async def crawl_pages(crawler: SiteCrawler, state: SiteState, budget: int) -> None:
+    """Best-first discovery until `budget` page attempts are spent or the frontier is empty."""
+    while state.page_attempts < budget:
+        entry = state.frontier.pop()
+        if entry is None:
+            return
+        await fetch_entry(crawler, state, entry)
+
+
+async def fetch_entry(crawler: SiteCrawler, state: SiteState, entry: FrontierEntry) -> None:
+    """Fetch one URL of the site and take what it holds: a document, or a page's links."""
+    node = normalize_url(entry.url) or entry.url
+    state.page_attempts += 1
+    state.frontier.mark_done(entry.url)
+    try:
+        response = await crawler.fetcher.fetch(entry.url)
+    except CrawlError as exc:
+        record(state, entry.url, exc)
+        if isinstance(exc, RobotsDisallowed):
+            state.page_attempts -= 1  # never requested: costs no budget
+        return
+    state.frontier.mark_done(response.final_url)
+    fmt = response.document_format
+    if fmt is not None:
+        # a document behind an extension-less link (`/dokument/hent?id=7`): not a page, and its bytes are
+        # already here, so it is read whatever its link said
+        state.page_attempts -= 1
+        if response.ok and len(state.documents) < crawler.options.max_documents_per_site:
+            keep(crawler, state, node, new_document(crawler, response, fmt, entry.anchor_text, entry.score))
+        return
+    state.pages_fetched += 1
+    if len(state.pages_read) < MAX_TRAIL_PAGES:
+        state.pages_read.append(response.final_url)
+    if not response.ok:
+        state.issues.append(CrawlIssue(entry.url, "http_status", f"HTTP {response.status}", response.status))
+        return
+    if not response.is_html or not same_site(response.final_url, state.site_keys):
+        return
+    await visit_page(crawler, state, node, response, entry)
