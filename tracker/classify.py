@@ -27,8 +27,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from tracker.document_kind import MENTION_MIN, MENTION_TITLE_RE, kind_name, read_form, stage_label_only
-from tracker.domain import Category, Classification, DocumentText, Evidence
-from tracker.genre import PLAN_RE, Genre, GenreReading, genre_name, read_genre
+from tracker.domain import Category, Classification, DocumentText, Evidence, Genre
+from tracker.genre import PLAN_RE, GenreReading, genre_name, read_genre
 from tracker.language import detect_language
 from tracker.layout import is_heading, normalise
 from tracker.plan_years import find_plan_years

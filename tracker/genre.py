@@ -37,23 +37,11 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 
-from tracker.domain import DocumentText, Evidence
+from tracker.domain import DocumentText, Evidence, Genre
 from tracker.layout import cover_lines, is_heading, normalise
 
-__all__ = ["GENRE_MIN", "PLAN_MIN", "PLAN_RE", "Genre", "GenreReading", "genre_name", "read_genre"]
-
-
-class Genre(StrEnum):
-    PLAN = "plan"
-    NEWS = "news"
-    MINUTES = "minutes"
-    HEARING_NOTICE = "hearing_notice"
-    SERVICE_PAGE = "service_page"
-    LANDING_PAGE = "landing_page"
-    BUDGET = "budget"
-    OTHER = "other"
+__all__ = ["GENRE_MIN", "PLAN_MIN", "PLAN_RE", "GenreReading", "genre_name", "read_genre"]
 
 
 GENRE_MIN = 3.0  # a non-plan genre needs this much before it can outweigh a plan
