@@ -22,6 +22,7 @@ PURE_TRACKER_MODULES = (
     "document_kind",
     "accessibility",
     "reading",
+    "themes",
     "messages",
     "letters",
     "review",

@@ -1,6 +1,6 @@
 """Classify one document as ``abuse_specific``, ``general_violence`` or ``other`` with transparent rules.
 
-Owns the phrase tables (Bokmål, Nynorsk, Danish) and the decision. The reading is done in three steps,
+Owns the decision; the theme phrase tables are in :mod:`tracker.themes`. The reading is done in three steps,
 each recorded as :class:`~tracker.domain.Evidence`:
 
 1. **What kind of document is it?** Plan words (handlingsplan, beredskab, veileder, rettleiar, vejledning,
@@ -32,95 +32,16 @@ from tracker.genre import PLAN_RE, GenreReading, genre_name, read_genre
 from tracker.language import detect_language
 from tracker.layout import is_heading, normalise
 from tracker.plan_years import find_plan_years
+from tracker.themes import CHILD_RE, SEXUAL_RE, THEME_PATTERNS
 
 __all__ = ["CLASSIFIER_VERSION", "classify"]
 
 CLASSIFIER_VERSION = "rules-3"
 
-_CHILD = r"(?:små\s+)?(?:barn|barna|barnet|born|borna|børn|børnene|unge|ungdom\w*|mindreårige|elever)"
-# Wider child context for "is this about children?" checks, not for theme phrases.
-_CHILD_CONTEXT = (
-    rf"(?:{_CHILD}|barns?|børns|barnehage\w*|barnehagar\w*|dagtilbud\w*|skole\w*|skule\w*|elev\w*|oppvekst\w*)"
-)
-_SEX = r"seksu\w*|sex\w*"
-
-# (pattern, theme, weight). Longer phrases win over the shorter ones they contain (see _scan).
-_THEME_RULES: tuple[tuple[str, str, float], ...] = (
-    # child sexual abuse
-    (
-        rf"(?:{_SEX})\s+(?:overgrep|overgreb|vold|vald|krenkels\w*|krænkels\w*|misbruk\w*|misbrug\w*|"
-        rf"utnytting\w*|utnyttelse\w*|udnyttelse\w*)\s+(?:mot|mod|på|av|af|overfor|imot)\s+{_CHILD}",
-        "abuse",
-        3.0,
-    ),
-    (rf"(?:overgrep|overgreb|misbrug|misbruk)\s+(?:mot|mod|på|af|av|imot)\s+{_CHILD}", "abuse", 2.0),
-    (
-        r"seksu\w*\s+(?:overgrep|overgreb|krenkels\w*|krænkels\w*|misbrug\w*|misbruk\w*|utnytting\w*|"
-        r"utnyttelse\w*|udnyttelse\w*|vold|vald)",
-        "abuse",
-        2.0,
-    ),
-    (r"incest\w*|nettovergrep\w*|overgrepsmateriale|overgrebsmateriale|sexkrænkels\w*|sexchikane", "abuse", 2.0),
-    (r"grooming|seksuelt\s+(?:krenkende|krænkende|misbrugt|misbrukt)|seksualisert\w*", "abuse", 1.5),
-    (
-        r"(?:skadelig|problematisk|bekymringsfull|grenseoverskridende)\s+seksu\w*\s+(?:atferd|åtferd|adfærd)",
-        "abuse",
-        1.5,
-    ),
-    (r"overgrep\w*|overgreb\w*", "abuse", 1.0),
-    (r"barnehus\w*|børnehus\w*|overgrepsmottak\w*", "abuse", 0.5),
-    # violence in general / in close relationships
-    (r"v[oa]ld\s+(?:og\s+overgre[pb]\s+)?i\s+nære\s+rela(?:sjon|tion)\w*", "violence", 3.0),
-    (r"partn[ae]rv[oa]ld\w*|kj(?:æ|a)r(?:e|a)stev[oa]ld\w*|kærestevold\w*|familiev[oa]ld\w*", "violence", 2.0),
-    (r"v[oa]ld\s+i\s+(?:familien|familiar|familier|hjemmet|heimen|parforhold\w*)", "violence", 2.0),
-    (
-        r"æresrelater\w*|negativ\s+so[sc]ial\s+kontrol\w*|tvangsekteskap\w*|tvangsægteskab\w*|"
-        r"kjønnslemlest\w*|kønslemlæst\w*",
-        "violence",
-        1.5,
-    ),
-    (r"v[oa]ld\s+(?:mot|mod)\s+kvinn?(?:er|der)|v[oa]ld\s+mod\s+kvinder", "violence", 1.5),
-    (
-        r"v[oa]ldsutøv\w*|v[oa]ldsutsatt\w*|v[oa]ldsutsett\w*|voldsudsat\w*|voldsramt\w*|kriseso?[ec]nt[ee]r\w*",
-        "violence",
-        1.0,
-    ),
-    (
-        r"ungdomsv[oa]ld\w*|v[oa]ld\s+i\s+nattelivet|gatev[oa]ld\w*|v[oa]ld\s+i\s+det\s+offentlige\s+rom",
-        "violence",
-        1.0,
-    ),
-    (r"v[oa]ld\w*", "violence", 0.5),
-    # violence that is another plan's subject: extremism, and threats against staff (HMS / arbejdsmiljø)
-    (
-        r"radikalisering\w*|radikalisering|radikalisme|v[oa]ldelig\s+ekstremisme|voldelig\s+ekstremisme|"
-        r"ekstremisme\w*|v[oa]ld\s+og\s+(?:trusl[ae]r|trugsmål|trusler)\s+(?:mot|mod)\s+(?:ansatte|tilsette|"
-        r"medarbejdere)|v[oa]ld\s+(?:mot|mod)\s+(?:ansatte|tilsette|medarbejdere)|trugsmål\w*",
-        "other_topic",
-        1.0,
-    ),
-    # other plan topics
-    (
-        r"trafikk\w*|trafik\w*|rusmiddel\w*|rusmidl\w*|alkohol\w*|rusforebygg\w*|folkehelse\w*|folkesundhed\w*|"
-        r"sundhedspolitik\w*|kommuneplan\w*|samfunnsdel\w*|arealdel\w*|klima\w*|kulturplan\w*|kulturpolitik\w*|"
-        r"idrett\w*|idræt\w*|fysisk\s+aktivitet|boligsosial\w*|bustadsosial\w*|skolemiljø\w*|skulemiljø\w*|"
-        r"mobbing\w*|mobning\w*|antimobb\w*|trivsel\w*|psykisk\s+(?:helse|sundhed)|beredskapsplan\w*|"
-        r"kriseberedskap\w*|krisestyring\w*|krisehåndtering\w*|flom\w*|oversvømmels\w*|ros-analyse\w*|"
-        r"digitalisering\w*|næringsplan\w*|erhvervs\w*|vannforsyning\w*|spildevand\w*|børnepolitik\w*|"
-        r"barnepolitikk\w*|oppvekstplan\w*|friluftsliv\w*|landbruk\w*|planstrategi\w*",
-        "other_topic",
-        1.0,
-    ),
-)
-
 _WORD_RE = re.compile(r"\w+")
 
 _TITLE_W, _HEADING_W, _FIRST_PAGE_W, _BODY_W = 5.0, 2.0, 1.5, 1.0
 _DENSITY_MIN = 4.0  # weighted theme hits per 1000 words before a silent title lets the body decide
-
-_COMPILED = tuple((re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE), theme, w) for pattern, theme, w in _THEME_RULES)
-_CHILD_RE = re.compile(rf"\b{_CHILD_CONTEXT}\b", re.IGNORECASE)
-_SEXUAL_RE = re.compile(r"\b(?:seksu\w*|sex\w*|incest\w*|grooming)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -161,7 +82,7 @@ class _Reading:
 def _scan(text: str, page: int, where: str) -> list[_Hit]:
     """All theme phrases in ``text``, longest first, so one phrase is counted once under one theme."""
     found: list[tuple[int, int, str, str, float]] = []
-    for regex, theme, weight in _COMPILED:
+    for regex, theme, weight in THEME_PATTERNS:
         for m in regex.finditer(text):
             found.append((m.start(), m.end(), m.group(0), theme, weight))
     found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
@@ -332,11 +253,11 @@ def _decide(
         return Category.OTHER, _clamp(conf), body_ev[:2], reason
     plan_word = plan_ev.phrase.lower()
 
-    title_sexual = any(_SEXUAL_RE.search(h.phrase) for h in t_abuse)
-    title_child_abuse = any(_CHILD_RE.search(h.phrase) for h in t_abuse)
-    body_sexual = bool(_SEXUAL_RE.search(" ".join(doc.pages)))
-    body_child = d_abuse > 0 and bool(_CHILD_RE.search(" ".join(doc.pages)))
-    title_is_abuse = (title_sexual and (title_child_abuse or bool(_CHILD_RE.search(title)) or body_child)) or (
+    title_sexual = any(SEXUAL_RE.search(h.phrase) for h in t_abuse)
+    title_child_abuse = any(CHILD_RE.search(h.phrase) for h in t_abuse)
+    body_sexual = bool(SEXUAL_RE.search(" ".join(doc.pages)))
+    body_child = d_abuse > 0 and bool(CHILD_RE.search(" ".join(doc.pages)))
+    title_is_abuse = (title_sexual and (title_child_abuse or bool(CHILD_RE.search(title)) or body_child)) or (
         title_child_abuse and body_sexual
     )
     if title_is_abuse and not (t_viol and d_viol > 2 * d_abuse and not title_child_abuse):
@@ -363,7 +284,7 @@ def _decide(
     total = s_abuse + s_viol + s_other
     margin = (best[0] - sorted((s_abuse, s_viol, s_other))[1]) / total if total else 0.0
     # Abuse of *children*: a sexuality policy for adult residents that names "overgreb" is not one.
-    body_child_context = bool(_CHILD_RE.search(" ".join(doc.pages)))
+    body_child_context = bool(CHILD_RE.search(" ".join(doc.pages)))
     if best[1] == "abuse" and d_abuse >= _DENSITY_MIN and body_sexual and body_child_context:
         lead = r.top("abuse", ("heading", "first_page", "body"), 1)[0]
         reason = (
