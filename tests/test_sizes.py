@@ -15,7 +15,6 @@ MAX_FUNCTION_LINES = 60
 #: module -> its lines when this list was made (issue 11)
 LARGE_MODULES = {
     "crawlers/site.py": 678,
-    "tracker/store/models.py": 433,
 }
 #: module::function -> its lines (signature, docstring and body) when this list was made
 LONG_FUNCTIONS = {
