@@ -14,13 +14,10 @@ MAX_FUNCTION_LINES = 60
 
 #: module -> its lines when this list was made (issue 11)
 LARGE_MODULES = {
-    "tracker/genre.py": 549,
-    "tracker/store/models.py": 433,
 }
 #: module::function -> its lines (signature, docstring and body) when this list was made
 LONG_FUNCTIONS = {
     "tracker/store/acts.py::kommune_cases": 68,
-    "tracker/classify.py::_decide": 84,
     "tracker/store/reviews.py::add_override": 63,
     "tracker/store/trends.py::status_trend": 68,
 }

@@ -1,6 +1,6 @@
 """Classify one document as ``abuse_specific``, ``general_violence`` or ``other`` with transparent rules.
 
-Owns the phrase tables (Bokmål, Nynorsk, Danish) and the decision. The reading is done in three steps,
+Owns the decision; the theme phrase tables are in :mod:`tracker.themes`. The reading is done in three steps,
 each recorded as :class:`~tracker.domain.Evidence`:
 
 1. **What kind of document is it?** Plan words (handlingsplan, beredskab, veileder, rettleiar, vejledning,
@@ -26,101 +26,27 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from tracker.document_kind import MENTION_MIN, MENTION_TITLE_RE, kind_name, read_form, stage_label_only
-from tracker.domain import Category, Classification, DocumentText, Evidence
-from tracker.genre import PLAN_RE, Genre, GenreReading, genre_name, read_genre
+from tracker.document_kind import MENTION_MIN, MENTION_TITLE_RE, Form, kind_name, read_form, stage_label_only
+from tracker.domain import Category, Classification, DocumentText, Evidence, Genre
+from tracker.genre import PLAN_RE, GenreReading, genre_name, read_genre
 from tracker.language import detect_language
 from tracker.layout import is_heading, normalise
 from tracker.plan_years import find_plan_years
+from tracker.themes import CHILD_RE, SEXUAL_RE, THEME_PATTERNS
 
 __all__ = ["CLASSIFIER_VERSION", "classify"]
 
 CLASSIFIER_VERSION = "rules-3"
-
-_CHILD = r"(?:små\s+)?(?:barn|barna|barnet|born|borna|børn|børnene|unge|ungdom\w*|mindreårige|elever)"
-# Wider child context for "is this about children?" checks, not for theme phrases.
-_CHILD_CONTEXT = (
-    rf"(?:{_CHILD}|barns?|børns|barnehage\w*|barnehagar\w*|dagtilbud\w*|skole\w*|skule\w*|elev\w*|oppvekst\w*)"
-)
-_SEX = r"seksu\w*|sex\w*"
-
-# (pattern, theme, weight). Longer phrases win over the shorter ones they contain (see _scan).
-_THEME_RULES: tuple[tuple[str, str, float], ...] = (
-    # child sexual abuse
-    (
-        rf"(?:{_SEX})\s+(?:overgrep|overgreb|vold|vald|krenkels\w*|krænkels\w*|misbruk\w*|misbrug\w*|"
-        rf"utnytting\w*|utnyttelse\w*|udnyttelse\w*)\s+(?:mot|mod|på|av|af|overfor|imot)\s+{_CHILD}",
-        "abuse",
-        3.0,
-    ),
-    (rf"(?:overgrep|overgreb|misbrug|misbruk)\s+(?:mot|mod|på|af|av|imot)\s+{_CHILD}", "abuse", 2.0),
-    (
-        r"seksu\w*\s+(?:overgrep|overgreb|krenkels\w*|krænkels\w*|misbrug\w*|misbruk\w*|utnytting\w*|"
-        r"utnyttelse\w*|udnyttelse\w*|vold|vald)",
-        "abuse",
-        2.0,
-    ),
-    (r"incest\w*|nettovergrep\w*|overgrepsmateriale|overgrebsmateriale|sexkrænkels\w*|sexchikane", "abuse", 2.0),
-    (r"grooming|seksuelt\s+(?:krenkende|krænkende|misbrugt|misbrukt)|seksualisert\w*", "abuse", 1.5),
-    (
-        r"(?:skadelig|problematisk|bekymringsfull|grenseoverskridende)\s+seksu\w*\s+(?:atferd|åtferd|adfærd)",
-        "abuse",
-        1.5,
-    ),
-    (r"overgrep\w*|overgreb\w*", "abuse", 1.0),
-    (r"barnehus\w*|børnehus\w*|overgrepsmottak\w*", "abuse", 0.5),
-    # violence in general / in close relationships
-    (r"v[oa]ld\s+(?:og\s+overgre[pb]\s+)?i\s+nære\s+rela(?:sjon|tion)\w*", "violence", 3.0),
-    (r"partn[ae]rv[oa]ld\w*|kj(?:æ|a)r(?:e|a)stev[oa]ld\w*|kærestevold\w*|familiev[oa]ld\w*", "violence", 2.0),
-    (r"v[oa]ld\s+i\s+(?:familien|familiar|familier|hjemmet|heimen|parforhold\w*)", "violence", 2.0),
-    (
-        r"æresrelater\w*|negativ\s+so[sc]ial\s+kontrol\w*|tvangsekteskap\w*|tvangsægteskab\w*|"
-        r"kjønnslemlest\w*|kønslemlæst\w*",
-        "violence",
-        1.5,
-    ),
-    (r"v[oa]ld\s+(?:mot|mod)\s+kvinn?(?:er|der)|v[oa]ld\s+mod\s+kvinder", "violence", 1.5),
-    (
-        r"v[oa]ldsutøv\w*|v[oa]ldsutsatt\w*|v[oa]ldsutsett\w*|voldsudsat\w*|voldsramt\w*|kriseso?[ec]nt[ee]r\w*",
-        "violence",
-        1.0,
-    ),
-    (
-        r"ungdomsv[oa]ld\w*|v[oa]ld\s+i\s+nattelivet|gatev[oa]ld\w*|v[oa]ld\s+i\s+det\s+offentlige\s+rom",
-        "violence",
-        1.0,
-    ),
-    (r"v[oa]ld\w*", "violence", 0.5),
-    # violence that is another plan's subject: extremism, and threats against staff (HMS / arbejdsmiljø)
-    (
-        r"radikalisering\w*|radikalisering|radikalisme|v[oa]ldelig\s+ekstremisme|voldelig\s+ekstremisme|"
-        r"ekstremisme\w*|v[oa]ld\s+og\s+(?:trusl[ae]r|trugsmål|trusler)\s+(?:mot|mod)\s+(?:ansatte|tilsette|"
-        r"medarbejdere)|v[oa]ld\s+(?:mot|mod)\s+(?:ansatte|tilsette|medarbejdere)|trugsmål\w*",
-        "other_topic",
-        1.0,
-    ),
-    # other plan topics
-    (
-        r"trafikk\w*|trafik\w*|rusmiddel\w*|rusmidl\w*|alkohol\w*|rusforebygg\w*|folkehelse\w*|folkesundhed\w*|"
-        r"sundhedspolitik\w*|kommuneplan\w*|samfunnsdel\w*|arealdel\w*|klima\w*|kulturplan\w*|kulturpolitik\w*|"
-        r"idrett\w*|idræt\w*|fysisk\s+aktivitet|boligsosial\w*|bustadsosial\w*|skolemiljø\w*|skulemiljø\w*|"
-        r"mobbing\w*|mobning\w*|antimobb\w*|trivsel\w*|psykisk\s+(?:helse|sundhed)|beredskapsplan\w*|"
-        r"kriseberedskap\w*|krisestyring\w*|krisehåndtering\w*|flom\w*|oversvømmels\w*|ros-analyse\w*|"
-        r"digitalisering\w*|næringsplan\w*|erhvervs\w*|vannforsyning\w*|spildevand\w*|børnepolitik\w*|"
-        r"barnepolitikk\w*|oppvekstplan\w*|friluftsliv\w*|landbruk\w*|planstrategi\w*",
-        "other_topic",
-        1.0,
-    ),
-)
 
 _WORD_RE = re.compile(r"\w+")
 
 _TITLE_W, _HEADING_W, _FIRST_PAGE_W, _BODY_W = 5.0, 2.0, 1.5, 1.0
 _DENSITY_MIN = 4.0  # weighted theme hits per 1000 words before a silent title lets the body decide
 
-_COMPILED = tuple((re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE), theme, w) for pattern, theme, w in _THEME_RULES)
-_CHILD_RE = re.compile(rf"\b{_CHILD_CONTEXT}\b", re.IGNORECASE)
-_SEXUAL_RE = re.compile(r"\b(?:seksu\w*|sex\w*|incest\w*|grooming)\b", re.IGNORECASE)
+#: where a theme is read in the text itself, the title aside
+_BODY = ("heading", "first_page", "body")
+#: a decision: category, confidence, evidence and the reason line
+_Decision = tuple[Category, float, list[Evidence], str]
 
 
 @dataclass(frozen=True)
@@ -161,7 +87,7 @@ class _Reading:
 def _scan(text: str, page: int, where: str) -> list[_Hit]:
     """All theme phrases in ``text``, longest first, so one phrase is counted once under one theme."""
     found: list[tuple[int, int, str, str, float]] = []
-    for regex, theme, weight in _COMPILED:
+    for regex, theme, weight in THEME_PATTERNS:
         for m in regex.finditer(text):
             found.append((m.start(), m.end(), m.group(0), theme, weight))
     found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
@@ -297,46 +223,63 @@ def _not_a_plan(genre: GenreReading, r: _Reading) -> tuple[Category, float, list
     return Category.OTHER, _clamp(conf), list(genre.evidence) + body_ev, reason
 
 
-def _decide(
-    doc: DocumentText, title: str, r: _Reading, genre: GenreReading
-) -> tuple[Category, float, list[Evidence], str]:
+def _decide(doc: DocumentText, title: str, r: _Reading, genre: GenreReading) -> _Decision:
+    """The category of a document that may be a plan: a mention of a plan is none; a plan is of the subject its
+    title names, or, when the title is silent, of the subject its text is mostly about."""
     form = read_form(doc, title)
-    mention, mention_ev, plan, plan_ev = form.mention, list(form.mention_evidence), form.plan, form.plan_evidence
+    plan, plan_ev = form.plan, form.plan_evidence
     if plan_ev is None and genre.is_plan:
         # No plan word where a plan names itself, but a plan's structure (handleveje, Formål, Tiltak, Ansvar:):
         # "Vejledning ved mistanke om overgreb", "Beredskab" as a running head, a handleguide.
         plan_ev = genre.plan_evidence[0]
         plan = genre.score(Genre.PLAN)
+    body_ev = [_ev(h) for h in r.top("abuse", _BODY, 2)]
+    body_ev += [_ev(h) for h in r.top("violence", _BODY, 2)]
+    if form.is_mention:
+        return _mention(form, plan, r, body_ev)
+    if plan_ev is None:
+        return _no_plan_word(r, body_ev)
+    return _by_title(doc, title, r, plan, plan_ev, body_ev) or _by_body(doc, r, plan_ev, body_ev)
+
+
+def _topical(r: _Reading) -> bool:
+    """Whether the title or the text is about abuse or violence at all."""
+    return bool(r.top("abuse", ("title",)) or r.top("violence", ("title",))) or (
+        r.density("abuse") + r.density("violence") >= _DENSITY_MIN
+    )
+
+
+def _mention(form: Form, plan: float, r: _Reading, body_ev: list[Evidence]) -> _Decision:
+    """A document that talks about a plan (a case paper, a news item): ``other``, named by what it is."""
+    mention_ev = list(form.mention_evidence)
+    conf = 0.6 + 0.08 * min(form.mention - MENTION_MIN, 4.0) - (0.1 if plan else 0.0)
+    reason = f"Dokumentet er {kind_name(form.mention_evidence)} («{mention_ev[0].phrase}»)" + (
+        ", ikke selve planen" if _topical(r) else " og ikke en plan om overgrep eller vold"
+    )
+    return Category.OTHER, _clamp(conf), mention_ev + body_ev[:2], reason
+
+
+def _no_plan_word(r: _Reading, body_ev: list[Evidence]) -> _Decision:
+    """No plan word and no plan structure: ``other``, less sure when the text is about abuse or violence."""
+    conf = 0.6 if _topical(r) else 0.85
+    reason = "Dokumentet er ikke en plan: ingen planord i tittel, lenketekst eller første side"
+    return Category.OTHER, _clamp(conf), body_ev[:2], reason
+
+
+def _by_title(
+    doc: DocumentText, title: str, r: _Reading, plan: float, plan_ev: Evidence, body_ev: list[Evidence]
+) -> _Decision | None:
+    """A plan whose title names its subject: sexual abuse of children, violence, or another theme; else None."""
     t_abuse = r.top("abuse", ("title",))
     t_viol = r.top("violence", ("title",))
     t_other = r.top("other_topic", ("title",))
     d_abuse, d_viol = r.density("abuse"), r.density("violence")
-    s_abuse = r.score("abuse", ("heading", "first_page", "body"))
-    s_viol = r.score("violence", ("heading", "first_page", "body"))
-    s_other = r.score("other_topic", ("heading", "first_page", "body"))
-    body_ev = [_ev(h) for h in r.top("abuse", ("heading", "first_page", "body"), 2)]
-    body_ev += [_ev(h) for h in r.top("violence", ("heading", "first_page", "body"), 2)]
-
-    if form.is_mention:
-        kind = kind_name(form.mention_evidence)
-        topical = bool(t_abuse or t_viol) or d_abuse + d_viol >= _DENSITY_MIN
-        conf = 0.6 + 0.08 * min(mention - MENTION_MIN, 4.0) - (0.1 if plan else 0.0)
-        reason = f"Dokumentet er {kind} («{mention_ev[0].phrase}»)" + (
-            ", ikke selve planen" if topical else " og ikke en plan om overgrep eller vold"
-        )
-        return Category.OTHER, _clamp(conf), mention_ev + body_ev[:2], reason
-    if plan_ev is None:
-        topical = d_abuse + d_viol >= _DENSITY_MIN or bool(t_abuse or t_viol)
-        conf = 0.6 if topical else 0.85
-        reason = "Dokumentet er ikke en plan: ingen planord i tittel, lenketekst eller første side"
-        return Category.OTHER, _clamp(conf), body_ev[:2], reason
     plan_word = plan_ev.phrase.lower()
-
-    title_sexual = any(_SEXUAL_RE.search(h.phrase) for h in t_abuse)
-    title_child_abuse = any(_CHILD_RE.search(h.phrase) for h in t_abuse)
-    body_sexual = bool(_SEXUAL_RE.search(" ".join(doc.pages)))
-    body_child = d_abuse > 0 and bool(_CHILD_RE.search(" ".join(doc.pages)))
-    title_is_abuse = (title_sexual and (title_child_abuse or bool(_CHILD_RE.search(title)) or body_child)) or (
+    title_sexual = any(SEXUAL_RE.search(h.phrase) for h in t_abuse)
+    title_child_abuse = any(CHILD_RE.search(h.phrase) for h in t_abuse)
+    body_sexual = bool(SEXUAL_RE.search(" ".join(doc.pages)))
+    body_child = d_abuse > 0 and bool(CHILD_RE.search(" ".join(doc.pages)))
+    title_is_abuse = (title_sexual and (title_child_abuse or bool(CHILD_RE.search(title)) or body_child)) or (
         title_child_abuse and body_sexual
     )
     if title_is_abuse and not (t_viol and d_viol > 2 * d_abuse and not title_child_abuse):
@@ -357,22 +300,29 @@ def _decide(
         conf = 0.9 - (0.3 if theme_body >= 3 * _DENSITY_MIN else 0.0)
         reason = f"Tittelen nevner «{lead.phrase}»: en plan om et annet tema enn vold og overgrep"
         return Category.OTHER, _clamp(conf), [_ev(lead, "title"), plan_ev] + body_ev[:2], reason
+    return None
 
-    # The title is silent on the subject: the body's theme shares decide.
+
+def _by_body(doc: DocumentText, r: _Reading, plan_ev: Evidence, body_ev: list[Evidence]) -> _Decision:
+    """A plan whose title is silent on its subject: the body's theme shares decide."""
+    d_abuse, d_viol = r.density("abuse"), r.density("violence")
+    s_abuse, s_viol, s_other = (r.score(theme, _BODY) for theme in ("abuse", "violence", "other_topic"))
+    plan_word = plan_ev.phrase.lower()
     best = max((s_abuse, "abuse"), (s_viol, "violence"), (s_other, "other_topic"))
     total = s_abuse + s_viol + s_other
     margin = (best[0] - sorted((s_abuse, s_viol, s_other))[1]) / total if total else 0.0
     # Abuse of *children*: a sexuality policy for adult residents that names "overgreb" is not one.
-    body_child_context = bool(_CHILD_RE.search(" ".join(doc.pages)))
+    body_sexual = bool(SEXUAL_RE.search(" ".join(doc.pages)))
+    body_child_context = bool(CHILD_RE.search(" ".join(doc.pages)))
     if best[1] == "abuse" and d_abuse >= _DENSITY_MIN and body_sexual and body_child_context:
-        lead = r.top("abuse", ("heading", "first_page", "body"), 1)[0]
+        lead = r.top("abuse", _BODY, 1)[0]
         reason = (
             f"Dokumentet er en plan («{plan_word}») og teksten handler mest om «{lead.phrase}» "
             f"({d_abuse:.0f} treff per 1000 ord)"
         )
         return Category.ABUSE_SPECIFIC, _clamp(0.5 + 0.4 * margin), [plan_ev] + body_ev, reason
     if best[1] in ("abuse", "violence") and d_viol >= _DENSITY_MIN:
-        lead = r.top("violence", ("heading", "first_page", "body"), 1)[0]
+        lead = r.top("violence", _BODY, 1)[0]
         reason = (
             f"Dokumentet er en plan («{plan_word}») og teksten handler mest om «{lead.phrase}» "
             f"({d_viol:.0f} treff per 1000 ord)"

@@ -26,8 +26,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tracker.domain import DocumentKind, DocumentText, Evidence
-from tracker.genre import PLAN_RE, Genre, read_genre
+from tracker.domain import DocumentKind, DocumentText, Evidence, Genre
+from tracker.genre import PLAN_RE, read_genre
 from tracker.layout import cover_lines, first_page_head, normalise
 
 __all__ = ["DocumentKind", "Form", "document_kind", "kind_name", "read_form", "stage_label", "stage_label_only"]

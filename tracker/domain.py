@@ -1,6 +1,7 @@
 """Plain domain types shared by the pure core (classify, findings) and the edges, and Planvakt's vocabulary: every
-word list (categories, statuses, event kinds, document kinds, how a document was found, languages) is declared here
-once; other modules use these (`tests/test_vocabulary.py` fails when a list is declared again). No I/O here."""
+word list (categories, statuses, event kinds, document kinds, genres, how a document was found, languages) is
+declared here once; other modules use these (`tests/test_vocabulary.py` fails when a list is declared again). No I/O
+here."""
 
 from __future__ import annotations
 
@@ -84,6 +85,19 @@ class DocumentKind(StrEnum):
     HEARING_DRAFT = "hearing_draft"
     CASE_DOCUMENT = "case_document"
     NOT_A_PLAN = "not_a_plan"
+
+
+class Genre(StrEnum):
+    """What a document is on the page: a plan, or one of the pages that talk about a plan (tracker/genre/ reads it)."""
+
+    PLAN = "plan"
+    NEWS = "news"
+    MINUTES = "minutes"
+    HEARING_NOTICE = "hearing_notice"
+    SERVICE_PAGE = "service_page"
+    LANDING_PAGE = "landing_page"
+    BUDGET = "budget"
+    OTHER = "other"
 
 
 #: a plan not adopted yet: a draft or the version put out for hearing

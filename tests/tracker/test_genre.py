@@ -8,8 +8,8 @@ import pytest
 
 from tracker.classify import classify
 from tracker.document_kind import DocumentKind, document_kind
-from tracker.domain import Category, DocumentText, Evidence
-from tracker.genre import Genre, read_genre
+from tracker.domain import Category, DocumentText, Evidence, Genre
+from tracker.genre import read_genre
 
 TODAY = date(2024, 6, 1)
 

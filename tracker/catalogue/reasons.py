@@ -125,7 +125,7 @@ STORED: Final[Mapping[str, str]] = {
     "cls.no_theme": "Dokumentet er en plan ({plan_word}), men verken overgrep mot barn eller vold er hovedtema",
 }
 
-#: the classifier's Bokmål names of a kind of document (tracker/genre.py, tracker/document_kind.py) -> catalogue key
+#: the classifier's Bokmål names of a kind of document (tracker/genre/, tracker/document_kind.py) -> catalogue key
 GENRES: Final[Mapping[str, str]] = {
     "en plan": "doc_genre.plan",
     "en nyhetssak": "doc_genre.news",
