@@ -21,7 +21,7 @@ from crawlers.response import Response
 #: the largest answer kept (scripts and menu JSON are kilobytes; a big one is rarely asked for twice)
 MAX_ENTRY_BYTES = 1_000_000
 #: the bytes one site's cache may hold
-MAX_SITE_BYTES = 8_000_000
+MAX_SITE_BYTES = 4_000_000
 _NOT_STORED = ("no-store", "no-cache")
 
 
@@ -35,9 +35,13 @@ class RenderCache:
     held: int = 0
     _answers: dict[str, Response] = field(default_factory=dict)
 
+    _pages: dict[str, Response] = field(default_factory=dict)
+
     def get(self, method: str, url: str) -> Response | None:
         """The kept answer to `method url`, or None (only GET requests are answered from the cache)."""
-        answer = self._answers.get(url) if method == "GET" else None
+        if method != "GET":
+            return None
+        answer = self._pages.pop(url, None) or self._answers.get(url)
         if answer is not None:
             self.hits += 1
         return answer
@@ -56,5 +60,7 @@ class RenderCache:
         self.held += size
 
     def keep_page(self, page: Response) -> None:
-        """Keep the crawler's own fetch of a page that is about to be rendered, under the URL the render asks for."""
-        self.keep("GET", page.final_url, page)
+        """Hand the crawler's own fetch of a page to its render, which is about to ask for it (once: a page is
+        rendered once, so it is not held after)."""
+        if page.status == 200 and not page.truncated:
+            self._pages[page.final_url] = page

@@ -121,19 +121,21 @@ async def visit_page(
     max_pages = crawler.options.max_pages_per_site
     signature = state.renders.signature_to_render(tree, response.final_url, crawler.options.render, max_pages)
     if signature is not None:
-        await _render(crawler, state, node, response.final_url, entry, signature)
+        await _render(crawler, state, node, response, entry, signature)
 
 
 async def _render(
-    crawler: SiteCrawler, state: SiteState, node: str, url: str, entry: FrontierEntry, signature: str
+    crawler: SiteCrawler, state: SiteState, node: str, response: Response, entry: FrontierEntry, signature: str
 ) -> None:
     if crawler.renderer is None:
         return
     state.renders.attempts += 1
     if state.render_budget is None:
         state.render_budget = crawler.renderer.new_budget()  # one per crawl: a retried site starts afresh
+    url = response.final_url
+    state.render_cache.keep_page(response)  # the page was fetched a moment ago: the render need not ask again
     try:
-        page = await crawler.renderer.render_page(url, budget=state.render_budget)
+        page = await crawler.renderer.render_page(url, budget=state.render_budget, cache=state.render_cache)
     except RobotsDisallowed as exc:
         record(state, url, exc)
         return

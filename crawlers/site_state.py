@@ -18,6 +18,7 @@ from crawlers.fetch import Fetcher
 from crawlers.frontier import Frontier
 from crawlers.graph import LinkGraph
 from crawlers.render import RenderBudget, Renderer
+from crawlers.render_cache import RenderCache
 from crawlers.render_policy import SiteRenders
 from crawlers.types import CrawlIssue, CrawlOptions, FetchedDocument, SearchTrail
 from crawlers.urls import origin_of
@@ -79,6 +80,8 @@ class SiteState:
     renders: SiteRenders = field(default_factory=SiteRenders)
     html_documents: int = 0
     render_budget: RenderBudget | None = None
+    #: what the site's renders fetched, for its later renders (`crawlers.render_cache`)
+    render_cache: RenderCache = field(default_factory=RenderCache)
     #: site sections (`urls.section_of`) whose pages linked a candidate document or a plan-like page
     hubs: set[str] = field(default_factory=set)
     #: query parameters learned to carry a session on this site (`urls.session_like_params`), dropped from links

@@ -13,8 +13,7 @@ MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 
 #: module -> its lines when this list was made (issue 11)
-LARGE_MODULES = {
-}
+LARGE_MODULES = {}
 #: module::function -> its lines (signature, docstring and body) when this list was made
 LONG_FUNCTIONS = {
     "tracker/store/acts.py::kommune_cases": 68,

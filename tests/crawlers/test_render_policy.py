@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from crawlers.fetch import Fetcher
-from crawlers.render import Renderer
+from crawlers.render import RenderedPage, Renderer
 from crawlers.render_policy import MAX_CONTAINERS, MENU_ONLY_AFTER, SiteRenders, script_signature
 from crawlers.site import crawl_site
 from crawlers.testweb.server import Reply, Site
@@ -51,8 +53,20 @@ def shell(title: str, extra: str = "") -> str:
 
 
 def page_requests(log: list[str]) -> Counter[str]:
-    """Requests per page path: a page rendered was asked for twice (the crawler's fetch, then the browser's)."""
+    """Requests per page path (a render is handed the crawler's fetch of its page: each page is asked for once)."""
     return Counter(path for path in log if not path.startswith(("/filer/", "/robots.txt", "/sitemap", "/side.js")))
+
+
+class NotingRenderer(Renderer):
+    """The real Renderer, noting the paths of the pages it was asked to render."""
+
+    def __init__(self, options: CrawlOptions, fetcher: Fetcher) -> None:
+        super().__init__(options, fetcher)
+        self.paths: Counter[str] = Counter()
+
+    async def render_page(self, url: str, **kwargs: Any) -> RenderedPage:
+        self.paths[urlsplit(url).path] += 1
+        return await super().render_page(url, **kwargs)
 
 
 @pytest.mark.browser
@@ -67,13 +81,13 @@ async def test_pages_of_a_menu_only_script_are_not_rendered_but_a_page_with_its_
     site = Site("127.66.12.1", routes)
     auto = replace(options, render="auto", search_queries=())
     with serving(site) as server:
-        async with Fetcher(auto) as fetcher, Renderer(auto, fetcher) as renderer:
+        async with Fetcher(auto) as fetcher, NotingRenderer(auto, fetcher) as renderer:
             result = await crawl_site(
                 server.base_url(site.host) + "/", auto, fetcher=fetcher, renderer=renderer, now=fixed_now
             )
         requests = page_requests([e.path_with_query for e in server.request_log])
-    assert set(requests) == {"/", "/planer", *MENU_PAGES}  # every page was read
-    rendered = {path for path, n in requests.items() if n == 2}
+    assert requests == dict.fromkeys(["/", "/planer", *MENU_PAGES], 1)  # every page was read, once
+    rendered = set(renderer.paths)
     # the front page's render built the menu; two more renders of its signature built nothing new; no more
     assert "/" in rendered and "/planer" in rendered
     assert len(rendered & set(MENU_PAGES)) == MENU_ONLY_AFTER
@@ -93,13 +107,15 @@ async def test_pages_whose_container_names_their_own_node_are_each_rendered(opti
     site = Site("127.66.12.2", routes)
     auto = replace(options, render="auto", search_queries=())
     with serving(site) as server:
-        async with Fetcher(auto) as fetcher, Renderer(auto, fetcher) as renderer:
+        async with Fetcher(auto) as fetcher, NotingRenderer(auto, fetcher) as renderer:
             result = await crawl_site(
                 server.base_url(site.host) + "/", auto, fetcher=fetcher, renderer=renderer, now=fixed_now
             )
         requests = page_requests([e.path_with_query for e in server.request_log])
+        script = [e.path_with_query for e in server.request_log].count("/side.js")
     # renders of nodes 1-4 built nothing new, yet each node is its own signature: all six pages were rendered
-    assert result.rendered_pages == 6 and all(n == 2 for n in requests.values()), requests
+    assert result.rendered_pages == 6 and renderer.paths == requests and set(requests.values()) == {1}, requests
+    assert script == 1  # the site's script was asked for by the first render only (crawlers.render_cache)
     [doc] = result.documents
     assert doc.found_via == "rendered" and doc.click_depth == 2
 

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from crawlers.fetch import Fetcher
 from crawlers.render import RenderBudget, RenderedPage
+from crawlers.render_cache import RenderCache
 from crawlers.site import crawl_site
 from crawlers.sweep import crawl_sites
 from crawlers.testweb.server import Reply, Request, Route, Site, redirect
@@ -424,7 +425,9 @@ class ScriptedMenus:
     def new_budget(self) -> RenderBudget:
         return RenderBudget(60.0)
 
-    async def render_page(self, url: str, *, budget: RenderBudget | None = None) -> RenderedPage:
+    async def render_page(
+        self, url: str, *, budget: RenderBudget | None = None, cache: RenderCache | None = None
+    ) -> RenderedPage:
         path = urlsplit(url).path
         self.rendered.append(path)
         links = "".join(f'<a href="{href}">{text}</a>' for href, text in self.children.get(path, []))
