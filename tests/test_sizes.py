@@ -22,7 +22,6 @@ LARGE_MODULES = {
 LONG_FUNCTIONS = {
     "crawlers/site.py::crawl": 88,
     "tracker/classify.py::_decide": 84,
-    "tracker/store/trends.py::status_trend": 68,
 }
 
 
