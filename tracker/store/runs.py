@@ -70,6 +70,21 @@ def finish_run(session: Session, run: CrawlRun, now: datetime, state: str = "fin
     run.state = state
 
 
+def reopen_run(session: Session, run_id: int) -> CrawlRun | None:
+    """Take a run up again (`running`) to check the kommuner it has no check of yet; None when there is no such run."""
+    run = find_run(session, run_id)
+    if run is not None:
+        run.state = "running"
+    return run
+
+
+def interrupt_run(session: Session, run_id: int, now: datetime) -> None:
+    """Mark the run `interrupted`, so it can be resumed, unless it finished (or is gone): its crawl was stopped."""
+    run = find_run(session, run_id)
+    if run is not None and run.state != "finished":
+        finish_run(session, run, now, state="interrupted")
+
+
 def checked_kommune_ids(session: Session, run_id: int) -> set[int]:
     return set(session.scalars(select(SiteCheck.kommune_id).where(SiteCheck.run_id == run_id)))
 
