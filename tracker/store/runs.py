@@ -99,6 +99,40 @@ def add_check(session: Session, check: SiteCheck, sightings: Sequence[Sighting])
     return check
 
 
+def add_tip_check(
+    session: Session,
+    run: CrawlRun,
+    *,
+    kommune_id: int,
+    url: str,
+    final_url: str,
+    sighting: Sighting,
+    started: datetime,
+    now: datetime,
+) -> SiteCheck:
+    """A volunteer's tip as the one check of its own run: the one URL it names, fetched and read, seen once."""
+    check = SiteCheck(
+        run_id=run.id,
+        kommune_id=kommune_id,
+        start_url=url,
+        final_url=final_url,
+        reachable=True,
+        blocked=False,
+        error=None,
+        pages_fetched=0,
+        robots_disallowed=0,
+        rendered_pages=0,
+        issues=[],
+        trail=None,  # a tip reads the one URL it names: nothing was searched
+        started_at=started,
+        finished_at=now,
+    )
+    add_check(session, check, [sighting])
+    run.documents_fetched = 1
+    run.kommuner_checked = 1
+    return check
+
+
 def add_finding(
     session: Session,
     *,
