@@ -32,6 +32,7 @@ from tracker.domain import Category, DocumentText
 from tracker.findings import ClassifiedSighting
 from tracker.reading import CLASSIFIER_VERSION, read_document
 from tracker.store import documents
+from tracker.store.documents import Seen
 from tracker.store.models import ClassificationRow, Document, Sighting
 
 logger = logging.getLogger(__name__)
@@ -57,24 +58,6 @@ class Fetched:
     body: bytes
     #: the words that linked to it (the crawl) or the volunteer's note (a tip): read with the text
     anchor_text: str = ""
-
-
-@dataclass(frozen=True)
-class Seen:
-    """Where and how a document was seen: what a `Sighting` records beside the document itself."""
-
-    url: str
-    final_url: str
-    http_status: int
-    found_via: str
-    seen_at: datetime
-    redirects: tuple[str, ...] = ()
-    anchor_text: str = ""
-    click_depth: int | None = None
-    #: (url, anchor text) of each hop from the front page
-    click_path: tuple[tuple[str, str], ...] = ()
-    in_sitemap: bool | None = None
-    search_rank: int | None = None
 
 
 @dataclass(frozen=True)
@@ -219,7 +202,7 @@ def document_row(sha: str, doc: Fetched, text: ExtractedText | ExtractionError, 
 
 
 def sighting_row(document: Document, seen: Seen) -> Sighting:
-    """A `Sighting` of `document` (not added to the session: `storage.add_check` adds it with its check), with
+    """A `Sighting` of `document` (not added to the session: `runs.add_check` adds it with its check), with
     the accessibility findings of the document as found there."""
     accessibility = assess_accessibility(
         format=document.format,
@@ -230,21 +213,7 @@ def sighting_row(document: Document, seen: Seen) -> Sighting:
         in_sitemap=seen.in_sitemap,
         search_rank=seen.search_rank,
     )
-    return Sighting(
-        document=document,
-        url=seen.url,
-        final_url=seen.final_url,
-        http_status=seen.http_status,
-        redirects=list(seen.redirects),
-        anchor_text=seen.anchor_text,
-        found_via=seen.found_via,
-        click_depth=seen.click_depth,
-        click_path=[{"url": url, "anchor_text": anchor} for url, anchor in seen.click_path],
-        in_sitemap=seen.in_sitemap,
-        search_rank=seen.search_rank,
-        accessibility=[{"check": a.check, "ok": a.ok, "detail": a.detail} for a in accessibility],
-        seen_at=seen.seen_at,
-    )
+    return documents.new_sighting(document, seen, accessibility)
 
 
 def candidate(key: int, sighting: Sighting, reading: ClassificationRow) -> ClassifiedSighting:

@@ -38,7 +38,7 @@ from tracker import ingest
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
 from tracker.errors import TrackerError
-from tracker.store import runs, volunteer_tips
+from tracker.store import documents, runs, volunteer_tips
 from tracker.store.models import Tip
 
 logger = logging.getLogger(__name__)
@@ -280,7 +280,7 @@ def _store(
         # the volunteer's note is read with the text, as a crawled link's words are
         fetched = ingest.Fetched(url, response.final_url, fmt, response.content_type, response.body, tip.note)
         document = ingest.ingest_document(session, sha, fetched, extracted, today=now.date(), now=now).document
-        seen = ingest.Seen(
+        seen = documents.Seen(
             url=url,
             final_url=response.final_url,
             http_status=response.status,

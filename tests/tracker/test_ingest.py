@@ -128,7 +128,7 @@ def test_a_document_without_a_reading_by_this_classifier_is_read_from_its_stored
 def test_a_sighting_records_where_and_how_with_the_documents_accessibility(engine: Engine) -> None:
     factory = database.make_session_factory(engine)
     text = extract_document(PLAN, "pdf", url=PLAN_URL)
-    seen = ingest.Seen(
+    seen = documents.Seen(
         url=PLAN_URL,
         final_url=PLAN_URL + "?v=2",
         http_status=200,

@@ -1,15 +1,19 @@
-"""Documents (by SHA-256) and their classifications: one row per document, one reading per classifier version.
+"""Documents (by SHA-256), their classifications and their sightings: one row per document, one reading per
+classifier version, one sighting per URL a check saw a document at.
 
 Functions take a Session passed in by the caller; they flush, the caller commits.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Subquery, func, select
 from sqlalchemy.orm import Session
 
+from tracker.accessibility import AccessibilityFinding
 from tracker.reading import Reading
 from tracker.store.models import (
     ClassificationRow,
@@ -26,6 +30,44 @@ def add_document(session: Session, document: Document) -> Document:
     session.add(document)
     session.flush()
     return document
+
+
+@dataclass(frozen=True)
+class Seen:
+    """Where and how a document was seen: what a `Sighting` records beside the document itself."""
+
+    url: str
+    final_url: str
+    http_status: int
+    found_via: str
+    seen_at: datetime
+    redirects: tuple[str, ...] = ()
+    anchor_text: str = ""
+    click_depth: int | None = None
+    #: (url, anchor text) of each hop from the front page
+    click_path: tuple[tuple[str, str], ...] = ()
+    in_sitemap: bool | None = None
+    search_rank: int | None = None
+
+
+def new_sighting(document: Document, seen: Seen, accessibility: Sequence[AccessibilityFinding]) -> Sighting:
+    """A `Sighting` of `document` with the accessibility findings of the document as found there; not added to the
+    session: `runs.add_check` adds it with its check."""
+    return Sighting(
+        document=document,
+        url=seen.url,
+        final_url=seen.final_url,
+        http_status=seen.http_status,
+        redirects=list(seen.redirects),
+        anchor_text=seen.anchor_text,
+        found_via=seen.found_via,
+        click_depth=seen.click_depth,
+        click_path=[{"url": url, "anchor_text": anchor} for url, anchor in seen.click_path],
+        in_sitemap=seen.in_sitemap,
+        search_rank=seen.search_rank,
+        accessibility=[{"check": a.check, "ok": a.ok, "detail": a.detail} for a in accessibility],
+        seen_at=seen.seen_at,
+    )
 
 
 def classification_for(session: Session, document: Document, version: str) -> ClassificationRow | None:
