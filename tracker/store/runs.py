@@ -99,6 +99,45 @@ def add_check(session: Session, check: SiteCheck, sightings: Sequence[Sighting])
     return check
 
 
+def record_check(
+    session: Session,
+    *,
+    run_id: int,
+    kommune_id: int,
+    start_url: str,
+    final_url: str | None,
+    reachable: bool,
+    blocked: bool,
+    error: str | None,
+    pages_fetched: int,
+    robots_disallowed: int,
+    rendered_pages: int,
+    issues: list[dict[str, Any]],
+    trail: dict[str, Any] | None,
+    started_at: datetime,
+    finished_at: datetime,
+    sightings: Sequence[Sighting],
+) -> SiteCheck:
+    """Store one check of one kommune's site in a run, with the sightings of the documents it saw there."""
+    check = SiteCheck(
+        run_id=run_id,
+        kommune_id=kommune_id,
+        start_url=start_url,
+        final_url=final_url,
+        reachable=reachable,
+        blocked=blocked,
+        error=error,
+        pages_fetched=pages_fetched,
+        robots_disallowed=robots_disallowed,
+        rendered_pages=rendered_pages,
+        issues=issues,
+        trail=trail,
+        started_at=started_at,
+        finished_at=finished_at,
+    )
+    return add_check(session, check, sightings)
+
+
 def add_tip_check(
     session: Session,
     run: CrawlRun,
@@ -111,7 +150,8 @@ def add_tip_check(
     now: datetime,
 ) -> SiteCheck:
     """A volunteer's tip as the one check of its own run: the one URL it names, fetched and read, seen once."""
-    check = SiteCheck(
+    check = record_check(
+        session,
         run_id=run.id,
         kommune_id=kommune_id,
         start_url=url,
@@ -126,8 +166,8 @@ def add_tip_check(
         trail=None,  # a tip reads the one URL it names: nothing was searched
         started_at=started,
         finished_at=now,
+        sightings=[sighting],
     )
-    add_check(session, check, [sighting])
     run.documents_fetched = 1
     run.kommuner_checked = 1
     return check
