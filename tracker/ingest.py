@@ -150,7 +150,16 @@ def ingest_document(
     if document is None:
         if text is None:
             raise ValueError(f"document {sha} is not stored and was not extracted")
-        document = documents.add_document(session, document_row(sha, doc, text, now))
+        document = documents.add_new_document(
+            session,
+            sha,
+            format=doc.format,
+            content_type=doc.content_type,
+            size_bytes=len(doc.body),
+            text=None if isinstance(text, ExtractionError) else text,
+            extraction_error=text.reason if isinstance(text, ExtractionError) else None,
+            now=now,
+        )
     return Ingested(document, reading_of(session, document, url=doc.final_url, anchor_text=doc.anchor_text,
                                          today=today, now=now))  # fmt: skip
 
@@ -169,36 +178,6 @@ def reading_of(
         url=url, title=document.title, pages=tuple(document.pages), anchor_text=anchor_text, format=document.format
     )
     return documents.add_classification(session, document, read_document(text, today=today), now)
-
-
-def document_row(sha: str, doc: Fetched, text: ExtractedText | ExtractionError, now: datetime) -> Document:
-    """A new `Document` row: the bytes' facts and their extracted text, or the extraction error."""
-    row = Document(
-        sha256=sha,
-        format=doc.format,
-        content_type=doc.content_type,
-        size_bytes=len(doc.body),
-        first_seen_at=now,
-        title="",
-        pages=[],
-        headings=[],
-        doc_metadata={},
-        facts={},
-    )
-    if isinstance(text, ExtractionError):
-        row.extraction_error = text.reason
-        return row
-    row.title = text.title
-    row.page_count = text.page_count
-    row.text_source = text.text_source
-    row.extractor = text.extractor
-    row.language_declared = text.language
-    row.ocr_confidence = text.ocr_confidence
-    row.pages = list(text.pages)
-    row.headings = list(text.headings)
-    row.doc_metadata = dict(text.metadata)
-    row.facts = dict(text.facts)
-    return row
 
 
 def sighting_row(document: Document, seen: Seen) -> Sighting:

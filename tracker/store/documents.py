@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import Subquery, func, select
 from sqlalchemy.orm import Session
@@ -30,6 +31,73 @@ def add_document(session: Session, document: Document) -> Document:
     session.add(document)
     session.flush()
     return document
+
+
+class ExtractedFacts(Protocol):
+    """What a document row keeps of its extracted text: `crawlers.types.ExtractedText`, by its shape (the store
+    knows rows, not the crawlers)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def page_count(self) -> int: ...
+    @property
+    def text_source(self) -> str: ...
+    @property
+    def extractor(self) -> str: ...
+    @property
+    def language(self) -> str | None: ...
+    @property
+    def ocr_confidence(self) -> float | None: ...
+    @property
+    def pages(self) -> tuple[str, ...]: ...
+    @property
+    def headings(self) -> tuple[str, ...]: ...
+    @property
+    def metadata(self) -> tuple[tuple[str, str], ...]: ...
+    @property
+    def facts(self) -> tuple[tuple[str, str], ...]: ...
+
+
+def add_new_document(
+    session: Session,
+    sha256: str,
+    *,
+    format: str,
+    content_type: str,
+    size_bytes: int,
+    text: ExtractedFacts | None,
+    extraction_error: str | None,
+    now: datetime,
+) -> Document:
+    """Store a document first seen now: the bytes' facts and their extracted `text`, or, when its bytes could not
+    be read, `extraction_error` (then `text` is None)."""
+    row = Document(
+        sha256=sha256,
+        format=format,
+        content_type=content_type,
+        size_bytes=size_bytes,
+        first_seen_at=now,
+        title="",
+        pages=[],
+        headings=[],
+        doc_metadata={},
+        facts={},
+    )
+    if text is None:
+        row.extraction_error = extraction_error
+    else:
+        row.title = text.title
+        row.page_count = text.page_count
+        row.text_source = text.text_source
+        row.extractor = text.extractor
+        row.language_declared = text.language
+        row.ocr_confidence = text.ocr_confidence
+        row.pages = list(text.pages)
+        row.headings = list(text.headings)
+        row.doc_metadata = dict(text.metadata)
+        row.facts = dict(text.facts)
+    return add_document(session, row)
 
 
 @dataclass(frozen=True)
