@@ -141,10 +141,6 @@ SQL_METHODS = {"execute", "scalars", "scalar", "get", "add", "add_all", "merge",
                "query", "exec_driver_sql", "connection"}  # fmt: skip
 SQL_RECEIVERS = {"session", "connection", "conn", "cursor"}
 STORE = "tracker/store/"
-#: modules outside tracker/store/ that still issue SQL -> their SQL calls today. A ratchet like tests/test_sizes.py's:
-#: a count may only shrink, a module at 0 must leave the list, a new one fails. Both look a crawl run up by id
-#: (`session.get(CrawlRun, ...)`): `tracker.store.runs.find_run`/`get_run` do that; left while wt/splits splits them.
-SQL_OUTSIDE_THE_STORE = {"tracker/pipeline.py": 3, "tracker/schedule.py": 2}
 
 
 def _receiver(node: ast.expr) -> str | None:
@@ -194,20 +190,9 @@ def _sql_outside_the_store() -> dict[str, list[str]]:
     return found
 
 
-def _sql_ratchet(found: dict[str, list[str]], allowed: dict[str, int]) -> dict[str, str]:
-    problems = {}
-    for module, calls in found.items():
-        if module not in allowed:
-            problems[module] = f"issues SQL ({', '.join(calls)}): put it in a tracker/store/ module"
-        elif len(calls) > allowed[module]:
-            problems[module] = f"{len(calls)} SQL calls, more than the {allowed[module]} it had: {', '.join(calls)}"
-    for module in allowed.keys() - found.keys():
-        problems[module] = "issues no SQL any more: take it off SQL_OUTSIDE_THE_STORE"
-    return problems
-
-
 def test_only_the_store_issues_sql() -> None:
-    assert _sql_ratchet(_sql_outside_the_store(), SQL_OUTSIDE_THE_STORE) == {}
+    """Every SQL call outside tracker/store/ as module -> ["line: call"]: put each in a tracker/store/ function."""
+    assert _sql_outside_the_store() == {}
 
 
 def test_the_store_is_where_the_sql_is() -> None:
@@ -237,12 +222,6 @@ def f(session, db_session, rows, cache, connection):
         "session.execute()", "pick()", "db_session.scalars()", "text()", "session.get()", "session.add()",
         "connection.execute()", "postgresql.insert()", "func.count()",
     ]  # fmt: skip
-
-
-def test_the_sql_ratchet_catches_new_grown_and_mended_offenders() -> None:
-    found = {"old.py": ["1: a", "2: b"], "new.py": ["3: c"], "kept.py": ["4: d"]}
-    allowed = {"old.py": 1, "kept.py": 1, "mended.py": 2}
-    assert set(_sql_ratchet(found, allowed)) == {"old.py", "new.py", "mended.py"}
 
 
 # -- no import cycles between modules (issue 11) ------------------------------------------------------------------

@@ -32,6 +32,7 @@ from tracker.domain import Category, DocumentText
 from tracker.findings import ClassifiedSighting
 from tracker.reading import CLASSIFIER_VERSION, read_document
 from tracker.store import documents
+from tracker.store.documents import Seen
 from tracker.store.models import ClassificationRow, Document, Sighting
 
 logger = logging.getLogger(__name__)
@@ -57,24 +58,6 @@ class Fetched:
     body: bytes
     #: the words that linked to it (the crawl) or the volunteer's note (a tip): read with the text
     anchor_text: str = ""
-
-
-@dataclass(frozen=True)
-class Seen:
-    """Where and how a document was seen: what a `Sighting` records beside the document itself."""
-
-    url: str
-    final_url: str
-    http_status: int
-    found_via: str
-    seen_at: datetime
-    redirects: tuple[str, ...] = ()
-    anchor_text: str = ""
-    click_depth: int | None = None
-    #: (url, anchor text) of each hop from the front page
-    click_path: tuple[tuple[str, str], ...] = ()
-    in_sitemap: bool | None = None
-    search_rank: int | None = None
 
 
 @dataclass(frozen=True)
@@ -167,7 +150,16 @@ def ingest_document(
     if document is None:
         if text is None:
             raise ValueError(f"document {sha} is not stored and was not extracted")
-        document = documents.add_document(session, document_row(sha, doc, text, now))
+        document = documents.add_new_document(
+            session,
+            sha,
+            format=doc.format,
+            content_type=doc.content_type,
+            size_bytes=len(doc.body),
+            text=None if isinstance(text, ExtractionError) else text,
+            extraction_error=text.reason if isinstance(text, ExtractionError) else None,
+            now=now,
+        )
     return Ingested(document, reading_of(session, document, url=doc.final_url, anchor_text=doc.anchor_text,
                                          today=today, now=now))  # fmt: skip
 
@@ -188,38 +180,8 @@ def reading_of(
     return documents.add_classification(session, document, read_document(text, today=today), now)
 
 
-def document_row(sha: str, doc: Fetched, text: ExtractedText | ExtractionError, now: datetime) -> Document:
-    """A new `Document` row: the bytes' facts and their extracted text, or the extraction error."""
-    row = Document(
-        sha256=sha,
-        format=doc.format,
-        content_type=doc.content_type,
-        size_bytes=len(doc.body),
-        first_seen_at=now,
-        title="",
-        pages=[],
-        headings=[],
-        doc_metadata={},
-        facts={},
-    )
-    if isinstance(text, ExtractionError):
-        row.extraction_error = text.reason
-        return row
-    row.title = text.title
-    row.page_count = text.page_count
-    row.text_source = text.text_source
-    row.extractor = text.extractor
-    row.language_declared = text.language
-    row.ocr_confidence = text.ocr_confidence
-    row.pages = list(text.pages)
-    row.headings = list(text.headings)
-    row.doc_metadata = dict(text.metadata)
-    row.facts = dict(text.facts)
-    return row
-
-
 def sighting_row(document: Document, seen: Seen) -> Sighting:
-    """A `Sighting` of `document` (not added to the session: `storage.add_check` adds it with its check), with
+    """A `Sighting` of `document` (not added to the session: `runs.add_check` adds it with its check), with
     the accessibility findings of the document as found there."""
     accessibility = assess_accessibility(
         format=document.format,
@@ -230,21 +192,7 @@ def sighting_row(document: Document, seen: Seen) -> Sighting:
         in_sitemap=seen.in_sitemap,
         search_rank=seen.search_rank,
     )
-    return Sighting(
-        document=document,
-        url=seen.url,
-        final_url=seen.final_url,
-        http_status=seen.http_status,
-        redirects=list(seen.redirects),
-        anchor_text=seen.anchor_text,
-        found_via=seen.found_via,
-        click_depth=seen.click_depth,
-        click_path=[{"url": url, "anchor_text": anchor} for url, anchor in seen.click_path],
-        in_sitemap=seen.in_sitemap,
-        search_rank=seen.search_rank,
-        accessibility=[{"check": a.check, "ok": a.ok, "detail": a.detail} for a in accessibility],
-        seen_at=seen.seen_at,
-    )
+    return documents.new_sighting(document, seen, accessibility)
 
 
 def candidate(key: int, sighting: Sighting, reading: ClassificationRow) -> ClassifiedSighting:

@@ -31,7 +31,6 @@ from tracker.finished_sites import FinishedSites
 from tracker.progress import LogProgress, Progress
 from tracker.site_check import CrawlDependencies
 from tracker.store import runs
-from tracker.store.models import CrawlRun
 from tracker.watching import Recheck, UrlAnswer
 
 logger = logging.getLogger(__name__)
@@ -121,11 +120,10 @@ def _open_run(
     with deps.session_factory.begin() as session:
         ids = runs.sync_kommuner(session, kommuner)
         if resume_run_id is not None:
-            run = session.get(CrawlRun, resume_run_id)
+            run = runs.reopen_run(session, resume_run_id)
             if run is None:
                 raise ValueError(f"no crawl run {resume_run_id}")
             done = runs.checked_kommune_ids(session, run.id)
-            run.state = "running"
         else:
             run = runs.start_run(session, options.record(), len(kommuner), deps.now())
             done = set()
@@ -136,8 +134,7 @@ def _open_run(
 def _close_run(deps: CrawlDependencies, run_id: int, state: str) -> tuple[int, int]:
     """Mark the run `state` and return its kommuner checked and planned."""
     with deps.session_factory.begin() as session:
-        run = session.get(CrawlRun, run_id)
-        assert run is not None
+        run = runs.get_run(session, run_id)
         runs.finish_run(session, run, deps.now(), state=state)
         return run.kommuner_checked, run.kommuner_planned
 

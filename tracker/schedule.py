@@ -41,7 +41,6 @@ from tracker.pipeline import run_crawl
 from tracker.registry import builtin_registry, load_registry_csv, select
 from tracker.site_check import crawl_dependencies
 from tracker.store import runs, sweeps
-from tracker.store.models import CrawlRun
 
 logger = logging.getLogger(__name__)
 
@@ -187,9 +186,7 @@ def _crawl_slot(
     finally:
         with factory.begin() as session:
             if not finished:
-                run = session.get(CrawlRun, claim.run_id)
-                if run is not None and run.state != "finished":
-                    runs.finish_run(session, run, runtime.now(), state="interrupted")
+                runs.interrupt_run(session, claim.run_id, runtime.now())
             sweeps.release_claim(session, claim.claim_id, runtime.now())
     logger.info("%s: crawl run %d %s", slot, claim.run_id, "finished" if finished else "interrupted")
     if finished:  # the paragraph `planvakt crawl` ends with, for the operator reading the scheduler's log
@@ -216,9 +213,8 @@ def _queue_slot(
         queued = True
     finally:
         with factory.begin() as session:
-            run = session.get(CrawlRun, run_id)
-            if not queued and run is not None and run.state != "finished":
-                runs.finish_run(session, run, runtime.now(), state="interrupted")
+            if not queued:
+                runs.interrupt_run(session, run_id, runtime.now())
             sweeps.release_claim(session, claim_id, runtime.now())
     logger.info("%s: crawl run %d queued for the workers", slot, run_id)
     return True

@@ -150,7 +150,14 @@ def _store_check(
     stored: dict[str, ingest.Ingested],
 ) -> tuple[SiteCheck, list[Sighting]]:
     """The site check and one sighting per crawled URL (re-checked URLs are no sightings: `watching` has them)."""
-    check = SiteCheck(
+    sightings: list[Sighting] = []
+    seen_urls: set[str] = set()
+    for sha, crawled in zip(shas[: len(crawl.documents)], crawl.documents, strict=True):
+        if crawled.url not in seen_urls:
+            seen_urls.add(crawled.url)
+            sightings.append(ingest.sighting_row(stored[sha].document, ingest.seen_in_crawl(crawled)))
+    check = runs.record_check(
+        session,
         run_id=run_id,
         kommune_id=kommune_id,
         start_url=crawl.start_url,
@@ -165,14 +172,8 @@ def _store_check(
         trail=asdict(crawl.trail),
         started_at=crawl.started_at,
         finished_at=crawl.finished_at,
+        sightings=sightings,
     )
-    sightings: list[Sighting] = []
-    seen_urls: set[str] = set()
-    for sha, crawled in zip(shas[: len(crawl.documents)], crawl.documents, strict=True):
-        if crawled.url not in seen_urls:
-            seen_urls.add(crawled.url)
-            sightings.append(ingest.sighting_row(stored[sha].document, ingest.seen_in_crawl(crawled)))
-    runs.add_check(session, check, sightings)
     runs.count_documents_fetched(session, run_id, len(crawl.documents))
     return check, sightings
 

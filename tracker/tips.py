@@ -38,8 +38,8 @@ from tracker import ingest
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
 from tracker.errors import TrackerError
-from tracker.store import runs, volunteer_tips
-from tracker.store.models import SiteCheck, Tip
+from tracker.store import documents, runs, volunteer_tips
+from tracker.store.models import Tip
 
 logger = logging.getLogger(__name__)
 
@@ -280,7 +280,7 @@ def _store(
         # the volunteer's note is read with the text, as a crawled link's words are
         fetched = ingest.Fetched(url, response.final_url, fmt, response.content_type, response.body, tip.note)
         document = ingest.ingest_document(session, sha, fetched, extracted, today=now.date(), now=now).document
-        seen = ingest.Seen(
+        seen = documents.Seen(
             url=url,
             final_url=response.final_url,
             http_status=response.status,
@@ -289,25 +289,16 @@ def _store(
             redirects=tuple(response.redirects),
         )
         sighting = ingest.sighting_row(document, seen)
-        check = SiteCheck(
-            run_id=run.id,
+        check = runs.add_tip_check(
+            session,
+            run,
             kommune_id=kommune_id,
-            start_url=url,
+            url=url,
             final_url=response.final_url,
-            reachable=True,
-            blocked=False,
-            error=None,
-            pages_fetched=0,
-            robots_disallowed=0,
-            rendered_pages=0,
-            issues=[],
-            trail=None,  # a tip reads the one URL it names: nothing was searched
-            started_at=started,
-            finished_at=now,
+            sighting=sighting,
+            started=started,
+            now=now,
         )
-        runs.add_check(session, check, [sighting])
-        run.documents_fetched = 1
-        run.kommuner_checked = 1
         runs.finish_run(session, run, now)
         volunteer_tips.mark_tip_stored(
             session, tip, check_id=check.id, sighting_id=sighting.id, crawler_had_it=crawler_had_it, now=now

@@ -117,7 +117,10 @@ def test_a_document_without_a_reading_by_this_classifier_is_read_from_its_stored
     factory = database.make_session_factory(engine)
     text = extract_document(PLAN, "pdf", url=PLAN_URL)
     with factory.begin() as session:
-        document = documents.add_document(session, ingest.document_row("a" * 64, _fetched(PLAN), text, T))
+        document = documents.add_new_document(
+            session, "a" * 64, format="pdf", content_type="application/pdf", size_bytes=len(PLAN), text=text,
+            extraction_error=None, now=T,
+        )  # fmt: skip
         made = ingest.reading_of(session, document, url=PLAN_URL, anchor_text="", today=T.date(), now=T)
         kept = ingest.reading_of(session, document, url="elsewhere", anchor_text="x", today=T.date(), now=T)
         assert made is not None and kept is not None and made.id == kept.id
@@ -128,7 +131,7 @@ def test_a_document_without_a_reading_by_this_classifier_is_read_from_its_stored
 def test_a_sighting_records_where_and_how_with_the_documents_accessibility(engine: Engine) -> None:
     factory = database.make_session_factory(engine)
     text = extract_document(PLAN, "pdf", url=PLAN_URL)
-    seen = ingest.Seen(
+    seen = documents.Seen(
         url=PLAN_URL,
         final_url=PLAN_URL + "?v=2",
         http_status=200,

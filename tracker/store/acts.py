@@ -18,7 +18,7 @@ from tracker.letters import LetterFacts, PlanFact, plan_facts_criteria
 from tracker.review import CaseDocument, KommuneCase, finding_override_in_force
 from tracker.store.documents import newest_readings
 from tracker.store.latest import is_latest_finding, latest_finding
-from tracker.store.models import ClassificationRow, Document, Finding, KommuneRow, Sighting, SiteCheck
+from tracker.store.models import ClassificationRow, Document, Finding, KommuneRow, ReviewOverride, Sighting, SiteCheck
 from tracker.store.reviews import check_documents, document_overrides, finding_override_facts
 from tracker.store.volunteer_tips import get_tip_row, kommune_tips, missed_plan_tips
 
@@ -114,6 +114,57 @@ def _best_tipped_plan(session: Session, kommune_id: int, on: date) -> PlanFact |
     return facts[0] if facts else None
 
 
+def _documents_by_check(
+    session: Session, check_ids: list[int]
+) -> dict[int, list[tuple[Sighting, Document, ClassificationRow]]]:
+    """The documents each of these checks saw, with their newest reading, per check id."""
+    documents: dict[int, list[tuple[Sighting, Document, ClassificationRow]]] = {}
+    if not check_ids:
+        return documents
+    newest = newest_readings()
+    stmt = (
+        select(Sighting, Document, ClassificationRow)
+        .join(Document, Document.id == Sighting.document_id)
+        .join(ClassificationRow, ClassificationRow.document_id == Document.id)
+        .join(newest, newest.c.id == ClassificationRow.id)
+        .where(Sighting.check_id.in_(check_ids))
+    )
+    for sighting, document, reading in session.execute(stmt):
+        documents.setdefault(sighting.check_id, []).append((sighting, document, reading))
+    return documents
+
+
+def _case_documents(
+    rows: list[tuple[Sighting, Document, ClassificationRow]],
+    plan_sighting_id: int | None,
+    doc_overrides: dict[int, ReviewOverride],
+    on: date,
+) -> tuple[list[CaseDocument], CaseDocument | None]:
+    """A check's plan-like documents (a reviewed one or the finding's plan too) and which of them is the plan."""
+    docs: list[CaseDocument] = []
+    plan: CaseDocument | None = None
+    for sighting, document, reading in rows:
+        override = doc_overrides.get(document.id)
+        is_plan = sighting.id == plan_sighting_id
+        if reading.category == "other" and override is None and not is_plan:
+            continue
+        case_doc = CaseDocument(
+            title=document.title,
+            url=sighting.url,
+            category=reading.category,
+            confidence=reading.confidence,
+            kind=reading.document_kind,
+            current=current_label(reading.year_start, reading.year_end, on),
+            found_via=sighting.found_via,
+            click_depth=sighting.click_depth,
+            reviewed_category=override.value if override is not None else None,
+        )
+        docs.append(case_doc)
+        if is_plan:
+            plan = case_doc
+    return docs, plan
+
+
 def kommune_cases(session: Session) -> list[KommuneCase]:
     """Each checked kommune's latest check as the detective-task queue reads it (plan-like documents only)."""
     latest = list(
@@ -124,46 +175,14 @@ def kommune_cases(session: Session) -> list[KommuneCase]:
             .where(is_latest_finding())
         )
     )
-    check_ids = [check.id for _, check, _ in latest]
-    newest = newest_readings()
-    documents: dict[int, list[tuple[Sighting, Document, ClassificationRow]]] = {}
-    if check_ids:
-        stmt = (
-            select(Sighting, Document, ClassificationRow)
-            .join(Document, Document.id == Sighting.document_id)
-            .join(ClassificationRow, ClassificationRow.document_id == Document.id)
-            .join(newest, newest.c.id == ClassificationRow.id)
-            .where(Sighting.check_id.in_(check_ids))
-        )
-        for sighting, document, reading in session.execute(stmt):
-            documents.setdefault(sighting.check_id, []).append((sighting, document, reading))
+    documents = _documents_by_check(session, [check.id for _, check, _ in latest])
     doc_overrides = document_overrides(session)
     finding_overrides = finding_override_facts(session)
     missed = missed_plan_tips(session)
     cases = []
     for finding, check, kommune in latest:
-        on = check.finished_at.date()
-        docs: list[CaseDocument] = []
-        plan: CaseDocument | None = None
-        for sighting, document, reading in documents.get(check.id, []):
-            override = doc_overrides.get(document.id)
-            is_plan = sighting.id == finding.plan_sighting_id
-            if reading.category == "other" and override is None and not is_plan:
-                continue
-            case_doc = CaseDocument(
-                title=document.title,
-                url=sighting.url,
-                category=reading.category,
-                confidence=reading.confidence,
-                kind=reading.document_kind,
-                current=current_label(reading.year_start, reading.year_end, on),
-                found_via=sighting.found_via,
-                click_depth=sighting.click_depth,
-                reviewed_category=override.value if override is not None else None,
-            )
-            docs.append(case_doc)
-            if is_plan:
-                plan = case_doc
+        rows = documents.get(check.id, [])
+        docs, plan = _case_documents(rows, finding.plan_sighting_id, doc_overrides, check.finished_at.date())
         in_force = finding_override_in_force(finding_overrides.get(kommune.id, []), finding.id, finding.status)
         cases.append(
             KommuneCase(

@@ -1,15 +1,20 @@
-"""Documents (by SHA-256) and their classifications: one row per document, one reading per classifier version.
+"""Documents (by SHA-256), their classifications and their sightings: one row per document, one reading per
+classifier version, one sighting per URL a check saw a document at.
 
 Functions take a Session passed in by the caller; they flush, the caller commits.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import Subquery, func, select
 from sqlalchemy.orm import Session
 
+from tracker.accessibility import AccessibilityFinding
 from tracker.reading import Reading
 from tracker.store.models import (
     ClassificationRow,
@@ -26,6 +31,111 @@ def add_document(session: Session, document: Document) -> Document:
     session.add(document)
     session.flush()
     return document
+
+
+class ExtractedFacts(Protocol):
+    """What a document row keeps of its extracted text: `crawlers.types.ExtractedText`, by its shape (the store
+    knows rows, not the crawlers)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def page_count(self) -> int: ...
+    @property
+    def text_source(self) -> str: ...
+    @property
+    def extractor(self) -> str: ...
+    @property
+    def language(self) -> str | None: ...
+    @property
+    def ocr_confidence(self) -> float | None: ...
+    @property
+    def pages(self) -> tuple[str, ...]: ...
+    @property
+    def headings(self) -> tuple[str, ...]: ...
+    @property
+    def metadata(self) -> tuple[tuple[str, str], ...]: ...
+    @property
+    def facts(self) -> tuple[tuple[str, str], ...]: ...
+
+
+def add_new_document(
+    session: Session,
+    sha256: str,
+    *,
+    format: str,
+    content_type: str,
+    size_bytes: int,
+    text: ExtractedFacts | None,
+    extraction_error: str | None,
+    now: datetime,
+) -> Document:
+    """Store a document first seen now: the bytes' facts and their extracted `text`, or, when its bytes could not
+    be read, `extraction_error` (then `text` is None)."""
+    row = Document(
+        sha256=sha256,
+        format=format,
+        content_type=content_type,
+        size_bytes=size_bytes,
+        first_seen_at=now,
+        title="",
+        pages=[],
+        headings=[],
+        doc_metadata={},
+        facts={},
+    )
+    if text is None:
+        row.extraction_error = extraction_error
+    else:
+        row.title = text.title
+        row.page_count = text.page_count
+        row.text_source = text.text_source
+        row.extractor = text.extractor
+        row.language_declared = text.language
+        row.ocr_confidence = text.ocr_confidence
+        row.pages = list(text.pages)
+        row.headings = list(text.headings)
+        row.doc_metadata = dict(text.metadata)
+        row.facts = dict(text.facts)
+    return add_document(session, row)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """Where and how a document was seen: what a `Sighting` records beside the document itself."""
+
+    url: str
+    final_url: str
+    http_status: int
+    found_via: str
+    seen_at: datetime
+    redirects: tuple[str, ...] = ()
+    anchor_text: str = ""
+    click_depth: int | None = None
+    #: (url, anchor text) of each hop from the front page
+    click_path: tuple[tuple[str, str], ...] = ()
+    in_sitemap: bool | None = None
+    search_rank: int | None = None
+
+
+def new_sighting(document: Document, seen: Seen, accessibility: Sequence[AccessibilityFinding]) -> Sighting:
+    """A `Sighting` of `document` with the accessibility findings of the document as found there; not added to the
+    session: `runs.add_check` adds it with its check."""
+    return Sighting(
+        document=document,
+        url=seen.url,
+        final_url=seen.final_url,
+        http_status=seen.http_status,
+        redirects=list(seen.redirects),
+        anchor_text=seen.anchor_text,
+        found_via=seen.found_via,
+        click_depth=seen.click_depth,
+        click_path=[{"url": url, "anchor_text": anchor} for url, anchor in seen.click_path],
+        in_sitemap=seen.in_sitemap,
+        search_rank=seen.search_rank,
+        accessibility=[{"check": a.check, "ok": a.ok, "detail": a.detail} for a in accessibility],
+        seen_at=seen.seen_at,
+    )
 
 
 def classification_for(session: Session, document: Document, version: str) -> ClassificationRow | None:

@@ -13,12 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from tracker.domain import CATEGORIES, STATUSES
 from tracker.errors import StorageError
 from tracker.findings import current_label
+from tracker.plan_diff import years_text
 from tracker.review import OverrideFact, finding_override_in_force
 from tracker.store.documents import newest_readings
 from tracker.store.latest import is_latest_finding, latest_finding
@@ -87,6 +88,36 @@ class OverrideView:
     subject: str
 
 
+def _override_target(
+    session: Session, target: str, target_id: int, value: str, kommune_id: int | None
+) -> tuple[int, Select[int]]:
+    """Check an override's target and value: the kommune it counts for and the overrides it withdraws."""
+    if target == "finding":
+        finding = session.get(Finding, target_id)
+        if finding is None:
+            raise StorageError(f"no finding {target_id}")
+        if value not in STATUSES:
+            raise StorageError(f"{value!r} is not a status")
+        previous = select(ReviewOverride.id).where(
+            ReviewOverride.target == "finding", ReviewOverride.target_id == target_id
+        )
+        return finding.kommune_id, previous
+    if target == "classification":
+        classification = session.get(ClassificationRow, target_id)
+        if classification is None:
+            raise StorageError(f"no classification {target_id}")
+        if value not in CATEGORIES:
+            raise StorageError(f"{value!r} is not a category")
+        if kommune_id is None:
+            raise StorageError("a classification override needs the kommune it was made for")
+        same_document = select(ClassificationRow.id).where(ClassificationRow.document_id == classification.document_id)
+        previous = select(ReviewOverride.id).where(
+            ReviewOverride.target == "classification", ReviewOverride.target_id.in_(same_document)
+        )
+        return kommune_id, previous
+    raise StorageError(f"cannot override a {target!r}")
+
+
 def add_override(
     session: Session,
     *,
@@ -107,30 +138,7 @@ def add_override(
     reason = reason.strip()
     if not reason:
         raise StorageError("an override needs a reason")
-    if target == "finding":
-        finding = session.get(Finding, target_id)
-        if finding is None:
-            raise StorageError(f"no finding {target_id}")
-        if value not in STATUSES:
-            raise StorageError(f"{value!r} is not a status")
-        kommune_id = finding.kommune_id
-        previous = select(ReviewOverride.id).where(
-            ReviewOverride.target == "finding", ReviewOverride.target_id == target_id
-        )
-    elif target == "classification":
-        classification = session.get(ClassificationRow, target_id)
-        if classification is None:
-            raise StorageError(f"no classification {target_id}")
-        if value not in CATEGORIES:
-            raise StorageError(f"{value!r} is not a category")
-        if kommune_id is None:
-            raise StorageError("a classification override needs the kommune it was made for")
-        same_document = select(ClassificationRow.id).where(ClassificationRow.document_id == classification.document_id)
-        previous = select(ReviewOverride.id).where(
-            ReviewOverride.target == "classification", ReviewOverride.target_id.in_(same_document)
-        )
-    else:
-        raise StorageError(f"cannot override a {target!r}")
+    kommune_id, previous = _override_target(session, target, target_id, value, kommune_id)
     session.execute(
         update(ReviewOverride)
         .where(ReviewOverride.id.in_(previous), ReviewOverride.withdrawn_at.is_(None))
@@ -326,12 +334,6 @@ class KommuneReview:
     tips: tuple[TipView, ...]
 
 
-def _years(start: int | None, end: int | None) -> str:
-    if start is None:
-        return ""
-    return str(start) if end is None or end == start else f"{start}-{end}"
-
-
 def check_documents(session: Session, check_id: int) -> list[tuple[Sighting, Document, ClassificationRow]]:
     newest = newest_readings()
     stmt = (
@@ -374,7 +376,7 @@ def review_kommune(session: Session, kommune_id: int) -> KommuneReview:
                     confidence=reading.confidence,
                     reason=reading.reason,
                     kind=reading.document_kind,
-                    years=_years(reading.year_start, reading.year_end),
+                    years=years_text(reading.year_start, reading.year_end),
                     current=current_label(reading.year_start, reading.year_end, on),
                     found_via=sighting.found_via,
                     click_depth=sighting.click_depth,

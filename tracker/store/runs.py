@@ -70,6 +70,21 @@ def finish_run(session: Session, run: CrawlRun, now: datetime, state: str = "fin
     run.state = state
 
 
+def reopen_run(session: Session, run_id: int) -> CrawlRun | None:
+    """Take a run up again (`running`) to check the kommuner it has no check of yet; None when there is no such run."""
+    run = find_run(session, run_id)
+    if run is not None:
+        run.state = "running"
+    return run
+
+
+def interrupt_run(session: Session, run_id: int, now: datetime) -> None:
+    """Mark the run `interrupted`, so it can be resumed, unless it finished (or is gone): its crawl was stopped."""
+    run = find_run(session, run_id)
+    if run is not None and run.state != "finished":
+        finish_run(session, run, now, state="interrupted")
+
+
 def checked_kommune_ids(session: Session, run_id: int) -> set[int]:
     return set(session.scalars(select(SiteCheck.kommune_id).where(SiteCheck.run_id == run_id)))
 
@@ -81,6 +96,80 @@ def add_check(session: Session, check: SiteCheck, sightings: Sequence[Sighting])
         sighting.check_id = check.id
         session.add(sighting)
     session.flush()
+    return check
+
+
+def record_check(
+    session: Session,
+    *,
+    run_id: int,
+    kommune_id: int,
+    start_url: str,
+    final_url: str | None,
+    reachable: bool,
+    blocked: bool,
+    error: str | None,
+    pages_fetched: int,
+    robots_disallowed: int,
+    rendered_pages: int,
+    issues: list[dict[str, Any]],
+    trail: dict[str, Any] | None,
+    started_at: datetime,
+    finished_at: datetime,
+    sightings: Sequence[Sighting],
+) -> SiteCheck:
+    """Store one check of one kommune's site in a run, with the sightings of the documents it saw there."""
+    check = SiteCheck(
+        run_id=run_id,
+        kommune_id=kommune_id,
+        start_url=start_url,
+        final_url=final_url,
+        reachable=reachable,
+        blocked=blocked,
+        error=error,
+        pages_fetched=pages_fetched,
+        robots_disallowed=robots_disallowed,
+        rendered_pages=rendered_pages,
+        issues=issues,
+        trail=trail,
+        started_at=started_at,
+        finished_at=finished_at,
+    )
+    return add_check(session, check, sightings)
+
+
+def add_tip_check(
+    session: Session,
+    run: CrawlRun,
+    *,
+    kommune_id: int,
+    url: str,
+    final_url: str,
+    sighting: Sighting,
+    started: datetime,
+    now: datetime,
+) -> SiteCheck:
+    """A volunteer's tip as the one check of its own run: the one URL it names, fetched and read, seen once."""
+    check = record_check(
+        session,
+        run_id=run.id,
+        kommune_id=kommune_id,
+        start_url=url,
+        final_url=final_url,
+        reachable=True,
+        blocked=False,
+        error=None,
+        pages_fetched=0,
+        robots_disallowed=0,
+        rendered_pages=0,
+        issues=[],
+        trail=None,  # a tip reads the one URL it names: nothing was searched
+        started_at=started,
+        finished_at=now,
+        sightings=[sighting],
+    )
+    run.documents_fetched = 1
+    run.kommuner_checked = 1
     return check
 
 

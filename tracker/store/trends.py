@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.store.latest import NEWEST_FIRST
@@ -54,34 +54,19 @@ def _is_tip(options: dict[str, object] | None) -> bool:
     return (options or {}).get("source") == "tip"
 
 
-def status_trend(
-    session: Session, *, country: str | None = None, region: str | None = None, limit: int = 104
-) -> list[SweepCounts]:
-    """The last `limit` sweeps, oldest first, each with the carried-forward counts of the kommuner chosen by
-    `country` ("NO" | "DK") and `region` (a fylke/region name or code); sweeps before any chosen kommune was
-    checked, and sweeps that checked none of them, are left out.
-
-    Only findings that changed a kommune's (status, plan_current) leave the database (a window function compares
-    each with the kommune's previous one), so the fold in Python touches hundreds of rows, not tens of thousands.
-    """
-    chosen = []
+def _chosen_kommuner(country: str | None, region: str | None) -> list[ColumnElement[bool]]:
+    """The conditions on `KommuneRow` that pick the kommuner by `country` and `region` (none: every kommune)."""
+    chosen: list[ColumnElement[bool]] = []
     if country:
         chosen.append(KommuneRow.country == country)
     if region:
         chosen.append(or_(KommuneRow.region == region, KommuneRow.region_code == region))
-    per_run = (
-        select(Finding.run_id, func.count())
-        .join(KommuneRow, KommuneRow.id == Finding.kommune_id)
-        .where(*chosen)
-        .group_by(Finding.run_id)
-        .order_by(Finding.run_id)
-    )
-    checked: dict[int, int] = {run_id: n for run_id, n in session.execute(per_run)}
-    runs = {
-        run.id: run
-        for run in session.scalars(select(CrawlRun).where(CrawlRun.id.in_(list(checked))))
-        if not _is_tip(run.options)
-    }
+    return chosen
+
+
+def _status_changes(session: Session, chosen: list[ColumnElement[bool]]) -> dict[int, list[tuple[int, StatusKey]]]:
+    """Per run id, in finding order: (kommune id, status key) of each finding that changed its kommune's status key
+    (a kommune's first finding included), by a window function over the kommune's findings."""
     partition, order = Finding.kommune_id, (Finding.run_id, Finding.id)
     ordered = (
         select(
@@ -112,6 +97,34 @@ def status_trend(
     by_run: dict[int, list[tuple[int, StatusKey]]] = {}
     for run_id, kommune_id, status, plan_current in session.execute(changes):
         by_run.setdefault(run_id, []).append((kommune_id, (status, plan_current)))
+    return by_run
+
+
+def status_trend(
+    session: Session, *, country: str | None = None, region: str | None = None, limit: int = 104
+) -> list[SweepCounts]:
+    """The last `limit` sweeps, oldest first, each with the carried-forward counts of the kommuner chosen by
+    `country` ("NO" | "DK") and `region` (a fylke/region name or code); sweeps before any chosen kommune was
+    checked, and sweeps that checked none of them, are left out.
+
+    Only findings that changed a kommune's (status, plan_current) leave the database (a window function compares
+    each with the kommune's previous one), so the fold in Python touches hundreds of rows, not tens of thousands.
+    """
+    chosen = _chosen_kommuner(country, region)
+    per_run = (
+        select(Finding.run_id, func.count())
+        .join(KommuneRow, KommuneRow.id == Finding.kommune_id)
+        .where(*chosen)
+        .group_by(Finding.run_id)
+        .order_by(Finding.run_id)
+    )
+    checked: dict[int, int] = {run_id: n for run_id, n in session.execute(per_run)}
+    runs = {
+        run.id: run
+        for run in session.scalars(select(CrawlRun).where(CrawlRun.id.in_(list(checked))))
+        if not _is_tip(run.options)
+    }
+    by_run = _status_changes(session, chosen)
     latest: dict[int, StatusKey] = {}
     sweeps: list[SweepCounts] = []
     for run_id in checked:  # in run order
