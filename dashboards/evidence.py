@@ -1,7 +1,7 @@
 """Archived copies from the evidence store, served with their SHA-256; never able to run on the dashboard's origin.
 
 The bytes are the crawled site's, and so is the Content-Type it was stored with: neither is trusted. What the copy
-is comes from the bytes (`crawlers.doctype.sniff_bytes`, magic numbers), never from the crawled header. Only a
+is comes from the bytes (`tracker.blobs.archived_format`, magic numbers), never from the crawled header. Only a
 verified PDF (the bytes start with `%PDF-`) is shown inline, as `application/pdf`; everything else, an HTML page
 stored as a "PDF" included, is an `attachment` as `application/octet-stream` (a DOCX as its own type). Every
 response carries `nosniff`; every one but an inline PDF, errors too, a `sandbox` CSP with `default-src 'none'`, so
@@ -25,8 +25,8 @@ from typing import Final
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
-from crawlers.doctype import sniff_bytes
 from dashboards.conditional import http_date
+from tracker.blobs import archived_format
 from tracker.store.kommune_detail import archived_document
 
 router = APIRouter()
@@ -45,9 +45,9 @@ _PDF_MAGIC: Final = b"%PDF-"
 
 def served_as(body: bytes) -> tuple[str, str, bool]:
     """(media type, file extension, inline?) for archived bytes, decided from the bytes alone."""
-    sniffed = sniff_bytes(body)
+    sniffed = archived_format(body)
     if sniffed == "pdf":
-        # sniff_bytes accepts the header anywhere in the first KiB; inline only when the bytes are nothing but a PDF
+        # archived_format accepts the header anywhere in the first KiB; inline only when the bytes are nothing but a PDF
         return "application/pdf", "pdf", body.startswith(_PDF_MAGIC)
     if sniffed == "docx":
         return _DOCX, "docx", False

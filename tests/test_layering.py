@@ -53,10 +53,11 @@ ADDRESS_GUARD_MODULES = {"crawlers.netguard", "crawlers.errors"}
 def test_only_the_pipeline_and_composition_roots_import_crawlers() -> None:
     # the scheduler's root (schedule.py, scheduler_process.py) and the pipelines (worker.py: one site's, as a queue
     # job; finished_sites.py: the in-process pipeline's finished sites); planvakt/ is above; ingest.py and
-    # site_check.py store what the crawlers fetched and read, for the pipelines and tips
+    # site_check.py store what the crawlers fetched and read, for the pipelines and tips; blobs.py (the evidence
+    # store) says what an archived copy is by the crawler's own sniffing, for the dashboard
     allowed = {
         *("pipeline.py", "finished_sites.py", "site_check.py", "schedule.py", "scheduler_process.py"),
-        *("tips.py", "worker.py", "ingest.py"),
+        *("tips.py", "worker.py", "ingest.py", "blobs.py"),
     }
     offenders = {
         p.name: sorted(crawling)
@@ -86,6 +87,13 @@ def _modules(*packages: str) -> list[Path]:
 def test_nothing_below_the_command_imports_it(path: Path) -> None:
     """`planvakt/` is the composition root: it imports tracker, crawlers and dashboards, never the other way."""
     bad = {name for name in _imports(path) if name.split(".")[0] == "planvakt"}
+    assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+@pytest.mark.parametrize("path", _modules("dashboards"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_dashboards_never_import_crawlers(path: Path) -> None:
+    """The dashboard reads what tracker stored; what an archived copy is, it asks the evidence store (tracker.blobs)."""
+    bad = {name for name in _imports(path) if name.split(".")[0] == "crawlers"}
     assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
 
 

@@ -6,6 +6,9 @@ temporary file and are renamed into place, so a killed process never leaves a ha
 The store is the owner's alone (folders 0700, files 0600, whatever the umask; see `tracker.filemodes`): it keeps
 documents we fetched, tips' attachments among them. `EvidenceStore.open` is for the tool's writers and also
 tightens a store made by an older version; the read-only dashboard constructs the store without touching modes.
+
+What a copy *is* comes from its bytes (`archived_format`, the crawler's magic numbers), never from the header it was
+crawled with: the dashboard asks here, so it serves as a PDF exactly what the crawl read as one.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from crawlers.doctype import sniff_bytes
+from crawlers.types import DocumentFormat
 from tracker.filemodes import FILE_MODE, make_private_dir, tighten_tree
 
 
@@ -61,3 +66,12 @@ class EvidenceStore:
 
     def __contains__(self, sha256: object) -> bool:
         return isinstance(sha256, str) and self.path_for(sha256).exists()
+
+
+def archived_format(body: bytes) -> DocumentFormat | None:
+    """What archived bytes prove they are ("pdf", "docx", "html"), or None: `crawlers.doctype.sniff_bytes`.
+
+    A PDF header anywhere in the first KiB counts, as PDF readers accept it; a caller that needs the bytes to be
+    nothing but a PDF checks the start itself.
+    """
+    return sniff_bytes(body)
