@@ -337,16 +337,20 @@ class Renderer:
             visit.navigating = False
 
     async def _goto(self, page: Page, target: str, visit: PageVisit) -> PlaywrightResponse | None:
-        """`page.goto` until the response commits, timed by the page's own clock (its waits at the gate not charged):
-        out of time with the document still unanswered is the site's failure, else our browser's."""
+        """`page.goto` until the response commits, timed by the page's own clock (its waits at the gate not charged).
+
+        Out of time is our cap, whether the document was still on the wire or not (`RenderCut`): a site too slow to
+        answer is told by the Fetcher's own timeout on the document's request (a `FetchError` through the route
+        hook), while on a starved machine an answer that came is read late, and that must never become a finding."""
         navigation = asyncio.ensure_future(page.goto(target, wait_until="commit", timeout=0))
         try:
             while not navigation.done():
                 left = visit.time_left()
-                if left <= 0 and visit.inflight:
-                    raise FetchError(visit.url, f"render got no answer within {visit.allowance:.1f}s")
                 if left <= 0:
-                    raise RenderCut(visit.url, f"the browser did not load the page within {visit.allowance:.1f}s")
+                    waiting = "no answer to its request yet" if visit.inflight else "its request not made yet"
+                    raise RenderCut(
+                        visit.url, f"the browser did not load the page within {visit.allowance:.1f}s ({waiting})"
+                    )
                 await asyncio.wait({navigation}, timeout=left)
             return navigation.result()
         finally:

@@ -451,6 +451,23 @@ async def test_the_sites_failures_are_fetch_errors_not_ours(options: CrawlOption
 
 @pytest.mark.browser
 @pytest.mark.slow
+async def test_a_document_slower_than_our_cap_but_answered_in_the_fetchers_time_is_our_cut(
+    options: CrawlOptions,
+) -> None:
+    site = chain_site("127.66.8.22", delay=0.0)
+    site.set("/treg", Reply(body=html_page("Treg"), delay=2.0))
+    # the page's cap (1.2 s) runs out while the document is on the wire; the Fetcher (3 s) would have had it
+    capped = replace(options, render_page_seconds=1.2)
+    with serving(site) as server:
+        async with Fetcher(capped) as fetcher, Renderer(capped, fetcher) as renderer:
+            with pytest.raises(RenderCut) as cut:
+                await renderer.render_page(server.base_url(site.host) + "/treg")
+            assert renderer.partial == 2
+    assert cut.value.ours and "no answer to its request yet" in str(cut.value)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
 async def test_a_browser_crash_is_ours_and_the_browser_is_relaunched_once(options: CrawlOptions) -> None:
     site = chain_site("127.66.8.10", delay=0.3)
     reached = threading.Event()
