@@ -90,18 +90,27 @@ class SiteRenders:
 
     def signature_to_render(self, tree: LexborHTMLParser, url: str, mode: RenderMode, max_pages: int) -> str | None:
         """The page's script signature when it is to be rendered, None when not (`mode` "never" renders nothing)."""
-        if mode == "never" or self.attempts >= self.cap(mode, max_pages):
+        if mode == "never" or not self.worth_rendering("", url, mode, max_pages):
             return None
         if mode == "always":
             return ""
-        if self.scripted_links and is_news_item(url):
-            # the site's script-built menu is known by now, and a news article or a facet of the archive builds
-            # nothing else: its render (seconds, and the site's rendering budget) is spent where plans are filed
-            return None
         if not links_built_by_script(tree, url):
             return None
         signature = script_signature(tree)
-        return signature if self.unproductive.get(signature, 0) < MENU_ONLY_AFTER else None
+        return signature if self.worth_rendering(signature, url, mode, max_pages) else None
+
+    def worth_rendering(self, signature: str, url: str, mode: RenderMode, max_pages: int) -> bool:
+        """Whether a page of `signature` at `url`, found worth a render, still is by what the site's renders
+        taught since (renders run beside the page walk, so a page may wait while others of its kind are rendered)."""
+        if self.attempts >= self.cap(mode, max_pages):
+            return False
+        if mode == "always":
+            return True
+        if self.scripted_links and is_news_item(url):
+            # the site's script-built menu is known by now, and a news article or a facet of the archive builds
+            # nothing else: its render (seconds, and the site's rendering budget) is spent where plans are filed
+            return False
+        return self.unproductive.get(signature, 0) < MENU_ONLY_AFTER
 
     def spent(self, max_pages: int) -> None:
         """The site's rendering time is spent: no more renders."""

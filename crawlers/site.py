@@ -24,7 +24,7 @@ from crawlers.links import extract_links
 from crawlers.render import Renderer
 from crawlers.site_documents import download_documents
 from crawlers.site_leads import take_site_search, take_sitemaps
-from crawlers.site_pages import crawl_pages, visit_page
+from crawlers.site_pages import crawl_pages, renders_done, stop_renders, visit_page
 from crawlers.site_paths import MAX_PATH_PAGES, attach_paths, shorten_paths
 from crawlers.site_state import SiteCrawler, SiteState, crawl_issue, trail
 from crawlers.types import CrawlOptions, SearchTrail, SiteCrawl
@@ -155,13 +155,18 @@ async def _discover(crawler: SiteCrawler, state: SiteState, front: Response) -> 
     each round followed by path shortening."""
     root = FrontierEntry(state.start_url, 0.0, 0)
     front_links = {link.url for link in extract_links(front.text(), front.final_url)}
-    await visit_page(crawler, state, state.front_key, front, root)
-    await take_sitemaps(crawler, state)
-    await take_site_search(crawler, state, front, front_links)
-    # Discovery leaves a reserve of the budget for shortening the plans' click paths; what shortening does not
-    # spend goes back to discovery, and whatever budget is left then shortens the paths of what that found.
-    budget = crawler.options.max_pages_per_site
-    await crawl_pages(crawler, state, budget - min(MAX_PATH_PAGES, budget // 5))
-    await shorten_paths(crawler, state)
-    await crawl_pages(crawler, state, budget)
-    await shorten_paths(crawler, state)
+    try:
+        await visit_page(crawler, state, state.front_key, front, root)
+        await take_sitemaps(crawler, state)
+        await take_site_search(crawler, state, front, front_links)
+        # Discovery leaves a reserve of the budget for shortening the plans' click paths; what shortening does not
+        # spend goes back to discovery, and whatever budget is left then shortens the paths of what that found.
+        budget = crawler.options.max_pages_per_site
+        await crawl_pages(crawler, state, budget - min(MAX_PATH_PAGES, budget // 5))
+        await shorten_paths(crawler, state)
+        await crawl_pages(crawler, state, budget)
+        await shorten_paths(crawler, state)
+        while await renders_done(state):  # links the last renders built still count for the click paths
+            pass
+    finally:
+        await stop_renders(state)

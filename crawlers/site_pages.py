@@ -10,6 +10,7 @@ the frontier learns where this site files its plans.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 from selectolax.lexbor import LexborHTMLParser
@@ -22,7 +23,15 @@ from crawlers.htmlguard import guard_html, parse_html
 from crawlers.links import extract_links, page_h1, page_title, section_headings
 from crawlers.scoring import is_candidate_document, looks_like_plan, page_may_be_plan, score_link
 from crawlers.site_documents import keep, new_document
-from crawlers.site_state import MAX_TRAIL_PAGES, PLAN_BONUS, SiteCrawler, SiteState, add_candidate, record
+from crawlers.site_state import (
+    MAX_TRAIL_PAGES,
+    PLAN_BONUS,
+    QueuedRender,
+    SiteCrawler,
+    SiteState,
+    add_candidate,
+    record,
+)
 from crawlers.types import CrawlIssue
 from crawlers.urls import (
     document_format_of,
@@ -121,14 +130,58 @@ async def visit_page(
     max_pages = crawler.options.max_pages_per_site
     signature = state.renders.signature_to_render(tree, response.final_url, crawler.options.render, max_pages)
     if signature is not None:
-        await _render(crawler, state, node, response, entry, signature)
+        _queue_render(crawler, state, QueuedRender(node, response, entry, signature))
 
 
-async def _render(
-    crawler: SiteCrawler, state: SiteState, node: str, response: Response, entry: FrontierEntry, signature: str
-) -> None:
+def _queue_render(crawler: SiteCrawler, state: SiteState, page: QueuedRender) -> None:
+    """Have `page` rendered beside the page walk: a render waits seconds for a browser page and its settling, in
+    which the walk fetches the site's next pages instead of idling (one request in flight per host all the same:
+    the render's requests pass the host's gate too). One render of a site at a time, in order, so each is decided
+    by what the earlier ones taught (`render_policy`)."""
+    raise_render_failure(state)
+    state.render_queue.append(page)
+    if state.render_worker is None or state.render_worker.done():
+        state.render_worker = asyncio.create_task(_render_queued(crawler, state))
+
+
+async def _render_queued(crawler: SiteCrawler, state: SiteState) -> None:
+    while state.render_queue:
+        page = state.render_queue.popleft()
+        mode, max_pages = crawler.options.render, crawler.options.max_pages_per_site
+        if state.renders.worth_rendering(page.signature, page.response.final_url, mode, max_pages):
+            await _render(crawler, state, page)
+
+
+def raise_render_failure(state: SiteState) -> None:
+    """Raise what ended the site's renders, if they failed on our side (the crawl fails with it, to be retried)."""
+    worker = state.render_worker
+    if worker is not None and worker.done() and not worker.cancelled() and worker.exception() is not None:
+        raise worker.exception()  # type: ignore[misc]
+
+
+async def renders_done(state: SiteState) -> bool:
+    """Wait for the site's queued renders; False when none was running. Raises what failed them on our side."""
+    worker = state.render_worker
+    if worker is None or (worker.done() and not state.render_queue):
+        raise_render_failure(state)
+        return False
+    await worker
+    return True
+
+
+async def stop_renders(state: SiteState) -> None:
+    """Cancel the site's renders (its crawl ended otherwise) and wait until they are let go."""
+    worker, state.render_worker = state.render_worker, None
+    state.render_queue.clear()
+    if worker is not None and not worker.done():
+        worker.cancel()
+        await asyncio.gather(worker, return_exceptions=True)
+
+
+async def _render(crawler: SiteCrawler, state: SiteState, queued: QueuedRender) -> None:
     if crawler.renderer is None:
         return
+    node, response, entry, signature = queued.node, queued.response, queued.entry, queued.signature
     state.renders.attempts += 1
     if state.render_budget is None:
         state.render_budget = crawler.renderer.new_budget()  # one per crawl: a retried site starts afresh
@@ -154,10 +207,13 @@ async def _render(
 
 
 async def crawl_pages(crawler: SiteCrawler, state: SiteState, budget: int) -> None:
-    """Best-first discovery until `budget` page attempts are spent or the frontier is empty."""
+    """Best-first discovery until `budget` page attempts are spent or the frontier is empty with no render left."""
     while state.page_attempts < budget:
+        raise_render_failure(state)
         entry = state.frontier.pop()
         if entry is None:
+            if await renders_done(state):
+                continue  # the renders may have found more pages
             return
         await fetch_entry(crawler, state, entry)
 

@@ -9,13 +9,15 @@ Failures are recorded here as counted `CrawlIssue`s, never raised for the site's
 
 from __future__ import annotations
 
+import asyncio
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from crawlers.errors import CrawlError, FetchError, RefusedAddress, RobotsDisallowed, TooLarge
-from crawlers.fetch import Fetcher
-from crawlers.frontier import Frontier
+from crawlers.fetch import Fetcher, Response
+from crawlers.frontier import Frontier, FrontierEntry
 from crawlers.graph import LinkGraph
 from crawlers.render import RenderBudget, Renderer
 from crawlers.render_cache import RenderCache
@@ -46,6 +48,16 @@ class DocumentCandidate:
     url: str
     score: float
     anchor_text: str
+
+
+@dataclass(frozen=True)
+class QueuedRender:
+    """A page waiting for its render: the crawler's fetch of it, how it was reached, its script signature."""
+
+    node: str
+    response: Response
+    entry: FrontierEntry
+    signature: str
 
 
 @dataclass
@@ -82,6 +94,9 @@ class SiteState:
     render_budget: RenderBudget | None = None
     #: what the site's renders fetched, for its later renders (`crawlers.render_cache`)
     render_cache: RenderCache = field(default_factory=RenderCache)
+    #: pages waiting for a render, and the task rendering them one at a time beside the page walk (`site_pages`)
+    render_queue: deque[QueuedRender] = field(default_factory=deque)
+    render_worker: asyncio.Task[None] | None = None
     #: site sections (`urls.section_of`) whose pages linked a candidate document or a plan-like page
     hubs: set[str] = field(default_factory=set)
     #: query parameters learned to carry a session on this site (`urls.session_like_params`), dropped from links
