@@ -41,7 +41,7 @@ from sqlalchemy import Engine, func, insert, select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tracker.criteria import criteria_for  # noqa: E402
+from tracker.reading.criteria import criteria_for  # noqa: E402
 from tracker.registry import builtin_registry  # noqa: E402
 from tracker.store import database  # noqa: E402
 from tracker.store.models import (  # noqa: E402

@@ -1,7 +1,7 @@
 """Re-checking previously known plan URLs: what does each one answer now?
 
-The change detector (`tracker/change_detector.py`) must tell a plan that is gone from one we could not see. This module
-fetches each known URL through the same polite `Fetcher` as the crawl (robots.txt, netguard, per-host gate,
+The change detector (`tracker/watch/change_detector.py`) must tell a plan that is gone from one we could not see. This
+module fetches each known URL through the same polite `Fetcher` as the crawl (robots.txt, netguard, per-host gate,
 bounded retries) and sorts the answer into one outcome:
 
     served    200 with the document; sha256 of the body

@@ -6,8 +6,8 @@
     GET  /act/{nr}             the letter in the kommune's language, and the tip form
     POST /act/{nr}/tips        submit a tip: CSRF-checked, URL-validated, rate-limited; processed after responding
 
-The letter is written by `tracker.letters` from what `tracker.store.acts` reads; the tip is processed by
-`tracker.tips` in a background task after the answer went out (the page refreshes itself until it is done).
+The letter is written by `tracker.volunteers.letters` from what `tracker.store.acts` reads; the tip is processed by
+`tracker.volunteers.tips` in a background task after the answer went out (the page refreshes itself until it is done).
 
 Tip ids are sequential and every kommune's Act page lists its tips, so a tip page is public by design and shows
 only what the tip is about (state, URL, the document read). The volunteer's note may say who they are or how they
@@ -25,13 +25,13 @@ from dashboards import csrf
 from dashboards.rendering import page_language, render
 from dashboards.reviewer import current_reviewer
 from dashboards.signing import app_secret
-from tracker import tips
+from tracker.alerts.messages import kommune_language
 from tracker.domain import Country, Kommune, Language
-from tracker.letters import write_letter
-from tracker.messages import kommune_language
-from tracker.review import TASK_KINDS, detective_tasks
 from tracker.store import acts, reviews, volunteer_tips
 from tracker.store.models import KommuneRow
+from tracker.volunteers import tips
+from tracker.volunteers.letters import write_letter
+from tracker.volunteers.review import TASK_KINDS, detective_tasks
 
 router = APIRouter()
 

@@ -44,11 +44,11 @@ from dashboards.rendering import build_environment, render
 from dashboards.response_cache import ResponseCache
 from dashboards.reviewer import SignInLimiter
 from dashboards.security import SecurityHeadersMiddleware
-from tracker import tips
 from tracker.blobs import EvidenceStore
 from tracker.clock import utc_now
 from tracker.config import Settings
 from tracker.store import database
+from tracker.volunteers import tips
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 #: page modules each exposing `router`, in navigation order
@@ -114,8 +114,9 @@ def create_app(
     app.state.allow_private_networks = allow_private_networks
     app.state.sign_in_limiter = SignInLimiter()
     app.state.subscribe_limiter = subscribe.limiter()
-    #: the shared tip extractor (tracker.tips.SharedExtractor) while the lifespan runs; without a lifespan (an
-    #: ASGI test transport, uvicorn with lifespan="off") each tip gets its own sandbox, so no worker outlives the app
+    #: the shared tip extractor (tracker.volunteers.tips.SharedExtractor) while the lifespan runs; without a lifespan
+    #: (an ASGI test transport, uvicorn with lifespan="off") each tip gets its own sandbox, so no worker outlives the
+    #: app
     app.state.extractor = None
     app.state.templates = build_environment()
     app.state.response_cache = response_cache or ResponseCache()

@@ -13,8 +13,8 @@ from dashboards.i18n import translate
 from dashboards.rendering import page_language, render
 from dashboards.timeline import timeline
 from dashboards.trends import history_strip
-from tracker.accessibility import CHECKS
-from tracker.criteria import CRITERIA
+from tracker.reading.accessibility import CHECKS
+from tracker.reading.criteria import CRITERIA
 from tracker.store import reviews, trails, trends
 from tracker.store.kommune_detail import KommuneDetail, kommune_detail
 

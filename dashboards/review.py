@@ -32,10 +32,10 @@ from dashboards.reviewer import (
 )
 from tracker.domain import CATEGORIES, STATUSES
 from tracker.errors import StorageError
-from tracker.review import detective_tasks
 from tracker.store import acts, reviews, volunteer_tips
 from tracker.store.latest import latest_finding
 from tracker.store.models import KommuneRow
+from tracker.volunteers.review import detective_tasks
 
 router = APIRouter()
 

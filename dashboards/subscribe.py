@@ -8,8 +8,8 @@
     GET  /unsubscribe?token=         a page with one button
     POST /unsubscribe?token=         stops it: one POST, no login, no cookie (RFC 8058 one-click from a mail client)
 
-The flow and why each step is there: `tracker.public_subscribe`. The form is guarded like the write side's others:
-CSRF (`dashboards.csrf`) on every form POST (not on the one-click unsubscribe, which a mail client sends without
+The flow and why each step is there: `tracker.alerts.public_subscribe`. The form is guarded like the write side's
+others: CSRF (`dashboards.csrf`) on every form POST (not on the one-click unsubscribe, which a mail client sends without
 cookies and whose signed token is itself the authority), at most SUBMISSIONS per client per hour (the sign-in
 limiter's mechanism), webhook targets through the address guard (private addresses only when the app allows them:
 tests and `serve --demo`), and the same answer for an e-mail address whether or not anyone subscribed it.
@@ -31,16 +31,16 @@ from dashboards.i18n import translate
 from dashboards.rendering import page_language, render
 from dashboards.reviewer import SignInLimiter, client_key
 from dashboards.subscribe_text import scope_words
-from tracker import public_subscribe as flow
-from tracker.alert_channels import Channels
+from tracker.alerts import public_subscribe as flow
+from tracker.alerts.channels import Channels
+from tracker.alerts.notify import DeliveryFailed, EmailChannel, masked_address
+from tracker.alerts.subscription_links import WEBHOOK_CODE_FOR, BadToken, LinkSigner
+from tracker.alerts.subscriptions import DIGESTS
 from tracker.catalogue.errors import say
 from tracker.domain import LANGUAGES, PLAN_EVENT_KINDS
 from tracker.errors import ConfigError, SecretError
-from tracker.notify import DeliveryFailed, EmailChannel, masked_address
 from tracker.secretbox import SecretKeys
 from tracker.store import public_subscriptions
-from tracker.subscription_links import WEBHOOK_CODE_FOR, BadToken, LinkSigner
-from tracker.subscriptions import DIGESTS
 
 logger = logging.getLogger(__name__)
 router = APIRouter()

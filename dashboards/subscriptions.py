@@ -1,10 +1,10 @@
 """The Subscriptions page: a signed-in reviewer lists, adds and removes alert subscriptions from the dashboard.
 
     GET  /review/subscriptions               the active subscriptions (targets masked, secrets never shown), a form
-    POST /review/subscriptions               add one: validated by `tracker.subscriptions` exactly as the CLI is
+    POST /review/subscriptions               add one: validated by `tracker.alerts.subscriptions` exactly as the CLI is
     POST /review/subscriptions/{id}/remove   stop one (its delivery history stays; waiting deliveries are dropped)
     POST /review/subscriptions/public/{id}/remove   remove one an NGO made on /subscribe: pending ones are deleted,
-                                             confirmed ones stopped (`tracker.public_subscribe.withdraw`)
+                                             confirmed ones stopped (`tracker.alerts.public_subscribe.withdraw`)
 
 The page lists operator subscriptions (the CLI's, a reviewer's) apart from public ones (made on /subscribe), which
 are counted per channel and state (pending, confirmed, unsubscribed) and listed newest first with their state; a
@@ -28,14 +28,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from dashboards import csrf
 from dashboards.rendering import page_language, render
 from dashboards.reviewer import current_reviewer, require_reviewer, review_enabled
-from tracker import public_subscribe as public
-from tracker.catalogue import LOCALES
-from tracker.catalogue.errors import say
-from tracker.domain import EVENT_KINDS
-from tracker.errors import ConfigError
-from tracker.secretbox import SecretKeys
-from tracker.store import alerts, public_subscriptions
-from tracker.subscriptions import (
+from tracker.alerts import public_subscribe as public
+from tracker.alerts.subscriptions import (
     CHANNELS,
     DIGESTS,
     SubscriptionRequest,
@@ -44,6 +38,12 @@ from tracker.subscriptions import (
     subscribe,
     unsubscribe,
 )
+from tracker.catalogue import LOCALES
+from tracker.catalogue.errors import say
+from tracker.domain import EVENT_KINDS
+from tracker.errors import ConfigError
+from tracker.secretbox import SecretKeys
+from tracker.store import alerts, public_subscriptions
 
 router = APIRouter()
 

@@ -3,7 +3,7 @@ that the migrations and the models agree)."""
 
 from __future__ import annotations
 
-#: APScheduler's job store (tracker.scheduler_process.JOBS_TABLE)
+#: APScheduler's job store (tracker.schedule.scheduler_process.JOBS_TABLE)
 FOREIGN_TABLES = frozenset({"apscheduler_jobs"})
 #: procrastinate's job queue (migration 0007 applies its schema on PostgreSQL)
 FOREIGN_TABLE_PREFIX = "procrastinate_"

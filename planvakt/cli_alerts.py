@@ -13,14 +13,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from planvakt.options import AllowPrivateOption, DbOption
 from planvakt.wiring import console, engine_for, fail, settings_for
+from tracker.alerts.outbox import preview_due, send_due
+from tracker.alerts.public_subscribe import expire_unconfirmed
+from tracker.alerts.subscriptions import SubscriptionRequest, parse_kinds, subscribe, unsubscribe
 from tracker.clock import utc_now
 from tracker.config import Settings
 from tracker.errors import ConfigError, TrackerError
-from tracker.outbox import preview_due, send_due
-from tracker.public_subscribe import expire_unconfirmed
 from tracker.secretbox import SecretKeys
 from tracker.store import alerts, database, deliveries
-from tracker.subscriptions import SubscriptionRequest, parse_kinds, subscribe, unsubscribe
 
 subscribe_app = typer.Typer(help="Subscribe to alerts: webhook, e-mail or any Apprise URL.", no_args_is_help=True)
 subscriptions_app = typer.Typer(help="List and remove subscriptions.", no_args_is_help=True)

@@ -58,7 +58,7 @@ def evaluate(
     ],
 ) -> None:
     """Measure the classifier on a labelled corpus: precision, recall and F1 per category, and the confusion matrix."""
-    from tracker.evaluate import evaluate_corpus, format_report
+    from tracker.reading.evaluate import evaluate_corpus, format_report
 
     try:
         report = evaluate_corpus(corpus_dir, read_binary=_read_corpus_file)

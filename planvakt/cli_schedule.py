@@ -28,8 +28,8 @@ from tracker.domain import Kommune
 from tracker.errors import TrackerError
 
 if TYPE_CHECKING:
-    from tracker.job_context import Runtime
-    from tracker.scheduler_process import ScheduleOptions
+    from tracker.schedule.job_context import Runtime
+    from tracker.schedule.scheduler_process import ScheduleOptions
 
 logger = logging.getLogger(__name__)
 
@@ -80,9 +80,9 @@ def schedule(
     db: DbOption = None,
 ) -> None:
     """Run the scheduler in the foreground: weekly sweep, follow-ups of suspected vanishes, alerts every minute."""
-    from tracker.cron import sweep_trigger
-    from tracker.job_context import Runtime
-    from tracker.scheduler_process import ScheduleOptions
+    from tracker.schedule.cron import sweep_trigger
+    from tracker.schedule.job_context import Runtime
+    from tracker.schedule.scheduler_process import ScheduleOptions
 
     # the registry and --kommune are read now, so a bad one fails at start, not at 03:00
     inputs = crawl_inputs(
@@ -122,7 +122,7 @@ def schedule(
 def _until_signalled(runtime: Runtime, options: ScheduleOptions) -> int:
     """Run the scheduler until SIGTERM or SIGINT (or its own limits) and return the sweeps it ran: a signal lets the
     running jobs end (a crawl is interrupted, so it can be resumed), then the previous handlers come back."""
-    from tracker.scheduler_process import run_scheduler
+    from tracker.schedule.scheduler_process import run_scheduler
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         logger.info("%s: stopping after the running jobs (a crawl is interrupted)", signal.Signals(signum).name)
@@ -139,7 +139,7 @@ def _until_signalled(runtime: Runtime, options: ScheduleOptions) -> int:
 
 def _enqueuer(app: Any, runtime: Any) -> Callable[[int, list[Kommune]], None]:
     """The scheduler's hand-over to the job queue: the claimed run's kommuner as check jobs."""
-    from tracker.sweep_queue import queue_checks
+    from tracker.schedule.sweep_queue import queue_checks
 
     def enqueue(run_id: int, kommuner: list[Kommune]) -> None:
         queue_checks(app, runtime.session_factory(), run_id, kommuner, runtime.now())

@@ -1,5 +1,6 @@
 """`planvakt sweep enqueue` and `planvakt worker`: a sweep as one job per kommune in procrastinate's PostgreSQL
-queue, worked by any number of worker processes on any number of machines (tracker.sweep_queue, tracker.worker).
+queue, worked by any number of worker processes on any number of machines (tracker.schedule.sweep_queue,
+tracker.schedule.worker).
 
 Here the engine, the procrastinate App, the extractor and the evidence store are built and passed down.
 """
@@ -48,8 +49,8 @@ def enqueue(
 ) -> None:
     """Start a crawl run and queue one check job per kommune; `planvakt worker` processes do the crawling."""
     from tracker.clock import utc_now
+    from tracker.schedule.sweep_queue import enqueue_sweep
     from tracker.store import database
-    from tracker.sweep_queue import enqueue_sweep
 
     inputs = crawl_inputs(
         db,
@@ -98,7 +99,7 @@ def worker(
     db: DbOption = None,
 ) -> None:
     """Work the sweep job queue (PostgreSQL) until SIGTERM/SIGINT: check one kommune per job."""
-    from tracker.sweep_queue import KEEP_JOBS_DAYS, PRUNE_CRON, register_job_pruning
+    from tracker.schedule.sweep_queue import KEEP_JOBS_DAYS, PRUNE_CRON, register_job_pruning
 
     settings = settings_for(db)
     try:
@@ -128,11 +129,11 @@ async def _work(
     settings: Settings, engine: Any, app: Any, options: dict[str, Any], every: float, stalled_after: float
 ) -> None:
     from tracker.clock import utc_now
+    from tracker.schedule.sweep_queue import QUEUE, keep_sweeps_moving
+    from tracker.schedule.worker import SiteChecker, register_check_task
     from tracker.site_check import crawl_dependencies
     from tracker.store import database
     from tracker.store.host_leases import HostLeases
-    from tracker.sweep_queue import QUEUE, keep_sweeps_moving
-    from tracker.worker import SiteChecker, register_check_task
 
     factory = database.make_session_factory(engine)
     async with app.open_async(), crawl_dependencies(settings, factory) as deps:

@@ -136,7 +136,7 @@ def queue_app(engine: Any) -> Any:
     SQLite. Its connection pool opens with `app.open_async()` (workers); `enqueue` uses the caller's transaction."""
     from procrastinate import App, PsycopgConnector
 
-    from tracker.sweep_queue import require_postgres
+    from tracker.schedule.sweep_queue import require_postgres
 
     require_postgres(engine)
     conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)

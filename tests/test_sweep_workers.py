@@ -82,7 +82,7 @@ class Worker:
 
     def checked(self) -> list[str]:
         """Kommunenumre this worker started a check of."""
-        return re.findall(r"tracker\.worker: (\d{4}) .*: checking \(run", self.text())
+        return re.findall(r"tracker\.schedule\.worker: (\d{4}) .*: checking \(run", self.text())
 
 
 def _start_workers(db: str, tmp_path: Path, count: int, concurrency: int) -> list[Worker]:
@@ -245,8 +245,8 @@ def test_the_scheduler_queues_its_sweep_for_the_workers_with_a_lock_per_host_and
     from planvakt.cli_schedule import _enqueuer
     from planvakt.wiring import queue_app
     from tracker.config import Settings
-    from tracker.job_context import JobContext, Runtime
     from tracker.schedule import sweep_job
+    from tracker.schedule.job_context import JobContext, Runtime
 
     engine = database.make_engine(postgres_url)
     database.upgrade(engine)
@@ -300,10 +300,10 @@ async def test_a_check_failed_on_our_side_is_retried_by_the_queue_then_counted_n
     from planvakt.wiring import queue_app
     from tracker.blobs import EvidenceStore
     from tracker.registry import load_registry_csv
+    from tracker.schedule.sweep_queue import QUEUE, enqueue_sweep
+    from tracker.schedule.worker import CHECK_RETRIES, SiteChecker, register_check_task
     from tracker.site_check import CrawlDependencies
     from tracker.store.models import Event
-    from tracker.sweep_queue import QUEUE, enqueue_sweep
-    from tracker.worker import CHECK_RETRIES, SiteChecker, register_check_task
 
     engine = database.make_engine(postgres_url)
     database.upgrade(engine)

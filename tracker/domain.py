@@ -78,7 +78,7 @@ GOOD_NEWS_EVENT_KINDS: Final = frozenset({EventKind.PLAN_APPEARED, EventKind.PLA
 
 
 class DocumentKind(StrEnum):
-    """What stage a plan document is at, or that it is no plan (tracker/document_kind.py reads it)."""
+    """What stage a plan document is at, or that it is no plan (tracker/reading/document_kind.py reads it)."""
 
     ADOPTED_PLAN = "adopted_plan"
     DRAFT = "draft"
@@ -88,7 +88,8 @@ class DocumentKind(StrEnum):
 
 
 class Genre(StrEnum):
-    """What a document is on the page: a plan, or one of the pages that talk about a plan (tracker/genre/ reads it)."""
+    """What a document is on the page: a plan, or one of the pages that talk about a plan (tracker/reading/genre/ reads
+    it)."""
 
     PLAN = "plan"
     NEWS = "news"

@@ -18,9 +18,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, Literal, TextIO
 
-from tracker.accessibility import CHECKS
-from tracker.criteria import CRITERIA
 from tracker.findings import current_label
+from tracker.reading.accessibility import CHECKS
+from tracker.reading.criteria import CRITERIA
 from tracker.store.latest import FindingRow, PlanRow
 from tracker.store.reviews import FindingReview
 from tracker.store.watch import EventRow

@@ -14,7 +14,7 @@ from enum import IntEnum
 
 from tracker.catalogue.reasons import stored
 from tracker.domain import FOUND_VIA_PRECEDENCE, NOT_YET_A_PLAN, PLAN_CATEGORIES, Category, Status
-from tracker.plan_years import is_current
+from tracker.reading.plan_years import is_current
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class ClassifiedSighting:
     confidence: float
     year_start: int | None
     year_end: int | None
-    #: adopted_plan | draft | hearing_draft | case_document | not_a_plan (tracker/document_kind.py)
+    #: adopted_plan | draft | hearing_draft | case_document | not_a_plan (tracker/reading/document_kind.py)
     kind: str = "adopted_plan"
 
 

@@ -1,5 +1,5 @@
 """What becomes of a site once its crawl is done, while the crawl goes on: its known plan URLs are re-checked
-(`tracker.watching`), then it is stored (`tracker.site_check.store_site`) in one of `STORE_AHEAD` slots, and its
+(`tracker.watch.watching`), then it is stored (`tracker.site_check.store_site`) in one of `STORE_AHEAD` slots, and its
 documents' bytes go back to the crawl's shared `DocumentBudget` once every kommune crawled from it is stored.
 
 Re-checks run before a store slot is taken: a known plan URL that times out delays its own site only, never the
@@ -13,11 +13,11 @@ from collections.abc import Mapping, Sequence
 
 from crawlers.budget import DocumentBudget
 from crawlers.types import SiteCrawl
-from tracker import watching
 from tracker.domain import Kommune
 from tracker.progress import Progress
 from tracker.site_check import CrawlDependencies, FailedOnOurSide, count_failure, store_site
-from tracker.watching import Recheck
+from tracker.watch import watching
+from tracker.watch.watching import Recheck
 
 #: sites whose documents may be extracted and stored while the crawl goes on
 STORE_AHEAD = 4

@@ -1,7 +1,8 @@
 """Bytes to stored rows: the one path from a fetched document to its `Document`, its reading and its `Sighting`.
 
-The crawl (`tracker.pipeline`), volunteers' tips (`tracker.tips`) and `planvakt reclassify` (`tracker.reclassify`)
-all store what they read through here, so a document is archived, extracted, read and seen the same way whoever
+The crawl (`tracker.pipeline`), volunteers' tips (`tracker.volunteers.tips`) and `planvakt reclassify`
+(`tracker.reclassify`) all store what they read through here, so a document is archived, extracted, read and seen the
+same way whoever
 brought it:
 
     bytes ──archive──▶ sha256 ──extract (new documents only)──▶ Document ──read──▶ ClassificationRow
@@ -26,11 +27,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawlers.errors import ExtractionError
 from crawlers.types import ExtractedText, FetchedDocument
-from tracker.accessibility import assess_accessibility
 from tracker.blobs import EvidenceStore
 from tracker.domain import Category, DocumentText
 from tracker.findings import ClassifiedSighting
 from tracker.reading import CLASSIFIER_VERSION, read_document
+from tracker.reading.accessibility import assess_accessibility
 from tracker.store import documents
 from tracker.store.documents import Seen
 from tracker.store.models import ClassificationRow, Document, Sighting

@@ -3,8 +3,8 @@
 Each site is stored (`tracker.site_check.store_site`) in its own transaction as soon as it is done,
 so a run killed halfway keeps what it finished and `resume` continues with the kommuner still to check.
 
-Watching over time (`tracker.watching`): before a site is stored, every URL where one of the kommune's known plans was
-seen is re-checked (`crawlers.recheck`, lent to `watching` as a callable) unless the crawl itself fetched it in this
+Watching over time (`tracker.watch.watching`): before a site is stored, every URL where one of the kommune's known plans
+was seen is re-checked (`crawlers.recheck`, lent to `watching` as a callable) unless the crawl itself fetched it in this
 check; the bytes of re-checked documents are extracted and classified like crawled ones. The change detector's events
 and new state are written in the same transaction as the check: a kill loses nothing and a resumed run never writes
 an event twice. What becomes of a site once its crawl is done (re-checks, store slots, its bytes given back to the
@@ -31,7 +31,7 @@ from tracker.finished_sites import FinishedSites
 from tracker.progress import LogProgress, Progress
 from tracker.site_check import CrawlDependencies
 from tracker.store import runs
-from tracker.watching import Recheck, UrlAnswer
+from tracker.watch.watching import Recheck, UrlAnswer
 
 logger = logging.getLogger(__name__)
 
@@ -180,7 +180,7 @@ class RecheckFetcher(Fetcher):
 
 
 def recheck_with(fetcher: Fetcher) -> Recheck:
-    """`crawlers.recheck.recheck_urls` bound to a fetcher, as `tracker.watching` takes it."""
+    """`crawlers.recheck.recheck_urls` bound to a fetcher, as `tracker.watch.watching` takes it."""
 
     async def recheck(urls: Sequence[str], front_page_url: str) -> Sequence[UrlAnswer]:
         return await recheck_urls(urls, fetcher=fetcher, front_page_url=front_page_url)

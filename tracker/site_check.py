@@ -1,7 +1,7 @@
 """One site's check, stored: its documents ingested (`tracker.ingest`), its finding decided (`tracker.findings`) and
-its changes watched (`tracker.watching`), all in one transaction, so a kill loses nothing and a resumed run never
-writes an event twice. The in-process crawl (`tracker.pipeline`) and the queue's workers (`tracker.worker`) store
-each site through `store_site`.
+its changes watched (`tracker.watch.watching`), all in one transaction, so a kill loses nothing and a resumed run never
+writes an event twice. The in-process crawl (`tracker.pipeline`) and the queue's workers (`tracker.schedule.worker`)
+store each site through `store_site`.
 
 Our own failures are no evidence about a kommune: a crawl that crashed on our side, or a document we could not read
 (`FailedOnOurSide`), stores nothing; `count_failure` counts it in the run.
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from crawlers.doctype import served_format
 from crawlers.extract import Extractor
 from crawlers.types import SiteCrawl
-from tracker import ingest, watching
+from tracker import ingest
 from tracker.blobs import EvidenceStore
 from tracker.clock import utc_now
 from tracker.config import Settings
@@ -29,7 +29,8 @@ from tracker.findings import FindingDecision, decide
 from tracker.progress import Progress
 from tracker.store import runs
 from tracker.store.models import Sighting, SiteCheck
-from tracker.watching import CheckSeen, UrlAnswer
+from tracker.watch import watching
+from tracker.watch.watching import CheckSeen, UrlAnswer
 
 #: statuses that say the abuse-specific plan is absent: only a crawl that read the whole site may give them
 ABSENCE_VERDICTS: Final = frozenset({Status.NO_PLAN_FOUND, Status.GENERAL_VIOLENCE_PLAN_ONLY})

@@ -19,9 +19,9 @@ from dataclasses import replace
 import sqlalchemy as sa
 from alembic import context, op
 
+from tracker.alerts.subscriptions import shown_target
 from tracker.config import load_settings
 from tracker.secretbox import SecretKeys
-from tracker.subscriptions import shown_target
 
 revision: str = "0004"
 down_revision: str | None = "0003"

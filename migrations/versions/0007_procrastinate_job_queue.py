@@ -1,7 +1,7 @@
 """The job queue of sweeps on many workers (issue 10): procrastinate's schema, on PostgreSQL only.
 
 `planvakt sweep enqueue` defers one procrastinate job per kommune and `planvakt worker` processes consume them
-(tracker.sweep_queue, tracker.worker). Their tables (`procrastinate_jobs`, `_events`, `_workers`,
+(tracker.schedule.sweep_queue, tracker.schedule.worker). Their tables (`procrastinate_jobs`, `_events`, `_workers`,
 `_periodic_defers`), types and functions are procrastinate's own schema SQL, run here so that `planvakt db upgrade`
 stays the one command that readies a database and `check_migrated` the one check. SQLite has no job queue (the
 in-process crawl is its engine): this revision does nothing there. A database where procrastinate's schema was

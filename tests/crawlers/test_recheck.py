@@ -7,10 +7,10 @@ from crawlers.recheck import recheck_urls
 from crawlers.testweb.server import NOT_FOUND_HTML, Reply, Route, Site, redirect
 from crawlers.types import CrawlOptions
 from tests.crawlers.conftest import html_page, pdf_bytes, serving, with_options
-from tracker.change_detector import detect_changes
-from tracker.changes import Check, SeenDocument, UrlOutcome, UrlRecheck, WatchState
 from tracker.domain import Category, EventKind
-from tracker.text_identity import text_fingerprint as fingerprint
+from tracker.watch.change_detector import detect_changes
+from tracker.watch.changes import Check, SeenDocument, UrlOutcome, UrlRecheck, WatchState
+from tracker.watch.text_identity import text_fingerprint as fingerprint
 
 PDF = "application/pdf"
 PLAN = pdf_bytes("Handlingsplan mot seksuelle overgrep mot barn 2024-2027")
@@ -187,7 +187,8 @@ async def test_single_answers(options: CrawlOptions) -> None:
 
 
 async def test_rechecks_over_a_changing_site_feed_the_change_detector(options: CrawlOptions) -> None:
-    """The loopback site changes between checks; re-check answers drive tracker.changes to exactly these events."""
+    """The loopback site changes between checks; re-check answers drive tracker.watch.changes to exactly these
+    events."""
     plan = Reply(body=PLAN, content_type=PDF)
     reexport = Reply(body=PLAN.replace(b"%PDF-1.4", b"%PDF-1.7"), content_type=PDF)
     steps: list[tuple[Reply | None, list[EventKind]]] = [

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker.criteria import CriterionHit
 from tracker.domain import Category, Classification, Country, Evidence, Kommune
 from tracker.findings import ClassifiedSighting, decide
 from tracker.reading import CLASSIFIER_VERSION, Reading
+from tracker.reading.criteria import CriterionHit
 from tracker.store import documents, runs
 from tracker.store.models import Document, Sighting, SiteCheck
 

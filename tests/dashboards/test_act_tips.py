@@ -21,7 +21,7 @@ from tracker.blobs import EvidenceStore
 from tracker.config import Settings
 from tracker.store import database, volunteer_tips
 from tracker.store.models import Tip
-from tracker.tips import SharedExtractor
+from tracker.volunteers.tips import SharedExtractor
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 TOKEN = "correct horse battery staple"

@@ -24,12 +24,12 @@ from sqlalchemy.orm import Session
 
 from dashboards.app import create_app
 from tests.dashboards.act_seed import FJELLVIK, KILDEBY, NORDMYRA, VIKOY, SeedDoc, seed_check
-from tracker.accessibility import assess_accessibility
 from tracker.blobs import EvidenceStore
 from tracker.catalogue import CATALOGUE, LOCALES
 from tracker.catalogue.vocabulary import RAW_WORDS, VOCABULARY
 from tracker.config import Settings
 from tracker.domain import EVENT_KINDS, Category
+from tracker.reading.accessibility import assess_accessibility
 from tracker.store import database, volunteer_tips
 from tracker.store.models import Event, KommuneRow, Sighting, Subscription
 

@@ -23,10 +23,10 @@ from crawlers.render import CHROMIUM_ARGS
 from dashboards.app import create_app
 from tests.dashboards.serving import serve_in_thread
 from tests.receivers import Receiver, SmtpSink, running_receiver, running_smtp
+from tracker.alerts.notify import verify_signature
+from tracker.alerts.outbox import send_due
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
-from tracker.notify import verify_signature
-from tracker.outbox import send_due
 from tracker.store import database
 from tracker.store.models import Event, KommuneRow, Subscription
 

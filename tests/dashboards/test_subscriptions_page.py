@@ -14,7 +14,8 @@ from sqlalchemy import Engine, func, select
 
 from dashboards.app import create_app
 from tests.dashboards.act_seed import KILDEBY, NORDMYRA, sync
-from tracker import public_subscribe as flow
+from tracker.alerts import public_subscribe as flow
+from tracker.alerts.subscriptions import SubscriptionRequest, validate
 from tracker.blobs import EvidenceStore
 from tracker.catalogue import CATALOGUE
 from tracker.catalogue.errors import say
@@ -23,7 +24,6 @@ from tracker.errors import ConfigError, SecretError
 from tracker.secretbox import SecretKeys
 from tracker.store import database, public_subscriptions
 from tracker.store.models import Subscription
-from tracker.subscriptions import SubscriptionRequest, validate
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 TOKEN = "correct horse battery staple"

@@ -18,9 +18,9 @@ from crawlers.htmlguard import parse_html
 from crawlers.links import extract_links, links_built_by_script, page_h1, page_title
 from crawlers.sitemap import parse_sitemap
 from tests.hostile.corpus import CASES, KNOWN_SLOW, Case
-from tracker.classify import classify
 from tracker.domain import DocumentText
-from tracker.plan_years import find_plan_years
+from tracker.reading.classify import classify
+from tracker.reading.plan_years import find_plan_years
 
 BOUND_SECONDS = 5.0
 URL = "https://hostile.example.no/side"

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tracker.accessibility import CHECKS, AccessibilityFinding, assess_accessibility, is_vague_link_text
+from tracker.reading.accessibility import CHECKS, AccessibilityFinding, assess_accessibility, is_vague_link_text
 
 #: what crawlers/extract/pdf.py records for an ordinary fpdf2 export (untagged, no /Lang, no /Title)
 PLAIN_PDF = {

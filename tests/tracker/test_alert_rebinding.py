@@ -20,9 +20,9 @@ from crawlers.errors import RefusedAddress
 from crawlers.netguard import IPAddress, SyncGuardedBackend, sync_transport
 from tests.receivers import Receiver, running_receiver
 from tests.tracker.test_outbox import START, Clock, World
-from tracker.alert_channels import Channels
+from tracker.alerts.channels import Channels
+from tracker.alerts.outbox import DeliveryReport, send_due
 from tracker.config import Settings
-from tracker.outbox import DeliveryReport, send_due
 from tracker.store import database
 from tracker.store.models import KommuneRow
 

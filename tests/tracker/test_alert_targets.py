@@ -23,13 +23,13 @@ from typer.testing import CliRunner
 from planvakt.cli import app
 from tests.tracker.test_notify import event
 from tests.tracker.test_outbox import START, Clock, World
+from tracker.alerts.notify import DeliveryFailed, WebhookChannel
+from tracker.alerts.outbox import send_due
+from tracker.alerts.subscriptions import SubscriptionRequest, guard_target, subscribe
 from tracker.config import Settings
 from tracker.errors import ConfigError
-from tracker.notify import DeliveryFailed, WebhookChannel
-from tracker.outbox import send_due
 from tracker.store import database
 from tracker.store.models import KommuneRow, Subscription
-from tracker.subscriptions import SubscriptionRequest, guard_target, subscribe
 
 pytestmark = pytest.mark.filterwarnings("ignore:.imghdr. is deprecated:DeprecationWarning")
 

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from tracker.accessibility import assess_accessibility
 from tracker.catalogue import CATALOGUE, LOCALES, CatalogueError, label, load, placeholders, text
 from tracker.catalogue import formats as fmt
 from tracker.catalogue.reasons import STORED, localise, match, stored
 from tracker.catalogue.vocabulary import VOCABULARY
-from tracker.classify import classify
 from tracker.domain import Category, Status
-from tracker.evaluate import load_corpus
 from tracker.findings import ClassifiedSighting, decide
-from tracker.review import CaseDocument, KommuneCase, detective_tasks
+from tracker.reading.accessibility import assess_accessibility
+from tracker.reading.classify import classify
+from tracker.reading.evaluate import load_corpus
+from tracker.volunteers.review import CaseDocument, KommuneCase, detective_tasks
 
 ROOT = Path(__file__).resolve().parents[2]
 #: texts that are empty on purpose: a Norwegian letter cites no Danish law, and the other way round

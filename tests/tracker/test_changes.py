@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from tracker.change_detector import detect_changes
-from tracker.changes import Check, KnownPlan, PlanState, SeenDocument, UrlOutcome, UrlRecheck, WatchState
 from tracker.domain import Category, EventKind
-from tracker.plan_diff import diff_summary
-from tracker.text_identity import near_duplicate, page_hashes, similarity, text_fingerprint, text_sketch
+from tracker.watch.change_detector import detect_changes
+from tracker.watch.changes import Check, KnownPlan, PlanState, SeenDocument, UrlOutcome, UrlRecheck, WatchState
+from tracker.watch.plan_diff import diff_summary
+from tracker.watch.text_identity import near_duplicate, page_hashes, similarity, text_fingerprint, text_sketch
 
 K = EventKind
 ABUSE, VIOLENCE, OTHER = Category.ABUSE_SPECIFIC, Category.GENERAL_VIOLENCE, Category.OTHER

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tracker.classify import CLASSIFIER_VERSION, classify
 from tracker.domain import Category, DocumentText, Evidence
-from tracker.evaluate import evaluate_corpus, format_report
+from tracker.reading.classify import CLASSIFIER_VERSION, classify
+from tracker.reading.evaluate import evaluate_corpus, format_report
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 TODAY = date(2024, 6, 1)

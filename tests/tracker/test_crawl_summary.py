@@ -147,6 +147,7 @@ def test_log_lines_name_kommuner_by_kommunenummer_and_name(tmp_path: Path) -> No
         )
     assert result.returncode == 0, result.stdout + result.stderr
     log = result.stderr
-    assert re.search(r"tracker\.watching: 9906 Loggvik: plan_appeared http://127\.79\.14\.6:\d+/plan\.pdf\n", log), log
-    assert "tracker.watching: 9907 Nedstad: check_failed\n" in log, log
+    appeared = r"tracker\.watch\.watching: 9906 Loggvik: plan_appeared http://127\.79\.14\.6:\d+/plan\.pdf\n"
+    assert re.search(appeared, log), log
+    assert "tracker.watch.watching: 9907 Nedstad: check_failed\n" in log, log
     assert not re.search(r"\bkommune \d+:", log), "no database ids in the log"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.criteria import CRITERIA, DANISH_CRITERIA, CriterionHit, assess_criteria, criteria_for
 from tracker.domain import DocumentText
+from tracker.reading.criteria import CRITERIA, DANISH_CRITERIA, CriterionHit, assess_criteria, criteria_for
 
 
 def _doc(title: str, *pages: str) -> DocumentText:

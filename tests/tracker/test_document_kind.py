@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.classify import classify
-from tracker.document_kind import DocumentKind, document_kind, stage_label_only
 from tracker.domain import Category, DocumentText
+from tracker.reading.classify import classify
+from tracker.reading.document_kind import DocumentKind, document_kind, stage_label_only
 
 
 def _doc(title: str, *pages: str) -> DocumentText:

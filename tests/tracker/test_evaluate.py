@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tracker.domain import Category
-from tracker.evaluate import evaluate_corpus, format_report, load_corpus, read_document
+from tracker.reading.evaluate import evaluate_corpus, format_report, load_corpus, read_document
 
 PLAN = "Handlingsplan mot seksuelle overgrep mot barn\nBarnehager og skoler skal kjenne rutinene.\n"
 VIOLENCE = "Handlingsplan mot vold i nære relasjoner\nKrisesenteret og legevakten spør om vold.\n"

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from tracker.classify import classify
-from tracker.document_kind import DocumentKind, document_kind
 from tracker.domain import Category, DocumentText, Evidence, Genre
-from tracker.genre import read_genre
+from tracker.reading.classify import classify
+from tracker.reading.document_kind import DocumentKind, document_kind
+from tracker.reading.genre import read_genre
 
 TODAY = date(2024, 6, 1)
 

@@ -15,10 +15,10 @@ from crawlers.testweb.documents import broken_pdf_bytes, pdf_bytes
 from crawlers.testweb.plantexts import abuse_plan, budget
 from crawlers.types import ExtractedText
 from tracker import ingest
-from tracker.accessibility import CHECKS
 from tracker.blobs import EvidenceStore
 from tracker.domain import Category, Country, Kommune
 from tracker.reading import CLASSIFIER_VERSION
+from tracker.reading.accessibility import CHECKS
 from tracker.store import database, documents, runs
 from tracker.store.models import ClassificationRow, Document, SiteCheck
 

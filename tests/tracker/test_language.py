@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker.evaluate import load_corpus
-from tracker.language import detect_language
+from tracker.reading.evaluate import load_corpus
+from tracker.reading.language import detect_language
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 

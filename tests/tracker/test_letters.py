@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tracker.letters import LetterFacts, PlanFact, missing_criteria, write_letter
+from tracker.volunteers.letters import LetterFacts, PlanFact, missing_criteria, write_letter
 
 ON = date(2026, 3, 2)
 ALL_NB = ("children_knowledge", "staff_signs_knowledge", "staff_competence", "routine_drills", "citizen_information")

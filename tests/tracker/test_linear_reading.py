@@ -14,9 +14,9 @@ from typing import TypeVar
 
 import pytest
 
-from tracker.classify import _scan, classify
 from tracker.domain import DocumentText
-from tracker.plan_years import _clean, find_plan_years
+from tracker.reading.classify import _scan, classify
+from tracker.reading.plan_years import _clean, find_plan_years
 
 T = TypeVar("T")
 BOUND_SECONDS = 5.0

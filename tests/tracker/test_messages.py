@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from tracker.domain import Country, Kommune
-from tracker.messages import (
+from tracker.alerts.messages import (
     AlertEvent,
     digest_language,
     headline,
@@ -18,6 +17,7 @@ from tracker.messages import (
     render_text,
     webhook_payload,
 )
+from tracker.domain import Country, Kommune
 
 WHEN = datetime(2025, 3, 12, 14, 5, tzinfo=UTC)
 

@@ -11,9 +11,8 @@ import httpx
 import pytest
 
 from tests.receivers import ReceiverScript, SmtpSink, free_port, running_receiver, running_smtp
-from tracker.errors import ConfigError
-from tracker.messages import AlertEvent, webhook_payload
-from tracker.notify import (
+from tracker.alerts.messages import AlertEvent, webhook_payload
+from tracker.alerts.notify import (
     MAX_ATTEMPTS,
     AppriseChannel,
     DeliveryFailed,
@@ -24,6 +23,7 @@ from tracker.notify import (
     sign,
     verify_signature,
 )
+from tracker.errors import ConfigError
 
 pytestmark = pytest.mark.filterwarnings("ignore:.imghdr. is deprecated:DeprecationWarning")
 

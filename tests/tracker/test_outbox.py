@@ -18,13 +18,13 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.receivers import ReceiverScript, running_receiver, running_smtp
+from tracker.alerts.notify import verify_signature
+from tracker.alerts.outbox import LEASE, DeliveryReport, digest_due_at, materialise, preview_due, send_due
+from tracker.alerts.subscriptions import SubscriptionRequest, subscribe, unsubscribe
 from tracker.config import Settings
-from tracker.notify import verify_signature
-from tracker.outbox import LEASE, DeliveryReport, digest_due_at, materialise, preview_due, send_due
 from tracker.store import database
 from tracker.store.deliveries import claim, next_due
 from tracker.store.models import Delivery, Event, KommuneRow
-from tracker.subscriptions import SubscriptionRequest, subscribe, unsubscribe
 
 pytestmark = pytest.mark.filterwarnings("ignore:.imghdr. is deprecated:DeprecationWarning")
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tracker.plan_years import OPEN_START_YEARS, find_plan_years, is_current
+from tracker.reading.plan_years import OPEN_START_YEARS, find_plan_years, is_current
 
 
 @pytest.mark.parametrize(

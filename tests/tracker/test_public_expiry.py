@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from planvakt.cli import app
-from tracker import public_subscribe as flow
+from tracker.alerts import public_subscribe as flow
+from tracker.alerts.subscription_links import CONFIRM_FOR, WEBHOOK_CODE_FOR, BadToken, LinkSigner
 from tracker.config import Settings
 from tracker.schedule import JobContext, Runtime, alerts_job
 from tracker.secretbox import SecretKeys
 from tracker.store import database, public_subscriptions
 from tracker.store.models import KommuneRow, Subscription
-from tracker.subscription_links import CONFIRM_FOR, WEBHOOK_CODE_FOR, BadToken, LinkSigner
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -70,7 +70,7 @@ def test_the_minute_job_deletes_pending_subscriptions_past_their_window(
 
     later = T0 + CONFIRM_FOR + timedelta(minutes=1)
     runtime = Runtime(settings, instance="test", now=lambda: later)
-    with caplog.at_level("INFO", logger="tracker.public_subscribe"):
+    with caplog.at_level("INFO", logger="tracker.alerts.public_subscribe"):
         alerts_job(context=JobContext(runtime, later))
     runtime.close()
     assert _states(factory) == {

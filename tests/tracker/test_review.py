@@ -13,7 +13,6 @@ from tests.dashboards.act_seed import FJELLVIK, KILDEBY, NORDMYRA, VIKOY, SeedDo
 from tracker.domain import Category
 from tracker.errors import StorageError
 from tracker.export import FINDINGS_COLUMNS, finding_records, write_records
-from tracker.review import CaseDocument, KommuneCase, OverrideFact, detective_tasks, finding_override_in_force
 from tracker.store import acts, database, latest
 from tracker.store.reviews import (
     add_override,
@@ -24,6 +23,13 @@ from tracker.store.reviews import (
     review_kommune,
     status_override,
     withdraw_override,
+)
+from tracker.volunteers.review import (
+    CaseDocument,
+    KommuneCase,
+    OverrideFact,
+    detective_tasks,
+    finding_override_in_force,
 )
 
 T = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)

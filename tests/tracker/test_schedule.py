@@ -31,13 +31,14 @@ from crawlers.testweb.plantexts import abuse_plan
 from crawlers.testweb.server import MultiHostServer
 from crawlers.types import CrawlOptions
 from tests.receivers import running_receiver
+from tracker.alerts.notify import verify_signature
+from tracker.alerts.subscriptions import SubscriptionRequest, subscribe
 from tracker.config import Settings
-from tracker.cron import sweep_trigger
 from tracker.domain import Country, Kommune
-from tracker.job_context import JobContext, Runtime
-from tracker.notify import verify_signature
 from tracker.schedule import SWEEP_BLOCKED_BY, followup_job, sweep_job
-from tracker.scheduler_process import (
+from tracker.schedule.cron import sweep_trigger
+from tracker.schedule.job_context import JobContext, Runtime
+from tracker.schedule.scheduler_process import (
     JOBS_TABLE,
     SWEEP_JOB,
     ScheduleOptions,
@@ -48,7 +49,6 @@ from tracker.scheduler_process import (
 )
 from tracker.store import database, runs, sweeps
 from tracker.store.models import CrawlRun, Event, Finding, SiteCheck, SweepClaim, WatchedPlan
-from tracker.subscriptions import SubscriptionRequest, subscribe
 
 PLAN_PATH = "/planer/handlingsplan-mot-seksuelle-overgrep.pdf"
 FAST_CRAWL = {"per_host_delay": 0.0, "allow_private_networks": True, "render": "never", "max_pages_per_site": 30}

@@ -23,15 +23,15 @@ from typer.testing import CliRunner
 
 from planvakt.cli import app
 from tests.receivers import running_receiver
+from tracker.alerts.notify import verify_signature
+from tracker.alerts.outbox import DeliveryReport, send_due
+from tracker.alerts.subscriptions import SubscriptionRequest, subscribe
 from tracker.config import Settings, load_settings
 from tracker.errors import SecretError
-from tracker.notify import verify_signature
-from tracker.outbox import DeliveryReport, send_due
 from tracker.secretbox import SecretBox, SecretKeys, is_sealed
 from tracker.store import alerts, deliveries
 from tracker.store.database import MIGRATIONS_DIR, check_migrated, make_engine, make_session_factory, upgrade
 from tracker.store.models import Delivery, Event, KommuneRow
-from tracker.subscriptions import SubscriptionRequest, subscribe
 
 pytestmark = pytest.mark.filterwarnings("ignore:.imghdr. is deprecated:DeprecationWarning")
 
@@ -111,7 +111,7 @@ def test_a_wrong_key_blocks_only_its_subscriptions_and_loses_nothing(
         subscribe_all(factory, settings, good.url)
         add_event(factory)
         wrong = replace(settings, secret_key=fernet_key())
-        with caplog.at_level(logging.ERROR, logger="tracker.outbox"):
+        with caplog.at_level(logging.ERROR, logger="tracker.alerts.outbox"):
             report = send_due(factory, wrong, now=lambda: NOW, allow_private_networks=True)
         assert report == DeliveryReport(pending=2, created=2, blocked=2)
         assert not good.accepted()

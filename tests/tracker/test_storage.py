@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import Engine, inspect
 
 from tests.json_types import assert_typed
-from tracker.criteria import CriterionHit
 from tracker.domain import Category, Classification, Country, Evidence, Kommune
 from tracker.errors import StorageError
 from tracker.export import (
@@ -25,6 +24,7 @@ from tracker.export import (
 )
 from tracker.findings import ClassifiedSighting, decide
 from tracker.reading import Reading
+from tracker.reading.criteria import CriterionHit
 from tracker.store import database, documents, latest, public_subscriptions, runs
 from tracker.store.models import Document, Sighting, SiteCheck
 

@@ -14,12 +14,12 @@ from crawlers.testweb.pages import article_html
 from crawlers.testweb.plantexts import abuse_plan
 from crawlers.testweb.server import MultiHostServer, Reply, Site
 from tests.dashboards.act_seed import NORDMYRA, SeedDoc, seed_check
-from tracker import tips
 from tracker.blobs import EvidenceStore
 from tracker.config import Settings
 from tracker.domain import Category
 from tracker.store import acts, database, reviews, volunteer_tips
 from tracker.store.models import CrawlRun, Finding, Sighting, SiteCheck, Tip
+from tracker.volunteers import tips
 
 T = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 HOST = "127.81.0.1"

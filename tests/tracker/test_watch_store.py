@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
-from tracker.changes import ChangeEvent, KnownPlan, PlanState, WatchState
 from tracker.domain import Category, Country, EventKind, Kommune
 from tracker.store import database, runs, watch
-from tracker.text_identity import text_sketch
+from tracker.watch.changes import ChangeEvent, KnownPlan, PlanState, WatchState
+from tracker.watch.text_identity import text_sketch
 
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
 PAGES = ["Handlingsplan mot seksuelle overgrep mot barn 2025-2028. Alle ansatte skal kjenne tegnene og rutinene."]

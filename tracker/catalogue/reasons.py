@@ -33,7 +33,7 @@ STORED: Final[Mapping[str, str]] = {
     "reason.none": "{count} candidate document(s) read; none is a plan against violence",
     # tracker/store/runs.py redecide_finding, with the note tracker/reclassify.py gives
     "reason.redecided": "{reason} (re-decided with classifier {version})",
-    # tracker/accessibility.py
+    # tracker/reading/accessibility.py
     "access_detail.not_pdf": "not a PDF ({format})",
     "access_detail.text_layer_unknown": "text layer not recorded",
     "access_detail.text_layer": "PDF has a text layer",
@@ -70,7 +70,7 @@ STORED: Final[Mapping[str, str]] = {
     "access_detail.not_searched": "not listed by the site search, or not searched",
     "access_detail.rank_first_page": "rank {rank} in the site search, on the first page",
     "access_detail.rank_beyond": "rank {rank} in the site search, beyond the first {first_page} results",
-    # tracker/review.py: why a task is in the review queue
+    # tracker/volunteers/review.py: why a task is in the review queue
     "task_detail.blocked": "robots.txt or 403/429 walls kept the crawler out",
     "task_detail.unreachable": "the site did not answer",
     "task_detail.missed": "{count} tip(s) the crawler never found",
@@ -81,7 +81,7 @@ STORED: Final[Mapping[str, str]] = {
     "task_detail.expired": "the best plan's period is over",
     "task_detail.only_via": "found only via {via}",
     "task_detail.no_plan": "no plan found on the site",
-    # tracker/tips.py: a tip refused at the form, or one that failed when fetched and read
+    # tracker/volunteers/tips.py: a tip refused at the form, or one that failed when fetched and read
     "tip_error.empty": "the address is empty",
     "tip_error.too_long": "the address is longer than {limit} characters",
     "tip_error.spaces": "the address contains spaces or control characters",
@@ -106,7 +106,8 @@ STORED: Final[Mapping[str, str]] = {
     "http_error.review_disabled": "review is disabled (no admin token)",
     "http_error.sign_in": "sign in as a reviewer first",
     "http_error.method": "Method Not Allowed",
-    # tracker/classify.py: why a document was read as it was (its machine form is Bokmål; «…» quotes the document)
+    # tracker/reading/classify.py: why a document was read as it was (its machine form is Bokmål; «…» quotes the
+    # document)
     "cls.not_plan_form": "Dokumentet har ikke en plans form ({marks})",
     "cls.with_form": "{reason}; planens form: {form}",
     "cls.landing": "Dokumentet er {what} ({marks}); selve planen er dokumentet siden lenker til",
@@ -125,7 +126,8 @@ STORED: Final[Mapping[str, str]] = {
     "cls.no_theme": "Dokumentet er en plan ({plan_word}), men verken overgrep mot barn eller vold er hovedtema",
 }
 
-#: the classifier's Bokmål names of a kind of document (tracker/genre/, tracker/document_kind.py) -> catalogue key
+#: the classifier's Bokmål names of a kind of document (tracker/reading/genre/, tracker/reading/document_kind.py) ->
+#: catalogue key
 GENRES: Final[Mapping[str, str]] = {
     "en plan": "doc_genre.plan",
     "en nyhetssak": "doc_genre.news",

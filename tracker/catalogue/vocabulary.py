@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from tracker.accessibility import CHECKS
-from tracker.criteria import CRITERIA
+from tracker.alerts.subscriptions import CHANNELS, DIGESTS
 from tracker.domain import (
     EVENT_KINDS,
     FOUND_VIA_PRECEDENCE,
@@ -23,10 +22,11 @@ from tracker.domain import (
     Country,
     DocumentKind,
 )
-from tracker.review import TASK_KINDS
+from tracker.reading.accessibility import CHECKS
+from tracker.reading.criteria import CRITERIA
 from tracker.store.public_subscriptions import PUBLIC_STATES
 from tracker.store.volunteer_tips import TIP_FOUND_VIA
-from tracker.subscriptions import CHANNELS, DIGESTS
+from tracker.volunteers.review import TASK_KINDS
 
 __all__ = ["RAW_WORDS", "VOCABULARY"]
 

@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 
 from tracker.domain import DRAFT_KINDS, PLAN_CATEGORIES, Category, Language, Status
 from tracker.findings import current_label
-from tracker.letters import LetterFacts, PlanFact, plan_facts_criteria
-from tracker.review import CaseDocument, KommuneCase, finding_override_in_force
 from tracker.store.documents import newest_readings
 from tracker.store.latest import is_latest_finding, latest_finding
 from tracker.store.models import ClassificationRow, Document, Finding, KommuneRow, ReviewOverride, Sighting, SiteCheck
 from tracker.store.reviews import check_documents, document_overrides, finding_override_facts
 from tracker.store.volunteer_tips import get_tip_row, kommune_tips, missed_plan_tips
+from tracker.volunteers.letters import LetterFacts, PlanFact, plan_facts_criteria
+from tracker.volunteers.review import CaseDocument, KommuneCase, finding_override_in_force
 
 
 def _plan_fact(sighting: Sighting, document: Document, reading: ClassificationRow, on: date) -> PlanFact:

@@ -17,9 +17,9 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from tracker.alerts.messages import AlertEvent, kommune_language
 from tracker.domain import PLAN_EVENT_KINDS, Country, Kommune, Language
 from tracker.errors import StorageError
-from tracker.messages import AlertEvent, kommune_language
 from tracker.store.alerts import Shown, SubscriptionView
 from tracker.store.models import Delivery, Event, KommuneRow, Subscription
 

@@ -14,8 +14,8 @@ from typing import Protocol
 from sqlalchemy import Subquery, func, select
 from sqlalchemy.orm import Session
 
-from tracker.accessibility import AccessibilityFinding
 from tracker.reading import Reading
+from tracker.reading.accessibility import AccessibilityFinding
 from tracker.store.models import (
     ClassificationRow,
     Document,

@@ -1,7 +1,7 @@
 """Per-host politeness across worker processes: a lease on each host in the table `host_lease` (PostgreSQL).
 
-The queue's job lock (`host:<host>`, `tracker.sweep_queue`) keeps two workers off one kommune's main host, but a
-host that several kommuner use (a CDN, a shared e-plan or document host, a kommune's second address) is reached by
+The queue's job lock (`host:<host>`, `tracker.schedule.sweep_queue`) keeps two workers off one kommune's main host, but
+a host that several kommuner use (a CDN, a shared e-plan or document host, a kommune's second address) is reached by
 jobs with different locks, and each worker's own gate knows only its own requests. `HostLeases` is the
 `crawlers.politeness.SharedSlots` of a worker: every request, to any host, first takes the host's lease.
 

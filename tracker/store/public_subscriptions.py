@@ -3,7 +3,7 @@
 A public subscription is in one of three states (`PUBLIC_STATES`), read from its row: `pending` (inactive, never
 confirmed), `confirmed` (active) or `unsubscribed` (inactive after being confirmed or stopped; a stopped pending one
 is marked confirmed so its link can no longer activate it). Takes a Session from the caller, who owns the
-transaction (`tracker.public_subscribe`).
+transaction (`tracker.alerts.public_subscribe`).
 """
 
 from __future__ import annotations

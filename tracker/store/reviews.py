@@ -1,8 +1,8 @@
 """SQL of reviewer overrides (the `review_override` table) and what the Review page reads.
 
 A reviewer's verdict is stored beside the machine's, never over it: a new override on the same target withdraws
-the previous one (kept for the history). Which finding override is in force is `tracker.review`'s rule. Reads of
-findings, sightings and classifications that only the write side's pages need live here, so `tracker/store/runs.py`
+the previous one (kept for the history). Which finding override is in force is `tracker.volunteers.review`'s rule. Reads
+of findings, sightings and classifications that only the write side's pages need live here, so `tracker/store/runs.py`
 stays the crawl's store. Tips live in `tracker/store/volunteer_tips.py`, the letter's and queue's reads in
 `tracker/store/acts.py`. Functions take a Session from the caller; they flush, the caller commits.
 """
@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 from tracker.domain import CATEGORIES, STATUSES
 from tracker.errors import StorageError
 from tracker.findings import current_label
-from tracker.plan_diff import years_text
-from tracker.review import OverrideFact, finding_override_in_force
 from tracker.store.documents import newest_readings
 from tracker.store.latest import is_latest_finding, latest_finding
 from tracker.store.models import ClassificationRow, Document, Finding, KommuneRow, ReviewOverride, Sighting, SiteCheck
 from tracker.store.volunteer_tips import TipView, kommune_tips, missed_plan_tips
+from tracker.volunteers.review import OverrideFact, finding_override_in_force
+from tracker.watch.plan_diff import years_text
 
 __all__ = [
     "FindingReview",

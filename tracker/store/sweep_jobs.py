@@ -1,5 +1,5 @@
-"""The SQL of a queued sweep (`tracker.sweep_queue`): procrastinate's job table read beside our `crawl_run`, the
-advisory lock that lets one worker at a time hand stalled jobs back, and the session's own psycopg connection that
+"""The SQL of a queued sweep (`tracker.schedule.sweep_queue`): procrastinate's job table read beside our `crawl_run`,
+the advisory lock that lets one worker at a time hand stalled jobs back, and the session's own psycopg connection that
 check jobs are deferred on (so they commit with the run). PostgreSQL only.
 """
 

@@ -20,11 +20,11 @@ from sqlalchemy import ColumnElement, Engine, and_, exists, func, or_, select, t
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker.changes import PlanState
 from tracker.store import runs
 from tracker.store.latest import latest_check_ids
 from tracker.store.models import CrawlRun, KommuneRow, SiteCheck, SweepClaim, WatchedPlan
 from tracker.store.sweep_jobs import NO_OPEN_JOBS_OF_CRAWL_RUN
+from tracker.watch.changes import PlanState
 
 #: PostgreSQL advisory lock key that serialises "is anything running? then claim" between processes
 CLAIM_LOCK_KEY = 0x706C616E  # "plan"
@@ -144,7 +144,7 @@ def resumable_run(session: Session, alive_since: datetime) -> CrawlRun | None:
     with no live claim (its claim released, or silent since `alive_since`; a `crawl` killed outright has none).
 
     A sweep another scheduler is still running is never picked, so `crawl --resume` cannot crawl it twice; nor, on
-    PostgreSQL, a run with check jobs still waiting or running in the job queue (`tracker.sweep_queue`).
+    PostgreSQL, a run with check jobs still waiting or running in the job queue (`tracker.schedule.sweep_queue`).
     """
     live = exists().where(SweepClaim.run_id == CrawlRun.id, _alive(alive_since))
     stmt = select(CrawlRun).where(or_(CrawlRun.state == "interrupted", and_(CrawlRun.state == "running", ~live)))

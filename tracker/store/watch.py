@@ -1,6 +1,6 @@
 """Every read and write of the watch tables: `kommune_watch`, `watched_plan` and `event`. Takes a Session.
 
-The change detector (`tracker/changes.py`) is pure; this module turns its `WatchState` into rows and back, writes
+The change detector (`tracker/watch/changes.py`) is pure; this module turns its `WatchState` into rows and back, writes
 its events as immutable rows, and offers the reads exports, the dashboard and the scheduler need. The pipeline calls
 `lock_state` + `save_state` + `add_events` in the same transaction as the site check, so a killed crawl loses
 nothing and a resumed one never duplicates an event.
@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from tracker.changes import ChangeEvent, KnownPlan, PlanState, WatchState
 from tracker.domain import Category
 from tracker.store.models import Document, Event, KommuneRow, KommuneWatch, WatchedPlan
+from tracker.watch.changes import ChangeEvent, KnownPlan, PlanState, WatchState
 
 
 def _known_plan(row: WatchedPlan) -> KnownPlan:

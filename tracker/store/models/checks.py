@@ -123,7 +123,7 @@ class Sighting(Base):
     click_path: Mapped[list[Any]] = mapped_column(default=list)
     in_sitemap: Mapped[bool | None] = mapped_column(Boolean)
     search_rank: Mapped[int | None]
-    #: [{"check": id, "ok": bool | None, "detail": str}, ...] (tracker/accessibility.py)
+    #: [{"check": id, "ok": bool | None, "detail": str}, ...] (tracker/reading/accessibility.py)
     accessibility: Mapped[list[Any]] = mapped_column(default=list)
     seen_at: Mapped[datetime]
 

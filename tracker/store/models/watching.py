@@ -18,7 +18,7 @@ from tracker.store.models.base import Base
 
 
 class KommuneWatch(Base):
-    """What change detection remembers about a kommune's site between checks (`tracker.changes.WatchState`)."""
+    """What change detection remembers about a kommune's site between checks (`tracker.watch.changes.WatchState`)."""
 
     __tablename__ = "kommune_watch"
 
@@ -31,7 +31,7 @@ class KommuneWatch(Base):
 
 
 class WatchedPlan(Base):
-    """One plan of a kommune as known after its latest check (`tracker.changes.KnownPlan`); updated in place."""
+    """One plan of a kommune as known after its latest check (`tracker.watch.changes.KnownPlan`); updated in place."""
 
     __tablename__ = "watched_plan"
     __table_args__ = (UniqueConstraint("kommune_id", "key", name="uq_watched_plan_kommune_key"),)

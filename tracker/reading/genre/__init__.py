@@ -34,7 +34,7 @@ judged by their length.
 
 from __future__ import annotations
 
-from tracker.genre.cues import PLAN_RE
-from tracker.genre.decision import GENRE_MIN, PLAN_MIN, GenreReading, genre_name, read_genre
+from tracker.reading.genre.cues import PLAN_RE
+from tracker.reading.genre.decision import GENRE_MIN, PLAN_MIN, GenreReading, genre_name, read_genre
 
 __all__ = ["GENRE_MIN", "PLAN_MIN", "PLAN_RE", "GenreReading", "genre_name", "read_genre"]

@@ -2,8 +2,9 @@
 
 Before a site check is stored, every URL where one of the kommune's known plans was seen (vanished plans too) is
 asked again, unless the crawl itself fetched it in this check. The answers and the check's documents go to the pure
-change detector (`tracker.change_detector`); its events and the kommune's new watch state are written in the caller's
-transaction, the one that stores the check, so a kill loses nothing and a resumed run never writes an event twice.
+change detector (`tracker.watch.change_detector`); its events and the kommune's new watch state are written in the
+caller's transaction, the one that stores the check, so a kill loses nothing and a resumed run never writes an event
+twice.
 
 This module knows no HTTP: the caller (`tracker.pipeline`, the only tracker module that imports `crawlers`) lends it
 a `Recheck` callable, and crawled documents and re-check answers come in as the small protocols below
@@ -20,12 +21,12 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker.change_detector import detect_changes
-from tracker.changes import Check, SeenDocument, UrlOutcome, UrlRecheck
 from tracker.domain import NOT_YET_A_PLAN, Category, Kommune
 from tracker.store import watch
 from tracker.store.models import ClassificationRow, Document
-from tracker.text_identity import page_hashes, text_fingerprint, text_sketch
+from tracker.watch.change_detector import detect_changes
+from tracker.watch.changes import Check, SeenDocument, UrlOutcome, UrlRecheck
+from tracker.watch.text_identity import page_hashes, text_fingerprint, text_sketch
 
 logger = logging.getLogger(__name__)
 

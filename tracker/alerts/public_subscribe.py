@@ -35,12 +35,9 @@ import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawlers.errors import RefusedAddress
-from tracker.errors import ConfigError
-from tracker.notify import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, DeliveryFailed, EmailChannel, sign
-from tracker.secretbox import SecretKeys
-from tracker.store import alerts, public_subscriptions
-from tracker.subscribe_messages import TEST_EVENT_KIND, confirmation_email, webhook_test_body
-from tracker.subscription_links import (
+from tracker.alerts.notify import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, DeliveryFailed, EmailChannel, sign
+from tracker.alerts.subscribe_messages import TEST_EVENT_KIND, confirmation_email, webhook_test_body
+from tracker.alerts.subscription_links import (
     CONFIRM_FOR,
     WEBHOOK_CODE_FOR,
     BadToken,
@@ -48,7 +45,10 @@ from tracker.subscription_links import (
     parse,
     unsubscribe_url,
 )
-from tracker.subscriptions import SubscriptionRequest, logged_target, refused_target, shown_target, validate
+from tracker.alerts.subscriptions import SubscriptionRequest, logged_target, refused_target, shown_target, validate
+from tracker.errors import ConfigError
+from tracker.secretbox import SecretKeys
+from tracker.store import alerts, public_subscriptions
 
 logger = logging.getLogger(__name__)
 

@@ -267,7 +267,7 @@ def render_email(
 
     With `unsubscribe_url`: `List-Unsubscribe` and `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058,
     so a mail client can stop the alerts with one POST) and the link in the body's footer.
-    From, To and Date are the sender's business (`tracker.notify.EmailChannel`). Raises ValueError when empty.
+    From, To and Date are the sender's business (`tracker.alerts.notify.EmailChannel`). Raises ValueError when empty.
     """
     text = render_text(events, language, unsubscribe_url)
     lang = language or digest_language(events)

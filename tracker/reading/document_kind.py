@@ -2,7 +2,7 @@
 
 Owns the *form* phrase tables (nb, nn, da): mention markers of case papers, news, budgets and hearing notices,
 and the stage labels of a plan's life (utkast/udkast, høringsutkast/høyringsutkast/høringsudkast,
-vedtatt/vedteken/godkendt). The plan words and the page genre live in :mod:`tracker.genre`.
+vedtatt/vedteken/godkendt). The plan words and the page genre live in :mod:`tracker.reading.genre`.
 
 ``classify`` asks this module whether a document is a plan or a mention (:func:`read_form`); the subject
 (abuse, violence, other) is ``classify``'s business. :func:`document_kind` gives the separate verdict on the
@@ -13,7 +13,7 @@ Order of the stage rules (first match wins), each leaving :class:`~tracker.domai
 
 1. a mention (case paper, news, budget, hearing notice) is ``case_document`` when it carries council-case
    markers (saksframlegg, møtebok, vedtak, sagsfremstilling, beslutningsprotokol ...), else ``not_a_plan``;
-2. a page genre that is not a plan (:mod:`tracker.genre`): minutes are ``case_document``; news, service and
+2. a page genre that is not a plan (:mod:`tracker.reading.genre`): minutes are ``case_document``; news, service and
    landing pages, budgets and reports are ``not_a_plan``; no plan word and no plan structure: ``not_a_plan``;
 3. a hearing label on the cover (title or the first short lines): ``hearing_draft``; a draft label: ``draft``;
 4. an adoption statement on page 1 ("Vedtatt i kommunestyret ...", "Godkendt af Byrådet ..."): ``adopted_plan``;
@@ -27,8 +27,8 @@ import re
 from dataclasses import dataclass
 
 from tracker.domain import DocumentKind, DocumentText, Evidence, Genre
-from tracker.genre import PLAN_RE, read_genre
-from tracker.layout import cover_lines, first_page_head, normalise
+from tracker.reading.genre import PLAN_RE, read_genre
+from tracker.reading.layout import cover_lines, first_page_head, normalise
 
 __all__ = ["DocumentKind", "Form", "document_kind", "kind_name", "read_form", "stage_label", "stage_label_only"]
 

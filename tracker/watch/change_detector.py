@@ -1,5 +1,5 @@
 """The change detector: a kommune's known plans + one new check -> events and the plans' new state
-(`tracker.changes` holds what goes in and comes out).
+(`tracker.watch.changes` holds what goes in and comes out).
 
 Pure: frozen dataclasses in, frozen dataclasses out; no I/O, no clock (the caller stamps `detected_at`).
 
@@ -29,7 +29,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from tracker.changes import (
+from tracker.domain import PLAN_CATEGORIES, EventKind
+from tracker.watch.changes import (
     ChangeEvent,
     ChangeResult,
     Check,
@@ -39,9 +40,8 @@ from tracker.changes import (
     UrlOutcome,
     WatchState,
 )
-from tracker.domain import PLAN_CATEGORIES, EventKind
-from tracker.plan_diff import diff_summary, years_text
-from tracker.text_identity import NEAR_DUPLICATE_THRESHOLD, similarity
+from tracker.watch.plan_diff import diff_summary, years_text
+from tracker.watch.text_identity import NEAR_DUPLICATE_THRESHOLD, similarity
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 
 from tracker.domain import DocumentText, Evidence, Genre
-from tracker.genre.cues import (
+from tracker.reading.genre.cues import (
     ADOPTION_RE,
     BUDGET_RE,
     BUDGET_TITLE_RE,
@@ -40,7 +40,7 @@ from tracker.genre.cues import (
     TOC_LINE_RE,
     TOC_RE,
 )
-from tracker.layout import is_heading, normalise
+from tracker.reading.layout import is_heading, normalise
 
 
 class Marks:

@@ -3,7 +3,7 @@ configuration), with the target and secret opened from their sealed form just be
 
 Webhooks are posted through the crawler's address guard (`crawlers.netguard.SyncGuardedBackend`): the target is
 checked again before every delivery and the connection goes only to the address that was checked. See
-`tracker.outbox` for the pass that uses them.
+`tracker.alerts.outbox` for the pass that uses them.
 """
 
 from __future__ import annotations
@@ -16,15 +16,15 @@ from typing import Final
 import httpx
 
 from crawlers.netguard import SyncGuardedBackend, SyncResolver, resolve_sync, sync_transport
+from tracker.alerts.messages import AlertEvent
+from tracker.alerts.notify import USER_AGENT, AppriseChannel, Channel, EmailChannel, EmailRecipient, WebhookChannel
+from tracker.alerts.subscription_links import UnsubscribeLinks
+from tracker.alerts.subscriptions import guard_target
 from tracker.catalogue import LOCALES, Locale
 from tracker.config import Settings
 from tracker.errors import ConfigError, SecretError
-from tracker.messages import AlertEvent
-from tracker.notify import USER_AGENT, AppriseChannel, Channel, EmailChannel, EmailRecipient, WebhookChannel
 from tracker.secretbox import SecretBox, SecretKeys
 from tracker.store.alerts import SubscriptionView
-from tracker.subscription_links import UnsubscribeLinks
-from tracker.subscriptions import guard_target
 
 WEBHOOK_TIMEOUT: Final = 10.0
 #: httpx's default limits, which the webhook client had before it connected through the guard

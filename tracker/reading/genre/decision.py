@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tracker.domain import DocumentText, Evidence, Genre
-from tracker.genre.cues import FUTURE_RE, HEADLINE_VERB_RE, HEARING_DRAFT_RE, PLAN_RE, SECTION_RE, WORD_RE
-from tracker.genre.marks import (
+from tracker.reading.genre.cues import FUTURE_RE, HEADLINE_VERB_RE, HEARING_DRAFT_RE, PLAN_RE, SECTION_RE, WORD_RE
+from tracker.reading.genre.marks import (
     budget_marks,
     hearing_marks,
     landing_marks,
@@ -19,7 +19,7 @@ from tracker.genre.marks import (
     report_marks,
     service_marks,
 )
-from tracker.layout import cover_lines, is_heading, normalise
+from tracker.reading.layout import cover_lines, is_heading, normalise
 
 GENRE_MIN = 3.0  # a non-plan genre needs this much before it can outweigh a plan
 PLAN_MIN = 2.5  # a plan word in the title (3.0) is enough; structure alone needs a few marks
@@ -62,7 +62,7 @@ def genre_name(genre: Genre) -> str:
 def read_genre(doc: DocumentText) -> GenreReading:
     """Read the genre of ``doc`` from its title, link text, layout and length; pure.
 
-    See :mod:`tracker.genre` for the marks and the decision.
+    See :mod:`tracker.reading.genre` for the marks and the decision.
     """
     title = normalise(f"{doc.title} . {doc.anchor_text}")
     lines = [ln for page in doc.pages for ln in nonblank_lines(page)]

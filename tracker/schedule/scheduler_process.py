@@ -18,9 +18,9 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from crawlers.types import CrawlOptions
-from tracker.cron import sweep_period, sweep_trigger
-from tracker.job_context import ContextExecutor, Runtime
 from tracker.schedule import alerts_job, followup_job, resume_job, sweep_job
+from tracker.schedule.cron import sweep_period, sweep_trigger
+from tracker.schedule.job_context import ContextExecutor, Runtime
 from tracker.store import sweeps
 
 logger = logging.getLogger(__name__)

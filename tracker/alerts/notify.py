@@ -1,7 +1,7 @@
 """Alert delivery channels (signed webhook, SMTP e-mail, Apprise) and the retry arithmetic of the outbox.
 
 A channel sends and either returns or raises `DeliveryFailed`; it never decides about retries. The outbox
-(`tracker.outbox`) does, with `backoff_delay`, `MAX_ATTEMPTS` and `DeliveryFailed.retryable`:
+(`tracker.alerts.outbox`) does, with `backoff_delay`, `MAX_ATTEMPTS` and `DeliveryFailed.retryable`:
 at-least-once delivery, the event id as idempotency key, a dead letter after `MAX_ATTEMPTS` attempts or at
 once when the receiver says the request itself is wrong (4xx other than 408/429, SMTP 5xx).
 
@@ -30,10 +30,10 @@ from typing import Final, Protocol
 import apprise
 import httpx
 
+from tracker.alerts.messages import AlertEvent, render_email, render_text, webhook_payload
 from tracker.catalogue import Locale
 from tracker.domain import GOOD_NEWS_EVENT_KINDS, WARNING_EVENT_KINDS
 from tracker.errors import ConfigError, TrackerError
-from tracker.messages import AlertEvent, render_email, render_text, webhook_payload
 
 __all__ = [
     "MAX_ATTEMPTS",

@@ -1,5 +1,5 @@
-"""One kommune's check as a job of the sweep queue (`tracker.sweep_queue`): crawl its site, re-check its known plan
-URLs, and store check, finding and change events in one transaction, exactly as `tracker.pipeline.run_crawl` does
+"""One kommune's check as a job of the sweep queue (`tracker.schedule.sweep_queue`): crawl its site, re-check its known
+plan URLs, and store check, finding and change events in one transaction, exactly as `tracker.pipeline.run_crawl` does
 for each of its sites (`site_check.store_site`).
 
 A `SiteChecker` is what a `planvakt worker` process holds for its life: the extractor (given), and the fetcher,
@@ -28,15 +28,16 @@ from crawlers.politeness import SharedSlots
 from crawlers.render import Renderer
 from crawlers.sweep import crawl_sites
 from crawlers.types import CrawlOptions, SiteCrawl
-from tracker import sweep_queue, watching
 from tracker.domain import Country, Kommune
 from tracker.pipeline import RecheckFetcher, recheck_with
 from tracker.progress import LogProgress
+from tracker.schedule import sweep_queue
 from tracker.site_check import CrawlDependencies, FailedOnOurSide, count_failure, store_site
 from tracker.store import runs
 from tracker.store.models import KommuneRow
 from tracker.store.sweep_jobs import CHECK_TASK
-from tracker.watching import Recheck
+from tracker.watch import watching
+from tracker.watch.watching import Recheck
 
 logger = logging.getLogger(__name__)
 

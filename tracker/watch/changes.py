@@ -1,6 +1,7 @@
 """What change detection over time takes and gives: a kommune's known plans and one new check in (`KnownPlan`,
 `Check` with its `SeenDocument`s and `UrlRecheck`s, `WatchState`), events and the plans' new state out (`ChangeEvent`,
-`ChangeResult`). The detector is `tracker.change_detector`; a document's text identity is `tracker.text_identity`.
+`ChangeResult`). The detector is `tracker.watch.change_detector`; a document's text identity is
+`tracker.watch.text_identity`.
 
 Pure: frozen dataclasses, no I/O, no clock (the caller stamps `detected_at`).
 

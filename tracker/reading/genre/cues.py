@@ -1,7 +1,8 @@
 """The cues each genre is known by, as patterns over a page's title and text (nb, nn, da): a news item's date line
 and headline verbs, the case numbers of minutes, a hearing's deadline, a service page's help lines, a landing page's
 download link, a budget's amounts, a report's title, and a plan's chapters, measures and routines. Only patterns and
-length thresholds here; :mod:`tracker.genre.marks` weighs them, :mod:`tracker.genre.decision` decides."""
+length thresholds here; :mod:`tracker.reading.genre.marks` weighs them, :mod:`tracker.reading.genre.decision`
+decides."""
 
 from __future__ import annotations
 

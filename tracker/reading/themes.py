@@ -1,5 +1,5 @@
 """The themes a document's subject is read by: child sexual abuse, violence in general or in close relationships,
-and other plan topics, as weighted phrase tables (Bokmål, Nynorsk, Danish). :mod:`tracker.classify` counts them
+and other plan topics, as weighted phrase tables (Bokmål, Nynorsk, Danish). :mod:`tracker.reading.classify` counts them
 by where they stand and decides; only the phrases are here."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ _CHILD_CONTEXT = (
 )
 _SEX = r"seksu\w*|sex\w*"
 
-# (pattern, theme, weight). Longer phrases win over the shorter ones they contain (see tracker.classify._scan).
+# (pattern, theme, weight). Longer phrases win over the shorter ones they contain (see tracker.reading.classify._scan).
 _THEME_RULES: tuple[tuple[str, str, float], ...] = (
     # child sexual abuse
     (

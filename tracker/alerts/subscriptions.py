@@ -31,11 +31,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawlers.errors import RefusedAddress
 from crawlers.netguard import SyncResolver, check_host_sync, resolve_sync
+from tracker.alerts.notify import AppriseChannel, masked_address
 from tracker.catalogue import LOCALES
 from tracker.config import Settings
 from tracker.domain import EVENT_KINDS
 from tracker.errors import ConfigError, StorageError
-from tracker.notify import AppriseChannel, masked_address
 from tracker.secretbox import SecretKeys
 from tracker.store import alerts, deliveries
 from tracker.store.alerts import Shown, SubscriptionView

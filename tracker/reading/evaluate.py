@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from tracker.classify import classify
-from tracker.document_kind import DocumentKind, document_kind
 from tracker.domain import LANGUAGES, Category, Classification, DocumentText
+from tracker.reading.classify import classify
+from tracker.reading.document_kind import DocumentKind, document_kind
 
 __all__ = [
     "CategoryScore",

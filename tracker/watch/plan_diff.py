@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import difflib
 
-from tracker.changes import KnownPlan, SeenDocument
-from tracker.text_identity import similarity
+from tracker.watch.changes import KnownPlan, SeenDocument
+from tracker.watch.text_identity import similarity
 
 
 def years_text(start: int | None, end: int | None) -> str:

@@ -1,6 +1,6 @@
 """Classify one document as ``abuse_specific``, ``general_violence`` or ``other`` with transparent rules.
 
-Owns the decision; the theme phrase tables are in :mod:`tracker.themes`. The reading is done in three steps,
+Owns the decision; the theme phrase tables are in :mod:`tracker.reading.themes`. The reading is done in three steps,
 each recorded as :class:`~tracker.domain.Evidence`:
 
 1. **What kind of document is it?** Plan words (handlingsplan, beredskab, veileder, rettleiar, vejledning,
@@ -26,13 +26,13 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from tracker.document_kind import MENTION_MIN, MENTION_TITLE_RE, Form, kind_name, read_form, stage_label_only
 from tracker.domain import Category, Classification, DocumentText, Evidence, Genre
-from tracker.genre import PLAN_RE, GenreReading, genre_name, read_genre
-from tracker.language import detect_language
-from tracker.layout import is_heading, normalise
-from tracker.plan_years import find_plan_years
-from tracker.themes import CHILD_RE, SEXUAL_RE, THEME_PATTERNS
+from tracker.reading.document_kind import MENTION_MIN, MENTION_TITLE_RE, Form, kind_name, read_form, stage_label_only
+from tracker.reading.genre import PLAN_RE, GenreReading, genre_name, read_genre
+from tracker.reading.language import detect_language
+from tracker.reading.layout import is_heading, normalise
+from tracker.reading.plan_years import find_plan_years
+from tracker.reading.themes import CHILD_RE, SEXUAL_RE, THEME_PATTERNS
 
 __all__ = ["CLASSIFIER_VERSION", "classify"]
 

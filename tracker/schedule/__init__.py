@@ -1,5 +1,9 @@
-"""The scheduler's jobs: APScheduler 3 callables that call the pipeline and the outbox. A composition root, no rules
-of its own. They stay here under these names: the job store keeps references to them (`tracker.schedule:sweep_job`).
+"""When sweeps run and where: the scheduler (`scheduler_process`, its jobs' context `job_context`, the sweep's
+crontab `cron`) and the PostgreSQL job queue of one check per kommune (`sweep_queue`, whose job is `worker`).
+
+This module holds the scheduler's jobs: APScheduler 3 callables that call the pipeline and the outbox. A composition
+root, no rules of its own. They stay here under these names: the job store keeps references to them
+(`tracker.schedule:sweep_job`), so they are the package's own module, not one of its submodules.
 
 Jobs, persisted in the same database (table `apscheduler_jobs`) so a restart keeps their next run times:
 
@@ -18,8 +22,8 @@ next sweep job, if it is still the newest sweep and its slot is within one sweep
 
 The job store keeps only plain kwargs (no secrets, no engines); what a process lends its jobs (settings, engine,
 stop flag, the scheduled fire time) travels in a `JobContext` that `ContextExecutor` adds at submission
-(`tracker.job_context`). Which jobs run when, and the scheduler that runs them, is `tracker.scheduler_process`; the
-sweep's crontab is read by `tracker.cron`.
+(`tracker.schedule.job_context`). Which jobs run when, and the scheduler that runs them, is
+`tracker.schedule.scheduler_process`; the sweep's crontab is read by `tracker.schedule.cron`.
 """
 
 from __future__ import annotations
@@ -36,9 +40,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawlers.types import CrawlOptions
 from tracker.domain import Kommune
-from tracker.job_context import JobContext, Runtime
 from tracker.pipeline import run_crawl
 from tracker.registry import builtin_registry, load_registry_csv, select
+from tracker.schedule.job_context import JobContext, Runtime
 from tracker.site_check import crawl_dependencies
 from tracker.store import runs, sweeps
 
@@ -117,8 +121,8 @@ def followup_job(
 def alerts_job(*, allow_private_networks: bool = False, context: JobContext | None = None) -> None:
     """Delete public subscriptions past their confirmation window, then deliver what the outbox has due (safe when
     several processes do both at once). Private webhook/Apprise targets only with `allow_private_networks`."""
-    from tracker.outbox import send_due
-    from tracker.public_subscribe import expire_unconfirmed
+    from tracker.alerts.outbox import send_due
+    from tracker.alerts.public_subscribe import expire_unconfirmed
 
     runtime = _required(context).runtime
     if runtime.stopping.is_set():

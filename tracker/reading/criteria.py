@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass
 
 from tracker.domain import DocumentText
-from tracker.language import detect_language
-from tracker.layout import Sentence, sentences
+from tracker.reading.language import detect_language
+from tracker.reading.layout import Sentence, sentences
 
 __all__ = ["CRITERIA", "DANISH_CRITERIA", "CriterionHit", "assess_criteria", "criteria_for"]
 

@@ -1,5 +1,5 @@
 """A sweep as durable jobs in procrastinate's PostgreSQL queue: one job per kommune, consumed by `planvakt worker`
-processes on any number of machines (`tracker.worker` is the job itself). PostgreSQL only; SQLite keeps the
+processes on any number of machines (`tracker.schedule.worker` is the job itself). PostgreSQL only; SQLite keeps the
 in-process crawl (`tracker.pipeline.run_crawl`).
 
 Guarantees and the locks that give them:

@@ -18,7 +18,7 @@ period's end: every day at 06:00 UTC, or every Tuesday at 06:00 UTC (so the week
 which the default `PLANVAKT_SWEEP_CRON` starts at 03:00 UTC). Webhooks have no digest: one POST per event.
 
 Before every delivery a webhook or Apprise target goes through the crawler's address guard again
-(`subscriptions.guard_target`, when `tracker.alert_channels` builds its channel): a target that now resolves to a
+(`subscriptions.guard_target`, when `tracker.alerts.channels` builds its channel): a target that now resolves to a
 loopback or private address is dead-lettered with a permanent error, unless the pass runs with
 `allow_private_networks` (tests and the demo web only). Webhooks are then posted through the guard's own connections
 (`crawlers.netguard.SyncGuardedBackend`), which resolve again and connect only to the address they checked: a name
@@ -44,15 +44,15 @@ from typing import Final
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawlers.errors import RefusedAddress
-from tracker.alert_channels import Channels, Opened, Opener
+from tracker.alerts.channels import Channels, Opened, Opener
+from tracker.alerts.messages import AlertEvent
+from tracker.alerts.notify import DeliveryFailed, next_attempt_at
+from tracker.alerts.subscriptions import logged_target, refused_target
 from tracker.config import Settings
 from tracker.errors import ConfigError, SecretError
-from tracker.messages import AlertEvent
-from tracker.notify import DeliveryFailed, next_attempt_at
 from tracker.secretbox import SecretKeys
 from tracker.store import alerts, deliveries
 from tracker.store.alerts import SubscriptionView
-from tracker.subscriptions import logged_target, refused_target
 
 __all__ = [
     "LEASE",

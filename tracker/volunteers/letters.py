@@ -1,7 +1,7 @@
 """Pure: the letter a volunteer sends to a kommune's politicians, written from Planvakt's findings.
 
 One letter per kommune in the kommune's own written language (``nb``, ``nn`` or ``da``, see
-`tracker.messages.kommune_language`), or in English (``en``) for a volunteer who reads no Norwegian or Danish and
+`tracker.alerts.messages.kommune_language`), or in English (``en``) for a volunteer who reads no Norwegian or Danish and
 wants to know what they sign: what was found (plan, category, period, current or expired, how hard it is to find),
 which items of the campaigners' checklist the plan does not commit to (from the stored criteria), and what to ask
 for. The sentences are whole sentences chosen per situation, not one template with blanks, because a letter that
@@ -18,7 +18,7 @@ from typing import Final
 
 from tracker.catalogue import Locale, text
 from tracker.catalogue.formats import day
-from tracker.criteria import criteria_for
+from tracker.reading.criteria import criteria_for
 
 __all__ = ["Letter", "LetterFacts", "PlanFact", "missing_criteria", "plan_facts_criteria", "write_letter"]
 
