@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from crawlers.types import CrawlOptions
+from planvakt import heap
 from planvakt.crawl_progress import RichProgress
 from planvakt.demo_serve import DEMO_WEB_PORT
 from planvakt.options import (
@@ -111,6 +112,7 @@ def _crawl(settings: Settings, engine: Any, kommuner: list[Kommune], options: Cr
         except CrawlInterrupted as stop:
             return stop
 
+    heap.settle_for_crawling()
     outcome = asyncio.run(interruptible())
     if isinstance(outcome, CrawlInterrupted):
         raise outcome

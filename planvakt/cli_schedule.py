@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from planvakt import heap
 from planvakt.options import (
     AllowPrivateOption,
     ConcurrencyOption,
@@ -129,6 +130,7 @@ def _until_signalled(runtime: Runtime, options: ScheduleOptions) -> int:
         runtime.stopping.set()
 
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)  # "job ran" every minute
+    heap.settle_for_crawling()  # its sweeps crawl in this process
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         return run_scheduler(runtime, options)

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
+from planvakt import heap
 from planvakt.options import (
     AllowPrivateOption,
     CrawlKommuneOption,
@@ -119,6 +120,7 @@ def worker(
     logger.info("worker %s: %d at a time", name, options["concurrency"])
     try:
         register_job_pruning(app, keep_days=keep_jobs_days or KEEP_JOBS_DAYS, cron=prune_cron or PRUNE_CRON)
+        heap.settle_for_crawling()
         asyncio.run(_work(settings, engine, app, options, maintenance_every, stalled_after))
     finally:
         engine.dispose()
