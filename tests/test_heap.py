@@ -19,4 +19,3 @@ def test_a_crawling_process_freezes_what_it_holds_and_collects_less_often() -> N
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
-
