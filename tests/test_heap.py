@@ -15,7 +15,7 @@ def test_a_crawling_process_freezes_what_it_holds_and_collects_less_often() -> N
         heap.settle_for_crawling()
         assert gc.get_freeze_count() >= len(held)  # out of every later collection's walk
         assert gc.get_threshold() == (heap.YOUNG_THRESHOLD, heap.MIDDLE_THRESHOLD, heap.OLD_THRESHOLD)
-        assert heap.YOUNG_THRESHOLD > before[0]
+        assert heap.YOUNG_THRESHOLD > 700  # CPython's default (a crawl run in this process may have set ours)
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
