@@ -43,6 +43,8 @@ class ClientPool:
         self._waiters: deque[asyncio.Future[None]] = deque()
         self._closed = False
         self._last_idle_check = time.monotonic()
+        #: clients taken out of `_slots` whose close has not finished: their sockets are still open
+        self._closing = 0
         #: most clients open at once over the pool's life, and clients closed to make room (for benchmarks)
         self.peak_open = 0
         self.evicted = 0
@@ -58,7 +60,7 @@ class ClientPool:
             if self._closed:
                 raise RuntimeError("the client pool is closed")
             slot = self._slots.get(origin)
-            if slot is None and len(self._slots) < self.max_open:
+            if slot is None and len(self._slots) + self._closing < self.max_open:
                 slot = self._slots[origin] = _Slot(self._make())
                 self.peak_open = max(self.peak_open, len(self._slots))
             if slot is not None:
@@ -90,11 +92,16 @@ class ClientPool:
         limit = self.idle_seconds if older_than is None else older_than
         now = time.monotonic()
         idle = [o for o, s in self._slots.items() if s.active == 0 and now - s.last_used >= limit]
-        # Take every idle slot out before the first await: another task may close at the same time.
+        # Take every idle slot out before the first await: another task may close at the same time. They count
+        # against the cap until their sockets are closed, so no new client opens while they still hold theirs.
         slots = [self._slots.pop(origin) for origin in idle]
-        for slot in slots:
-            await slot.client.aclose()
-        await asyncio.sleep(0)  # the sockets close in the loop's next round: let it come before new ones open
+        self._closing += len(slots)
+        try:
+            for slot in slots:
+                await slot.client.aclose()
+            await asyncio.sleep(0)  # the sockets close in the loop's next round: let it come before new ones open
+        finally:
+            self._closing -= len(slots)
         self._wake(len(slots))
 
     def _wake(self, count: int) -> None:
@@ -117,9 +124,13 @@ class ClientPool:
             if slot.active == 0:
                 del self._slots[origin]
                 self.evicted += 1
-                await slot.client.aclose()
-                # the socket closes a few rounds of the loop later: give it a moment before a new one opens
-                await asyncio.sleep(CLOSE_GRACE_SECONDS)
+                self._closing += 1  # still open until closed: counts against the cap (see close_idle)
+                try:
+                    await slot.client.aclose()
+                    # the socket closes a few rounds of the loop later: give it a moment before a new one opens
+                    await asyncio.sleep(CLOSE_GRACE_SECONDS)
+                finally:
+                    self._closing -= 1
                 return True
         return False
 
