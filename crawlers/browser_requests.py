@@ -194,10 +194,9 @@ class BrowserRequests:
                 return
             is_document = request.is_navigation_request() and request.frame.parent_frame is None
             response: Response | None
-            cached = visit.cache.get(request.method, request.url) if visit.cache is not None else None
             if is_document and visit.navigating and visit.prefetched is not None:
                 response, visit.prefetched = visit.prefetched, None  # the target of a redirect we followed
-            elif cached is not None:
+            elif visit.cache is not None and (cached := visit.cache.get(request.method, request.url)) is not None:
                 response = cached
             else:
                 response = await self._gated_fetch(route, visit, is_document)

@@ -32,9 +32,10 @@ class RenderCache:
     max_bytes: int = MAX_SITE_BYTES
     #: answers handed out from the cache (requests the site was spared)
     hits: int = 0
+    #: bytes of the bodies in `_answers` (the pages handed over once are not counted: they are let go when used)
     held: int = 0
     _answers: dict[str, Response] = field(default_factory=dict)
-
+    #: the crawler's own fetches of pages about to be rendered, each handed out once (`keep_page`)
     _pages: dict[str, Response] = field(default_factory=dict)
 
     def get(self, method: str, url: str) -> Response | None:
