@@ -20,7 +20,7 @@ from crawlers.render import RenderedPage, Renderer
 from crawlers.render_policy import MAX_CONTAINERS, MENU_ONLY_AFTER, SiteRenders, script_signature
 from crawlers.site import crawl_site
 from crawlers.testweb.server import Reply, Site
-from crawlers.types import CrawlOptions
+from crawlers.types import CrawlOptions, SiteCrawl
 from tests.crawlers.conftest import fixed_now, html_page, pdf_bytes, serving
 
 PLAN_TITLE = "Beredskabsplan om vold og seksuelle overgreb mod børn og unge"
@@ -69,6 +69,19 @@ class NotingRenderer(Renderer):
         return await super().render_page(url, **kwargs)
 
 
+async def crawl_noted(site: Site, options: CrawlOptions) -> tuple[SiteCrawl, Counter[str], list[str]]:
+    """Crawl `site` in render="auto" (no site search): the result, the paths rendered, and the paths the server was
+    asked for."""
+    auto = replace(options, render="auto", search_queries=())
+    with serving(site) as server:
+        async with Fetcher(auto) as fetcher, NotingRenderer(auto, fetcher) as renderer:
+            result = await crawl_site(
+                server.base_url(site.host) + "/", auto, fetcher=fetcher, renderer=renderer, now=fixed_now
+            )
+        log = [e.path_with_query for e in server.request_log]
+    return result, renderer.paths, log
+
+
 @pytest.mark.browser
 async def test_pages_of_a_menu_only_script_are_not_rendered_but_a_page_with_its_own_list_script_is(
     options: CrawlOptions,
@@ -78,16 +91,9 @@ async def test_pages_of_a_menu_only_script_are_not_rendered_but_a_page_with_its_
     routes |= {path: Reply(body=shell(path)) for path in MENU_PAGES}
     routes["/planer"] = Reply(body=shell("Planer og strategier", f'<ul id="dokumenter"></ul>{LIST_SCRIPT}'))
     routes["/filer/plan.pdf"] = Reply(body=pdf_bytes(PLAN_TITLE), content_type="application/pdf")
-    site = Site("127.66.12.1", routes)
-    auto = replace(options, render="auto", search_queries=())
-    with serving(site) as server:
-        async with Fetcher(auto) as fetcher, NotingRenderer(auto, fetcher) as renderer:
-            result = await crawl_site(
-                server.base_url(site.host) + "/", auto, fetcher=fetcher, renderer=renderer, now=fixed_now
-            )
-        requests = page_requests([e.path_with_query for e in server.request_log])
-    assert requests == dict.fromkeys(["/", "/planer", *MENU_PAGES], 1)  # every page was read, once
-    rendered = set(renderer.paths)
+    result, paths, log = await crawl_noted(Site("127.66.12.1", routes), options)
+    assert page_requests(log) == dict.fromkeys(["/", "/planer", *MENU_PAGES], 1)  # every page was read, once
+    rendered = set(paths)
     # the front page's render built the menu; two more renders of its signature built nothing new; no more
     assert "/" in rendered and "/planer" in rendered
     assert len(rendered & set(MENU_PAGES)) == MENU_ONLY_AFTER
@@ -104,18 +110,11 @@ async def test_pages_whose_container_names_their_own_node_are_each_rendered(opti
         body = f'<nav id="menu" data-node="{n}"></nav><script src="/side.js"></script>'
         routes["/" if n == 0 else f"/side/{n}"] = Reply(body=html_page(f"Side {n}", body))
     routes["/filer/plan.pdf"] = Reply(body=pdf_bytes(PLAN_TITLE), content_type="application/pdf")
-    site = Site("127.66.12.2", routes)
-    auto = replace(options, render="auto", search_queries=())
-    with serving(site) as server:
-        async with Fetcher(auto) as fetcher, NotingRenderer(auto, fetcher) as renderer:
-            result = await crawl_site(
-                server.base_url(site.host) + "/", auto, fetcher=fetcher, renderer=renderer, now=fixed_now
-            )
-        requests = page_requests([e.path_with_query for e in server.request_log])
-        script = [e.path_with_query for e in server.request_log].count("/side.js")
+    result, paths, log = await crawl_noted(Site("127.66.12.2", routes), options)
+    requests = page_requests(log)
     # renders of nodes 1-4 built nothing new, yet each node is its own signature: all six pages were rendered
-    assert result.rendered_pages == 6 and renderer.paths == requests and set(requests.values()) == {1}, requests
-    assert script == 1  # the site's script was asked for by the first render only (crawlers.render_cache)
+    assert result.rendered_pages == 6 and paths == requests and set(requests.values()) == {1}, requests
+    assert log.count("/side.js") == 1  # the site's script was asked for by the first render only (render_cache)
     [doc] = result.documents
     assert doc.found_via == "rendered" and doc.click_depth == 2
 
