@@ -63,6 +63,10 @@ class LinkGraph:
                     queue.append(edge.target)
         return depth
 
+    def targets(self, source: str) -> set[str]:
+        """The nodes `source` links to (static or rendered)."""
+        return {edge.target for edge in self._out.get(source, ())}
+
     def has_edge(self, source: str, target: str, kind: EdgeKind) -> bool:
         return (source, target, kind) in self._seen
 

@@ -11,6 +11,7 @@ the frontier learns where this site files its plans.
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import replace
 
 from selectolax.lexbor import LexborHTMLParser
@@ -21,6 +22,7 @@ from crawlers.frontier import FrontierEntry
 from crawlers.graph import EdgeKind
 from crawlers.htmlguard import guard_html, parse_html
 from crawlers.links import extract_links, page_h1, page_title, section_headings
+from crawlers.renditions import heading_key
 from crawlers.scoring import is_candidate_document, looks_like_plan, page_may_be_plan, score_link
 from crawlers.site_documents import keep, new_document
 from crawlers.site_state import (
@@ -42,6 +44,8 @@ from crawlers.urls import (
     session_like_params,
     without_params,
 )
+
+logger = logging.getLogger(__name__)
 
 #: share of a parent's score a child link inherits, so the subtree of a promising page is explored first
 INHERIT = 0.5
@@ -69,9 +73,10 @@ def take_links(
     productive = False
     links = extract_links(tree, base_url)
     state.session_params |= session_like_params(link.url for link in links)
+    void = state.void_params
     for link in links:
-        if state.session_params:
-            link = replace(link, url=without_params(link.url, state.session_params))
+        if void:
+            link = replace(link, url=without_params(link.url, void))
         if not same_site(link.url, state.site_keys) or is_skippable(link.url):
             continue
         taken.append(link.url)
@@ -124,7 +129,12 @@ async def visit_page(
         if state.html_documents < MAX_HTML_DOCUMENTS and len(state.documents) < crawler.options.max_documents_per_site:
             state.html_documents += 1
             keep(crawler, state, node, new_document(crawler, response, "html", entry.anchor_text or h1, entry.score))
-    take_links(state, node, tree, response.final_url, entry, "static", f"{title} {h1}")
+    links = take_links(state, node, tree, response.final_url, entry, "static", f"{title} {h1}")
+    heading, learned = heading_key(h1 or title), state.renditions.learned
+    state.renditions.observe(node, heading, links, state.headings, state.graph.targets)
+    state.headings[node] = heading
+    if state.renditions.learned != learned:
+        logger.info("%s: %s give other renditions of its pages", state.front_url, sorted(state.renditions.learned))
     if crawler.renderer is None:
         return
     max_pages = crawler.options.max_pages_per_site
@@ -220,6 +230,12 @@ async def crawl_pages(crawler: SiteCrawler, state: SiteState, budget: int) -> No
 
 async def fetch_entry(crawler: SiteCrawler, state: SiteState, entry: FrontierEntry) -> None:
     """Fetch one URL of the site and take what it holds: a document, or a page's links."""
+    void = without_params(entry.url, state.void_params)
+    if void != entry.url:  # queued before the site taught us its parameter: the page itself, or nothing new
+        state.frontier.mark_done(entry.url)
+        if state.frontier.is_done(void):
+            return
+        entry = replace(entry, url=void)
     node = normalize_url(entry.url) or entry.url
     state.page_attempts += 1
     state.frontier.mark_done(entry.url)

@@ -22,6 +22,7 @@ from crawlers.graph import LinkGraph
 from crawlers.render import RenderBudget, Renderer
 from crawlers.render_cache import RenderCache
 from crawlers.render_policy import SiteRenders
+from crawlers.renditions import SiteRenditions
 from crawlers.types import CrawlIssue, CrawlOptions, FetchedDocument, SearchTrail
 from crawlers.urls import origin_of
 
@@ -101,6 +102,15 @@ class SiteState:
     hubs: set[str] = field(default_factory=set)
     #: query parameters learned to carry a session on this site (`urls.session_like_params`), dropped from links
     session_params: frozenset[str] = frozenset()
+    #: query parameters learned to give only another rendition of a page (`crawlers.renditions`), dropped too
+    renditions: SiteRenditions = field(default_factory=SiteRenditions)
+    #: the heading key (`renditions.heading_key`) of each page read, by node
+    headings: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def void_params(self) -> frozenset[str]:
+        """Query parameters taken off this site's URLs: they carry a session or give another rendition."""
+        return self.session_params | self.renditions.learned
 
 
 def trail(state: SiteState) -> SearchTrail:

@@ -479,3 +479,45 @@ async def test_news_articles_are_not_rendered_once_the_scripted_menu_is_known(op
     assert "/aktuelt" in renderer.rendered and "/tjenester/vold" in renderer.rendered
     [doc] = [d for d in result.documents if d.format == "pdf"]
     assert doc.found_via == "rendered" and doc.click_depth == 2
+
+
+def _printable(title: str, links: list[tuple[str, str]]) -> Callable[[Request], Reply]:
+    """A page with a menu, its content links and a "Skriv ut" link; with `?print=1` its content alone."""
+
+    def route(request: Request) -> Reply:
+        content = "".join(f'<a href="{href}">{text}</a>' for href, text in links)
+        if "print" in request.query:
+            return page(title, f"<main><h1>{title}</h1>{content}</main>")
+        menu = '<nav><a href="/">Forside</a><a href="/tjenester">Tjenester</a><a href="/nyheter">Nyheter</a></nav>'
+        here = request.path
+        return page(title, f'{menu}<main><h1>{title}</h1>{content}<a href="{here}?print=1">Skriv ut</a></main>')
+
+    return route
+
+
+async def test_print_versions_are_learned_as_the_same_pages_and_not_fetched_again(options: CrawlOptions) -> None:
+    """Every page links its print version: two are fetched, the site is learned to print with `?print=1`, and the
+    others are never asked for; the news archive's `?side=2` brings new links and is still followed."""
+    services = [(f"/tjenester/t{n}", f"Tjeneste {n}") for n in range(8)]
+    routes: dict[str, Route] = {
+        "/": _printable("Forside", [("/tjenester", "Tjenester"), ("/nyheter", "Nyheter")]),
+        "/tjenester": _printable("Tjenester", services),
+        "/nyheter": _printable("Nyheter", [("/nyheter/a", "Sak A"), ("/nyheter?side=2", "Eldre saker")]),
+        "/nyheter/a": _printable("Sak A", []),
+        "/nyheter/b": _printable("Sak B", [("/planer", "Planer og styringsdokumenter")]),
+        "/planer": _printable("Planer", [("/dok/plan.pdf", PLAN_TITLE)]),
+        "/dok/plan.pdf": Reply(body=pdf_bytes(PLAN_TITLE), content_type=PDF),
+    }
+    routes.update({path: _printable(text, []) for path, text in services})
+    side_2 = _printable("Nyheter", [("/nyheter/b", "Sak B")])
+    archive = routes["/nyheter"]
+    routes["/nyheter"] = lambda request: side_2(request) if request.query.get("side") == ["2"] else archive(request)
+    site = Site("127.66.5.12", routes)
+    with serving(site) as server:
+        result = await crawl(server.base_url(site.host), options)
+        targets = [e.path_with_query for e in server.request_log]
+    prints = [t for t in targets if "print=1" in t]
+    assert len(prints) <= 3, f"print versions fetched: {prints}"
+    assert "/nyheter?side=2" in targets
+    [doc] = [d for d in result.documents if d.format == "pdf"]
+    assert doc.found_via == "link" and doc.click_depth == 5
