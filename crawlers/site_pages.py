@@ -3,9 +3,10 @@
 `crawl_pages` pops the frontier (`frontier.py`) until a page budget is spent; `fetch_entry` fetches one URL and
 takes what it holds: a document behind an extension-less link is kept, a page is read (`visit_page`): kept when it
 is headed like a plan, its links added to the link graph, the frontier and the document candidates, and rendered
-when the render policy (`render_policy.py`) says its script may build links its HTML lacks. A link's score
-inherits part of its page's, and links into a section that already led to plan material (a hub) get a bonus, so
-the frontier learns where this site files its plans.
+when the render policy (`render_policy.py`) says its script may build links its HTML lacks. Query parameters the
+site is learned to use for sessions or for other renditions of a page (`?print=1`, `renditions.py`) are taken off
+its URLs, so a page is fetched once. A link's score inherits part of its page's, and links into a section that
+already led to plan material (a hub) get a bonus, so the frontier learns where this site files its plans.
 """
 
 from __future__ import annotations
@@ -130,17 +131,24 @@ async def visit_page(
             state.html_documents += 1
             keep(crawler, state, node, new_document(crawler, response, "html", entry.anchor_text or h1, entry.score))
     links = take_links(state, node, tree, response.final_url, entry, "static", f"{title} {h1}")
-    heading, learned = heading_key(h1 or title), state.renditions.learned
-    state.renditions.observe(node, heading, links, state.headings, state.graph.targets)
-    state.headings[node] = heading
-    if state.renditions.learned != learned:
-        logger.info("%s: %s give other renditions of its pages", state.front_url, sorted(state.renditions.learned))
+    _learn_renditions(state, node, h1 or title, links)
     if crawler.renderer is None:
         return
     max_pages = crawler.options.max_pages_per_site
     signature = state.renders.signature_to_render(tree, response.final_url, crawler.options.render, max_pages)
     if signature is not None:
         _queue_render(crawler, state, QueuedRender(node, response, entry, signature))
+
+
+def _learn_renditions(state: SiteState, node: str, heading: str, links: list[str]) -> None:
+    """Remember the page's heading, and learn from it whether a query parameter of its URL gives only another
+    rendition of the page without it (`crawlers.renditions`): such a parameter is dropped from the site's URLs."""
+    known = state.renditions.learned
+    key = heading_key(heading)
+    state.renditions.observe(node, key, links, state.headings, state.graph.targets)
+    state.headings[node] = key
+    if state.renditions.learned != known:
+        logger.info("%s: %s give other renditions of its pages", state.front_url, sorted(state.renditions.learned))
 
 
 def _queue_render(crawler: SiteCrawler, state: SiteState, page: QueuedRender) -> None:
@@ -229,7 +237,8 @@ async def crawl_pages(crawler: SiteCrawler, state: SiteState, budget: int) -> No
 
 
 async def fetch_entry(crawler: SiteCrawler, state: SiteState, entry: FrontierEntry) -> None:
-    """Fetch one URL of the site and take what it holds: a document, or a page's links."""
+    """Fetch one URL of the site and take what it holds: a document, or a page's links. A URL queued before the
+    site taught us that one of its parameters is void is fetched without it, or not at all when that page is done."""
     void = without_params(entry.url, state.void_params)
     if void != entry.url:  # queued before the site taught us its parameter: the page itself, or nothing new
         state.frontier.mark_done(entry.url)
