@@ -95,14 +95,20 @@ class ClientPool:
         # Take every idle slot out before the first await: another task may close at the same time. They count
         # against the cap until their sockets are closed, so no new client opens while they still hold theirs.
         slots = [self._slots.pop(origin) for origin in idle]
+        await self._close(slots, grace=0)  # the sockets close in the loop's next round: let it come first
+        self._wake(len(slots))
+
+    async def _close(self, slots: list[_Slot], grace: float) -> None:
+        """Close clients already taken out of `_slots`. Until their sockets are closed they count against the cap
+        (`_closing`): two evictions at once let a fifth connection open under a cap of 3. `grace`: seconds to wait
+        after closing, for the loop to close the sockets, before a new client may open."""
         self._closing += len(slots)
         try:
             for slot in slots:
                 await slot.client.aclose()
-            await asyncio.sleep(0)  # the sockets close in the loop's next round: let it come before new ones open
+            await asyncio.sleep(grace)
         finally:
             self._closing -= len(slots)
-        self._wake(len(slots))
 
     def _wake(self, count: int) -> None:
         while count > 0 and self._waiters:
@@ -124,13 +130,8 @@ class ClientPool:
             if slot.active == 0:
                 del self._slots[origin]
                 self.evicted += 1
-                self._closing += 1  # still open until closed: counts against the cap (see close_idle)
-                try:
-                    await slot.client.aclose()
-                    # the socket closes a few rounds of the loop later: give it a moment before a new one opens
-                    await asyncio.sleep(CLOSE_GRACE_SECONDS)
-                finally:
-                    self._closing -= 1
+                # the socket closes a few rounds of the loop later: give it a moment before a new one opens
+                await self._close([slot], grace=CLOSE_GRACE_SECONDS)
                 return True
         return False
 

@@ -6,6 +6,11 @@ calendar or query-string trap cannot eat the page budget. Pages a CMS addresses 
 WordPress "/?page_id=5994") all share one pattern although each is a real page of the site, so that pattern is
 admitted `CONTENT_ID_FACTOR` times as often (the page budget bounds it): on a held-out WordPress site the plan page
 was refused as the 19th "/?page_id" URL.
+
+The query variants of one path also share a cap, `FAMILY_FACTOR` times the pattern's, whatever their keys: a news
+archive's filters and sort orders (`?aar=2024&sortering=eldste`, `?tema=helse&aar=2023`, `?sortering=populaer`)
+combine into a URL space that each key set's cap alone let eat 45-60 pages of a tuning site, to list the same
+articles again.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from crawlers.urls import is_content_id_url, normalize_url, path_pattern
 
 #: how many times more often a pattern of CMS page ids is admitted than another pattern
 CONTENT_ID_FACTOR = 10
+#: how many times a pattern's cap the query variants of one path may have together (all their key sets)
+FAMILY_FACTOR = 2
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,7 @@ class Frontier:
         self._best: dict[str, float] = {}  # normalised url -> best score queued so far
         self._done: set[str] = set()
         self._pattern_counts: dict[str, int] = {}
+        self._family_counts: dict[str, int] = {}
         self._max_per_pattern = max_per_pattern
         self._seq = itertools.count()
         #: URLs refused because their pattern was full (counted for the crawl's record)
@@ -65,15 +73,27 @@ class Frontier:
         if previous is not None:
             if entry.score <= previous:
                 return False
-        else:
-            pattern = path_pattern(key)
-            count = self._pattern_counts.get(pattern, 0)
-            if count >= self._max_per_pattern * (CONTENT_ID_FACTOR if is_content_id_url(key) else 1):
-                self.trapped += 1
-                return False
-            self._pattern_counts[pattern] = count + 1
+        elif not self._admit(key):
+            self.trapped += 1
+            return False
         self._best[key] = entry.score
         heapq.heappush(self._heap, _Item((-entry.score, entry.depth, next(self._seq)), entry))
+        return True
+
+    def _admit(self, key: str) -> bool:
+        """Count a new URL against its pattern's cap and its path's (for a query variant); False when either is full."""
+        pattern = path_pattern(key)
+        content_id = is_content_id_url(key)
+        count = self._pattern_counts.get(pattern, 0)
+        if count >= self._max_per_pattern * (CONTENT_ID_FACTOR if content_id else 1):
+            return False
+        family = pattern.split("?", 1)[0] if "?" in key and not content_id else None
+        if family is not None:
+            variants = self._family_counts.get(family, 0)
+            if variants >= self._max_per_pattern * FAMILY_FACTOR:
+                return False
+            self._family_counts[family] = variants + 1
+        self._pattern_counts[pattern] = count + 1
         return True
 
     def pop(self) -> FrontierEntry | None:

@@ -178,8 +178,11 @@ class Classification:
     @property
     def years(self) -> str:
         """`2021-2024`, `2021`, or empty."""
-        if self.year_start is None:
-            return ""
-        if self.year_end is None or self.year_end == self.year_start:
-            return str(self.year_start)
-        return f"{self.year_start}-{self.year_end}"
+        return years_text(self.year_start, self.year_end)
+
+
+def years_text(start: int | None, end: int | None) -> str:
+    """A plan's years as evidence, exports and alerts show them: "2024", "2024-2027", or "" when unknown."""
+    if start is None:
+        return ""
+    return str(start) if end is None or end == start else f"{start}-{end}"

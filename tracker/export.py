@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, Literal, TextIO
 
+from tracker.domain import years_text
 from tracker.findings import current_label
 from tracker.reading.accessibility import CHECKS
 from tracker.reading.criteria import CRITERIA
@@ -176,14 +177,6 @@ COLUMN_TYPES: dict[str, tuple[ColumnType, bool]] = {
 }
 
 
-def plan_years(year_start: int | None, year_end: int | None) -> str:
-    if year_start is None:
-        return ""
-    if year_end is None or year_end == year_start:
-        return str(year_start)
-    return f"{year_start}-{year_end}"
-
-
 def current_flag(label: str | None) -> bool | None:
     """A stored current label ("true" | "false" | "unknown" | "" | None) as a JSON boolean, None when not known."""
     return {"true": True, "false": False}.get(label or "")
@@ -259,7 +252,7 @@ def finding_record(row: FindingRow, review: FindingReview = NO_REVIEW) -> Record
         "criteria_total": total,
         "criteria_share": None if not total or met is None else round(met / total, 2),
         "plan_format": _or_none(row.plan_format),
-        "plan_years": _or_none(plan_years(row.year_start, row.year_end)) if row.plan_url else None,
+        "plan_years": _or_none(years_text(row.year_start, row.year_end)) if row.plan_url else None,
         "plan_current": current_flag(row.plan_current) if row.plan_url else None,
         "click_depth": row.click_depth,
         "found_via": _or_none(row.found_via),
@@ -341,7 +334,7 @@ def plan_record(row: PlanRow, override_category: str = "") -> Record:
         "category": row.category,
         "document_kind": _or_none(row.document_kind),
         "language": _or_none(row.language),
-        "years": _or_none(plan_years(row.year_start, row.year_end)),
+        "years": _or_none(years_text(row.year_start, row.year_end)),
         "current": current_flag(current_label(row.year_start, row.year_end, row.checked_at.date())),
         "pages": row.page_count,
         "format": row.format,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from crawlers.frontier import Frontier, FrontierEntry
+from crawlers.frontier import FAMILY_FACTOR, Frontier, FrontierEntry
 
 
 def drain(frontier: Frontier) -> list[str]:
@@ -65,3 +65,19 @@ def test_pages_a_cms_addresses_by_id_are_not_a_trap() -> None:
     # and the id pattern has a cap too, only higher (the page budget bounds it)
     more = [frontier.push(FrontierEntry(f"https://x.no/?page_id={7000 + n}", 0.0, 2)) for n in range(10)]
     assert more.count(True) == 3 * 10 - 25
+
+
+def test_the_filters_and_sort_orders_of_one_listing_share_a_cap() -> None:
+    """Each key set of a news archive's facets stays under the pattern cap, but together they are one URL space."""
+    frontier = Frontier(max_per_pattern=3)
+    facets = [
+        frontier.push(FrontierEntry(f"https://x.no/nyheter?{query}", 0.0, 2))
+        for year in (2023, 2024, 2025)
+        for query in (f"aar={year}", f"aar={year}&sortering=eldste", f"tema=helse&aar={year}", f"side={year}")
+    ]
+    assert facets.count(True) == 3 * FAMILY_FACTOR
+    assert frontier.trapped == len(facets) - 3 * FAMILY_FACTOR
+    # another listing has its own cap; a CMS's page ids are pages, not variants of "/"
+    assert all(frontier.push(FrontierEntry(f"https://x.no/arrangementer?side={n}", 0.0, 2)) for n in range(3))
+    assert all(frontier.push(FrontierEntry(f"https://x.no/?page_id={n}", 0.0, 2)) for n in range(20))
+    assert frontier.push(FrontierEntry("https://x.no/?s=vold", 0.0, 2))

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
-from tracker.domain import CATEGORIES, STATUSES
+from tracker.domain import CATEGORIES, STATUSES, years_text
 from tracker.errors import StorageError
 from tracker.findings import current_label
 from tracker.store.documents import newest_readings
@@ -24,7 +24,6 @@ from tracker.store.latest import is_latest_finding, latest_finding
 from tracker.store.models import ClassificationRow, Document, Finding, KommuneRow, ReviewOverride, Sighting, SiteCheck
 from tracker.store.volunteer_tips import TipView, kommune_tips, missed_plan_tips
 from tracker.volunteers.review import OverrideFact, finding_override_in_force
-from tracker.watch.plan_diff import years_text
 
 __all__ = [
     "FindingReview",

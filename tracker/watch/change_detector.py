@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from tracker.domain import PLAN_CATEGORIES, EventKind
+from tracker.domain import PLAN_CATEGORIES, EventKind, years_text
 from tracker.watch.changes import (
     ChangeEvent,
     ChangeResult,
@@ -40,7 +40,7 @@ from tracker.watch.changes import (
     UrlOutcome,
     WatchState,
 )
-from tracker.watch.plan_diff import diff_summary, years_text
+from tracker.watch.plan_diff import diff_summary
 from tracker.watch.text_identity import NEAR_DUPLICATE_THRESHOLD, similarity
 
 

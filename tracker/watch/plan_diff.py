@@ -5,15 +5,9 @@ from __future__ import annotations
 
 import difflib
 
+from tracker.domain import years_text
 from tracker.watch.changes import KnownPlan, SeenDocument
 from tracker.watch.text_identity import similarity
-
-
-def years_text(start: int | None, end: int | None) -> str:
-    """A plan's years as evidence shows them: "2024", "2024-2027", or "" when unknown."""
-    if start is None:
-        return ""
-    return str(start) if end is None or end == start else f"{start}-{end}"
 
 
 def diff_summary(old: KnownPlan, new: SeenDocument) -> dict[str, object]:
