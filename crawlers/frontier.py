@@ -80,21 +80,35 @@ class Frontier:
         heapq.heappush(self._heap, _Item((-entry.score, entry.depth, next(self._seq)), entry))
         return True
 
+    def admits(self, url: str) -> bool:
+        """Whether `url` is or could still be queued: fetched or waiting, or its pattern and path not yet full. Path
+        shortening (`site_paths`) asks, so it does not fetch the trap URLs the caps refused."""
+        key = normalize_url(url)
+        if key is None:
+            return False
+        if key in self._done or key in self._best:
+            return True
+        pattern, family, cap = self._caps(key)
+        if self._pattern_counts.get(pattern, 0) >= cap:
+            return False
+        return family is None or self._family_counts.get(family, 0) < self._max_per_pattern * FAMILY_FACTOR
+
     def _admit(self, key: str) -> bool:
         """Count a new URL against its pattern's cap and its path's (for a query variant); False when either is full."""
+        if not self.admits(key):
+            return False
+        pattern, family, _ = self._caps(key)
+        self._pattern_counts[pattern] = self._pattern_counts.get(pattern, 0) + 1
+        if family is not None:
+            self._family_counts[family] = self._family_counts.get(family, 0) + 1
+        return True
+
+    def _caps(self, key: str) -> tuple[str, str | None, int]:
+        """The URL's pattern, its path when it is a query variant (None for a CMS page id), the pattern's cap."""
         pattern = path_pattern(key)
         content_id = is_content_id_url(key)
-        count = self._pattern_counts.get(pattern, 0)
-        if count >= self._max_per_pattern * (CONTENT_ID_FACTOR if content_id else 1):
-            return False
         family = pattern.split("?", 1)[0] if "?" in key and not content_id else None
-        if family is not None:
-            variants = self._family_counts.get(family, 0)
-            if variants >= self._max_per_pattern * FAMILY_FACTOR:
-                return False
-            self._family_counts[family] = variants + 1
-        self._pattern_counts[pattern] = count + 1
-        return True
+        return pattern, family, self._max_per_pattern * (CONTENT_ID_FACTOR if content_id else 1)
 
     def pop(self) -> FrontierEntry | None:
         """The best waiting entry, or None when the frontier is empty."""

@@ -71,10 +71,13 @@ def _path_limit(depth: int | None) -> int:
 
 
 def _unfetched_pages(state: SiteState, depths: dict[str, int]) -> list[tuple[int, FrontierEntry]]:
-    """Pages linked (statically) from fetched pages but never fetched, with their depth, as frontier entries."""
+    """Pages linked (statically) from fetched pages but never fetched, with their depth, as frontier entries; not
+    the URLs the frontier refused as a trap."""
     result: list[tuple[int, FrontierEntry]] = []
     for node, depth in depths.items():
         if state.frontier.is_done(node) or document_format_of(node) is not None or is_skippable(node):
+            continue
+        if not state.frontier.admits(node):  # a trap URL the frontier's caps refused (a calendar, facets)
             continue
         if not same_site(node, state.site_keys):
             continue
