@@ -10,7 +10,8 @@ was refused as the 19th "/?page_id" URL.
 The query variants of one path also share a cap, `FAMILY_FACTOR` times the pattern's, whatever their keys: a news
 archive's filters and sort orders (`?aar=2024&sortering=eldste`, `?tema=helse&aar=2023`, `?sortering=populaer`)
 combine into a URL space that each key set's cap alone let eat 45-60 pages of a tuning site, to list the same
-articles again.
+articles again. A calendar (a day or a month in the query: `?month=2026-01`, `?dato=02.01.2026`) lists events, never
+a plan, and gets a third of a pattern's cap.
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ import itertools
 from dataclasses import dataclass, field
 
 from crawlers.types import FoundVia
-from crawlers.urls import is_content_id_url, normalize_url, path_pattern
+from crawlers.urls import is_calendar_url, is_content_id_url, normalize_url, path_pattern
 
 #: how many times more often a pattern of CMS page ids is admitted than another pattern
 CONTENT_ID_FACTOR = 10
 #: how many times a pattern's cap the query variants of one path may have together (all their key sets)
 FAMILY_FACTOR = 2
+#: a calendar's pattern (a day or a month in the query) is admitted this share of a pattern's cap
+CALENDAR_SHARE = 1 / 3
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,11 @@ class Frontier:
         pattern = path_pattern(key)
         content_id = is_content_id_url(key)
         family = pattern.split("?", 1)[0] if "?" in key and not content_id else None
-        return pattern, family, self._max_per_pattern * (CONTENT_ID_FACTOR if content_id else 1)
+        if content_id:
+            return pattern, family, self._max_per_pattern * CONTENT_ID_FACTOR
+        if is_calendar_url(key):
+            return pattern, family, max(1, round(self._max_per_pattern * CALENDAR_SHARE))
+        return pattern, family, self._max_per_pattern
 
     def pop(self) -> FrontierEntry | None:
         """The best waiting entry, or None when the frontier is empty."""

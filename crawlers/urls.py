@@ -207,6 +207,16 @@ def is_news_item(url: str) -> bool:
     return False
 
 
+#: a query value that names a day or a month ("2026-01-02", "2026-01", "02.01.2026", "20260102"): a calendar's
+_DATE_VALUE = re.compile(r"^(\d{4}-\d{1,2}(-\d{1,2})?|\d{1,2}\.\d{1,2}\.\d{2,4}|(19|20)\d{2}(0[1-9]|1[0-2])\d{2})$")
+
+
+def is_calendar_url(url: str) -> bool:
+    """True when a query parameter's value is a day or a month: a calendar, whose next and previous links generate
+    URLs without end, each page listing events (never a plan)."""
+    return any(_DATE_VALUE.match(value) for _, value in parse_qsl(urlsplit(url).query))
+
+
 def path_pattern(url: str) -> str:
     """A URL's shape for trap caps: host + path with dates and digits replaced, plus the sorted query keys.
 

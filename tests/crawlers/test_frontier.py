@@ -42,12 +42,16 @@ def test_better_score_moves_a_waiting_url_up() -> None:
 
 
 def test_path_pattern_cap_stops_a_calendar_trap() -> None:
-    frontier = Frontier(max_per_pattern=3)
+    """A calendar (a day in the query) gets a third of a pattern's cap; paging keeps the whole cap."""
+    frontier = Frontier(max_per_pattern=9)
     admitted = [
         frontier.push(FrontierEntry(f"https://x.no/kalender?dato=2026-01-{day:02d}", 0.0, day)) for day in range(1, 31)
     ]
     assert admitted.count(True) == 3
     assert frontier.trapped == 27
+    months = [frontier.push(FrontierEntry(f"https://x.no/hendelser?month=2026-{m:02d}", 0.0, 2)) for m in range(1, 13)]
+    paging = [frontier.push(FrontierEntry(f"https://x.no/nyheter?side={n}", 0.0, 2)) for n in range(1, 13)]
+    assert months.count(True) == 3 and paging.count(True) == 9
     assert frontier.push(FrontierEntry("https://x.no/planer", 0.0, 1))
 
 

@@ -5,6 +5,7 @@ import pytest
 from crawlers.urls import (
     document_format_of,
     document_format_of_content_type,
+    is_calendar_url,
     is_skippable,
     may_be_download,
     normalize_url,
@@ -136,3 +137,10 @@ def test_a_news_item(url: str, expected: bool) -> None:
     from crawlers.urls import is_news_item
 
     assert is_news_item(url) is expected
+
+
+def test_a_day_or_a_month_in_the_query_is_a_calendar() -> None:
+    for url in ("/kalender?month=2025-10", "/k?dato=2026-01-02", "/k?d=02.01.2026", "/k?fra=20260102&til=20260109"):
+        assert is_calendar_url("https://x.no" + url), url
+    for url in ("/nyheter?aar=2023", "/nyheter?side=2", "/?page_id=5994", "/sak?id=20261399", "/kalender"):
+        assert not is_calendar_url("https://x.no" + url), url
