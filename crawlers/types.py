@@ -52,7 +52,7 @@ class CrawlOptions:
     max_visits_per_path_pattern: int = 15
     chromium_path: str = "/usr/bin/chromium"
     #: seconds of browser rendering one site may use in total (all its rendered pages together): 180 s left script-menu
-    #: sites with no plan unfinished, a failed check on our side (3-4 of 40 on tuning seed 9, 3 on held-out seed 1014)
+    #: sites with no plan unfinished, a failed check on our side (3-4 of the 40 sites of tuning seed 9)
     render_budget_per_site: float = 360.0
     #: at most this many seconds for one rendered page; then its DOM is taken as it is (partial)
     render_page_seconds: float = 30.0
