@@ -15,9 +15,9 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from dashboards.overview_query import STATUSES, apply_filter, parse_filter
-from tracker.domain import COUNTRIES, EVENT_KINDS
+from tracker.domain import COUNTRIES, EVENT_KINDS, years_text
 from tracker.errors import FilterError
-from tracker.export import current_flag, plan_years
+from tracker.export import current_flag
 from tracker.filters import CATEGORIES, check_values
 from tracker.store.kommune_detail import PlanEvidence, kommune_detail
 from tracker.store.latest import iter_latest_plans
@@ -73,7 +73,7 @@ def _kommune_out(row: KommuneStatus) -> KommuneOut:
         plan_url=row.plan_url,
         plan_title=row.plan_title,
         plan_category=row.plan_category,
-        plan_years=plan_years(row.year_start, row.year_end) or None if row.plan_url else None,
+        plan_years=years_text(row.year_start, row.year_end) or None if row.plan_url else None,
         plan_current=current_flag(row.plan_current) if row.plan_url else None,
         click_depth=row.click_depth,
         found_via=row.found_via,
@@ -297,7 +297,7 @@ def _plan_out(p: PlanEvidence) -> PlanEvidenceOut:
         confidence=p.confidence,
         document_kind=p.document_kind,
         language=p.language,
-        years=plan_years(p.year_start, p.year_end) or None,
+        years=years_text(p.year_start, p.year_end) or None,
         current=current_flag(p.current),
         format=p.format,
         size_bytes=p.size_bytes,
@@ -381,7 +381,7 @@ def api_plans(
                     category=row.category,
                     document_kind=row.document_kind,
                     language=row.language,
-                    years=plan_years(row.year_start, row.year_end) or None,
+                    years=years_text(row.year_start, row.year_end) or None,
                     page_count=row.page_count,
                     format=row.format,
                     size_bytes=row.size_bytes,
