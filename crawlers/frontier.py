@@ -89,33 +89,36 @@ class Frontier:
         key = normalize_url(url)
         if key is None:
             return False
-        if key in self._done or key in self._best:
-            return True
-        pattern, family, cap = self._caps(key)
-        if self._pattern_counts.get(pattern, 0) >= cap:
-            return False
-        return family is None or self._family_counts.get(family, 0) < self._max_per_pattern * FAMILY_FACTOR
+        return key in self._done or key in self._best or self._room(key) is not None
 
     def _admit(self, key: str) -> bool:
         """Count a new URL against its pattern's cap and its path's (for a query variant); False when either is full."""
-        if not self.admits(key):
+        room = self._room(key)
+        if room is None:
             return False
-        pattern, family, _ = self._caps(key)
+        pattern, family = room
         self._pattern_counts[pattern] = self._pattern_counts.get(pattern, 0) + 1
         if family is not None:
             self._family_counts[family] = self._family_counts.get(family, 0) + 1
         return True
 
-    def _caps(self, key: str) -> tuple[str, str | None, int]:
-        """The URL's pattern, its path when it is a query variant (None for a CMS page id), the pattern's cap."""
+    def _room(self, key: str) -> tuple[str, str | None] | None:
+        """The URL's pattern and its path when it is a query variant (None for a CMS page id), when both have room
+        under their caps; None when either is full."""
         pattern = path_pattern(key)
         content_id = is_content_id_url(key)
-        family = pattern.split("?", 1)[0] if "?" in key and not content_id else None
         if content_id:
-            return pattern, family, self._max_per_pattern * CONTENT_ID_FACTOR
-        if is_calendar_url(key):
-            return pattern, family, max(1, round(self._max_per_pattern * CALENDAR_SHARE))
-        return pattern, family, self._max_per_pattern
+            cap = self._max_per_pattern * CONTENT_ID_FACTOR
+        elif is_calendar_url(key):
+            cap = max(1, round(self._max_per_pattern * CALENDAR_SHARE))
+        else:
+            cap = self._max_per_pattern
+        if self._pattern_counts.get(pattern, 0) >= cap:
+            return None
+        family = pattern.split("?", 1)[0] if "?" in key and not content_id else None
+        if family is not None and self._family_counts.get(family, 0) >= self._max_per_pattern * FAMILY_FACTOR:
+            return None
+        return pattern, family
 
     def pop(self) -> FrontierEntry | None:
         """The best waiting entry, or None when the frontier is empty."""
